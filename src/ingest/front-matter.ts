@@ -10,7 +10,7 @@ export interface FrontMatter {
  * is left in the body (it is then just text), never thrown on.
  */
 export function splitFrontMatter(raw: string): FrontMatter {
-  const text = raw.replace(/^\uFEFF/, '');
+  const text = raw.replace(/^\uFEFF/, '').replace(/^(?:[ \t]*\r?\n)+(?=---)/, '');
   const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
   if (!m) return { data: {}, body: text };
   try {

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** The JSON contract of `policybot ask --json` and `POST /api/ask`. Keep it stable. */
+export const CitationSchema = z.object({
+  n: z.number().int().positive(),
+  docId: z.string(),
+  title: z.string(),
+  paragraphId: z.string(),
+  text: z.string(),
+  url: z.string().url(),
+  sourceUrl: z.string().nullable(),
+  date: z.string().nullable(),
+  issuer: z.string().nullable(),
+  region: z.string().nullable(),
+  docNumber: z.string().nullable(),
+  kind: z.enum(['policy', 'law', 'faq', 'news']),
+  headingPath: z.array(z.string()),
+});
+
+export const WarningSchema = z.object({ code: z.enum(['REGION', 'DATED', 'NEWS']), message: z.string() });
+
+export const AnswerSchema = z.object({
+  question: z.string(),
+  abstained: z.boolean(),
+  answer: z.string(),
+  citations: z.array(CitationSchema),
+  warnings: z.array(WarningSchema),
+  timingsMs: z.object({ retrieve: z.number(), total: z.number() }),
+});
+
+export type Citation = z.infer<typeof CitationSchema>;
+export type Warning = z.infer<typeof WarningSchema>;
+export type Answer = z.infer<typeof AnswerSchema>;
+
+export const HOTLINE = '12333';
+export const ABSTAIN_TEXT = `抱歉，现有政策库中没有找到能回答这个问题的内容，我不想拼凑无关的条文来回答。建议拨打人社服务热线 ${HOTLINE}，或咨询当地人力资源和社会保障部门。`;
+
+/** The paragraph-anchored link every citation carries; the web viewer serves it. */
+export function paragraphUrl(baseUrl: string, docId: string, paragraphId: string): string {
+  return `${baseUrl}/docs/${encodeURIComponent(docId)}#${encodeURIComponent(paragraphId)}`;
+}

@@ -1,0 +1,58 @@
+import type { PolicyDocument } from '../types.ts';
+import { statedEndDates, endOfIsoDate } from '../text/dates.ts';
+import { covers, related } from '../text/gazetteer.ts';
+import type { Citation, Warning } from './contract.ts';
+
+const TWO_YEARS_MS = 2 * 365.25 * 24 * 3600 * 1000;
+
+export interface CitedSource {
+  citation: Citation;
+  doc: PolicyDocument;
+  paragraphText: string;
+}
+
+/** REGION, DATED and NEWS warnings for the sources an answer cites. */
+export function warningsFor(sources: CitedSource[], askedPlaces: string[], today: Date): Warning[] {
+  const warnings: Warning[] = [];
+  const refs = (xs: CitedSource[]) => xs.map((s) => `[${s.citation.n}]`).join('');
+
+  // REGION: the question names a place a cited document does not cover…
+  if (askedPlaces.length) {
+    const outside = sources.filter((s) => s.doc.region && !askedPlaces.some((a) => covers(s.doc.region!, a)));
+    const byRegion = groupBy(outside, (s) => s.doc.region!);
+    for (const [region, xs] of byRegion) {
+      warnings.push({
+        code: 'REGION',
+        message: `您问的是${askedPlaces.join('、')}，${refs(xs)}是${region}的规定，未必适用于${askedPlaces.join('、')}，请以当地政策为准。`,
+      });
+    }
+  } else {
+    // …or the sources come from places that do not contain one another.
+    const regions = [...new Set(sources.map((s) => s.doc.region).filter((r): r is string => !!r && r !== '全国'))];
+    const clash = regions.some((a) => regions.some((b) => a !== b && !related(a, b)));
+    if (clash) {
+      warnings.push({ code: 'REGION', message: `引用的内容来自不同地区（${regions.join('、')}），各地标准不同，请以您所在地的规定为准。` });
+    }
+  }
+
+  for (const s of sources) {
+    const ended = statedEndDates(s.paragraphText).find((d) => endOfIsoDate(d).getTime() < today.getTime());
+    if (ended) {
+      warnings.push({ code: 'DATED', message: `[${s.citation.n}]所述措施的执行期限为${ended}，现已到期，请向当地人社部门确认是否延续。` });
+    } else if (s.doc.kind !== 'law' && s.doc.date && today.getTime() - endOfIsoDate(s.doc.date).getTime() > TWO_YEARS_MS) {
+      warnings.push({ code: 'DATED', message: `[${s.citation.n}]出自${s.doc.date}的${s.doc.kind === 'news' ? '报道' : '文件'}，已超过两年，内容可能已有调整。` });
+    }
+  }
+
+  const news = sources.filter((s) => s.doc.kind === 'news');
+  if (news.length) {
+    warnings.push({ code: 'NEWS', message: `${refs(news)}来自新闻报道，不是政策原文，具体以正式文件为准。` });
+  }
+  return warnings;
+}
+
+function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
+  return m;
+}

@@ -1,0 +1,91 @@
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Chunk, IngestProblem, PolicyDocument } from '../types.ts';
+import { PolicybotError } from '../errors.ts';
+import { chunkDocument } from '../chunk/chunk.ts';
+import { loadCorpus } from '../ingest/load-corpus.ts';
+import { corpusFingerprint } from '../ingest/fingerprint.ts';
+import { embedderForBuild } from '../embed/resolve.ts';
+import { HashedEmbedder } from '../embed/hashed.ts';
+import type { Embedder } from '../embed/embedder.ts';
+import { analyze } from '../text/tokenize.ts';
+import { noProgress, type Progress } from '../progress.ts';
+import { Bm25Index, type FieldedTokens } from './bm25.ts';
+import { HnswIndex } from './vector-index.ts';
+import { FORMAT_VERSION, writeIndex, type Manifest } from './store.ts';
+
+export function currentCorpusHash(corpusDir: string): string {
+  return corpusFingerprint(corpusDir, `policybot-index-v${FORMAT_VERSION}`);
+}
+
+/** Text a chunk is embedded and matched with: its document title and headings give it context. */
+export function contextOf(doc: PolicyDocument | undefined, chunk: Chunk): string {
+  return [doc?.title ?? '', ...chunk.headingPath].join(' ');
+}
+
+export interface BuildResult {
+  manifest: Manifest;
+  documents: PolicyDocument[];
+  problems: IngestProblem[];
+  embedder: Embedder;
+}
+
+/** corpus → documents → chunks → BM25 + embeddings → HNSW, written atomically. */
+export async function buildIndex(config: Config, logger: Logger, progress: Progress = noProgress): Promise<BuildResult> {
+  const t0 = performance.now();
+  const corpusHash = currentCorpusHash(config.corpusDir);
+
+  progress.start('读取文件', 1);
+  const { documents, problems } = loadCorpus(config.corpusDir, (_f, done, total) => {
+    if (done === 0) progress.start('读取文件', total);
+    progress.update(done);
+  });
+  progress.stop();
+  for (const p of problems) logger.warn({ file: p.file, code: p.code }, `skipped ${p.file}: ${p.reason}`);
+  if (documents.length === 0) {
+    throw new PolicybotError('E_EMPTY_CORPUS', `no readable documents in ${config.corpusDir}`);
+  }
+
+  const byId = new Map(documents.map((d) => [d.docId, d]));
+  const chunks = documents.flatMap((d) => chunkDocument(d));
+  const embedTexts = chunks.map((c) => `${contextOf(byId.get(c.docId), c)}\n${c.text}`);
+
+  progress.start('分词', chunks.length);
+  const fielded: FieldedTokens[] = chunks.map((c, i) => {
+    const a = analyze(c.text);
+    if (i % 100 === 0) progress.update(i);
+    return { words: a.words, bigrams: a.bigrams, context: analyze(contextOf(byId.get(c.docId), c)).words };
+  });
+  progress.update(chunks.length);
+  progress.stop();
+  const lexical = Bm25Index.build(fielded);
+
+  const embedder = await embedderForBuild(config, embedTexts, logger);
+  progress.start(`向量化 (${embedder.id})`, chunks.length);
+  const vectors = await embedder.embedDocuments(embedTexts, (done) => progress.update(done));
+  progress.stop();
+
+  progress.start('建立 HNSW 索引', 1);
+  const hnsw = HnswIndex.build(vectors, embedder.dimension);
+  progress.update(1);
+  progress.stop();
+
+  const manifest = writeIndex(config.indexDir, {
+    manifest: {
+      formatVersion: FORMAT_VERSION,
+      embedder: { id: embedder.id, dimension: embedder.dimension, description: embedder.description, semantic: embedder.semantic },
+      corpusHash,
+      builtAt: new Date().toISOString(),
+      buildSeconds: Math.round((performance.now() - t0) / 10) / 100,
+      counts: { documents: documents.length, paragraphs: documents.reduce((n, d) => n + d.paragraphs.length, 0), chunks: chunks.length },
+      problems,
+    },
+    documents,
+    chunks,
+    lexical,
+    vectors: hnsw,
+    embedderState: embedder instanceof HashedEmbedder ? embedder.toState() : null,
+  });
+  logger.info({ ...manifest.counts, embedder: embedder.id, seconds: manifest.buildSeconds }, 'index built');
+  return { manifest, documents, problems, embedder };
+}

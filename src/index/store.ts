@@ -1,0 +1,154 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Chunk, IngestProblem, PolicyDocument } from '../types.ts';
+import { PolicybotError, errorMessage } from '../errors.ts';
+import { Bm25Index, type Bm25Json } from './bm25.ts';
+import { HnswIndex, type VectorIndex } from './vector-index.ts';
+
+/**
+ * The persisted index: a folder `<indexDir>/index/` holding a manifest and its artifacts.
+ * Builds write into a sibling temp folder and are swapped in by rename, so a crash
+ * mid-build never leaves a broken index in place. The manifest is written last and
+ * records a checksum of every artifact: a folder without a valid manifest, or whose
+ * files do not match it, is detected and rebuilt instead of crashing the reader.
+ */
+export const FORMAT_VERSION = 2;
+
+export interface EmbedderInfo {
+  id: string;
+  dimension: number;
+  description: string;
+  semantic: boolean;
+}
+
+export interface Manifest {
+  formatVersion: number;
+  embedder: EmbedderInfo;
+  corpusHash: string;
+  builtAt: string;
+  buildSeconds: number;
+  counts: { documents: number; paragraphs: number; chunks: number };
+  problems: IngestProblem[];
+  /** sha256 of each artifact file. */
+  files: Record<string, string>;
+}
+
+export interface IndexData {
+  manifest: Manifest;
+  documents: PolicyDocument[];
+  chunks: Chunk[];
+  lexical: Bm25Index;
+  vectors: VectorIndex;
+  /** Opaque state of an embedder that learns from the corpus (the offline one). */
+  embedderState: unknown;
+}
+
+const ARTIFACTS = {
+  documents: 'documents.json',
+  chunks: 'chunks.json',
+  lexical: 'lexical.json',
+  vectors: 'vectors.hnsw',
+  embedder: 'embedder.json',
+} as const;
+
+export function indexPath(indexDir: string): string {
+  return path.join(indexDir, 'index');
+}
+
+function sha256File(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+export function writeIndex(indexDir: string, data: Omit<IndexData, 'manifest'> & { manifest: Omit<Manifest, 'files'> }): Manifest {
+  fs.mkdirSync(indexDir, { recursive: true });
+  const target = indexPath(indexDir);
+  const tmp = path.join(indexDir, `.index-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  fs.mkdirSync(tmp);
+  try {
+    const write = (name: string, body: string) => fs.writeFileSync(path.join(tmp, name), body);
+    write(ARTIFACTS.documents, JSON.stringify(data.documents));
+    write(ARTIFACTS.chunks, JSON.stringify(data.chunks));
+    write(ARTIFACTS.lexical, JSON.stringify(data.lexical.toJSON()));
+    write(ARTIFACTS.embedder, JSON.stringify(data.embedderState ?? null));
+    data.vectors.save(path.join(tmp, ARTIFACTS.vectors));
+    const files: Record<string, string> = {};
+    for (const name of Object.values(ARTIFACTS)) files[name] = sha256File(path.join(tmp, name));
+    const manifest: Manifest = { ...data.manifest, files };
+    write('manifest.json', JSON.stringify(manifest, null, 2));
+    const old = fs.existsSync(target) ? `${tmp}-old` : null;
+    if (old) fs.renameSync(target, old);
+    fs.renameSync(tmp, target);
+    if (old) fs.rmSync(old, { recursive: true, force: true });
+    return manifest;
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  } finally {
+    cleanupStale(indexDir);
+  }
+}
+
+/** Removes temp folders left by builds that crashed. */
+function cleanupStale(indexDir: string): void {
+  for (const name of fs.existsSync(indexDir) ? fs.readdirSync(indexDir) : []) {
+    if (!name.startsWith('.index-tmp-')) continue;
+    const pid = Number(/^\.index-tmp-(\d+)-/.exec(name)?.[1]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    fs.rmSync(path.join(indexDir, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isFinite(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads only the manifest; throws E_INDEX_MISSING / E_INDEX_CORRUPT. */
+export function readManifest(indexDir: string): Manifest {
+  const dir = indexPath(indexDir);
+  const file = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(dir)) throw new PolicybotError('E_INDEX_MISSING', `no index at ${dir}`);
+  if (!fs.existsSync(file)) throw new PolicybotError('E_INDEX_CORRUPT', `index at ${dir} has no manifest (half-written build?)`);
+  let m: Manifest;
+  try {
+    m = JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
+  } catch (err) {
+    throw new PolicybotError('E_INDEX_CORRUPT', `index manifest is not valid JSON: ${errorMessage(err)}`, { cause: err });
+  }
+  if (!m || typeof m !== 'object' || !m.embedder || !m.files || typeof m.corpusHash !== 'string') {
+    throw new PolicybotError('E_INDEX_CORRUPT', 'index manifest is incomplete');
+  }
+  if (m.formatVersion !== FORMAT_VERSION) {
+    throw new PolicybotError('E_INDEX_STALE', `index format ${m.formatVersion} ≠ ${FORMAT_VERSION}`);
+  }
+  return m;
+}
+
+export function readIndex(indexDir: string): IndexData {
+  const manifest = readManifest(indexDir);
+  const dir = indexPath(indexDir);
+  for (const name of Object.values(ARTIFACTS)) {
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) throw new PolicybotError('E_INDEX_CORRUPT', `index file ${name} is missing`);
+    if (sha256File(file) !== manifest.files[name]) throw new PolicybotError('E_INDEX_CORRUPT', `index file ${name} does not match its checksum`);
+  }
+  try {
+    const json = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
+    const documents = json(ARTIFACTS.documents) as PolicyDocument[];
+    const chunks = json(ARTIFACTS.chunks) as Chunk[];
+    const lexical = Bm25Index.fromJSON(json(ARTIFACTS.lexical) as Bm25Json);
+    const vectors = HnswIndex.load(path.join(dir, ARTIFACTS.vectors), manifest.embedder.dimension);
+    if (vectors.size !== chunks.length || lexical.size !== chunks.length) {
+      throw new Error(`index holds ${vectors.size} vectors and ${lexical.size} lexical entries for ${chunks.length} chunks`);
+    }
+    return { manifest, documents, chunks, lexical, vectors, embedderState: json(ARTIFACTS.embedder) };
+  } catch (err) {
+    throw new PolicybotError('E_INDEX_CORRUPT', `index could not be read: ${errorMessage(err)}`, { cause: err });
+  }
+}

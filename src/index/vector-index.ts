@@ -1,0 +1,57 @@
+import { createRequire } from 'node:module';
+import type { HierarchicalNSW as HnswType } from 'hnswlib-node';
+
+/** The seam for nearest-neighbour search over chunk vectors. */
+export interface VectorIndex {
+  readonly dimension: number;
+  readonly size: number;
+  /** Top-k labels by cosine similarity, best first. */
+  search(query: Float32Array, k: number): Array<{ label: number; similarity: number }>;
+  save(file: string): void;
+}
+
+const require = createRequire(import.meta.url);
+const { HierarchicalNSW } = require('hnswlib-node') as typeof import('hnswlib-node');
+
+const M = 16;
+const EF_CONSTRUCTION = 200;
+const EF_SEARCH = 96;
+const SEED = 100;
+
+/** HNSW (hnswlib-node) in cosine space; labels are chunk positions. */
+export class HnswIndex implements VectorIndex {
+  private constructor(
+    private readonly index: HnswType,
+    readonly dimension: number,
+    readonly size: number,
+  ) {
+    index.setEf(Math.max(EF_SEARCH, 1));
+  }
+
+  static build(vectors: Float32Array[], dimension: number): HnswIndex {
+    const index = new HierarchicalNSW('cosine', dimension);
+    index.initIndex({ maxElements: Math.max(1, vectors.length), m: M, efConstruction: EF_CONSTRUCTION, randomSeed: SEED });
+    vectors.forEach((v, i) => {
+      if (v.length !== dimension) throw new Error(`vector ${i} has dimension ${v.length}, expected ${dimension}`);
+      index.addPoint(Array.from(v), i);
+    });
+    return new HnswIndex(index, dimension, vectors.length);
+  }
+
+  static load(file: string, dimension: number): HnswIndex {
+    const index = new HierarchicalNSW('cosine', dimension);
+    index.readIndexSync(file);
+    return new HnswIndex(index, dimension, index.getCurrentCount());
+  }
+
+  search(query: Float32Array, k: number): Array<{ label: number; similarity: number }> {
+    const n = Math.min(k, this.size);
+    if (n <= 0) return [];
+    const { neighbors, distances } = this.index.searchKnn(Array.from(query), n);
+    return neighbors.map((label, i) => ({ label, similarity: 1 - distances[i]! }));
+  }
+
+  save(file: string): void {
+    this.index.writeIndexSync(file);
+  }
+}

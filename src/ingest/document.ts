@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { DocKind, LoadedSource, Paragraph, PolicyDocument } from '../types.ts';
+import { inferRegion, PLACES } from '../text/gazetteer.ts';
+import { statedEndDates, toIsoDate } from '../text/dates.ts';
+import { assignHeadingPaths } from './headings.ts';
+
+/** A stable, URL-safe id from the file's path inside the corpus. */
+export function docIdFor(relPath: string): string {
+  const base = path.basename(relPath).replace(/\.[^.]+$/, '');
+  const ascii = base
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase();
+  const pureAscii = /^[A-Za-z0-9_.-]+$/.test(base) && relPath.split(/[\\/]/).length === 1;
+  if (pureAscii && ascii) return ascii;
+  const hash = createHash('sha1').update(relPath.normalize('NFC')).digest('hex').slice(0, 8);
+  return `${ascii.slice(0, 24).replace(/-+$/, '') || 'doc'}-${hash}`;
+}
+
+const TITLE_SUFFIX = /(意见|办法|通知|方案|规定|细则|决定|通告|公告|条例|措施|清单|指引|指南|规划|计划|法)$/;
+
+function guessTitle(blocks: string[]): string | null {
+  const head = blocks.slice(0, 12);
+  // A policy title line: short, ends like a title, not a heading or sentence.
+  const formal = head.find((b) => b.length <= 60 && TITLE_SUFFIX.test(b) && !/[。；，,]/.test(b) && !/^[一二三四五六七八九十(（\d]/.test(b));
+  if (formal) return formal;
+  const quoted = head.map((b) => /《([^》]{4,60})》/.exec(b)?.[1]).find(Boolean);
+  if (quoted) return quoted;
+  // A headline: the first short line that is not a byline or editor's note.
+  const headline = head.find(
+    (b) => b.length >= 6 && b.length <= 40 && !/[。]$/.test(b) && !/记者|通讯员|编者按|来源|^□|摄$/.test(b),
+  );
+  return headline ?? null;
+}
+
+function guessKind(src: LoadedSource, title: string, relPath: string, blocks: string[]): DocKind {
+  if (src.kind) return src.kind;
+  if (/问答|常见问题|解答|答疑|问与答|Q&A|指南|指引|流程|详解|简介/i.test(title)) return 'faq';
+  const head = blocks.slice(0, 8).join('\n');
+  const articles = blocks.filter((b) => /^第[一二三四五六七八九十百零\d]+条/.test(b)).length;
+  if (articles >= 5 && /(法|条例|规定|规则)$/.test(title)) return 'law';
+  if (src.docNumber || /(意见|办法|通知|方案|细则|决定|通告|公告|措施|清单)$/.test(title)) return 'policy';
+  if (/记者|通讯员|讯[)）]?|报道|编者按|新闻|日报|晚报/.test(head) || /news|post|新媒体/i.test(src.meta['categories'] ?? '')) {
+    return 'news';
+  }
+  if (/laws?[\\/]/i.test(relPath) && articles >= 3) return 'law';
+  return 'policy';
+}
+
+/** The signature date of an official document: the last 「YYYY年M月D日」 line near the top or bottom. */
+function guessDate(blocks: string[]): string | null {
+  const lines = [...blocks.slice(0, 15), ...blocks.slice(-5)];
+  const sig = lines.find((b) => /^\d{4}年\d{1,2}月\d{1,2}日$/.test(b.trim()));
+  return sig ? toIsoDate(sig) : null;
+}
+
+export interface Sidecar {
+  title?: string;
+  issuer?: string;
+  docNumber?: string;
+  date?: string;
+  region?: string;
+  kind?: DocKind;
+  sourceUrl?: string;
+}
+
+/** Assigns ids, headings, region and kind: the one place every format ends up. */
+export function buildDocument(relPath: string, bytes: Buffer, src: LoadedSource, sidecar: Sidecar = {}): PolicyDocument {
+  const blocks = src.blocks.map((b) => b.replace(/[\u200b-\u200f\ufeff]/g, '').replace(/[ \t\u00a0\u3000]+/g, ' ').trim()).filter(Boolean);
+  const title = sidecar.title ?? src.title ?? guessTitle(blocks) ?? path.basename(relPath).replace(/\.[^.]+$/, '');
+  const pathed = assignHeadingPaths(blocks);
+  // Drop a first paragraph that only repeats the title.
+  const start = pathed[0] && pathed[0].text === title ? 1 : 0;
+  const paragraphs: Paragraph[] = pathed.slice(start).map((b, i) => ({ id: `p${i + 1}`, ...b }));
+  const text = paragraphs.map((p) => p.text).join('\n');
+  const regionHint = sidecar.region ?? src.region;
+  const region = regionHint
+    ? (resolvePlace(regionHint) ?? regionHint)
+    : inferRegion(sidecar.issuer ?? src.issuer, `${title} ${src.meta['SiteName'] ?? ''}`, text);
+  const issuer = qualifyIssuer(sidecar.issuer ?? src.issuer, region);
+  const ends = paragraphs.flatMap((p) => statedEndDates(p.text)).sort();
+  return {
+    docId: docIdFor(relPath),
+    file: relPath,
+    title,
+    issuer: issuer ?? null,
+    docNumber: sidecar.docNumber ?? src.docNumber ?? null,
+    date: toIsoDate(sidecar.date) ?? src.date ?? guessDate(blocks),
+    region,
+    kind: sidecar.kind ?? guessKind(src, title, relPath, blocks),
+    sourceUrl: sidecar.sourceUrl ?? src.sourceUrl ?? null,
+    validUntil: ends.length ? ends[ends.length - 1]! : null,
+    meta: src.meta,
+    contentHash: createHash('sha256').update(bytes).digest('hex'),
+    paragraphs,
+  };
+}
+
+/** 「市人力资源社会保障局」 on a 广州市 page → 广州市人力资源社会保障局. */
+function qualifyIssuer(issuer: string | null, region: string | null): string | null {
+  if (!issuer || !region) return issuer;
+  const level = PLACES.get(region)?.level;
+  const city = level === 3 ? PLACES.get(region)?.parent : level === 2 ? region : null;
+  if (/^市/.test(issuer) && city) return `${city}${issuer.slice(1)}`;
+  if (/^区/.test(issuer) && level === 3) return `${region}${issuer.slice(1)}`;
+  return issuer;
+}
+
+function resolvePlace(name: string): string | null {
+  if (PLACES.has(name)) return name;
+  for (const p of PLACES.values()) if (p.names.includes(name) || p.shortNames.includes(name)) return p.name;
+  return null;
+}

@@ -1,0 +1,75 @@
+/**
+ * Recognises the numbering of Chinese official documents and laws and assigns each
+ * paragraph the path of headings above it: 第X编/章/节/条, 一、 / (一) / 1. / (1).
+ */
+const CN_NUM = '[一二三四五六七八九十百千零〇两\\d]+';
+
+interface Marker {
+  level: number;
+  re: RegExp;
+}
+
+const MARKERS: Marker[] = [
+  { level: 0, re: new RegExp(`^第${CN_NUM}编`) },
+  { level: 1, re: new RegExp(`^第${CN_NUM}章`) },
+  { level: 2, re: new RegExp(`^第${CN_NUM}节`) },
+  { level: 3, re: new RegExp(`^第${CN_NUM}条`) },
+  { level: 4, re: /^[一二三四五六七八九十]+[、.．]/ },
+  { level: 5, re: /^[(（][一二三四五六七八九十]+[)）]/ },
+  { level: 6, re: /^\d{1,2}[.．、](?!\d)/ },
+  { level: 7, re: /^[(（]\d{1,2}[)）]/ },
+  { level: 7, re: /^[①②③④⑤⑥⑦⑧⑨⑩]/ },
+];
+
+export interface HeadingInfo {
+  level: number;
+  /** The heading line, or for an article the 第X条 label. */
+  label: string;
+  /** A standalone heading line (no sentence of its own). */
+  isHeading: boolean;
+}
+
+/** A question line of an FAQ (「二、创业担保贷款最高可以申请多少额度？」 「问：…？」): its answer follows. */
+const QUESTION_LINE = /^(?:问[:：]|Q[:：]|\d{1,2}[.．、]|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）])?[^。；;]{2,60}[？?]$/;
+const QUESTION_LEVEL = 8;
+
+export function headingOf(text: string): HeadingInfo | null {
+  const t = text.trim();
+  if (QUESTION_LINE.test(t)) {
+    const marked = MARKERS.find((m) => m.level >= 4 && m.re.test(t));
+    return { level: marked ? marked.level : QUESTION_LEVEL, label: t, isHeading: true };
+  }
+  for (const { level, re } of MARKERS) {
+    const m = re.exec(t);
+    if (!m) continue;
+    const short = t.length <= 40 && !/[。；;！!？?：:，,]$/.test(t) && !/[。；;]/.test(t);
+    if (level === 3) return { level, label: m[0], isHeading: false };
+    if (level <= 2) return { level, label: t.slice(0, 40), isHeading: short };
+    return short ? { level, label: t, isHeading: true } : { level, label: m[0], isHeading: false };
+  }
+  return null;
+}
+
+export interface PathedBlock {
+  text: string;
+  headingPath: string[];
+  isHeading: boolean;
+}
+
+/** Walks blocks in order keeping a stack of open headings. */
+export function assignHeadingPaths(blocks: string[]): PathedBlock[] {
+  const stack: Array<{ level: number; label: string }> = [];
+  const out: PathedBlock[] = [];
+  for (const text of blocks) {
+    const h = headingOf(text);
+    if (h && (h.isHeading || h.level === 3)) {
+      while (stack.length && stack[stack.length - 1]!.level >= h.level) stack.pop();
+      out.push({ text, headingPath: stack.map((s) => s.label), isHeading: h.isHeading });
+      stack.push({ level: h.level, label: h.label });
+    } else {
+      if (h) while (stack.length && stack[stack.length - 1]!.level >= h.level) stack.pop();
+      out.push({ text, headingPath: stack.map((s) => s.label), isHeading: false });
+    }
+  }
+  return out;
+}

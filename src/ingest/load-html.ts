@@ -1,0 +1,280 @@
+/**
+ * HTML loader: a downloaded government web page (or an HTML fragment such as the body of a news
+ * repost) → LoadedSource. Metadata is read from the whole page first (html-meta.ts); the main
+ * content is then found with Readability on a linkedom DOM, falling back to the CMS's known
+ * content containers, and walked into paragraph blocks in reading order.
+ */
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import { PolicybotError, errorMessage } from '../errors.ts';
+import type { LoadedSource } from '../types.ts';
+import { fmString, splitFrontMatter } from './front-matter.ts';
+import {
+  cleanText, frontMatterExtras, inferKind, leadingDocNumber, nodeText, parseKind, readPageMeta, titleDocNumber, toIsoDate,
+} from './html-meta.ts';
+
+/** Turns an HTML page (or an HTML fragment) into a LoadedSource: main content as paragraph blocks plus metadata. */
+export function loadHtml(raw: string, file: string): LoadedSource {
+  // Tolerate blank lines (and a BOM) before the opening `---` of the front matter.
+  const { data, body } = splitFrontMatter(raw.replace(/^\uFEFF?\s*(?=---)/, ''));
+  let doc: Document;
+  try {
+    doc = parseDocument(body);
+  } catch (err) {
+    throw new PolicybotError('E_BAD_DOCUMENT', `${file}: HTML could not be parsed: ${errorMessage(err)}`, { cause: err });
+  }
+  const page = readPageMeta(doc);
+  const title = fmString(data, 'title') ?? page.title;
+  const blocks = isFragment(body) ? fragmentBlocks(doc) : pageBlocks(doc, body, title);
+
+  const docNumber =
+    fmString(data, 'doc_number', 'docNumber', '文号') ?? page.docNumber ?? titleDocNumber(title ?? '') ?? leadingDocNumber(blocks);
+  const fmDate = fmString(data, 'date');
+  const date = (fmDate && /^\d{4}(?:-\d{2})?$/.test(fmDate) ? fmDate : toIsoDate(fmDate)) ?? page.date;
+
+  return {
+    title,
+    issuer: fmString(data, 'issuer', 'source', 'author') ?? page.issuer,
+    docNumber,
+    date,
+    sourceUrl: fmString(data, 'url', 'source_url', 'link') ?? page.sourceUrl,
+    kind: parseKind(fmString(data, 'kind')) ?? inferKind(title, page.column, docNumber),
+    region: fmString(data, 'region'),
+    meta: { ...page.meta, ...frontMatterExtras(data) },
+    blocks,
+  };
+}
+
+/** Converts an HTML fragment (e.g. the <p>… body of a news repost) into text blocks, one per block element / <br>-separated line; drops images, scripts, styles; decodes entities; collapses whitespace; no empty blocks. */
+export function htmlToBlocks(html: string): string[] {
+  return fragmentBlocks(parseDocument(html));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing and content selection
+
+/** A fragment has no page shell; it is content already and goes straight to the block walker. */
+function isFragment(html: string): boolean {
+  return !/<(?:html|body)[\s>]/i.test(html);
+}
+
+/** linkedom needs an <html><body> shell (document.body is null for a bare fragment). */
+function parseDocument(html: string): Document {
+  if (!isFragment(html)) {
+    const { document } = parseHTML(html);
+    if (hasBody(document)) return document;
+  }
+  return parseHTML(`<!DOCTYPE html><html><head></head><body>${html}</body></html>`).document;
+}
+
+function hasBody(doc: Document): boolean {
+  const root = doc.documentElement as Element | null;
+  return root?.tagName.toUpperCase() === 'HTML' && Array.from(root.children).some((c) => c.tagName.toUpperCase() === 'BODY');
+}
+
+/** Content containers of the CMSs these sites use, most specific first. */
+const CONTAINERS = [
+  '#zoomcon', '.content_article', '#info_cont', '.info_cont', '.article-content', '.newsMain', '.TRS_Editor',
+  '.article_content', '.article-body', 'article', 'main',
+];
+
+function pageBlocks(doc: Document, html: string, title: string | null): string[] {
+  removeBoilerplate(doc);
+  const container = findContainer(doc);
+  const fromContainer = container ? walkBlocks(container) : [];
+
+  let fromReadability: string[] = [];
+  try {
+    const article = new Readability<Node>(doc, { charThreshold: 100, serializer: (n) => n }).parse();
+    if (article?.content) fromReadability = walkBlocks(article.content);
+  } catch {
+    fromReadability = [];
+  }
+
+  const chosen = chooseBlocks(fromReadability, fromContainer);
+  if (chosen.length) return onlyTitle(chosen, title) ? [] : dropPageHeading(chosen, fromContainer, title);
+  // Readability found nothing and no known container: the cleaned body of a fresh parse.
+  const fresh = parseDocument(html);
+  removeBoilerplate(fresh);
+  const fromBody = walkBlocks(fresh.body);
+  return onlyTitle(fromBody, title) ? [] : fromBody;
+}
+
+function compact(s: string | undefined): string {
+  return (s ?? '').replace(/[\s\u3000]+/g, '');
+}
+
+/** A page cut off before its content still shows its headline: that is no content. */
+function onlyTitle(blocks: string[], title: string | null): boolean {
+  return title !== null && blocks.every((b) => compact(b) === compact(title));
+}
+
+/**
+ * Readability's blocks unless the CMS's own content container says they are incomplete: when
+ * Readability found (almost) nothing, or kept only part of the container (e.g. it drops the 附表
+ * forms appended to a policy in a sibling <div>), the container's blocks are used.
+ */
+function chooseBlocks(fromReadability: string[], fromContainer: string[]): string[] {
+  if (!fromContainer.length || !fromReadability.length) return fromReadability.length ? fromReadability : fromContainer;
+  const size = (blocks: string[]): number => blocks.reduce((n, b) => n + b.length, 0);
+  if (size(fromReadability) < 0.3 * size(fromContainer)) return fromContainer;
+  const inContainer = new Set(fromContainer);
+  const shared = fromReadability.filter((b) => inContainer.has(b)).length;
+  return shared >= 0.9 * fromReadability.length && size(fromContainer) > size(fromReadability) ? fromContainer : fromReadability;
+}
+
+/**
+ * Readability sometimes keeps the page's <h1> headline above the article. It is dropped when the
+ * content container itself does not start with it (a policy that prints its title stays intact).
+ */
+function dropPageHeading(blocks: string[], fromContainer: string[], title: string | null): string[] {
+  const head = compact(blocks[0]);
+  if (!title || !fromContainer.length || head !== compact(title) || compact(fromContainer[0]) === head) return blocks;
+  return blocks.slice(1);
+}
+
+function fragmentBlocks(doc: Document): string[] {
+  removeBoilerplate(doc);
+  return walkBlocks(doc.body);
+}
+
+function findContainer(doc: Document): Element | null {
+  for (const selector of CONTAINERS) {
+    for (const el of Array.from(doc.querySelectorAll(selector))) if (nodeText(el).length >= 20) return el;
+  }
+  return null;
+}
+
+/** Elements that never carry content. */
+const DROP_TAGS = 'script, style, noscript, template, iframe, object, embed, canvas, svg, button, select, input, textarea, nav';
+
+/** class/id tokens of navigation, share buttons, QR codes, footers, related-link lists, toolbars. */
+const BOILERPLATE_TOKEN = new RegExp(
+  [
+    'share', 'qrcode', 'erweima', '(?:^|[_-])(?:ewm|qr)(?:$|[_-])', 'footer', '^foot(?:box|bar|nav)?$', '^nav', 'nav$', 'menu',
+    'crumb', '^curb$', '^dqwz$', '^position$', '^location$', 'gotop', 'backtop', '^print', 'fontsize', '^llcs$', '^fx$',
+    'hidediv', 'xgwz', 'xgxw', 'xgwj', 'related', '^content_attr', '^xxgkcontop$', '^jbxx$', '^content_extended$',
+    '^info_bot$', '^gbck$', '^content_others$',
+  ].join('|'),
+);
+/** Attachment lists: dropped when they list nothing (the template prints a 「相关附件」 header anyway). */
+const ATTACHMENT_TOKEN = /xgfj|fujian|attach/;
+const LIST_TAGS = new Set(['DIV', 'UL', 'OL', 'DL', 'SECTION', 'TABLE']);
+
+function tokens(el: Element): string[] {
+  return `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`.toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+function removeBoilerplate(doc: Document): void {
+  for (const el of Array.from(doc.querySelectorAll(DROP_TAGS))) el.remove();
+  const keep = CONTAINERS.join(', ');
+  for (const el of Array.from(doc.body.querySelectorAll('[class], [id]'))) {
+    if (!el.isConnected) continue;
+    const t = tokens(el);
+    const junk = t.some((x) => BOILERPLATE_TOKEN.test(x));
+    const emptyAttachments =
+      !junk && LIST_TAGS.has(el.tagName.toUpperCase()) && t.some((x) => ATTACHMENT_TOKEN.test(x)) && !el.querySelector('li, a[href]');
+    if ((junk || emptyAttachments) && !el.matches(keep) && !el.querySelector(keep)) el.remove();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// DOM → blocks
+
+const BLOCK_TAGS = new Set([
+  'ADDRESS', 'ARTICLE', 'ASIDE', 'BLOCKQUOTE', 'BODY', 'CAPTION', 'CENTER', 'DD', 'DETAILS', 'DIALOG', 'DIV', 'DL', 'DT',
+  'FIELDSET', 'FIGCAPTION', 'FIGURE', 'FOOTER', 'FORM', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER', 'HTML', 'LEGEND',
+  'LI', 'MAIN', 'OL', 'P', 'PRE', 'SECTION', 'SUMMARY', 'TABLE', 'TBODY', 'TD', 'TFOOT', 'TH', 'THEAD', 'UL',
+]);
+const SKIP_TAGS = new Set([
+  'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IMG', 'PICTURE', 'SVG', 'CANVAS', 'IFRAME', 'OBJECT', 'EMBED', 'VIDEO',
+  'AUDIO', 'SOURCE', 'TRACK', 'MAP', 'AREA', 'BUTTON', 'INPUT', 'SELECT', 'TEXTAREA', 'HEAD', 'TITLE', 'META', 'LINK',
+]);
+
+class BlockWriter {
+  readonly blocks: string[] = [];
+  private line = '';
+
+  text(s: string): void {
+    this.line += s;
+  }
+
+  /** Ends the current line; empty lines are dropped. */
+  end(): void {
+    const t = cleanText(this.line);
+    this.line = '';
+    if (t) this.blocks.push(t);
+  }
+
+  push(block: string): void {
+    this.end();
+    if (block) this.blocks.push(block);
+  }
+}
+
+function walkBlocks(root: Node): string[] {
+  const out = new BlockWriter();
+  walk(root, out);
+  out.end();
+  return out.blocks.filter((b) => !isUiLine(b));
+}
+
+function walk(node: Node, out: BlockWriter): void {
+  for (let child = node.firstChild; child; child = child.nextSibling) {
+    if (child.nodeType === 3) {
+      out.text((child as Text).data);
+      continue;
+    }
+    if (child.nodeType !== 1) continue;
+    const el = child as Element;
+    const tag = el.tagName.toUpperCase();
+    if (SKIP_TAGS.has(tag) || isHidden(el)) continue;
+    if (tag === 'BR' || tag === 'HR') {
+      out.end();
+    } else if (tag === 'TR') {
+      writeRow(el, out);
+    } else if (BLOCK_TAGS.has(tag)) {
+      out.end();
+      walk(el, out);
+      out.end();
+    } else {
+      walk(el, out);
+    }
+  }
+}
+
+/** A table row → `cell | cell`; a row with a single non-empty cell (layout tables) keeps its paragraphs. */
+function writeRow(tr: Element, out: BlockWriter): void {
+  out.end();
+  const cells: string[][] = [];
+  for (const cell of Array.from(tr.children)) {
+    const tag = cell.tagName.toUpperCase();
+    if ((tag !== 'TD' && tag !== 'TH') || isHidden(cell)) continue;
+    const inner = new BlockWriter();
+    walk(cell, inner);
+    inner.end();
+    if (inner.blocks.length) cells.push(inner.blocks);
+  }
+  if (cells.length === 1) for (const b of cells[0]!) out.push(b);
+  else if (cells.length > 1) out.push(cells.map((c) => c.join(' ')).join(' | '));
+}
+
+function isHidden(el: Element): boolean {
+  if (el.hasAttribute('hidden') || el.getAttribute('aria-hidden') === 'true') return true;
+  return /display\s*:\s*none|visibility\s*:\s*hidden/i.test(el.getAttribute('style') ?? '');
+}
+
+/** Toolbar / navigation / footer lines that may survive inside a content area. */
+const UI_LINES = new Set([
+  '首页', '网站地图', '扫一扫在手机打开当前页', '分享', '分享到', '分享文章到', '上一篇', '下一篇', '返回顶部', '回到顶部', '打印',
+  '打印本页', '打印页面', '关闭', '关闭窗口', '关闭本页', '取消', '大中小', '字体大中小', 'A-AA+', '相关附件', '相关新闻',
+  '相关链接', '相关文件下载', '附件下载', '搜索', '登录', '注册', '无障碍', '无障碍浏览', '长者模式', '关怀版', '简体', '繁体', '繁體',
+]);
+const UI_PREFIX =
+  /^(?:上一篇|下一篇|当前位置|您当前所在的位置|您现在的位置|主办单位|承办单位|技术支持|网站标识码|浏览次数|字体大小|字号|分享到|搜索热词|发表时间|发布日期|发布时间|信息来源|文章来源)/;
+
+function isUiLine(block: string): boolean {
+  const compact = block.replace(/[\s\u3000【】[\]|｜:：>＞·]/g, '');
+  if (UI_LINES.has(compact)) return true;
+  return block.length <= 80 && (UI_PREFIX.test(compact) || /ICP备|公网安备|版权所有/.test(compact));
+}

@@ -1,0 +1,88 @@
+import type { DocKind, LoadedSource } from '../types.ts';
+import { fmString, splitFrontMatter } from './front-matter.ts';
+import { htmlToBlocks } from './load-html.ts';
+import { extractMetaTable, tableDate, tableDocNumber, tableIssuer } from './meta-table.ts';
+import { toIsoDate } from '../text/dates.ts';
+
+/**
+ * `.txt` and `.md` files: optional YAML front matter, an optional `key | value |`
+ * metadata table, then either an HTML body (news reposts) or plain/markdown text with
+ * one paragraph per line. Markdown laws carry their title as `# …` and an info block
+ * ended by `<!-- INFO END -->`.
+ */
+export function loadText(raw: string, file: string): LoadedSource {
+  const { data, body } = splitFrontMatter(raw);
+  const isHtmlBody = /<(p|div|br|h[1-6]|table|section|article)[\s>/]/i.test(body);
+  const source: LoadedSource = {
+    title: fmString(data, 'title'),
+    issuer: fmString(data, 'issuer', 'source', 'publisher'),
+    docNumber: fmString(data, 'doc_number', 'docNumber', '发文字号'),
+    date: toIsoDate(fmString(data, 'date', 'published', 'publish_date')),
+    sourceUrl: fmString(data, 'url', 'source_url', 'sourceUrl', 'link', 'original'),
+    kind: kindFrom(fmString(data, 'kind')),
+    region: fmString(data, 'region'),
+    meta: {},
+    blocks: [],
+  };
+  if (!source.issuer && typeof data['author'] === 'string') source.issuer = data['author'].trim() || null;
+  for (const k of ['author', 'categories', 'tags']) {
+    const v = data[k];
+    if (typeof v === 'string') source.meta[k] = v;
+    else if (Array.isArray(v)) source.meta[k] = v.filter((x) => typeof x === 'string').join(',');
+  }
+
+  let text = body;
+  // Trailing markdown links to the original page: [返回…](…) and <http://…>.
+  const links = [...text.matchAll(/<(https?:\/\/[^>\s]+)>/g)].map((m) => m[1]!);
+  if (!source.sourceUrl && links.length) source.sourceUrl = links[0]!;
+  text = text.replace(/^\s*<https?:\/\/[^>\s]+>\s*$/gm, '').replace(/^.*\]\((?:https?:)?\/\/[^)]*\).*$/gm, (line) =>
+    /返回|首页|原文|链接/.test(line) ? '' : line,
+  );
+
+  const lines = isHtmlBody ? htmlToBlocks(text) : text.split(/\r?\n/);
+  const table = extractMetaTable(lines);
+  source.issuer ??= tableIssuer(table.fields);
+  source.docNumber ??= tableDocNumber(table.fields);
+  source.date ??= toIsoDate(tableDate(table.fields));
+  for (const [k, v] of Object.entries(table.fields)) if (v) source.meta[k] = v;
+
+  let rest = table.rest.map((l) => l.replace(/\u00a0/g, ' ').trim());
+  // Markdown law files: '# 标题', an info block, '<!-- INFO END -->'.
+  const infoEnd = rest.findIndex((l) => /^<!--\s*INFO END\s*-->$/i.test(l));
+  if (infoEnd >= 0) {
+    const info = rest.slice(0, infoEnd).filter(Boolean);
+    rest = rest.slice(infoEnd + 1);
+    const h1 = info.find((l) => /^#\s/.test(l));
+    if (h1) source.title ??= h1.replace(/^#+\s*/, '');
+    const events = info.filter((l) => !/^#/.test(l));
+    if (events.length) {
+      source.meta['沿革'] = events.join('；');
+      const last = events[events.length - 1]!;
+      source.date ??= toIsoDate(last);
+      source.issuer ??= lawIssuer(last) ?? lawIssuer(events[0]!);
+    }
+    source.kind ??= 'law';
+  }
+  rest = rest.filter((l) => l && !/^<!--.*-->$/.test(l)).map((l) => l.replace(/^(#{1,6})\s+/, ''));
+  if (!source.title) {
+    const h1 = text.split(/\r?\n/).find((l) => /^#\s+\S/.test(l));
+    if (h1) {
+      source.title = h1.replace(/^#\s+/, '').trim();
+      if (rest[0] === source.title) rest = rest.slice(1);
+    }
+  }
+  source.blocks = [...table.rows, ...rest];
+  return source;
+}
+
+/** 「第十二届全国人民代表大会常务委员会第十四次会议…」 → 全国人民代表大会常务委员会; 「国务院令第258号」 → 国务院. */
+function lawIssuer(line: string): string | null {
+  const m = /((?:[\u4e00-\u9fff]{2,8}?(?:省|市|自治区))?(?:全国)?人民代表大会常务委员会)/.exec(line.replace(/第[一二三四五六七八九十百零\d]+届/g, ''));
+  if (m) return m[1]!;
+  if (/国务院/.test(line)) return '国务院';
+  return null;
+}
+
+function kindFrom(v: string | null): DocKind | null {
+  return v === 'policy' || v === 'law' || v === 'faq' || v === 'news' ? v : null;
+}

@@ -1,0 +1,31 @@
+import * as OpenCC from 'opencc-js';
+
+/**
+ * Normalisation for matching only — text shown to users is never passed through here.
+ * - NFKC folds full-width ASCII and punctuation (，：（） → ,:()) and compatibility forms;
+ * - traditional characters become simplified (OpenCC, Hong Kong/Taiwan/standard variants);
+ * - Latin letters are lower-cased; whitespace runs collapse to one space.
+ */
+let t2s: ((s: string) => string) | null = null;
+
+function toSimplified(s: string): string {
+  const convert = (t2s ??= OpenCC.Converter({ from: 'hk', to: 'cn' }));
+  return convert(s);
+}
+
+// Characters OpenCC is only needed for: skip the conversion on pure simplified/ASCII text.
+const MAYBE_TRADITIONAL = /[\u3400-\u9fff]/;
+
+export function normalizeForMatch(text: string): string {
+  let s = text.normalize('NFKC').replace(/[\u200b-\u200f\u2060\ufeff]/g, '');
+  if (MAYBE_TRADITIONAL.test(s)) s = toSimplified(s);
+  return s.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Drops whitespace and punctuation (both widths): used to compare gold strings with answers. */
+export function foldForCompare(text: string): string {
+  return normalizeForMatch(text).replace(/[\s\p{P}\p{S}]/gu, '');
+}
+
+export const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+export const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/g;

@@ -1,0 +1,20 @@
+/**
+ * Splits Chinese text into sentences at 。！？；!?; (keeping the mark), never inside
+ * quotes' closing marks, and never at the dot of 1.29 or 10.41.
+ */
+export function splitSentences(text: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    cur += ch;
+    if (/[。！？；!?;]/.test(ch) || ch === '\n') {
+      // Keep closing quotes/brackets with the sentence they end.
+      while (i + 1 < text.length && /[”’」』）)\]】]/.test(text[i + 1]!)) cur += text[++i];
+      if (cur.trim()) out.push(cur.trim());
+      cur = '';
+    }
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
