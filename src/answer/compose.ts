@@ -3,6 +3,7 @@ import type { Query } from '../retrieve/query.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { paragraphUrl, type Citation } from './contract.ts';
+import { termWeights } from '../retrieve/abstain.ts';
 
 /**
  * Extractive answers, no language model: the few sentences of the retrieved passages
@@ -36,8 +37,8 @@ export function composeAnswer(
   idf: (w: string) => number,
   opts: ComposeOptions,
 ): { answer: string; cited: Array<{ citation: Citation; passage: Passage }> } {
-  const weights = new Map(query.terms.map((t) => [t, idf(t)]));
-  const total = [...weights.values()].reduce((a, b) => a + b, 0) || 1;
+  const weights = termWeights(query, idf);
+  const total = weights.reduce((a, b) => a + b.weight, 0) || 1;
   const wantsNumber = ASKS_NUMBER.test(query.norm);
   const top = passages[0]?.score ?? 1;
 
@@ -47,7 +48,7 @@ export function composeAnswer(
       const text = sentence.length > LONG_SENTENCE ? focus(sentence, weights) : sentence;
       const norm = normalizeForMatch(text);
       let covered = 0;
-      for (const [t, w] of weights) if (norm.includes(t)) covered += w;
+      for (const w of weights) if (w.forms.some((f) => norm.includes(f))) covered += w.weight;
       let score = (covered / total) * (0.5 + 0.5 * (passage.score / top));
       if (wantsNumber && /\d/.test(norm)) score *= 1.15;
       if (text.length < 8) score *= 0.3;
@@ -83,12 +84,12 @@ export function composeAnswer(
 }
 
 /** Keeps the clauses of an over-long sentence around the part that matches the question. */
-function focus(sentence: string, weights: Map<string, number>): string {
+function focus(sentence: string, weights: Array<{ forms: string[]; weight: number }>): string {
   const clauses = sentence.split(/(?<=[，,：:])/);
   const scores = clauses.map((c) => {
     const n = normalizeForMatch(c);
     let s = 0;
-    for (const [t, w] of weights) if (n.includes(t)) s += w;
+    for (const w of weights) if (w.forms.some((f) => n.includes(f))) s += w.weight;
     return s;
   });
   let bestStart = 0;

@@ -28,14 +28,12 @@ export const FEATURE_NAMES: Array<keyof AbstainFeatures> = ['coverage', 'bigramC
 
 export function abstainFeatures(query: Query, passages: Passage[], idf: (w: string) => number): AbstainFeatures {
   const top = passages.slice(0, 3);
-  const weights = query.terms.map((t) => idf(t));
-  const total = weights.reduce((a, b) => a + b, 0);
+  const weights = termWeights(query, idf);
+  const total = weights.reduce((a, b) => a + b.weight, 0);
   let coverage = 0;
   for (const p of top) {
     let found = 0;
-    query.terms.forEach((t, i) => {
-      if (p.norm.includes(t)) found += weights[i]!;
-    });
+    for (const w of weights) if (w.forms.some((f) => p.norm.includes(f))) found += w.weight;
     coverage = Math.max(coverage, total > 0 ? found / total : 0);
   }
   const placeChars = new Set(query.placeWords.join(''));
@@ -46,6 +44,14 @@ export function abstainFeatures(query: Query, passages: Passage[], idf: (w: stri
     bigramCoverage = Math.max(bigramCoverage, bigrams.length ? hit / bigrams.length : 0);
   }
   return { coverage, bigramCoverage, cosine: passages[0]?.cosine ?? 0 };
+}
+
+/** Each content word with its formal alternatives, weighted by the rarer of its common forms. */
+export function termWeights(query: Query, idf: (w: string) => number): Array<{ forms: string[]; weight: number }> {
+  return query.terms.map((t) => {
+    const forms = [t, ...(query.alternatives.get(t) ?? [])];
+    return { forms, weight: Math.min(...forms.map(idf)) };
+  });
 }
 
 export function answerProbability(f: AbstainFeatures, m: AbstainModel = model as AbstainModel): number {

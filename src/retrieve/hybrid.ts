@@ -64,7 +64,7 @@ export class HybridRetriever {
 
   async retrieve(query: Query, k: number): Promise<Passage[]> {
     const lexHits = this.index.lexical.search(query.analysis, CANDIDATES);
-    const qv = await this.embedder.embedQuery(query.raw);
+    const qv = await this.embedder.embedQuery(query.searchText);
     const vecHits = this.index.vectors.search(qv, Math.min(this.index.chunks.length, CANDIDATES * 2));
 
     const bm25 = new Map(lexHits.map((h) => [h.index, h.score]));

@@ -1,0 +1,46 @@
+import readline from 'node:readline';
+import { defineCommand } from 'citty';
+import { openEngine } from '../engine.ts';
+import { isPolicybotError, errorMessage } from '../errors.ts';
+import type { CliContext } from './io.ts';
+import { println, withFlags } from './io.ts';
+import { terminalProgress } from './progress-bar.ts';
+import { renderAnswerText } from './render.ts';
+
+export const askCommand = (base: CliContext) =>
+  defineCommand({
+    meta: { name: 'ask', description: '提问；不带问题时从标准输入逐行读取问题并输出 JSONL' },
+    args: {
+      question: { type: 'positional', required: false, description: '问题，例如「灵活就业人员的社会保险补贴给哪些人？」' },
+      json: { type: 'boolean', description: '输出 JSON（契约见 README）' },
+      k: { type: 'string', description: '检索的段落数（默认 5）' },
+      region: { type: 'string', description: '提问者所在地区，例如 广州市' },
+      corpus: { type: 'string', description: '政策文件目录' },
+      index: { type: 'string', description: '索引目录' },
+    },
+    async run({ args }) {
+      const ctx = withFlags(base, { corpus: args.corpus, index: args.index });
+      const k = args.k ? Math.max(1, Math.min(20, Number.parseInt(args.k, 10) || 5)) : 5;
+      const engine = await openEngine(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
+      const opts = { k, region: args.region ?? null };
+      const question = typeof args.question === 'string' ? args.question : '';
+      if (question) {
+        const answer = await engine.ask(question, opts);
+        println(ctx.io.stdout, args.json ? JSON.stringify(answer, null, 2) : renderAnswerText(answer));
+        return;
+      }
+      // No question: one question per stdin line → one JSON object per line.
+      const rl = readline.createInterface({ input: ctx.io.stdin, crlfDelay: Infinity });
+      for await (const line of rl) {
+        if (!line.trim()) continue;
+        try {
+          println(ctx.io.stdout, JSON.stringify(await engine.ask(line, opts)));
+        } catch (err) {
+          const code = isPolicybotError(err) ? err.code : 'E_INTERNAL';
+          const message = isPolicybotError(err) ? err.userMessage : errorMessage(err);
+          println(ctx.io.stdout, JSON.stringify({ question: line, error: { code, message } }));
+          ctx.exitCode = 1;
+        }
+      }
+    },
+  });

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `policybot` executable: loads the TypeScript sources through tsx and runs the CLI.
+// Only this file exits the process; commands return an exit code.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('./main.ts');
+process.exitCode = await main(process.argv.slice(2), process.env, {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+});

@@ -1,0 +1,27 @@
+import type { Readable, Writable } from 'node:stream';
+import { withDirs, type Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+
+export interface CliIO {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+}
+
+/** What every command receives: validated config, a logger and its streams. */
+export interface CliContext {
+  config: Config;
+  logger: Logger;
+  io: CliIO;
+  /** Set by a command to report failure without throwing. */
+  exitCode: number;
+}
+
+export function println(stream: Writable, text = ''): void {
+  stream.write(`${text}\n`);
+}
+
+/** Applies --corpus / --index flags to the context's config. */
+export function withFlags(ctx: CliContext, args: { corpus?: string | undefined; index?: string | undefined; out?: string | undefined }): CliContext {
+  return { ...ctx, config: withDirs(ctx.config, { corpusDir: args.corpus, indexDir: args.index ?? args.out }) };
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import type { Engine } from '../engine.ts';
+import type { AbstainFeatures } from '../retrieve/abstain.ts';
+import { PolicybotError } from '../errors.ts';
+import { foldForCompare } from '../text/normalize.ts';
+
+/** One labelled question: `{"id","q","gold":[…]}` or `{"id","q","abstain":true}`. */
+const ItemSchema = z.union([
+  z.object({ id: z.string(), q: z.string().min(1), gold: z.array(z.string().min(1)).min(1), abstain: z.literal(false).optional() }),
+  z.object({ id: z.string(), q: z.string().min(1), abstain: z.literal(true) }),
+]);
+export type EvalItem = z.infer<typeof ItemSchema>;
+
+export function parseEvalFile(text: string, name = 'eval file'): EvalItem[] {
+  const items: EvalItem[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      throw new PolicybotError('E_BAD_INPUT', `${name}:${i + 1}: not valid JSON`);
+    }
+    const parsed = ItemSchema.safeParse(json);
+    if (!parsed.success) throw new PolicybotError('E_BAD_INPUT', `${name}:${i + 1}: expected {"id","q","gold":[…]} or {"id","q","abstain":true}`);
+    items.push(parsed.data);
+  });
+  if (!items.length) throw new PolicybotError('E_BAD_INPUT', `${name}: no questions`);
+  return items;
+}
+
+export interface EvalMiss {
+  id: string;
+  q: string;
+  expected: string;
+  got: string;
+}
+
+export interface EvalReport {
+  k: number;
+  questions: number;
+  answerable: number;
+  /** Share of answerable questions with a gold string in one of the top-k citations. */
+  hitAtK: number;
+  mrr: number;
+  /** Share of answerable questions whose answer text contains a gold string. */
+  answerContainsGold: number;
+  abstention: { expected: number; correct: number; accuracy: number };
+  falseAbstentions: number;
+  latencyMs: { p50: number; p95: number };
+  misses: EvalMiss[];
+}
+
+export interface EvalRow {
+  item: EvalItem;
+  features: AbstainFeatures;
+  abstained: boolean;
+  rank: number | null;
+  answerHasGold: boolean;
+  ms: number;
+}
+
+const has = (text: string, gold: string[]) => gold.some((g) => foldForCompare(text).includes(foldForCompare(g)));
+
+export async function runItems(engine: Engine, items: EvalItem[], k: number): Promise<EvalRow[]> {
+  const rows: EvalRow[] = [];
+  for (const item of items) {
+    const t0 = performance.now();
+    const { features, abstained, answer } = await engine.inspect(item.q, { k: Math.max(k, 5) });
+    const ms = performance.now() - t0;
+    const gold = 'gold' in item ? item.gold : [];
+    const idx = answer.citations.slice(0, k).findIndex((c) => has(c.text, gold));
+    rows.push({ item, features, abstained, rank: idx >= 0 ? idx + 1 : null, answerHasGold: has(answer.answer, gold), ms });
+  }
+  return rows;
+}
+
+export function summarize(rows: EvalRow[], k: number): EvalReport {
+  const answerable = rows.filter((r) => !r.item.abstain);
+  const negatives = rows.filter((r) => r.item.abstain);
+  const ms = rows.map((r) => r.ms).sort((a, b) => a - b);
+  const misses: EvalMiss[] = [];
+  for (const r of rows) {
+    if (r.item.abstain && !r.abstained) misses.push({ id: r.item.id, q: r.item.q, expected: 'abstain', got: 'answered' });
+    if (!r.item.abstain && r.abstained) misses.push({ id: r.item.id, q: r.item.q, expected: 'answer', got: 'abstained' });
+    else if (!r.item.abstain && r.rank === null) misses.push({ id: r.item.id, q: r.item.q, expected: `gold in top ${k}`, got: 'not cited' });
+  }
+  const frac = (n: number, d: number) => (d ? round(n / d) : 0);
+  return {
+    k,
+    questions: rows.length,
+    answerable: answerable.length,
+    hitAtK: frac(answerable.filter((r) => r.rank !== null).length, answerable.length),
+    mrr: frac(answerable.reduce((s, r) => s + (r.rank ? 1 / r.rank : 0), 0), answerable.length),
+    answerContainsGold: frac(answerable.filter((r) => r.answerHasGold).length, answerable.length),
+    abstention: { expected: negatives.length, correct: negatives.filter((r) => r.abstained).length, accuracy: frac(negatives.filter((r) => r.abstained).length, negatives.length) },
+    falseAbstentions: answerable.filter((r) => r.abstained).length,
+    latencyMs: { p50: round(percentile(ms, 0.5)), p95: round(percentile(ms, 0.95)) },
+    misses,
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+export function renderReport(r: EvalReport): string {
+  const lines = [
+    `questions ${r.questions} (answerable ${r.answerable}, abstain ${r.abstention.expected})`,
+    `hit@${r.k}              ${r.hitAtK}`,
+    `MRR                ${r.mrr}`,
+    `answer has gold    ${r.answerContainsGold}`,
+    `abstention         ${r.abstention.correct}/${r.abstention.expected} (${r.abstention.accuracy})`,
+    `false abstentions  ${r.falseAbstentions}`,
+    `latency ms         p50 ${r.latencyMs.p50}  p95 ${r.latencyMs.p95}`,
+  ];
+  if (r.misses.length) {
+    lines.push('misses:');
+    for (const m of r.misses) lines.push(`  ${m.id} ${m.q} — expected ${m.expected}, ${m.got}`);
+  }
+  return lines.join('\n');
+}
