@@ -1,0 +1,200 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCorpus } from '../src/ingest/load-corpus.ts';
+import { docIdFor } from '../src/ingest/document.ts';
+import { loadText } from '../src/ingest/load-text.ts';
+import { chunkDocument } from '../src/chunk/chunk.ts';
+import type { PolicyDocument } from '../src/types.ts';
+
+const CORPUS = path.join(import.meta.dirname, '..', 'corpus');
+
+let docs: PolicyDocument[];
+const byPrefix = (prefix: string): PolicyDocument => {
+  const d = docs.find((x) => x.file.startsWith(prefix));
+  if (!d) throw new Error(`no document ${prefix} in ${docs.map((x) => x.file).join(', ')}`);
+  return d;
+};
+
+beforeAll(() => {
+  const res = loadCorpus(CORPUS);
+  expect(res.problems).toEqual([]);
+  docs = res.documents;
+});
+
+describe('seed 003: metadata table', () => {
+  it('takes issuer, number, date, kind, region and title from the table and text', () => {
+    const d = byPrefix('003_');
+    expect(d.issuer).toBe('青岛市城阳区人民政府办公室');
+    expect(d.docNumber).toBe('青城政办发〔2024〕13号');
+    expect(d.date).toBe('2024-07-16');
+    expect(d.kind).toBe('policy');
+    expect(d.region).toBe('青岛市城阳区');
+    expect(d.title).toBe('城阳区稳定和扩大就业助推经济社会高质量发展工作实施意见');
+    expect(d.meta['政策咨询电话']).toBe('0532-58659939');
+  });
+
+  it('keeps the table out of the paragraphs and assigns heading paths', () => {
+    const d = byPrefix('003_');
+    for (const p of d.paragraphs) expect(p.text).not.toMatch(/\|/);
+    const p = d.paragraphs.find((x) => x.text.includes('意外伤害保险补贴'));
+    expect(p).toBeDefined();
+    expect(p!.headingPath).toEqual(['二、目标任务', '(一)加快培育新的就业增长点']);
+    expect(p!.isHeading).toBe(false);
+    expect(d.paragraphs.map((x) => x.id)).toEqual(d.paragraphs.map((_, i) => `p${i + 1}`));
+  });
+});
+
+describe('seed 000: front matter with a leading blank line and an HTML body', () => {
+  it('reads title, date and kind from the front matter', () => {
+    const d = byPrefix('000_');
+    expect(d.title).toBe('市北坚持促发展惠民生结合 擦亮人社便民服务暖招牌');
+    expect(d.date).toBe('2022-01-03');
+    expect(d.kind).toBe('news');
+  });
+
+  it('strips the markup and the front matter from the paragraphs', () => {
+    const d = byPrefix('000_');
+    expect(d.paragraphs.length).toBeGreaterThan(5);
+    for (const p of d.paragraphs) {
+      expect(p.text).not.toContain('<p>');
+      expect(p.text).not.toMatch(/<\/?[a-z]+[\s>]/i);
+      expect(p.text).not.toContain('headimg');
+      expect(p.text).not.toContain('thumbnail');
+    }
+    expect(d.paragraphs.some((p) => p.text.includes('市北区坚持促发展和惠民生相结合'))).toBe(true);
+  });
+});
+
+describe('seed 002: front matter and trailing links', () => {
+  it('takes the source URL from the trailing <http://…> link and drops the navigation links', () => {
+    const d = byPrefix('002_');
+    expect(d.title).toBe('确保年内实现城镇新增就业110万人以上');
+    expect(d.sourceUrl).toBe('http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202205132378495857');
+    for (const p of d.paragraphs) {
+      expect(p.text).not.toContain('返回首页');
+      expect(p.text).not.toContain('返回青岛财经日报');
+      expect(p.text).not.toMatch(/https?:\/\//);
+    }
+    expect(d.issuer).toBe('青岛财经日报');
+  });
+});
+
+describe('seeds 001 and 004: plain text with sidecar metadata', () => {
+  it('001 applies the sidecar issuer, date and kind', () => {
+    const d = byPrefix('001_');
+    expect(d.issuer).toBe('青岛日报');
+    expect(d.date).toBe('2022-11');
+    expect(d.kind).toBe('news');
+    expect(d.paragraphs.some((p) => p.text.includes('33.88万人'))).toBe(true);
+  });
+
+  it('004 takes its title and year-only date from the sidecar', () => {
+    const d = byPrefix('004_');
+    expect(d.title).toBe('长沙市天心区人社局民生工作系列报道（红网，2023年）');
+    expect(d.issuer).toBe('红网');
+    expect(d.kind).toBe('news');
+    // The sidecar says `date: 2023`: a year, not 1 January.
+    expect(d.date).toBe('2023');
+  });
+});
+
+describe('markdown law: 社会保险法', () => {
+  it('reads title, kind, region and issuer', () => {
+    const d = byPrefix('laws/社会保险法');
+    expect(d.title).toBe('中华人民共和国社会保险法');
+    expect(d.kind).toBe('law');
+    expect(d.region).toBe('全国');
+    expect(d.issuer).toBe('全国人民代表大会常务委员会');
+    expect(d.date).toBe('2018-12-29');
+  });
+
+  it('puts articles under their chapter and continuations under their article', () => {
+    const d = byPrefix('laws/社会保险法');
+    const chapter = d.paragraphs.find((p) => p.text === '第一章 总则');
+    expect(chapter?.isHeading).toBe(true);
+    const art1 = d.paragraphs.find((p) => p.text.startsWith('第一条'));
+    expect(art1?.headingPath).toEqual(['第一章 总则']);
+    const articles = d.paragraphs.filter((p) => /^第[一二三四五六七八九十百零]+条/.test(p.text));
+    expect(articles.length).toBeGreaterThan(90);
+    for (const a of articles) {
+      expect(a.headingPath.length).toBeGreaterThan(0);
+      expect(a.headingPath[0]).toMatch(/^第[一二三四五六七八九十]+章/);
+    }
+    // 第四条 has a second paragraph; it carries the article label in its path.
+    const i = d.paragraphs.findIndex((p) => p.text.startsWith('第四条'));
+    const cont = d.paragraphs[i + 1]!;
+    expect(cont.text).toBe('个人依法享受社会保险待遇，有权监督本单位为其缴费情况。');
+    expect(cont.headingPath).toEqual(['第一章 总则', '第四条']);
+    // No markdown markers or the info block leak into paragraphs.
+    for (const p of d.paragraphs) {
+      expect(p.text).not.toMatch(/^#/);
+      expect(p.text).not.toContain('INFO END');
+    }
+    expect(d.meta['沿革']).toContain('2010年10月28日');
+  });
+});
+
+describe('traditional Chinese input', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-trad-'));
+    fs.writeFileSync(
+      path.join(dir, 'trad.txt'),
+      '失業保險金申領辦法\n\n失業人員符合條件的，可以申請領取失業保險金。失業保險金按月發放，標準由省級人民政府確定。\n',
+    );
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('ingests it and keeps the displayed text traditional', () => {
+    const { documents, problems } = loadCorpus(dir);
+    expect(problems).toEqual([]);
+    expect(documents).toHaveLength(1);
+    const d = documents[0]!;
+    const all = d.paragraphs.map((p) => p.text).join('\n');
+    expect(`${d.title}\n${all}`).toContain('失業保險金');
+    expect(all).toContain('可以申請領取失業保險金');
+    expect(all).not.toContain('失业保险金');
+  });
+});
+
+describe('stable ids', () => {
+  it('loading the corpus twice gives identical document, paragraph and chunk ids', () => {
+    const again = loadCorpus(CORPUS).documents;
+    const ids = (ds: PolicyDocument[]) =>
+      ds.map((d) => ({ docId: d.docId, paragraphs: d.paragraphs.map((p) => p.id), chunks: chunkDocument(d).map((c) => c.id), hash: d.contentHash }));
+    expect(ids(again)).toEqual(ids(docs));
+    const docIds = docs.map((d) => d.docId);
+    expect(new Set(docIds).size).toBe(docIds.length);
+    const chunkIds = docs.flatMap((d) => chunkDocument(d).map((c) => c.id));
+    expect(new Set(chunkIds).size).toBe(chunkIds.length);
+    for (const d of docs) for (const c of chunkDocument(d)) expect(c.id).toMatch(new RegExp(`^${d.docId}#p\\d+(~\\d+)?$`));
+  });
+
+  it('docIdFor is deterministic and URL-safe', () => {
+    const paths = [
+      '003_364ccae54bd3fdc8.txt',
+      'laws/社会保险法(2018-12-29).md',
+      'guangzhou/19_广州失业保险常见问题解答_2025-11版.html',
+      '全中文.txt',
+      'a b/c d?#&.txt',
+      'Readme Notes.md',
+    ];
+    for (const p of paths) {
+      const id = docIdFor(p);
+      expect(docIdFor(p)).toBe(id);
+      expect(id).toMatch(/^[a-z0-9][a-z0-9._-]*$/i);
+      expect(encodeURIComponent(id)).toBe(id);
+    }
+    expect(docIdFor('003_364ccae54bd3fdc8.txt')).toBe('003-364ccae54bd3fdc8');
+    // Different files never share an id, even when their ASCII parts match.
+    expect(docIdFor('laws/北京市就业援助规定.md')).not.toBe(docIdFor('laws/山东省就业促进条例.md'));
+    expect(docIdFor('a/x.txt')).not.toBe(docIdFor('b/x.txt'));
+  });
+
+  it('loadText is a pure function of its input', () => {
+    const raw = fs.readFileSync(path.join(CORPUS, '003_364ccae54bd3fdc8.txt'), 'utf8');
+    expect(loadText(raw, '003.txt')).toEqual(loadText(raw, '003.txt'));
+  });
+});
