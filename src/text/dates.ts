@@ -17,6 +17,7 @@ export function toIsoDate(input: string | null | undefined): string | null {
     if (Number(mo) < 1 || Number(mo) > 12) return null;
     return d ? `${y}-${pad(mo!)}-${pad(d)}` : `${y}-${pad(mo!)}`;
   }
+  if (/^\d{4}\s*年?$/.test(s)) return s.slice(0, 4);
   const t = Date.parse(s);
   if (!Number.isNaN(t)) return new Date(t).toISOString().slice(0, 10);
   const y = /^(\d{4})\s*年?$/.exec(s);
