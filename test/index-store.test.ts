@@ -1,0 +1,239 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HnswIndex } from '../src/index/vector-index.ts';
+import { readIndex, readManifest, indexPath, type IndexData } from '../src/index/store.ts';
+import { buildIndex } from '../src/index/build.ts';
+import { ensureIndex, openEngine, staleness } from '../src/engine.ts';
+import { loadConfig, type Config } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
+import { analyze } from '../src/text/tokenize.ts';
+import { isPolicybotError } from '../src/errors.ts';
+
+const logger = createLogger('silent');
+const REPO_CORPUS = path.join(import.meta.dirname, '..', 'corpus');
+
+/** Deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function unitVector(rand: () => number, dim: number): Float32Array {
+  const v = new Float32Array(dim);
+  let norm = 0;
+  for (let i = 0; i < dim; i++) {
+    // Box–Muller: isotropic directions.
+    const x = Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+    v[i] = x;
+    norm += x * x;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < dim; i++) v[i]! /= norm;
+  return v;
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+describe('HNSW agrees with brute-force cosine', () => {
+  it('top-1 matches and recall@10 ≥ 0.9 on random unit vectors', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 16, max: 64 }), fc.integer({ min: 50, max: 300 }), fc.integer(), (dim, n, seed) => {
+        const rand = rng(seed);
+        const vectors = Array.from({ length: n }, () => unitVector(rand, dim));
+        const index = HnswIndex.build(vectors, dim);
+        expect(index.size).toBe(n);
+        let recallSum = 0;
+        const queries = 8;
+        for (let q = 0; q < queries; q++) {
+          const query = unitVector(rand, dim);
+          const exact = vectors
+            .map((v, label) => ({ label, sim: cosine(v, query) }))
+            .sort((a, b) => b.sim - a.sim)
+            .slice(0, 10);
+          const got = index.search(query, 10);
+          expect(got).toHaveLength(10);
+          expect(got[0]!.label).toBe(exact[0]!.label);
+          expect(got[0]!.similarity).toBeCloseTo(exact[0]!.sim, 4);
+          const truth = new Set(exact.map((e) => e.label));
+          recallSum += got.filter((g) => truth.has(g.label)).length / 10;
+          // Best first.
+          for (let i = 1; i < got.length; i++) expect(got[i]!.similarity).toBeLessThanOrEqual(got[i - 1]!.similarity + 1e-6);
+        }
+        expect(recallSum / queries).toBeGreaterThanOrEqual(0.9);
+      }),
+      { numRuns: 12, seed: 20261122 },
+    );
+  });
+
+  it('returns at most size results and survives save/load', () => {
+    const rand = rng(7);
+    const vectors = Array.from({ length: 5 }, () => unitVector(rand, 16));
+    const index = HnswIndex.build(vectors, 16);
+    expect(index.search(vectors[2]!, 10)).toHaveLength(5);
+    expect(index.search(vectors[2]!, 1)[0]!.label).toBe(2);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-hnsw-'));
+    try {
+      const file = path.join(dir, 'v.hnsw');
+      index.save(file);
+      const loaded = HnswIndex.load(file, 16);
+      expect(loaded.size).toBe(5);
+      expect(loaded.search(vectors[4]!, 1)[0]!.label).toBe(4);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+let root: string;
+let corpusDir: string;
+let pristine: string;
+let data: IndexData;
+
+const configFor = (indexDir: string): Config =>
+  loadConfig({ EMBEDDER: 'hashed', CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, TODAY: '2026-11-22' }, process.cwd());
+
+/** A fresh copy of the index built in beforeAll. */
+function copyIndex(name: string): string {
+  const dir = path.join(root, name);
+  fs.cpSync(pristine, dir, { recursive: true });
+  return dir;
+}
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-store-'));
+  corpusDir = path.join(root, 'corpus');
+  fs.cpSync(REPO_CORPUS, corpusDir, { recursive: true });
+  pristine = path.join(root, 'pristine');
+  await buildIndex(configFor(pristine), logger);
+  data = readIndex(pristine);
+}, 60_000);
+
+afterAll(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('BM25', () => {
+  it('ranks the chunk holding an exact clause first', () => {
+    const clauses = [
+      { clause: '按照每人每年不高于100元标准给予意外伤害保险补贴', file: '003_364ccae54bd3fdc8.txt' },
+      { clause: '个人依法享受社会保险待遇，有权监督本单位为其缴费情况', file: 'laws/社会保险法(2018-12-29).md' },
+    ];
+    for (const { clause, file } of clauses) {
+      const hits = data.lexical.search(analyze(clause), 5);
+      expect(hits.length).toBeGreaterThan(0);
+      const top = data.chunks[hits[0]!.index]!;
+      expect(top.text).toContain(clause);
+      const doc = data.documents.find((d) => d.docId === top.docId)!;
+      expect(doc.file).toBe(file);
+      if (hits[1]) expect(hits[0]!.score).toBeGreaterThan(hits[1].score);
+    }
+  });
+
+  it('round-trips through the persisted index with the same ranking', () => {
+    expect(data.lexical.size).toBe(data.chunks.length);
+    expect(data.vectors.size).toBe(data.chunks.length);
+    const q = analyze('失业保险金 领取 条件');
+    const again = readIndex(pristine).lexical.search(q, 10);
+    expect(again).toEqual(data.lexical.search(q, 10));
+  });
+});
+
+describe('atomic and corrupt indexes', () => {
+  const expectCorrupt = (fn: () => unknown) => {
+    let err: unknown;
+    try {
+      fn();
+    } catch (e) {
+      err = e;
+    }
+    expect(isPolicybotError(err, 'E_INDEX_CORRUPT'), String(err)).toBe(true);
+  };
+
+  it('a truncated vectors.hnsw is detected, rebuilt by ensureIndex, and the engine answers', async () => {
+    const dir = copyIndex('truncated');
+    const file = path.join(indexPath(dir), 'vectors.hnsw');
+    fs.truncateSync(file, Math.floor(fs.statSync(file).size / 3));
+    expectCorrupt(() => readIndex(dir));
+    const rebuilt = await ensureIndex(configFor(dir), logger);
+    expect(rebuilt.chunks.length).toBe(data.chunks.length);
+    expect(() => readIndex(dir)).not.toThrow();
+    const engine = await openEngine(configFor(dir), { logger });
+    const a = await engine.ask('新业态平台上的灵活就业人员意外伤害保险补贴标准是多少？');
+    expect(a.abstained).toBe(false);
+    expect(a.citations.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('a half-written index folder without a manifest is detected and rebuilt', async () => {
+    const dir = copyIndex('half');
+    const idx = indexPath(dir);
+    fs.rmSync(path.join(idx, 'manifest.json'));
+    fs.rmSync(path.join(idx, 'vectors.hnsw'));
+    expectCorrupt(() => readManifest(dir));
+    expectCorrupt(() => readIndex(dir));
+    const rebuilt = await ensureIndex(configFor(dir), logger);
+    expect(rebuilt.manifest.counts.chunks).toBe(data.chunks.length);
+    expect(fs.existsSync(path.join(idx, 'manifest.json'))).toBe(true);
+    expect(fs.existsSync(path.join(idx, 'vectors.hnsw'))).toBe(true);
+  }, 60_000);
+
+  it('a garbage manifest is detected and rebuilt', async () => {
+    const dir = copyIndex('garbage');
+    fs.writeFileSync(path.join(indexPath(dir), 'manifest.json'), '{"formatVersion": 2, "embedder": ');
+    expectCorrupt(() => readManifest(dir));
+    const rebuilt = await ensureIndex(configFor(dir), logger);
+    expect(rebuilt.manifest.corpusHash).toBe(data.manifest.corpusHash);
+    expect(() => readIndex(dir)).not.toThrow();
+  }, 60_000);
+
+  it('a fresh index is reused, not rebuilt', async () => {
+    const dir = copyIndex('fresh');
+    const config = configFor(dir);
+    expect(staleness(config, readManifest(dir))).toBeNull();
+    const loaded = await ensureIndex(config, logger);
+    expect(loaded.manifest.builtAt).toBe(data.manifest.builtAt);
+  });
+
+  it('a changed corpus file makes the index stale; ensureIndex rebuilds and cleans dead temp folders', async () => {
+    const dir = copyIndex('stale');
+    const leftover = path.join(dir, '.index-tmp-999999-deadbeef');
+    fs.mkdirSync(leftover);
+    fs.writeFileSync(path.join(leftover, 'documents.json'), '[]');
+    const config = configFor(dir);
+    expect(staleness(config, readManifest(dir))).toBeNull();
+
+    fs.appendFileSync(path.join(corpusDir, '001_b1925dd0fc404eb3.txt'), '\n新增段落：青岛市将继续开展就业援助月活动，帮助就业困难人员尽快就业。\n');
+    try {
+      const before = readManifest(dir);
+      expect(staleness(config, before)).not.toBeNull();
+      const rebuilt = await ensureIndex(config, logger);
+      expect(rebuilt.manifest.corpusHash).not.toBe(before.corpusHash);
+      expect(staleness(config, rebuilt.manifest)).toBeNull();
+      expect(rebuilt.chunks.some((c) => c.text.includes('就业援助月活动'))).toBe(true);
+      expect(fs.existsSync(leftover)).toBe(false);
+      expect(fs.readdirSync(dir).filter((n) => n.startsWith('.index-tmp-'))).toEqual([]);
+    } finally {
+      fs.copyFileSync(path.join(REPO_CORPUS, '001_b1925dd0fc404eb3.txt'), path.join(corpusDir, '001_b1925dd0fc404eb3.txt'));
+    }
+  }, 60_000);
+
+  it('with rebuild disabled, a corrupt index fails with its code', async () => {
+    const dir = copyIndex('norebuild');
+    fs.writeFileSync(path.join(indexPath(dir), 'chunks.json'), '[]');
+    await expect(ensureIndex(configFor(dir), logger, undefined, false)).rejects.toMatchObject({ code: 'E_INDEX_CORRUPT' });
+    const missing = path.join(root, 'missing');
+    await expect(ensureIndex(configFor(missing), logger, undefined, false)).rejects.toMatchObject({ code: 'E_INDEX_MISSING' });
+  });
+});
