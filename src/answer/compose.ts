@@ -44,7 +44,7 @@ export function composeAnswer(
 
   const candidates: Candidate[] = [];
   passages.forEach((passage, rank) => {
-    splitSentences(passage.chunk.text).forEach((sentence, position) => {
+    splitSentences(passage.text).forEach((sentence, position) => {
       const text = sentence.length > LONG_SENTENCE ? focus(sentence, weights) : sentence;
       const norm = normalizeForMatch(text);
       let covered = 0;
@@ -118,7 +118,7 @@ export function toCitation(p: Passage, n: number, baseUrl: string): Citation {
     docId: p.doc.docId,
     title: p.doc.title,
     paragraphId: p.paragraph.id,
-    text: p.chunk.text,
+    text: p.text,
     url: paragraphUrl(baseUrl, p.doc.docId, p.paragraph.id),
     sourceUrl: p.doc.sourceUrl,
     date: p.doc.date,

@@ -8,6 +8,7 @@ import { askCommand } from './ask.ts';
 import { ingestCommand } from './ingest.ts';
 import { evalCommand, calibrateCommand } from './eval.ts';
 import { startCommand } from './start.ts';
+import { benchCommand } from './bench.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own args type
 type Sub = (ctx: CliContext) => CommandDef<any>;
@@ -18,6 +19,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
   eval: evalCommand,
   calibrate: calibrateCommand,
   start: startCommand,
+  bench: benchCommand,
 };
 
 function root(ctx: CliContext): CommandDef {

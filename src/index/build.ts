@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Chunk, IngestProblem, PolicyDocument } from '../types.ts';
@@ -14,8 +18,27 @@ import { Bm25Index, type FieldedTokens } from './bm25.ts';
 import { HnswIndex } from './vector-index.ts';
 import { FORMAT_VERSION, writeIndex, type Manifest } from './store.ts';
 
+/**
+ * The corpus hash is salted with the index format and the source of every stage that
+ * shapes the index (loading, chunking, text analysis, index building), so an upgrade of
+ * policybot that changes how documents are parsed also marks an old index stale.
+ */
+let pipelineSalt: string | null = null;
+function pipelineVersion(): string {
+  if (pipelineSalt) return pipelineSalt;
+  const h = createHash('sha256').update(`format-${FORMAT_VERSION}`);
+  const srcRoot = fileURLToPath(new URL('..', import.meta.url));
+  for (const dir of ['ingest', 'chunk', 'text', 'index', 'embed']) {
+    const abs = path.join(srcRoot, dir);
+    if (!fs.existsSync(abs)) continue;
+    for (const f of fs.readdirSync(abs).sort()) h.update(f).update(fs.readFileSync(path.join(abs, f)));
+  }
+  pipelineSalt = h.digest('hex').slice(0, 16);
+  return pipelineSalt;
+}
+
 export function currentCorpusHash(corpusDir: string): string {
-  return corpusFingerprint(corpusDir, `policybot-index-v${FORMAT_VERSION}`);
+  return corpusFingerprint(corpusDir, `policybot-index-${pipelineVersion()}`);
 }
 
 /** Text a chunk is embedded and matched with: its document title and headings give it context. */

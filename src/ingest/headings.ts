@@ -56,19 +56,43 @@ export interface PathedBlock {
   isHeading: boolean;
 }
 
-/** Walks blocks in order keeping a stack of open headings. */
+/** A sentence that introduces a list: 「失业人员同时符合下列条件的，可以领取失业保险金：」. */
+const LEAD_IN = /[:：]$/;
+const LEAD_IN_LEVEL = 10;
+
+/**
+ * Walks blocks in order keeping a stack of open headings. A lead-in sentence ending in
+ * a colon stays open over the numbered items that follow it, so each item keeps the
+ * condition it belongs to in its path; a plain paragraph or a new heading closes it.
+ */
 export function assignHeadingPaths(blocks: string[]): PathedBlock[] {
   const stack: Array<{ level: number; label: string }> = [];
   const out: PathedBlock[] = [];
+  const popLeadIns = () => {
+    while (stack.length && stack[stack.length - 1]!.level === LEAD_IN_LEVEL) stack.pop();
+  };
+  const path = () => stack.map((s) => s.label);
   for (const text of blocks) {
     const h = headingOf(text);
     if (h && (h.isHeading || h.level === 3)) {
+      popLeadIns();
       while (stack.length && stack[stack.length - 1]!.level >= h.level) stack.pop();
-      out.push({ text, headingPath: stack.map((s) => s.label), isHeading: h.isHeading });
+      out.push({ text, headingPath: path(), isHeading: h.isHeading });
       stack.push({ level: h.level, label: h.label });
-    } else {
+    } else if (LEAD_IN.test(text.trim()) && text.length <= 160) {
+      popLeadIns();
       if (h) while (stack.length && stack[stack.length - 1]!.level >= h.level) stack.pop();
-      out.push({ text, headingPath: stack.map((s) => s.label), isHeading: false });
+      out.push({ text, headingPath: path(), isHeading: false });
+      stack.push({ level: LEAD_IN_LEVEL, label: text.trim() });
+    } else if (h) {
+      // A numbered item with a body: under the open lead-in, if any.
+      const leadIn = stack.length && stack[stack.length - 1]!.level === LEAD_IN_LEVEL ? stack.pop() : undefined;
+      while (stack.length && stack[stack.length - 1]!.level >= h.level) stack.pop();
+      if (leadIn) stack.push(leadIn);
+      out.push({ text, headingPath: path(), isHeading: false });
+    } else {
+      popLeadIns();
+      out.push({ text, headingPath: path(), isHeading: false });
     }
   }
   return out;

@@ -6,6 +6,7 @@ import { normalizeForMatch } from '../text/normalize.ts';
 import { cjkBigrams } from '../text/tokenize.ts';
 import { related } from '../text/gazetteer.ts';
 import type { Query } from './query.ts';
+import { termWeights } from './abstain.ts';
 
 export interface Passage {
   chunk: Chunk;
@@ -15,13 +16,20 @@ export interface Passage {
   score: number;
   bm25: number;
   cosine: number;
-  /** Normalised chunk text with its context, for matching. */
+  /** The cited passage: the whole paragraph, or the best window of a very long one. */
+  text: string;
+  /** Normalised passage text with its context (title, headings), for matching. */
   norm: string;
 }
 
+/** Paragraphs longer than this are cited by their best-matching window only. */
+const MAX_PASSAGE_CHARS = 1000;
+
 /** Weights of the score fusion and priors (documented in DESIGN.md). */
-const LEXICAL_WEIGHT = 0.6;
-const VECTOR_WEIGHT = 0.4;
+const LEXICAL_WEIGHT = 0.45;
+const VECTOR_WEIGHT = 0.3;
+/** IDF-weighted share of the question's words the chunk contains: not biased towards short chunks. */
+const COVERAGE_WEIGHT = 0.25;
 const SAME_REGION_BOOST = 1.25;
 const OTHER_REGION_PENALTY = 0.6;
 const NEWS_PRIOR = 0.92;
@@ -49,6 +57,18 @@ export class HybridRetriever {
     this.norms = index.chunks.map((c) => normalizeForMatch(`${contextOf(this.docs.get(c.docId), c)} ${c.text}`));
   }
 
+  private readonly paragraphNorms = new Map<string, string>();
+
+  private paragraphNorm(doc: PolicyDocument, chunk: Chunk, paragraph: Paragraph): string {
+    const key = `${doc.docId}#${paragraph.id}`;
+    let n = this.paragraphNorms.get(key);
+    if (n === undefined) {
+      n = normalizeForMatch(`${contextOf(doc, chunk)} ${paragraph.text}`);
+      this.paragraphNorms.set(key, n);
+    }
+    return n;
+  }
+
   get documents(): PolicyDocument[] {
     return this.index.documents;
   }
@@ -73,23 +93,30 @@ export class HybridRetriever {
     const maxCos = Math.max(1e-9, ...vecHits.map((h) => h.similarity));
     const candidates = new Set<number>([...lexHits.map((h) => h.index), ...vecHits.slice(0, CANDIDATES).map((h) => h.label)]);
 
+    const weights = termWeights(query, (w) => this.idf(w));
+    const totalWeight = weights.reduce((a, w) => a + w.weight, 0) || 1;
     let passages: Passage[] = [];
     for (const i of candidates) {
       const chunk = this.index.chunks[i]!;
       const doc = this.docs.get(chunk.docId)!;
       const b = bm25.get(i) ?? 0;
       const c = Math.max(0, cos.get(i) ?? 0);
-      let score = LEXICAL_WEIGHT * (b / maxBm25) + VECTOR_WEIGHT * (c / maxCos);
+      let covered = 0;
+      for (const w of weights) if (w.forms.some((f) => this.norms[i]!.includes(f))) covered += w.weight;
+      let score = LEXICAL_WEIGHT * (b / maxBm25) + VECTOR_WEIGHT * (c / maxCos) + COVERAGE_WEIGHT * (covered / totalWeight);
       score *= regionFactor(query.places, doc.region);
       if (doc.kind === 'news') score *= NEWS_PRIOR;
+      const paragraph = this.paragraphs.get(`${chunk.docId}#${chunk.paragraphId}`)!;
+      const whole = paragraph.text.length <= MAX_PASSAGE_CHARS;
       passages.push({
         chunk,
         doc,
-        paragraph: this.paragraphs.get(`${chunk.docId}#${chunk.paragraphId}`)!,
+        paragraph,
         score,
         bm25: b,
         cosine: c,
-        norm: this.norms[i]!,
+        text: whole ? paragraph.text : chunk.text,
+        norm: whole ? this.paragraphNorm(doc, chunk, paragraph) : this.norms[i]!,
       });
     }
     passages.sort((a, b) => b.score - a.score);
@@ -120,7 +147,7 @@ function demoteNewsDuplicates(passages: Passage[]): void {
   const official = passages.filter((p) => p.doc.kind !== 'news').map((p) => new Set(cjkBigrams(p.norm)));
   for (const p of passages) {
     if (p.doc.kind !== 'news') continue;
-    const mine = new Set(cjkBigrams(normalizeForMatch(p.chunk.text)));
+    const mine = new Set(cjkBigrams(normalizeForMatch(p.text)));
     if (official.some((o) => overlap(mine, o) >= 0.6)) p.score *= DUPLICATE_NEWS_PENALTY;
   }
 }

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { defineCommand } from 'citty';
+import { PolicybotError } from '../errors.ts';
+import { readEvalSet, renderMarkdown, renderSummary, runBench } from '../bench/run.ts';
+import type { CliContext } from './io.ts';
+import { println, withFlags } from './io.ts';
+
+const DEFAULT_FILES = ['../shared/eval/dev.jsonl', 'test/fixtures/calibration.jsonl'];
+
+export const benchCommand = (base: CliContext) =>
+  defineCommand({
+    meta: { name: 'bench', description: '在本机测量建索引、冷启动、热查询延迟与内存，并与朴素 BM25 基线对比，写入 BENCHMARKS.md' },
+    args: {
+      questions: { type: 'string', description: '问题集 JSONL，逗号分隔（默认 ../shared/eval/dev.jsonl（若存在）与 test/fixtures/calibration.jsonl）' },
+      out: { type: 'string', description: '输出文件（默认 BENCHMARKS.md）' },
+      runs: { type: 'string', description: '建索引与冷启动的重复次数（默认 3）' },
+      corpus: { type: 'string', description: '政策文件目录' },
+    },
+    async run({ args }) {
+      const ctx = withFlags(base, { corpus: args.corpus });
+      const runs = Math.max(1, Number.parseInt(args.runs ?? '3', 10) || 3);
+      const files = args.questions
+        ? args.questions.split(',').map((f) => f.trim()).filter(Boolean)
+        : DEFAULT_FILES.filter((f) => fs.existsSync(f));
+      for (const f of files) {
+        if (!fs.existsSync(f)) throw new PolicybotError('E_BAD_INPUT', `no such file: ${f}`, { userMessage: `找不到文件 ${f}` });
+      }
+      if (!files.length) throw new PolicybotError('E_BAD_INPUT', 'no question files', { userMessage: '没有可用的问题集，请用 --questions 指定' });
+      const sets = files.map(readEvalSet);
+      const result = await runBench(ctx.config, { sets, runs, note: (l) => println(ctx.io.stderr, `bench: ${l}`) });
+      const out = path.resolve(args.out ?? 'BENCHMARKS.md');
+      fs.writeFileSync(out, renderMarkdown(result));
+      println(ctx.io.stdout, renderSummary(result));
+      println(ctx.io.stdout, `written to ${path.relative(process.cwd(), out) || out}`);
+    },
+  });
