@@ -108,6 +108,7 @@ export class HybridRetriever {
       if (doc.kind === 'news') score *= NEWS_PRIOR;
       const paragraph = this.paragraphs.get(`${chunk.docId}#${chunk.paragraphId}`)!;
       const whole = paragraph.text.length <= MAX_PASSAGE_CHARS;
+      const items = whole ? listItemsAfter(doc, paragraph) : '';
       passages.push({
         chunk,
         doc,
@@ -115,8 +116,8 @@ export class HybridRetriever {
         score,
         bm25: b,
         cosine: c,
-        text: whole ? paragraph.text : chunk.text,
-        norm: whole ? this.paragraphNorm(doc, chunk, paragraph) : this.norms[i]!,
+        text: whole ? paragraph.text + items : chunk.text,
+        norm: whole ? this.paragraphNorm(doc, chunk, paragraph) + normalizeForMatch(items) : this.norms[i]!,
       });
     }
     passages.sort((a, b) => b.score - a.score);
@@ -125,6 +126,23 @@ export class HybridRetriever {
     passages.sort((a, b) => b.score - a.score);
     return passages.slice(0, k);
   }
+}
+
+/**
+ * A lead-in ending in a colon is cited together with the list items under it
+ * (「符合下列条件的，可以领取失业保险金：」 + (一)(二)(三)), within the passage size limit.
+ */
+function listItemsAfter(doc: PolicyDocument, paragraph: Paragraph): string {
+  if (!/[:：]$/.test(paragraph.text)) return '';
+  const start = Number(paragraph.id.slice(1));
+  let out = '';
+  for (let i = start; i < doc.paragraphs.length; i++) {
+    const p = doc.paragraphs[i]!;
+    if (p.headingPath[p.headingPath.length - 1] !== paragraph.text.trim()) break;
+    if (paragraph.text.length + out.length + p.text.length > MAX_PASSAGE_CHARS) break;
+    out += `\n${p.text}`;
+  }
+  return out;
 }
 
 function regionFactor(asked: string[], docRegion: string | null): number {
