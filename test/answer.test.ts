@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEngine, type Engine } from '../src/engine.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
+import { readIndex } from '../src/index/store.ts';
+import { AnswerSchema, type Answer } from '../src/answer/contract.ts';
+import type { PolicyDocument } from '../src/types.ts';
+
+const logger = createLogger('silent');
+const REPO_CORPUS = path.join(import.meta.dirname, '..', 'corpus');
+const DOC_003 = '003-364ccae54bd3fdc8';
+
+let root: string;
+let engine: Engine;
+let docs: Map<string, PolicyDocument>;
+
+const envFor = (today: string) => ({
+  EMBEDDER: 'hashed',
+  CORPUS_DIR: path.join(root, 'corpus'),
+  INDEX_DIR: path.join(root, 'index'),
+  TODAY: today,
+});
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-answer-'));
+  fs.cpSync(REPO_CORPUS, path.join(root, 'corpus'), { recursive: true });
+  engine = await openEngine(loadConfig(envFor('2026-11-22'), process.cwd()), { logger });
+  docs = new Map(readIndex(path.join(root, 'index')).documents.map((d) => [d.docId, d]));
+}, 60_000);
+
+afterAll(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+const ANSWERABLE = [
+  '新业态平台上的灵活就业人员意外伤害保险补贴标准是多少？',
+  '城阳区对离校未就业高校毕业生有什么支持？',
+  '城选计划是什么？',
+  '天心区处理了多少起劳动人事争议案件？',
+  '失业保险金怎么领取？',
+  '山东6月底前要完成多少个公益性岗位开发？',
+];
+
+function expectWellFormed(a: Answer): void {
+  expect(() => AnswerSchema.parse(JSON.parse(JSON.stringify(a)))).not.toThrow();
+  expect(a.abstained).toBe(false);
+  expect(a.citations.length).toBeGreaterThan(0);
+  expect(a.answer).toContain('[1]');
+  expect(a.answer.length).toBeLessThanOrEqual(350);
+  const ns = a.citations.map((c) => c.n);
+  expect(ns).toEqual(ns.map((_, i) => i + 1));
+  for (const m of a.answer.matchAll(/\[(\d+)\]/g)) expect(ns, `marker ${m[0]} in ${a.answer}`).toContain(Number(m[1]));
+  for (const c of a.citations) {
+    expect(a.answer, `citation [${c.n}] is used in the answer`).toContain(`[${c.n}]`);
+    const m = /^http:\/\/localhost:3000\/docs\/([^#/]+)#(p\d+)$/.exec(c.url);
+    expect(m, c.url).not.toBeNull();
+    expect(decodeURIComponent(m![1]!)).toBe(c.docId);
+    expect(m![2]).toBe(c.paragraphId);
+    const doc = docs.get(c.docId);
+    expect(doc, c.docId).toBeDefined();
+    const p = doc!.paragraphs.find((x) => x.id === c.paragraphId);
+    expect(p, `${c.docId}#${c.paragraphId}`).toBeDefined();
+    expect(p!.text).toContain(c.text.replace(/…+$/, '').slice(0, 20));
+    expect(c.title).toBe(doc!.title);
+    expect(c.date).toBe(doc!.date);
+    expect(c.kind).toBe(doc!.kind);
+  }
+  for (const w of a.warnings) {
+    for (const m of w.message.matchAll(/\[(\d+)\]/g)) expect(ns).toContain(Number(m[1]));
+  }
+}
+
+describe('JSON contract and citations', () => {
+  it.each(ANSWERABLE)('%s', async (q) => {
+    const a = await engine.ask(q);
+    expect(a.question).toBe(q);
+    expectWellFormed(a);
+  });
+
+  it('cites the 003 paragraph with the accident-insurance subsidy standard', async () => {
+    const a = await engine.ask('新业态平台上的灵活就业人员意外伤害保险补贴标准是多少？');
+    expectWellFormed(a);
+    const hit = a.citations.find((c) => c.docId === DOC_003 && docs.get(c.docId)!.paragraphs.find((p) => p.id === c.paragraphId)!.text.includes('每人每年不高于100元'));
+    expect(hit, JSON.stringify(a.citations.map((c) => c.url))).toBeDefined();
+    expect(a.answer).toContain('每人每年不高于100元');
+    expect(hit!.issuer).toBe('青岛市城阳区人民政府办公室');
+    expect(hit!.docNumber).toBe('青城政办发〔2024〕13号');
+  });
+});
+
+describe('abstention', () => {
+  it.each(['北京公积金怎么提取？', '写首诗', '给我讲个笑话', 'How do I apply for a US visa?'])('%s → abstains with the hotline', async (q) => {
+    const a = await engine.ask(q);
+    expect(() => AnswerSchema.parse(a)).not.toThrow();
+    expect(a.abstained).toBe(true);
+    expect(a.citations).toEqual([]);
+    expect(a.warnings).toEqual([]);
+    expect(a.answer).toContain('12333');
+    expect(a.answer).not.toMatch(/\[\d+\]/);
+  });
+
+  it.each(['😀😀', '', '   ', '？？？'])('%j → no answer, no citations', async (q) => {
+    const a = await engine.ask(q);
+    expect(() => AnswerSchema.parse(a)).not.toThrow();
+    expect(a.abstained).toBe(true);
+    expect(a.citations).toEqual([]);
+    expect(a.answer.length).toBeGreaterThan(0);
+  });
+
+  it('rejects a question over 500 characters with E_BAD_QUESTION', async () => {
+    const q = '灵活就业人员社会保险补贴'.repeat(42).slice(0, 501);
+    expect(q).toHaveLength(501);
+    await expect(engine.ask(q)).rejects.toMatchObject({ name: 'PolicybotError', code: 'E_BAD_QUESTION' });
+    // 500 is still allowed.
+    await expect(engine.ask(q.slice(0, 500))).resolves.toHaveProperty('question');
+  });
+});
+
+describe('warnings', () => {
+  it('news sources get a NEWS warning', async () => {
+    const a = await engine.ask('天心区处理了多少起劳动人事争议案件？');
+    expectWellFormed(a);
+    expect(a.answer).toContain('666起');
+    expect(a.citations.some((c) => c.kind === 'news')).toBe(true);
+    expect(a.warnings.map((w) => w.code)).toContain('NEWS');
+  });
+
+  it('a 2024-07-16 document is DATED on 2026-11-22 but not on 2024-08-01', async () => {
+    const q = '新业态平台上的灵活就业人员意外伤害保险补贴标准是多少？';
+    const a = await engine.ask(q);
+    const n = a.citations.find((c) => c.date === '2024-07-16')?.n;
+    expect(n).toBeDefined();
+    const dated = a.warnings.filter((w) => w.code === 'DATED');
+    expect(dated.some((w) => w.message.includes(`[${n}]`))).toBe(true);
+
+    const early = await openEngine(loadConfig(envFor('2024-08-01'), process.cwd()), { logger });
+    const b = await early.ask(q);
+    expect(b.citations.map((c) => c.url)).toEqual(a.citations.map((c) => c.url));
+    expect(b.warnings.filter((w) => w.code === 'DATED')).toEqual([]);
+  });
+
+  it('answering a 市北区 question from a 城阳区 policy gets a REGION warning', async () => {
+    const a = await engine.ask('市北区灵活就业人员意外伤害保险补贴标准是多少？');
+    expectWellFormed(a);
+    const c = a.citations.find((x) => x.docId === DOC_003);
+    expect(c).toBeDefined();
+    const region = a.warnings.filter((w) => w.code === 'REGION');
+    expect(region.some((w) => w.message.includes(`[${c!.n}]`) && w.message.includes('市北区'))).toBe(true);
+  });
+
+  it('a policy from the region asked about gets no REGION warning for it', async () => {
+    const a = await engine.ask('城阳区灵活就业人员意外伤害保险补贴标准是多少？');
+    expectWellFormed(a);
+    const c = a.citations.find((x) => x.docId === DOC_003);
+    expect(c).toBeDefined();
+    expect(a.warnings.filter((w) => w.code === 'REGION' && w.message.includes(`[${c!.n}]`))).toEqual([]);
+  });
+});
