@@ -1,0 +1,145 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.ts';
+import { AnswerSchema } from '../src/answer/contract.ts';
+
+const REPO = path.join(import.meta.dirname, '..');
+const ENV = { EMBEDDER: 'hashed', LOG_LEVEL: 'silent', TODAY: '2026-11-22' };
+
+let root: string;
+let corpus: string;
+let index: string;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(argv: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  stdin.end(opts.stdin ?? '');
+  const code = await main(argv, opts.env ?? ENV, { stdin, stdout, stderr });
+  await new Promise((r) => setImmediate(r));
+  return { code, stdout: out, stderr: err };
+}
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-cli-'));
+  corpus = path.join(root, 'corpus');
+  index = path.join(root, 'index');
+  fs.cpSync(path.join(REPO, 'corpus'), corpus, { recursive: true });
+}, 60_000);
+
+afterAll(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('policybot CLI', () => {
+  it('ingest builds an index and prints a summary', async () => {
+    const r = await run(['ingest', '--corpus', corpus, '--out', index]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\d+ 份文件/);
+    expect(fs.existsSync(path.join(index, 'index', 'manifest.json'))).toBe(true);
+  }, 60_000);
+
+  it('ask --json prints an answer that passes the contract', async () => {
+    const r = await run(['ask', '新业态平台上的灵活就业人员意外伤害保险补贴标准是多少？', '--json', '--corpus', corpus, '--index', index]);
+    expect(r.code, r.stderr).toBe(0);
+    const a = AnswerSchema.parse(JSON.parse(r.stdout));
+    expect(a.abstained).toBe(false);
+    expect(a.answer).toContain('[1]');
+    expect(a.citations[0]!.url).toMatch(/^http:\/\/localhost:3000\/docs\/[^#]+#p\d+$/);
+  });
+
+  it('ask without --json prints readable text with the citation links', async () => {
+    const r = await run(['ask', '城选计划是什么？', '--corpus', corpus, '--index', index]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('城选计划');
+    expect(r.stdout).toContain('http://localhost:3000/docs/');
+    expect(() => JSON.parse(r.stdout) as unknown).toThrow();
+  });
+
+  it('ask with no question reads questions from stdin and writes JSONL', async () => {
+    const r = await run(['ask', '--corpus', corpus, '--index', index], { stdin: '城选计划是什么？\n\n给我讲个笑话\n' });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(2);
+    const [a, b] = lines.map((l) => AnswerSchema.parse(JSON.parse(l)));
+    expect(a!.question).toBe('城选计划是什么？');
+    expect(a!.abstained).toBe(false);
+    expect(b!.question).toBe('给我讲个笑话');
+    expect(b!.abstained).toBe(true);
+  });
+
+  it('eval --json prints a report', async () => {
+    const file = path.join(root, 'mini.jsonl');
+    fs.writeFileSync(
+      file,
+      [
+        { id: 'a', q: '新业态平台上的灵活就业人员意外伤害保险补贴标准是多少？', gold: ['每人每年不高于100元'] },
+        { id: 'b', q: '天心区处理了多少起劳动人事争议案件？', gold: ['666起'] },
+        { id: 'c', q: '给我讲个笑话', abstain: true },
+      ]
+        .map((x) => JSON.stringify(x))
+        .join('\n'),
+    );
+    const r = await run(['eval', '--file', file, '--json', '--corpus', corpus, '--index', index]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { hitAtK: number; questions: number; k: number; abstention: { correct: number } };
+    expect(report.questions).toBe(3);
+    expect(report.k).toBe(3);
+    expect(report.hitAtK).toBe(1);
+    expect(report.abstention.correct).toBe(1);
+  });
+
+  it('eval on a malformed file exits 2', async () => {
+    const file = path.join(root, 'bad.jsonl');
+    fs.writeFileSync(file, '{"id":"a","q":"x"}\nnot json\n');
+    const r = await run(['eval', '--file', file, '--json', '--corpus', corpus, '--index', index]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('E_BAD_INPUT');
+  });
+
+  it('a question over 500 characters exits 2', async () => {
+    const r = await run(['ask', '社'.repeat(501), '--corpus', corpus, '--index', index]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('E_BAD_QUESTION');
+  });
+
+  it('an unknown command exits 2', async () => {
+    const r = await run(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command');
+  });
+
+  it('an invalid environment exits 2 with a message', async () => {
+    const r = await run(['ask', '城选计划是什么？', '--corpus', corpus, '--index', index], { env: { ...ENV, PUBLIC_BASE_URL: 'notaurl' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('PUBLIC_BASE_URL');
+    expect(r.stdout).toBe('');
+  });
+
+  it('the real executable answers with JSON', () => {
+    const out = execFileSync(process.execPath, ['src/cli/bin.js', 'ask', '--json', '城选计划是什么？', '--corpus', corpus, '--index', index], {
+      cwd: REPO,
+      env: { ...process.env, ...ENV, CORPUS_DIR: '', INDEX_DIR: '' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const a = AnswerSchema.parse(JSON.parse(out));
+    expect(a.question).toBe('城选计划是什么？');
+    expect(a.abstained).toBe(false);
+    expect(a.answer).toContain('城选计划');
+  }, 60_000);
+});
