@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEngine, type Engine } from '../src/engine.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
+import { parseEvalFile, renderReport, runItems, summarize, type EvalReport } from '../src/eval/evaluate.ts';
+
+const REPO = path.join(import.meta.dirname, '..');
+const DEV = path.resolve(REPO, '..', 'shared', 'eval', 'dev.jsonl');
+const FALLBACK = path.join(REPO, 'test', 'fixtures', 'calibration.jsonl');
+const FILE = fs.existsSync(DEV) ? DEV : FALLBACK;
+const K = 3;
+
+let root: string;
+let engine: Engine;
+let report: EvalReport;
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-dev-eval-'));
+  fs.cpSync(path.join(REPO, 'corpus'), path.join(root, 'corpus'), { recursive: true });
+  const config = loadConfig(
+    { EMBEDDER: 'hashed', CORPUS_DIR: path.join(root, 'corpus'), INDEX_DIR: path.join(root, 'index'), TODAY: '2026-11-22' },
+    process.cwd(),
+  );
+  engine = await openEngine(config, { logger: createLogger('silent') });
+  const items = parseEvalFile(fs.readFileSync(FILE, 'utf8'), path.basename(FILE));
+  report = summarize(await runItems(engine, items, K), K);
+}, 120_000);
+
+afterAll(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe(`eval set ${path.relative(REPO, FILE)}`, () => {
+  it('has answerable and abstain questions', () => {
+    expect(report.answerable).toBeGreaterThan(0);
+    expect(report.abstention.expected).toBeGreaterThan(0);
+  });
+
+  it(`hit@${K} ≥ 0.95`, () => {
+    expect(report.hitAtK, renderReport(report)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('abstains on every abstain question', () => {
+    expect(report.abstention.correct, renderReport(report)).toBe(report.abstention.expected);
+  });
+
+  it('does not abstain on answerable questions', () => {
+    expect(report.falseAbstentions, renderReport(report)).toBe(0);
+  });
+});
