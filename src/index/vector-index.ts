@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import type { HierarchicalNSW as HnswType } from 'hnswlib-node';
+import type * as Hnswlib from 'hnswlib-node';
+type HnswType = Hnswlib.HierarchicalNSW;
 
 /** The seam for nearest-neighbour search over chunk vectors. */
 export interface VectorIndex {
@@ -11,7 +12,7 @@ export interface VectorIndex {
 }
 
 const require = createRequire(import.meta.url);
-const { HierarchicalNSW } = require('hnswlib-node') as typeof import('hnswlib-node');
+const { HierarchicalNSW } = require('hnswlib-node') as typeof Hnswlib;
 
 const M = 16;
 const EF_CONSTRUCTION = 200;

@@ -10,7 +10,7 @@ import { toIsoDate } from '../text/dates.ts';
  * one paragraph per line. Markdown laws carry their title as `# …` and an info block
  * ended by `<!-- INFO END -->`.
  */
-export function loadText(raw: string, file: string): LoadedSource {
+export function loadText(raw: string, _file?: string): LoadedSource {
   const { data, body } = splitFrontMatter(raw);
   const isHtmlBody = /<(p|div|br|h[1-6]|table|section|article)[\s>/]/i.test(body);
   const source: LoadedSource = {
