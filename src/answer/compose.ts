@@ -78,7 +78,7 @@ export function composeAnswer(
 
   const cited = sources.map((p, i) => ({ passage: p, citation: toCitation(p, i + 1, opts.baseUrl) }));
   const answer = chosen
-    .map((c) => `${c.text.replace(/[。；;，,]$/, '')}${/[？?！!]$/.test(c.text) ? '' : '。'}[${sources.indexOf(c.passage) + 1}]`)
+    .map((c) => `${c.text.replace(/[。；;，,：:]$/, '')}${/[？?！!]$/.test(c.text) ? '' : '。'}[${sources.indexOf(c.passage) + 1}]`)
     .join('');
   return { answer, cited };
 }
