@@ -3,7 +3,7 @@ import { defineCommand } from 'citty';
 import { openEngine } from '../engine.ts';
 import { isPolicybotError, errorMessage } from '../errors.ts';
 import type { CliContext } from './io.ts';
-import { println, withFlags } from './io.ts';
+import { DIR_ARGS, println, withFlags } from './io.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { renderAnswerText } from './render.ts';
 
@@ -15,8 +15,7 @@ export const askCommand = (base: CliContext) =>
       json: { type: 'boolean', description: '输出 JSON（契约见 README）' },
       k: { type: 'string', description: '检索的段落数（默认 5）' },
       region: { type: 'string', description: '提问者所在地区，例如 广州市' },
-      corpus: { type: 'string', description: '政策文件目录' },
-      index: { type: 'string', description: '索引目录' },
+      ...DIR_ARGS,
     },
     async run({ args }) {
       const ctx = withFlags(base, { corpus: args.corpus, index: args.index });

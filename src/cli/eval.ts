@@ -8,7 +8,7 @@ import { parseEvalFile, renderReport, runItems, summarize } from '../eval/evalua
 import { fitAbstainModel, shouldAbstain, type AbstainModel } from '../retrieve/abstain.ts';
 import { parseQuery } from '../retrieve/query.ts';
 import type { CliContext } from './io.ts';
-import { println, withFlags } from './io.ts';
+import { DIR_ARGS, println, withFlags } from './io.ts';
 import { terminalProgress } from './progress-bar.ts';
 
 function readItems(file: string) {
@@ -23,8 +23,7 @@ export const evalCommand = (base: CliContext) =>
       file: { type: 'string', required: true, description: 'JSONL：{"id","q","gold":[…]} 或 {"id","q","abstain":true}' },
       k: { type: 'string', description: 'hit@k 的 k（默认 3）' },
       json: { type: 'boolean', description: '输出 JSON' },
-      corpus: { type: 'string', description: '政策文件目录' },
-      index: { type: 'string', description: '索引目录' },
+      ...DIR_ARGS,
     },
     async run({ args }) {
       const ctx = withFlags(base, { corpus: args.corpus, index: args.index });

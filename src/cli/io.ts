@@ -25,3 +25,9 @@ export function println(stream: Writable, text = ''): void {
 export function withFlags(ctx: CliContext, args: { corpus?: string | undefined; index?: string | undefined; out?: string | undefined }): CliContext {
   return { ...ctx, config: withDirs(ctx.config, { corpusDir: args.corpus, indexDir: args.index ?? args.out }) };
 }
+
+/** The --corpus / --index flags shared by commands that open an index. */
+export const DIR_ARGS = {
+  corpus: { type: 'string', description: '政策文件目录（默认 $CORPUS_DIR 或 corpus/）' },
+  index: { type: 'string', description: '索引目录（默认 $INDEX_DIR 或 embeddings/）' },
+} as const;
