@@ -26,6 +26,37 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional(),
+  // Web server (src/server)
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  CORS_ORIGIN: z.string().optional(),
+  HTTP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  // Conversation core (src/chat)
+  DATA_DIR: z.string().min(1).default('data'),
+  CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  CHAT_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
+  // Telegram (bots/telegram)
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456789:AA… (the token @BotFather gives you)')
+    .optional(),
+  TELEGRAM_WEBHOOK_URL: z.string().url().optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'only A-Z, a-z, 0-9, _ and - are allowed (Telegram secret_token rules)')
+    .optional(),
+  TELEGRAM_API_ROOT: z.string().url().optional(),
+  // WeChat via Wechaty (bots/wechat)
+  WECHATY_PUPPET: z.string().min(1).optional(),
+  WECHATY_PUPPET_SERVICE_TOKEN: z.string().min(1).optional(),
+  WECHATY_NAME: z.string().min(1).default('policybot'),
+  // WeChat Official Account (bots/wechat-mp)
+  WECHAT_MP_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3–32 letters or digits (the Token set in the 公众号 console)')
+    .optional(),
+  WECHAT_MP_APPID: z.string().min(1).optional(),
+  WECHAT_MP_PATH: z.string().startsWith('/').default('/wechat-mp'),
 });
 
 export interface Config {
@@ -44,6 +75,36 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Reference date for DATED warnings; tests pin it. */
   today: () => Date;
+  server: {
+    host: string;
+    port: number;
+    /** Allowed CORS origin; null keeps CORS off. */
+    corsOrigin: string | null;
+    rateLimitPerMinute: number;
+  };
+  chat: {
+    /** Where the SQLite state file lives (git-ignored). */
+    dataDir: string;
+    rateLimitPerMinute: number;
+    timeoutMs: number;
+  };
+  telegram: {
+    token: string | null;
+    webhookUrl: string | null;
+    webhookSecret: string | null;
+    /** Bot API root; tests point it at telegram-test-api. */
+    apiRoot: string | null;
+  };
+  wechaty: {
+    puppet: string | null;
+    puppetToken: string | null;
+    name: string;
+  };
+  wechatMp: {
+    token: string | null;
+    appId: string | null;
+    path: string;
+  };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
@@ -69,6 +130,33 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     logLevel: e.LOG_LEVEL,
     today: e.TODAY ? () => new Date(`${e.TODAY}T00:00:00Z`) : () => new Date(),
+    server: {
+      host: e.HOST,
+      port: e.PORT,
+      corsOrigin: e.CORS_ORIGIN ?? null,
+      rateLimitPerMinute: e.HTTP_RATE_LIMIT_PER_MINUTE,
+    },
+    chat: {
+      dataDir: path.resolve(cwd, e.DATA_DIR),
+      rateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
+      timeoutMs: e.CHAT_TIMEOUT_MS,
+    },
+    telegram: {
+      token: e.TELEGRAM_BOT_TOKEN ?? null,
+      webhookUrl: e.TELEGRAM_WEBHOOK_URL ?? null,
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET ?? null,
+      apiRoot: e.TELEGRAM_API_ROOT ?? null,
+    },
+    wechaty: {
+      puppet: e.WECHATY_PUPPET ?? null,
+      puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN ?? null,
+      name: e.WECHATY_NAME,
+    },
+    wechatMp: {
+      token: e.WECHAT_MP_TOKEN ?? null,
+      appId: e.WECHAT_MP_APPID ?? null,
+      path: e.WECHAT_MP_PATH,
+    },
   };
 }
 

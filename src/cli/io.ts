@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { withDirs, type Config } from '../config.ts';
 import type { Logger } from '../log.ts';
+import type { ChannelModule } from '../chat/channel.ts';
 
 export interface CliIO {
   stdin: Readable & { isTTY?: boolean };
@@ -15,6 +16,8 @@ export interface CliContext {
   io: CliIO;
   /** Set by a command to report failure without throwing. */
   exitCode: number;
+  /** Channel adapters (bots/), injected by the process entry; the core never imports them. */
+  channels: ChannelModule[];
 }
 
 export function println(stream: Writable, text = ''): void {

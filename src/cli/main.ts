@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { isPolicybotError, errorMessage } from '../errors.ts';
 import type { CliContext, CliIO } from './io.ts';
+import type { ChannelModule } from '../chat/channel.ts';
 import { println } from './io.ts';
 import { askCommand } from './ask.ts';
 import { ingestCommand } from './ingest.ts';
@@ -30,11 +31,11 @@ function root(ctx: CliContext): CommandDef {
 }
 
 /** Runs the CLI with raw args; returns the exit code (never exits the process itself). */
-export async function main(argv: string[], env: Record<string, string | undefined>, io: CliIO): Promise<number> {
+export async function main(argv: string[], env: Record<string, string | undefined>, io: CliIO, channels: ChannelModule[] = []): Promise<number> {
   let ctx: CliContext;
   try {
     const config = loadConfig(env);
-    ctx = { config, logger: createLogger(config.logLevel), io, exitCode: 0 };
+    ctx = { config, logger: createLogger(config.logLevel), io, exitCode: 0, channels };
   } catch (err) {
     println(io.stderr, `policybot: ${errorMessage(err)}`);
     return 2;

@@ -1,0 +1,58 @@
+import type { Answer, Citation, Warning } from '../answer/contract.ts';
+
+/**
+ * The seam between the conversation core and the channel adapters. Adapters translate
+ * a platform message into an `IncomingMessage`, call `ChatCore.handleMessage`, and render
+ * the channel-neutral `ChatReply` (text, citations, warnings, buttons) in their own format.
+ */
+export type ChannelName = 'telegram' | 'wechat' | 'wechat-mp' | 'web' | 'cli';
+
+export type MessageKind = 'text' | 'sticker' | 'image' | 'voice' | 'video' | 'file' | 'other';
+
+export interface IncomingMessage {
+  channel: ChannelName;
+  /** Channel-scoped user id; state is keyed by `${channel}:${userId}`. */
+  userId: string;
+  chatId: string;
+  /** The text; null or empty for non-text messages. */
+  text: string | null;
+  kind: MessageKind;
+  isGroup: boolean;
+  /** In a group: the bot was @-mentioned, replied to, or given a command. */
+  mentioned: boolean;
+  /** Platform message id when there is one (de-duplication, logs). */
+  messageId?: string;
+}
+
+export type ReplyButton =
+  | { kind: 'url'; label: string; url: string }
+  /** `data` is opaque to adapters: pass it back with `ChatCore.handleCallback`. */
+  | { kind: 'callback'; label: string; data: string };
+
+export type ReplyKind = 'answer' | 'abstain' | 'command' | 'guard' | 'error';
+
+export interface ChatReply {
+  kind: ReplyKind;
+  /** The body: for answers the composed text with [n] markers, without the source list. */
+  text: string;
+  /** The full answer when `kind` is answer or abstain. */
+  answer: Answer | null;
+  citations: Citation[];
+  warnings: Warning[];
+  /** Rows of buttons (sources as URL buttons, 👍/👎 as callbacks). */
+  buttons: ReplyButton[][];
+  /** Id of the stored answer, for feedback; null when the reply is not an answer. */
+  answerId: string | null;
+}
+
+export type Vote = 'up' | 'down';
+
+export interface ChatCore {
+  /** Answers one message; null means "ignore it" (e.g. a group message not addressed to the bot). */
+  handleMessage(msg: IncomingMessage): Promise<ChatReply | null>;
+  /** A button press: `data` comes from a callback button of an earlier reply. */
+  handleCallback(input: { channel: ChannelName; userId: string; chatId: string; data: string }): Promise<ChatReply>;
+  /** Feedback on a stored answer (web 👍/👎, `/feedback`). */
+  recordFeedback(input: { channel: ChannelName; userId: string; answerId: string; vote: Vote; comment?: string }): Promise<void>;
+  close(): Promise<void>;
+}
