@@ -14,6 +14,7 @@ import { composeAnswer, DEFAULT_COMPOSE } from './answer/compose.ts';
 import { warningsFor } from './answer/warnings.ts';
 import { ABSTAIN_TEXT, type Answer } from './answer/contract.ts';
 import { noProgress, type Progress } from './progress.ts';
+import type { PolicyDocument } from './types.ts';
 
 export const MAX_QUESTION_CHARS = 500;
 
@@ -28,6 +29,9 @@ export interface Engine {
   readonly manifest: Manifest;
   readonly embedder: Embedder;
   readonly retriever: HybridRetriever;
+  /** Every indexed document in corpus order (source list, viewer). */
+  readonly documents: readonly PolicyDocument[];
+  document(docId: string): PolicyDocument | undefined;
   ask(question: string, opts?: AskOptions): Promise<Answer>;
   /** Retrieval and abstention features without composing an answer (eval, calibration). */
   inspect(question: string, opts?: AskOptions): Promise<{ features: AbstainFeatures; abstained: boolean; answer: Answer }>;
@@ -122,11 +126,14 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     return { features, abstained, answer };
   };
 
+  const byId = new Map(data.documents.map((d) => [d.docId, d]));
   return {
     config,
     manifest: data.manifest,
     embedder,
     retriever,
+    documents: data.documents,
+    document: (docId) => byId.get(docId),
     ask: async (question, o) => (await run(question, o)).answer,
     inspect: run,
   };
