@@ -11,6 +11,21 @@ export interface CitedSource {
   paragraphText: string;
 }
 
+export type DatedStatus = { reason: 'ended'; date: string } | { reason: 'old'; date: string } | null;
+
+/**
+ * The DATED rule, shared by answers and the document viewer: a stated end date that has
+ * passed wins; otherwise a document (not a law) dated more than two years before `today`
+ * is old. `endDates` are the ISO end dates stated in the text being judged (a cited
+ * paragraph, or a whole document's `validUntil`).
+ */
+export function datedStatus(doc: Pick<PolicyDocument, 'kind' | 'date'>, endDates: readonly string[], today: Date): DatedStatus {
+  const ended = endDates.find((d) => endOfIsoDate(d).getTime() < today.getTime());
+  if (ended) return { reason: 'ended', date: ended };
+  if (doc.kind !== 'law' && doc.date && today.getTime() - endOfIsoDate(doc.date).getTime() > TWO_YEARS_MS) return { reason: 'old', date: doc.date };
+  return null;
+}
+
 /** REGION, DATED and NEWS warnings for the sources an answer cites. */
 export function warningsFor(sources: CitedSource[], askedPlaces: string[], today: Date): Warning[] {
   const warnings: Warning[] = [];
@@ -36,11 +51,11 @@ export function warningsFor(sources: CitedSource[], askedPlaces: string[], today
   }
 
   for (const s of sources) {
-    const ended = statedEndDates(s.paragraphText).find((d) => endOfIsoDate(d).getTime() < today.getTime());
-    if (ended) {
-      warnings.push({ code: 'DATED', message: `[${s.citation.n}]所述措施的执行期限为${ended}，现已到期，请向当地人社部门确认是否延续。` });
-    } else if (s.doc.kind !== 'law' && s.doc.date && today.getTime() - endOfIsoDate(s.doc.date).getTime() > TWO_YEARS_MS) {
-      warnings.push({ code: 'DATED', message: `[${s.citation.n}]出自${s.doc.date}的${s.doc.kind === 'news' ? '报道' : '文件'}，已超过两年，内容可能已有调整。` });
+    const dated = datedStatus(s.doc, statedEndDates(s.paragraphText), today);
+    if (dated?.reason === 'ended') {
+      warnings.push({ code: 'DATED', message: `[${s.citation.n}]所述措施的执行期限为${dated.date}，现已到期，请向当地人社部门确认是否延续。` });
+    } else if (dated?.reason === 'old') {
+      warnings.push({ code: 'DATED', message: `[${s.citation.n}]出自${dated.date}的${s.doc.kind === 'news' ? '报道' : '文件'}，已超过两年，内容可能已有调整。` });
     }
   }
 
