@@ -1,0 +1,214 @@
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { MAX_QUESTION_CHARS, type Engine } from '../engine.ts';
+import type { Answer, Citation } from '../answer/contract.ts';
+import { PolicybotError, isPolicybotError } from '../errors.ts';
+import { placesInQuestion } from '../text/gazetteer.ts';
+import type { ChatCore, ChatReply, IncomingMessage, ReplyButton, ReplyKind, Vote } from './types.ts';
+import { openChatStore, storePath, type ChatStore } from './store.ts';
+import { parseRegion, resolveFollowUp, topicOf } from './followup.ts';
+import { RateLimiter } from './rate-limit.ts';
+import * as T from './commands.ts';
+
+export interface ChatCoreOptions {
+  config: Config;
+  logger: Logger;
+  engine: Engine;
+  /** Defaults to the SQLite file under config.chat.dataDir (closed with the core). */
+  store?: ChatStore;
+  /** Clock for the rate limiter and follow-up expiry (tests). */
+  now?: () => number;
+}
+
+/** A follow-up only refers to the previous question if it comes within this time. */
+const FOLLOW_UP_WINDOW_MS = 30 * 60_000;
+const CLEAR_WORDS = new Set(['清除', '清空', '取消', '删除', 'clear', 'reset']);
+
+/** 👍/👎 button data: `fb:up:<answerId>`; answer ids are 16 url-safe chars, so this stays far below 64 bytes. */
+const CALLBACK_RE = /^fb:(up|dn):([A-Za-z0-9_-]{16})$/;
+
+export function callbackData(vote: Vote, answerId: string): string {
+  return `fb:${vote === 'up' ? 'up' : 'dn'}:${answerId}`;
+}
+
+export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly store: ChatStore } {
+  const { config, logger, engine } = opts;
+  const now = opts.now ?? Date.now;
+  const ownsStore = !opts.store;
+  const store = opts.store ?? openChatStore(storePath(config), { now });
+  const limiter = new RateLimiter(config.chat.rateLimitPerMinute, 60_000, now);
+
+  const reply = (kind: ReplyKind, text: string): ChatReply => ({ kind, text, answer: null, citations: [], warnings: [], buttons: [], answerId: null });
+
+  async function handleCommand(msg: IncomingMessage, cmd: T.ParsedCommand): Promise<ChatReply> {
+    switch (cmd.name) {
+      case 'start':
+        return reply('command', T.START_TEXT);
+      case 'help':
+        return reply('command', T.HELP_TEXT);
+      case 'sources':
+        return reply('command', T.sourcesText(engine.documents));
+      case 'region': {
+        const user = store.getUser(msg.channel, msg.userId);
+        if (!cmd.arg) {
+          return reply(
+            'command',
+            user?.region
+              ? `您当前的地区：${user.region}。发送「/region 地区」可以更改，「/region 清除」可以清除。`
+              : '还没有设置地区。发送「/region 地区」设置，例如：/region 青岛市城阳区',
+          );
+        }
+        if (CLEAR_WORDS.has(cmd.arg.toLowerCase())) {
+          store.updateUser(msg.channel, msg.userId, { region: null });
+          return reply('command', '已清除您的地区。');
+        }
+        const region = parseRegion(cmd.arg);
+        if (!region) {
+          return reply('command', `没有找到「${cmd.arg.slice(0, 30)}」这个地区。请写成「青岛市城阳区」「广州市」「山东省」这样的名称。`);
+        }
+        store.updateUser(msg.channel, msg.userId, { region });
+        return reply('command', `好的，已把您的地区设为：${region}。问题里没有提到地区时，我会优先查找${region}的政策。`);
+      }
+      case 'feedback': {
+        const user = store.getUser(msg.channel, msg.userId);
+        if (!user?.lastAnswerId) return reply('command', '还没有可以反馈的回答。先问一个问题吧！');
+        if (!cmd.arg) return reply('command', '请在 /feedback 后面写上您的意见，例如：/feedback 引用的文件已经过期了');
+        store.addFeedback({ answerId: user.lastAnswerId, channel: msg.channel, userId: msg.userId, vote: null, comment: cmd.arg.slice(0, 2000) });
+        return reply('command', '谢谢反馈！我们会认真查看。');
+      }
+      case 'unknown':
+        return reply('command', T.unknownCommandText(cmd.raw.slice(0, 32)));
+    }
+  }
+
+  async function handleQuestion(msg: IncomingMessage, text: string): Promise<ChatReply> {
+    const user = store.getUser(msg.channel, msg.userId);
+    const fresh = user?.context && now() - user.updatedAt <= FOLLOW_UP_WINDOW_MS ? user.context : null;
+    const resolved = resolveFollowUp(text, fresh);
+    const question = resolved.question;
+    if (question.length > MAX_QUESTION_CHARS) return reply('guard', T.tooLongText(question.length, MAX_QUESTION_CHARS));
+
+    const named = placesInQuestion(question);
+    const region = named.length === 0 ? (user?.region ?? null) : null;
+    const answer = await withTimeout(engine.ask(question, { region }), config.chat.timeoutMs);
+    const answerId = store.saveAnswer({ channel: msg.channel, userId: msg.userId, answer });
+    if (answer.abstained) store.logUnanswered({ channel: msg.channel, userId: msg.userId, question, region: named[0] ?? region });
+
+    // A question that names exactly one place teaches us where the user is.
+    const learned = named.length === 1 ? named[0]! : undefined;
+    const topic = resolved.kind === 'topic' ? resolved.topic : topicOf(question);
+    store.updateUser(msg.channel, msg.userId, {
+      ...(learned ? { region: learned } : {}),
+      lastQuestion: question,
+      lastAnswerId: answerId,
+      context: { question, topic },
+    });
+    if (resolved.kind !== 'new') logger.debug({ channel: msg.channel, followUp: resolved.kind }, 'follow-up question rewritten');
+    return answerReply(answer, answerId);
+  }
+
+  async function handle(msg: IncomingMessage): Promise<ChatReply | null> {
+    if (msg.isGroup && !msg.mentioned) return null;
+    if (!limiter.take(`${msg.channel}:${msg.userId}`)) return reply('guard', T.RATE_LIMIT_TEXT);
+    if (msg.kind !== 'text') return reply('guard', T.NON_TEXT_TEXT);
+    const text = msg.isGroup ? stripMentions(msg.text ?? '') : (msg.text ?? '').trim();
+    if (!text) return reply('guard', T.EMPTY_TEXT);
+    if (text.length > MAX_QUESTION_CHARS) return reply('guard', T.tooLongText(text.length, MAX_QUESTION_CHARS));
+    const cmd = T.parseCommand(text);
+    if (cmd) return handleCommand(msg, cmd);
+    return handleQuestion(msg, text);
+  }
+
+  return {
+    store,
+    async handleMessage(msg) {
+      try {
+        return await handle(msg);
+      } catch (err) {
+        return failure(err, { channel: msg.channel, kind: msg.kind, chars: msg.text?.length ?? 0 });
+      }
+    },
+    async handleCallback(input) {
+      try {
+        const m = CALLBACK_RE.exec(input.data);
+        if (!m || !store.getAnswer(m[2]!)) return reply('guard', T.STALE_BUTTON_TEXT);
+        store.addFeedback({ answerId: m[2]!, channel: input.channel, userId: input.userId, vote: m[1] === 'up' ? 'up' : 'down' });
+        return reply('command', T.FEEDBACK_THANKS);
+      } catch (err) {
+        return failure(err, { channel: input.channel, callback: true });
+      }
+    },
+    async recordFeedback(input) {
+      if (!store.getAnswer(input.answerId)) {
+        throw new PolicybotError('E_BAD_INPUT', `unknown answer id ${input.answerId.slice(0, 40)}`, { userMessage: '找不到这条回答，可能已经过期。' });
+      }
+      store.addFeedback({ answerId: input.answerId, channel: input.channel, userId: input.userId, vote: input.vote, comment: input.comment?.slice(0, 2000) ?? null });
+    },
+    async close() {
+      if (ownsStore) store.close();
+    },
+  };
+
+  function failure(err: unknown, fields: Record<string, unknown>): ChatReply {
+    if (isPolicybotError(err)) {
+      logger.warn({ ...fields, code: err.code, err }, 'chat message failed');
+      return reply('error', err.userMessage);
+    }
+    if (err instanceof TimeoutError) {
+      logger.warn({ ...fields, timeoutMs: config.chat.timeoutMs }, 'chat message timed out');
+      return reply('error', T.TIMEOUT_TEXT);
+    }
+    // The message text is deliberately not logged: it may contain personal details.
+    logger.error({ ...fields, err }, 'chat message failed');
+    return reply('error', T.ERROR_TEXT);
+  }
+}
+
+/** The reply for an engine answer: body, citations, warnings and the source/feedback buttons. */
+function answerReply(answer: Answer, answerId: string): ChatReply {
+  const buttons: ReplyButton[][] = [];
+  if (!answer.abstained) {
+    for (const c of answer.citations) buttons.push([{ kind: 'url', label: `[${c.n}] ${shortTitle(c)}`, url: c.url }]);
+    buttons.push([
+      { kind: 'callback', label: '👍 有帮助', data: callbackData('up', answerId) },
+      { kind: 'callback', label: '👎 没帮助', data: callbackData('down', answerId) },
+    ]);
+  }
+  return {
+    kind: answer.abstained ? 'abstain' : 'answer',
+    text: answer.answer,
+    answer,
+    citations: answer.citations,
+    warnings: answer.warnings,
+    buttons,
+    answerId,
+  };
+}
+
+/** Button labels must stay short: the first 16 characters of the title. */
+export function shortTitle(c: Pick<Citation, 'title'>, max = 16): string {
+  const t = c.title.replace(/\s+/gu, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+/** Removes the @mention of the bot at the start or end of a group message. */
+export function stripMentions(text: string): string {
+  return text
+    .replace(/^(?:\s*@[^\s@]+)+\s*/u, '')
+    .replace(/(?:\s+@[^\s@]+)+\s*$/u, '')
+    .trim();
+}
+
+class TimeoutError extends Error {}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

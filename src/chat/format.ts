@@ -1,0 +1,181 @@
+import type { Citation } from '../answer/contract.ts';
+import type { ChatReply } from './types.ts';
+
+/**
+ * The one place replies are turned into channel text. Every adapter renders through here so a
+ * citation looks the same everywhere: body with [n] markers, then ⚠️ warnings, then the numbered
+ * sources `[n] 标题（发文机关，日期，文号）` with their paragraph links.
+ *
+ * Long replies are split into several messages. Splitting works on tokens — single characters
+ * of text, and atomic pieces (a URL, an HTML link) that are never cut — preferring paragraph,
+ * then line boundaries.
+ */
+
+/** `（发文机关，日期，文号）`, leaving out what is unknown; empty when nothing is known. */
+export function sourceMeta(c: Pick<Citation, 'issuer' | 'date' | 'docNumber'>): string {
+  const parts = [c.issuer, c.date, c.docNumber].filter((p): p is string => !!p && p.trim() !== '');
+  return parts.length ? `（${parts.join('，')}）` : '';
+}
+
+/** Plain text for channels without markup (WeChat, Official Account, SMS-like). */
+export function renderPlain(reply: ChatReply, opts: { maxChars?: number } = {}): string[] {
+  const max = opts.maxChars ?? 2000;
+  const toks: Tok[] = [];
+  const para = (text: string) => {
+    if (toks.length) toks.push({ s: '\n\n', brk: 2 });
+    pushPlain(toks, text);
+  };
+  if (reply.text.trim()) para(reply.text.trim());
+  for (const w of reply.warnings) para(`⚠️ ${w.message}`);
+  if (reply.citations.length) {
+    para('来源：');
+    for (const c of reply.citations) {
+      toks.push({ s: '\n\n', brk: 2 });
+      pushPlain(toks, `[${c.n}] ${c.title}${sourceMeta(c)}`);
+      toks.push({ s: '\n', brk: 1 });
+      toks.push({ s: c.url, brk: 0 });
+    }
+  }
+  return pack(toks, max);
+}
+
+/** Telegram's limit is 4096 characters per message; stay a little below it. */
+export const TELEGRAM_MAX_CHARS = 4000;
+
+/** Telegram HTML parse mode: every piece of user or corpus text escaped, citations as links. */
+export function renderTelegramHtml(reply: ChatReply, opts: { maxChars?: number } = {}): string[] {
+  const max = opts.maxChars ?? TELEGRAM_MAX_CHARS;
+  const byN = new Map(reply.citations.map((c) => [c.n, c]));
+  const toks: Tok[] = [];
+  const sep = () => {
+    if (toks.length) toks.push({ s: '\n\n', brk: 2 });
+  };
+  if (reply.text.trim()) {
+    // [n] markers become links to the cited paragraph; other text is escaped character by character.
+    const body = reply.text.trim();
+    const re = /\[(\d+)\]/g;
+    let last = 0;
+    for (const m of body.matchAll(re)) {
+      pushHtmlText(toks, body.slice(last, m.index));
+      const c = byN.get(Number(m[1]));
+      if (c) toks.push({ s: `<a href="${escapeHtml(c.url)}">[${c.n}]</a>`, brk: 0 });
+      else pushHtmlText(toks, m[0]);
+      last = m.index + m[0].length;
+    }
+    pushHtmlText(toks, body.slice(last));
+  }
+  for (const w of reply.warnings) {
+    sep();
+    pushHtmlText(toks, `⚠️ ${w.message}`);
+  }
+  if (reply.citations.length) {
+    sep();
+    toks.push({ s: '<b>来源</b>', brk: 0 });
+    for (const c of reply.citations) {
+      toks.push({ s: '\n\n', brk: 2 });
+      pushHtmlText(toks, `[${c.n}] `);
+      toks.push({ s: `<a href="${escapeHtml(c.url)}">`, brk: 0, open: true });
+      pushHtmlText(toks, c.title);
+      toks.push({ s: '</a>', brk: 0, close: true });
+      pushHtmlText(toks, sourceMeta(c));
+    }
+  }
+  return pack(glueTags(toks), max);
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+interface Tok {
+  s: string;
+  /** A break opportunity after this token: 2 paragraph, 1 line, 0 none. */
+  brk: 0 | 1 | 2;
+  open?: boolean;
+  close?: boolean;
+}
+
+const URL_RE = /https?:\/\/[^\s）)」』，。、；]+/gu;
+
+/** Text as one token per character, except URLs, which stay whole. */
+function pushPlain(toks: Tok[], text: string): void {
+  let last = 0;
+  for (const m of text.matchAll(URL_RE)) {
+    pushChars(toks, text.slice(last, m.index), (c) => c);
+    toks.push({ s: m[0], brk: 0 });
+    last = m.index + m[0].length;
+  }
+  pushChars(toks, text.slice(last), (c) => c);
+}
+
+function pushHtmlText(toks: Tok[], text: string): void {
+  let last = 0;
+  for (const m of text.matchAll(URL_RE)) {
+    pushChars(toks, text.slice(last, m.index), escapeHtml);
+    toks.push({ s: escapeHtml(m[0]), brk: 0 });
+    last = m.index + m[0].length;
+  }
+  pushChars(toks, text.slice(last), escapeHtml);
+}
+
+function pushChars(toks: Tok[], text: string, esc: (c: string) => string): void {
+  // Iterate by code point so an emoji's surrogate pair is never split.
+  for (const ch of text) toks.push({ s: esc(ch), brk: ch === '\n' ? 1 : 0 });
+}
+
+/** Merges an opening tag, its text and its closing tag into one token so no split can fall inside. */
+function glueTags(toks: Tok[]): Tok[] {
+  const out: Tok[] = [];
+  let open: string | null = null;
+  for (const t of toks) {
+    if (t.open) open = t.s;
+    else if (open !== null) {
+      open += t.s;
+      if (t.close) {
+        out.push({ s: open, brk: 0 });
+        open = null;
+      }
+    } else out.push(t);
+  }
+  if (open !== null) out.push({ s: open, brk: 0 });
+  return out;
+}
+
+/**
+ * Greedy packing: fill a message up to `max`, then cut at the last paragraph break if that
+ * leaves the message at least half full, else at the last line break, else at the last
+ * paragraph break, else between two tokens. A single token longer than `max` (a huge URL)
+ * goes alone rather than being cut.
+ */
+function pack(toks: Tok[], max: number): string[] {
+  const out: string[] = [];
+  let start = 0;
+  while (start < toks.length) {
+    let len = 0;
+    let lastPara = -1;
+    let lastLine = -1;
+    let paraLen = 0;
+    let i = start;
+    while (i < toks.length && len + toks[i]!.s.length <= max) {
+      len += toks[i]!.s.length;
+      if (toks[i]!.brk === 2) {
+        lastPara = i;
+        paraLen = len;
+      } else if (toks[i]!.brk === 1) lastLine = i;
+      i++;
+    }
+    let end: number;
+    if (i >= toks.length) end = toks.length;
+    else if (lastPara >= 0 && paraLen >= max / 2) end = lastPara + 1;
+    else if (lastLine >= 0 || lastPara >= 0) end = Math.max(lastLine, lastPara) + 1;
+    else end = Math.max(i, start + 1);
+    const text = toks
+      .slice(start, end)
+      .map((t) => t.s)
+      .join('')
+      .trim();
+    if (text) out.push(text);
+    start = end;
+  }
+  return out;
+}
