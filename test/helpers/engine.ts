@@ -17,11 +17,14 @@ export interface TestEngine {
 
 /**
  * An engine over a temp copy of the bundled corpus with the offline embedder, its index,
- * state (DATA_DIR) and everything else under one temp dir. `env` adds or overrides variables.
+ * state (DATA_DIR) and everything else under one temp dir. `env` adds or overrides variables;
+ * `files` adds documents to the corpus copy.
  */
-export async function testEngine(env: Record<string, string> = {}): Promise<TestEngine> {
+export async function testEngine(env: Record<string, string> = {}, opts: { files?: Record<string, string> } = {}): Promise<TestEngine> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-test-'));
   fs.cpSync(REPO_CORPUS, path.join(root, 'corpus'), { recursive: true });
+  // Extra corpus files (path relative to the corpus → content), written before the index is built.
+  for (const [rel, text] of Object.entries(opts.files ?? {})) fs.writeFileSync(path.join(root, 'corpus', rel), text);
   const config = loadConfig(
     {
       EMBEDDER: 'hashed',
