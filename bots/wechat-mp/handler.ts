@@ -1,0 +1,264 @@
+import type { Config } from '../../src/config.ts';
+import type { Logger } from '../../src/log.ts';
+import type { HttpRequest, HttpResponse, HttpRoute } from '../../src/chat/channel.ts';
+import type { ChatCore, ChatReply, IncomingMessage, MessageKind } from '../../src/chat/types.ts';
+import { renderPlain } from '../../src/chat/format.ts';
+import { isPolicybotError, errorMessage } from '../../src/errors.ts';
+import { checkSignature } from './signature.ts';
+import { parseMpXml, textReplyXml, type MpMessage } from './xml.ts';
+import { TtlCache } from './ttl-cache.ts';
+import { fitParts, utf8Bytes } from './bytes.ts';
+
+/**
+ * The Official Account (公众号) callback in plaintext mode (明文模式).
+ *
+ * The platform gives a passive reply 5 seconds; without one it retries the same MsgId up to
+ * 3 times and then shows the user 「该公众号暂时无法提供服务」. So every message is answered
+ * within `replyWithinMs` (4.5 s): the core's answer when it is ready, otherwise a short
+ * 「正在查询」 text — the finished answer is kept, and a retry of the same MsgId or the user
+ * resending the same question gets it without asking the core again.
+ */
+export const MORE_HINT = '\n\n回复“更多”查看余下内容';
+export const PENDING_TEXT = '正在查询，请稍后再发一次同样的问题。';
+export const NO_MORE_TEXT = '没有更多内容了，请直接提问。';
+export const ERROR_TEXT = '抱歉，服务暂时出错，请稍后再试。';
+const MORE_WORDS = new Set(['更多', '更多内容', '查看更多', 'more', '继续']);
+
+/** The platform's "no reply" convention: a plain `success` (an empty body also works). */
+const NO_REPLY: HttpResponse = { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'success' };
+
+export interface MpHandlerOptions {
+  config: Config;
+  logger: Logger;
+  chat: ChatCore;
+  /** Answer deadline; the platform gives up after 5 s. */
+  replyWithinMs?: number;
+  /** Content byte budget for one passive reply (the platform's practical limit is ~2048). */
+  maxContentBytes?: number;
+  /** How long 「更多」 remainders and late answers are kept. */
+  keepMs?: number;
+  /** Allowed clock skew for a POST's timestamp, in seconds. */
+  maxAgeSec?: number;
+  now?: () => number;
+}
+
+type Outcome = { content: string } | null;
+
+interface Pending {
+  promise: Promise<Outcome>;
+  /** Set once the promise settles, so a retry can answer without waiting. */
+  done?: Outcome;
+}
+
+export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] {
+  const { config, logger, chat } = opts;
+  const token = config.wechatMp.token;
+  if (!token) throw new Error('WECHAT_MP_TOKEN is not set');
+  const path = config.wechatMp.path;
+  const now = opts.now ?? Date.now;
+  const replyWithinMs = opts.replyWithinMs ?? 4500;
+  const maxContentBytes = opts.maxContentBytes ?? 2000;
+  const keepMs = opts.keepMs ?? 10 * 60_000;
+  const maxAgeSec = opts.maxAgeSec ?? 300;
+  const log = logger.child({ channel: 'wechat-mp' });
+
+  // Per MsgId (or user+CreateTime for events): the reply being produced or produced. Retries
+  // come within ~15 s; a few minutes covers slow answers too.
+  const byMessage = new TtlCache<Pending>({ ttlMs: 5 * 60_000, maxEntries: 5000, now });
+  // Per user + question: an answer that missed the 5-second window, for when the user resends it.
+  const late = new TtlCache<Pending>({ ttlMs: keepMs, maxEntries: 2000, now });
+  // Per user: the parts of the last long answer not yet shown (「更多」).
+  const more = new TtlCache<string[]>({ ttlMs: keepMs, maxEntries: 5000, now });
+
+  // Leave room for the hint; a CJK character is 3 bytes.
+  const partBytes = maxContentBytes - utf8Bytes(MORE_HINT);
+  const maxChars = Math.max(100, Math.floor(partBytes / 3));
+
+  function firstPart(userId: string, parts: string[]): string {
+    const [head, ...rest] = parts;
+    if (rest.length > 0) more.set(userId, rest);
+    else more.delete(userId);
+    return rest.length > 0 ? `${head ?? ''}${MORE_HINT}` : (head ?? '');
+  }
+
+  function render(userId: string, reply: ChatReply): string {
+    const parts = fitParts(renderPlain(reply, { maxChars }), partBytes).filter((p) => p.trim());
+    return firstPart(userId, parts.length > 0 ? parts : ['']);
+  }
+
+  async function ask(msg: MpMessage, text: string | null, kind: MessageKind): Promise<Outcome> {
+    const incoming: IncomingMessage = {
+      channel: 'wechat-mp',
+      userId: msg.FromUserName,
+      chatId: msg.FromUserName,
+      text,
+      kind,
+      isGroup: false,
+      mentioned: true,
+    };
+    if (msg.fields['MsgId']) incoming.messageId = msg.fields['MsgId'];
+    const reply = await chat.handleMessage(incoming);
+    if (!reply) return null;
+    return { content: render(msg.FromUserName, reply) };
+  }
+
+  /** What the message asks for; never throws (errors become a short apology). */
+  async function produce(msg: MpMessage): Promise<Outcome> {
+    try {
+      const user = msg.FromUserName;
+      switch (msg.MsgType) {
+        case 'text': {
+          const text = msg.fields['Content'] ?? '';
+          if (MORE_WORDS.has(text.trim().toLowerCase())) {
+            const rest = more.get(user);
+            if (!rest || rest.length === 0) return { content: NO_MORE_TEXT };
+            return { content: firstPart(user, rest) };
+          }
+          return await ask(msg, text, 'text');
+        }
+        case 'voice': {
+          // With 语音识别 switched on in the console, the platform sends the transcript.
+          const recognized = msg.fields['Recognition']?.trim();
+          return recognized ? await ask(msg, recognized, 'text') : await ask(msg, null, 'voice');
+        }
+        case 'image':
+          return await ask(msg, null, 'image');
+        case 'video':
+        case 'shortvideo':
+          return await ask(msg, null, 'video');
+        case 'file':
+          return await ask(msg, null, 'file');
+        case 'location':
+        case 'link':
+          return await ask(msg, null, 'other');
+        case 'event': {
+          const event = (msg.fields['Event'] ?? '').toLowerCase();
+          // A new follower gets the welcome (the core's /start text); everything else needs no reply.
+          if (event === 'subscribe') return await ask(msg, '/start', 'text');
+          return null;
+        }
+        default:
+          return null;
+      }
+    } catch (err) {
+      log.error({ err, msgType: msg.MsgType }, 'wechat-mp: answering failed');
+      return { content: isPolicybotError(err) ? err.userMessage : ERROR_TEXT };
+    }
+  }
+
+  function track(promise: Promise<Outcome>): Pending {
+    const pending: Pending = { promise };
+    promise.then(
+      (outcome) => {
+        pending.done = outcome;
+      },
+      () => {
+        pending.done = { content: ERROR_TEXT };
+      },
+    );
+    return pending;
+  }
+
+  /** The outcome if it arrives within the deadline, else undefined. */
+  async function within(pending: Pending, ms: number): Promise<Outcome | undefined> {
+    if (pending.done !== undefined) return pending.done;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), ms);
+    });
+    try {
+      return await Promise.race([pending.promise, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function xmlResponse(msg: MpMessage, outcome: Outcome): HttpResponse {
+    if (!outcome) return NO_REPLY;
+    return { status: 200, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: textReplyXml(msg, outcome.content, now()) };
+  }
+
+  function questionKey(msg: MpMessage): string | null {
+    if (msg.MsgType !== 'text') return null;
+    const text = (msg.fields['Content'] ?? '').trim().replace(/\s+/g, ' ');
+    return text ? `${msg.FromUserName}\n${text}` : null;
+  }
+
+  async function handlePost(req: HttpRequest): Promise<HttpResponse> {
+    const sig = checkSignature(token!, req.query, { nowMs: now(), maxAgeSec });
+    if (!sig.ok) {
+      log.warn({ reason: sig.reason, ip: req.ip }, 'wechat-mp: rejected a POST with a bad signature');
+      return { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'forbidden' };
+    }
+    if (/<Encrypt>/.test(req.body) && !/<MsgType>/.test(req.body)) {
+      // 安全模式: only the encrypted envelope is sent. Not supported yet; say so to the operator.
+      log.warn('wechat-mp: received an encrypted (安全模式) message; set 明文模式 or 兼容模式 in the console');
+      return NO_REPLY;
+    }
+    const parsed = parseMpXml(req.body);
+    if (!parsed.ok) {
+      log.warn({ reason: parsed.reason, ip: req.ip }, 'wechat-mp: malformed message body');
+      return { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'bad request' };
+    }
+    const msg = parsed.message;
+    const key = msg.fields['MsgId'] ?? `${msg.FromUserName}:${msg.CreateTime}:${msg.fields['Event'] ?? msg.MsgType}`;
+
+    let pending = byMessage.get(key);
+    if (pending) {
+      log.info({ msgType: msg.MsgType }, 'wechat-mp: retry of a message already being answered');
+    } else {
+      // The chat store's processed-id table is the durable record; it matters when this process's
+      // memory has no entry, i.e. a retry that arrives after a restart.
+      if (!chat.markProcessed('wechat-mp', key)) {
+        // Seen before this process's memory (e.g. a retry across a restart): nothing to resend.
+        log.info('wechat-mp: duplicate message id, not answered again');
+        return NO_REPLY;
+      }
+      const qKey = questionKey(msg);
+      const earlier = qKey ? late.get(qKey) : undefined;
+      if (earlier && qKey) {
+        // The user resent a question whose answer missed the window: hand that answer over.
+        late.delete(qKey);
+        pending = earlier;
+      } else {
+        pending = track(produce(msg));
+      }
+      byMessage.set(key, pending);
+    }
+
+    const outcome = await within(pending, replyWithinMs);
+    if (outcome !== undefined) return xmlResponse(msg, outcome);
+    const qKey = questionKey(msg);
+    if (qKey) late.set(qKey, pending);
+    log.warn({ msgType: msg.MsgType, replyWithinMs }, 'wechat-mp: answer not ready in time, sent the 正在查询 notice');
+    return xmlResponse(msg, { content: PENDING_TEXT });
+  }
+
+  async function handleGet(req: HttpRequest): Promise<HttpResponse> {
+    const sig = checkSignature(token!, req.query);
+    const echostr = req.query['echostr'];
+    if (!sig.ok || !echostr) {
+      log.warn({ reason: sig.ok ? 'no echostr' : sig.reason, ip: req.ip }, 'wechat-mp: URL verification failed');
+      return { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'forbidden' };
+    }
+    log.info('wechat-mp: URL verification succeeded');
+    return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: echostr };
+  }
+
+  const guard =
+    (fn: (req: HttpRequest) => Promise<HttpResponse>) =>
+    async (req: HttpRequest): Promise<HttpResponse> => {
+      try {
+        return await fn(req);
+      } catch (err) {
+        // Never let one request take the channel down; the platform gets "no reply".
+        log.error({ err: errorMessage(err) }, 'wechat-mp: request failed');
+        return NO_REPLY;
+      }
+    };
+
+  return [
+    { method: 'GET', path, handle: guard(handleGet) },
+    { method: 'POST', path, handle: guard(handlePost) },
+  ];
+}

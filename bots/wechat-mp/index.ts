@@ -1,0 +1,21 @@
+import type { ChannelModule } from '../../src/chat/channel.ts';
+import { createMpRoutes } from './handler.ts';
+
+/**
+ * WeChat Official Account (公众号) callback channel. It only adds two HTTP routes (GET for the
+ * console's URL check, POST for messages); the web server mounts them on its port.
+ */
+export const wechatMpChannel: ChannelModule = {
+  name: 'wechat-mp',
+  isConfigured: (config) => config.wechatMp.token !== null,
+  howToEnable: '设置 WECHAT_MP_TOKEN（公众号后台的 Token），可选 WECHAT_MP_PATH（默认 /wechat-mp）和 PUBLIC_BASE_URL',
+  async start(ctx) {
+    const routes = createMpRoutes({ config: ctx.config, logger: ctx.logger, chat: ctx.chat });
+    const url = `${ctx.config.publicBaseUrl}${ctx.config.wechatMp.path}`;
+    return {
+      summary: `公众号：已启用（回调地址 ${url}，明文模式）`,
+      routes,
+      stop: async () => {},
+    };
+  },
+};
