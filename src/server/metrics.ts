@@ -1,0 +1,46 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics with a registry of their own (never the global one), so several
+ * servers in one process (tests) do not share or clash.
+ */
+export interface ServerMetrics {
+  registry: Registry;
+  httpRequests: Counter<'route' | 'method' | 'status'>;
+  answerSeconds: Histogram<'endpoint'>;
+  abstentions: Counter<'endpoint'>;
+  errors: Counter<'code'>;
+}
+
+export function createMetrics(): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'policybot_' });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'policybot_http_requests_total',
+      help: 'HTTP requests by route pattern, method and status code',
+      labelNames: ['route', 'method', 'status'],
+      registers: [registry],
+    }),
+    answerSeconds: new Histogram({
+      name: 'policybot_answer_duration_seconds',
+      help: 'Time to answer a question (retrieval and composition), by endpoint',
+      labelNames: ['endpoint'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    abstentions: new Counter({
+      name: 'policybot_abstentions_total',
+      help: 'Questions answered with "not covered by the documents"',
+      labelNames: ['endpoint'],
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'policybot_errors_total',
+      help: 'Requests that ended in an error, by error code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,112 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { z } from 'zod';
+import type { Engine } from '../../engine.ts';
+import type { ChatCore } from '../../chat/types.ts';
+import type { Config } from '../../config.ts';
+import type { PolicyDocument } from '../../types.ts';
+import type { ServerMetrics } from '../metrics.ts';
+import { HttpError, RATE_LIMIT_MESSAGE } from '../http-errors.ts';
+
+/** A web visitor's id: the random value the page keeps in localStorage. */
+export const SESSION_ID = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'sessionId must be 16–64 letters, digits, _ or -');
+
+const AskBody = z.object({
+  question: z.string(),
+  region: z.string().trim().min(1).max(40).nullish(),
+});
+
+const ChatBody = z.object({ question: z.string(), sessionId: SESSION_ID });
+
+const FeedbackBody = z.object({
+  answerId: z.string().min(1).max(100),
+  vote: z.enum(['up', 'down']),
+  sessionId: SESSION_ID,
+});
+
+/** Validates a JSON body; failures become a 400 naming the field, in Chinese and English. */
+function parseBody<T>(schema: z.ZodType<T>, req: FastifyRequest): T {
+  const parsed = schema.safeParse(req.body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join('.') || 'body';
+  throw new HttpError(400, 'E_BAD_INPUT', `请求内容有误：字段「${field}」不符合要求。(Invalid field "${field}": ${issue?.message ?? 'invalid'}.)`);
+}
+
+export function docSummary(d: PolicyDocument) {
+  return {
+    docId: d.docId,
+    title: d.title,
+    issuer: d.issuer,
+    date: d.date,
+    docNumber: d.docNumber,
+    region: d.region,
+    kind: d.kind,
+    sourceUrl: d.sourceUrl,
+    paragraphCount: d.paragraphs.length,
+  };
+}
+
+export interface ApiDeps {
+  config: Config;
+  engine: Engine;
+  chat: ChatCore;
+  metrics: ServerMetrics;
+}
+
+/** /api/*: JSON in, JSON out, rate limited per client IP. */
+export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  const { engine, chat, metrics, config } = deps;
+
+  // Registered inside this plugin, so only the API is limited (pages, health and channel
+  // webhooks are not; webhooks all come from a few platform addresses).
+  await app.register(rateLimit, {
+    max: config.server.rateLimitPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: () => Object.assign(new Error(RATE_LIMIT_MESSAGE), { statusCode: 429, code: 'E_RATE_LIMIT' }),
+  });
+
+  app.post('/api/ask', async (req) => {
+    const body = parseBody(AskBody, req);
+    const stop = metrics.answerSeconds.startTimer({ endpoint: 'ask' });
+    const answer = await engine.ask(body.question, { region: body.region ?? null });
+    stop();
+    if (answer.abstained) metrics.abstentions.inc({ endpoint: 'ask' });
+    return answer;
+  });
+
+  app.post('/api/chat', async (req) => {
+    const body = parseBody(ChatBody, req);
+    const stop = metrics.answerSeconds.startTimer({ endpoint: 'chat' });
+    const reply = await chat.handleMessage({
+      channel: 'web',
+      userId: body.sessionId,
+      chatId: body.sessionId,
+      text: body.question,
+      kind: 'text',
+      isGroup: false,
+      mentioned: true,
+    });
+    stop();
+    if (reply?.kind === 'abstain') metrics.abstentions.inc({ endpoint: 'chat' });
+    return { reply };
+  });
+
+  app.post('/api/feedback', async (req) => {
+    const body = parseBody(FeedbackBody, req);
+    await chat.recordFeedback({ channel: 'web', userId: body.sessionId, answerId: body.answerId, vote: body.vote });
+    return { ok: true };
+  });
+
+  app.get('/api/docs', async () => ({ documents: engine.documents.map(docSummary) }));
+
+  app.get<{ Params: { docId: string } }>('/api/docs/:docId', async (req) => {
+    const doc = engine.document(req.params.docId);
+    if (!doc) throw new HttpError(404, 'E_NOT_FOUND', `没有找到这份文件：${req.params.docId}。(No document with this id.)`);
+    return {
+      ...docSummary(doc),
+      validUntil: doc.validUntil,
+      paragraphs: doc.paragraphs.map((p) => ({ id: p.id, text: p.text, headingPath: p.headingPath, isHeading: p.isHeading })),
+    };
+  });
+}

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import type { Engine } from '../../engine.ts';
+import type { ServerMetrics } from '../metrics.ts';
+
+/** Health for load balancers and Prometheus metrics; neither is rate limited. */
+export async function opsRoutes(app: FastifyInstance, deps: { engine: Engine; metrics: ServerMetrics }): Promise<void> {
+  const { engine, metrics } = deps;
+
+  app.get('/healthz', async (_req, reply) => {
+    reply.header('cache-control', 'no-store');
+    return {
+      status: 'ok',
+      // The engine only exists once its index has been loaded (or rebuilt), so a running
+      // server always has one; the field is there for monitors that check it.
+      indexLoaded: engine.documents.length > 0,
+      embedder: engine.embedder.id,
+      semantic: engine.embedder.semantic,
+      documents: engine.manifest.counts.documents,
+    };
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    reply.type(metrics.registry.contentType).header('cache-control', 'no-store');
+    return metrics.registry.metrics();
+  });
+}

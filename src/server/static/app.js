@@ -1,0 +1,189 @@
+/* global document, localStorage, fetch, crypto */
+// The web chat. No framework. Every piece of server data is put into the page with
+// textContent / createElement (never parsed as markup), so policy text cannot inject markup.
+(function () {
+  'use strict';
+
+  var form = document.getElementById('ask-form');
+  var input = document.getElementById('question');
+  var send = document.getElementById('send');
+  var chat = document.getElementById('chat');
+  var examples = document.getElementById('examples');
+
+  // A random id this browser keeps, so the conversation (region, feedback) is per visitor.
+  function sessionId() {
+    var key = 'policybot.session';
+    var id = null;
+    try {
+      id = localStorage.getItem(key);
+    } catch {
+      id = null;
+    }
+    if (id && /^[A-Za-z0-9_-]{16,64}$/.test(id)) return id;
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    id = Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+    try {
+      localStorage.setItem(key, id);
+    } catch {
+      // Private mode: the id lives for this page only.
+    }
+    return id;
+  }
+  var SESSION = sessionId();
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function scrollDown(node) {
+    node.scrollIntoView({ block: 'end', behavior: 'smooth' });
+  }
+
+  function postJson(url, body) {
+    return fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(function (res) {
+      return res
+        .json()
+        .catch(function () { return null; })
+        .then(function (data) {
+          if (!res.ok) {
+            var msg = data && data.error && data.error.message ? data.error.message : '服务暂时不可用，请稍后再试。';
+            throw new Error(msg);
+          }
+          return data;
+        });
+    });
+  }
+
+  // Answer text with [n] markers → text nodes and links to the cited paragraph.
+  function renderText(text, citations) {
+    var box = el('div', 'text');
+    var byN = {};
+    citations.forEach(function (c) { byN[c.n] = c; });
+    var re = /\[(\d+)\]/g;
+    var last = 0;
+    var m;
+    while ((m = re.exec(text)) !== null) {
+      if (m.index > last) box.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var c = byN[Number(m[1])];
+      if (c) {
+        var a = el('a', 'cite', '[' + c.n + ']');
+        a.href = c.url;
+        a.title = c.title;
+        box.appendChild(a);
+      } else {
+        box.appendChild(document.createTextNode(m[0]));
+      }
+      last = re.lastIndex;
+    }
+    if (last < text.length) box.appendChild(document.createTextNode(text.slice(last)));
+    return box;
+  }
+
+  function renderSources(citations) {
+    var list = el('ol', 'sources');
+    list.setAttribute('aria-label', '来源');
+    citations.forEach(function (c) {
+      var li = el('li');
+      li.appendChild(document.createTextNode('[' + c.n + '] '));
+      var a = el('a', 'source-link', '《' + c.title + '》');
+      a.href = c.url;
+      li.appendChild(a);
+      var meta = [c.issuer, c.date, c.docNumber].filter(Boolean).join(' · ');
+      if (meta) li.appendChild(el('span', 'src-meta', ' ' + meta));
+      list.appendChild(li);
+    });
+    return list;
+  }
+
+  function renderFeedback(answerId) {
+    var box = el('div', 'feedback');
+    box.appendChild(el('span', null, '这个回答有帮助吗？'));
+    var up = el('button', 'vote-up', '👍');
+    var down = el('button', 'vote-down', '👎');
+    up.type = down.type = 'button';
+    up.setAttribute('aria-label', '有帮助');
+    down.setAttribute('aria-label', '没有帮助');
+    var status = el('span', 'feedback-status');
+    function vote(v) {
+      up.disabled = down.disabled = true;
+      postJson('api/feedback', { answerId: answerId, vote: v, sessionId: SESSION })
+        .then(function () { status.textContent = '谢谢您的反馈！'; })
+        .catch(function (err) {
+          status.textContent = err.message;
+          up.disabled = down.disabled = false;
+        });
+    }
+    up.addEventListener('click', function () { vote('up'); });
+    down.addEventListener('click', function () { vote('down'); });
+    box.appendChild(up);
+    box.appendChild(down);
+    box.appendChild(status);
+    return box;
+  }
+
+  function renderReply(reply) {
+    var box = el('div', 'msg bot');
+    box.setAttribute('data-kind', reply.kind);
+    var citations = reply.citations || [];
+    box.appendChild(renderText(reply.text || '', citations));
+    if (citations.length) box.appendChild(renderSources(citations));
+    var warnings = reply.warnings || [];
+    if (warnings.length) {
+      var w = el('div', 'warnings');
+      warnings.forEach(function (x) { w.appendChild(el('div', 'notice', '⚠ ' + x.message)); });
+      box.appendChild(w);
+    }
+    if (reply.answerId) box.appendChild(renderFeedback(reply.answerId));
+    return box;
+  }
+
+  function ask(question) {
+    question = question.trim();
+    if (!question) return;
+    chat.appendChild(el('div', 'msg user', question));
+    var loading = el('div', 'msg loading', '正在查找政策原文');
+    chat.appendChild(loading);
+    scrollDown(loading);
+    send.disabled = true;
+    input.value = '';
+    postJson('api/chat', { question: question, sessionId: SESSION })
+      .then(function (data) {
+        var node = data && data.reply ? renderReply(data.reply) : el('div', 'msg bot', '（没有回复）');
+        chat.replaceChild(node, loading);
+      })
+      .catch(function (err) {
+        var msg = err && err.message && !/fetch|network/i.test(err.message) ? err.message : '网络好像断开了，请检查网络后再试。';
+        chat.replaceChild(el('div', 'msg error', msg), loading);
+      })
+      .then(function () {
+        send.disabled = false;
+        var last = chat.lastElementChild;
+        if (last) scrollDown(last);
+        input.focus();
+      });
+  }
+
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    if (!send.disabled) ask(input.value);
+  });
+  input.addEventListener('keydown', function (e) {
+    // Enter sends, Shift+Enter breaks the line; not while an IME is composing (拼音输入).
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      if (!send.disabled) ask(input.value);
+    }
+  });
+  examples.addEventListener('click', function (e) {
+    var t = e.target;
+    if (t && t.classList && t.classList.contains('chip') && !send.disabled) ask(t.textContent || '');
+  });
+})();

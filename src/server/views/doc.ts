@@ -1,0 +1,46 @@
+import type { PolicyDocument } from '../../types.ts';
+import { datedStatus } from '../../answer/warnings.ts';
+import { html } from '../html.ts';
+import { page } from './layout.ts';
+
+const KIND_LABEL: Record<PolicyDocument['kind'], string> = { policy: '政策文件', law: '法律法规', faq: '问答', news: '新闻报道' };
+
+/** Only http(s) links are shown as links; anything else in a corpus file stays text. */
+function safeHref(url: string | null): string | null {
+  return url && /^https?:\/\//i.test(url) ? url : null;
+}
+
+/** The paragraph-anchored viewer: every paragraph is an element whose id is its paragraph id. */
+export function docPage(doc: PolicyDocument, today: Date): string {
+  const dated = datedStatus(doc, doc.validUntil ? [doc.validUntil] : [], today);
+  const notice =
+    dated?.reason === 'ended'
+      ? html`<div class="notice" role="note">本文件所述措施的执行期限至${dated.date}，现已到期，请向当地人社部门确认是否延续。</div>`
+      : dated?.reason === 'old'
+        ? html`<div class="notice" role="note">本${doc.kind === 'news' ? '报道' : '文件'}发布于${dated.date}，已超过两年，内容可能已有调整，请以最新政策为准。</div>`
+        : null;
+  const newsNotice = doc.kind === 'news' ? html`<div class="notice" role="note">这是一篇新闻报道，不是政策原文，具体以正式文件为准。</div>` : null;
+  const href = safeHref(doc.sourceUrl);
+  const row = (label: string, value: string | null) => (value ? html`<dt>${label}</dt><dd>${value}</dd>` : null);
+
+  const paragraphs = doc.paragraphs.map(
+    (p) => html`<p class="para${p.isHeading ? ' heading' : ''}" id="${p.id}" data-heading="${p.headingPath.join(' › ')}"><a class="pid" href="#${p.id}" title="本段链接">§${p.id.replace(/^p/, '')}</a>${
+      p.headingPath.length ? html`<span class="hp">${p.headingPath.join(' › ')}</span>` : null
+    }${p.text}</p>`,
+  );
+
+  const body = html`<main>
+<article class="card">
+<h1>${doc.title}</h1>
+<dl class="meta">
+${row('发文机关', doc.issuer)}${row('日期', doc.date)}${row('文号', doc.docNumber)}${row('地区', doc.region)}${row('类型', KIND_LABEL[doc.kind])}
+${href ? html`<dt>原文</dt><dd><a href="${href}" rel="noopener noreferrer nofollow" target="_blank">${href}</a></dd>` : null}
+</dl>
+${notice}${newsNotice}
+</article>
+<section class="card doc-body" aria-label="正文">
+${paragraphs}
+</section>
+</main>`;
+  return page({ title: `${doc.title} - 人社政策问答`, base: '../', body, scripts: ['viewer.js'] });
+}
