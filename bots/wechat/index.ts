@@ -1,5 +1,4 @@
 import type { ChannelModule } from '../../src/chat/channel.ts';
-import { startWechaty } from './bot.ts';
 
 /** WeChat (personal account) through Wechaty; see bots/wechat/README.md for the puppet choices. */
 export const wechatChannel: ChannelModule = {
@@ -7,5 +6,7 @@ export const wechatChannel: ChannelModule = {
   isConfigured: (config) => config.wechaty.puppet !== null,
   howToEnable:
     '设置 WECHATY_PUPPET（如 wechaty-puppet-wechat4u，或 wechaty-puppet-service 加 WECHATY_PUPPET_SERVICE_TOKEN），启动后在终端扫码登录',
-  start: (ctx) => startWechaty(ctx),
+  // Wechaty takes seconds to import; load it only when the channel actually starts, so other
+  // commands (ask, ingest, eval) stay fast.
+  start: async (ctx) => (await import('./bot.ts')).startWechaty(ctx),
 };
