@@ -144,6 +144,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
       }
       store.addFeedback({ answerId: input.answerId, channel: input.channel, userId: input.userId, vote: input.vote, comment: input.comment?.slice(0, 2000) ?? null });
     },
+    markProcessed: (channel, messageId) => store.markProcessed(channel, messageId),
     async close() {
       if (ownsStore) store.close();
     },

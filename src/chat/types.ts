@@ -54,5 +54,10 @@ export interface ChatCore {
   handleCallback(input: { channel: ChannelName; userId: string; chatId: string; data: string }): Promise<ChatReply>;
   /** Feedback on a stored answer (web 👍/👎, `/feedback`). */
   recordFeedback(input: { channel: ChannelName; userId: string; answerId: string; vote: Vote; comment?: string }): Promise<void>;
+  /**
+   * De-duplication for platforms that redeliver (webhook retries): records a platform message id and
+   * returns false when it was already seen. Ids are remembered for a day.
+   */
+  markProcessed(channel: ChannelName, messageId: string): boolean;
   close(): Promise<void>;
 }
