@@ -45,7 +45,8 @@ function expectWellFormed(html: string): void {
 describe('renderTelegramHtml', () => {
   it('links [n] markers to the cited paragraphs and lists the sources with their links', () => {
     expect(answer.kind).toBe('answer');
-    const [html, ...rest] = renderTelegramHtml(answer);
+    const [first, ...rest] = renderTelegramHtml(answer);
+    const html = first!;
     expect(rest).toEqual([]);
     const c1 = answer.citations[0]!;
     expect(c1.url).toMatch(/\/docs\/[^#]+#p\d+$/);
