@@ -91,6 +91,31 @@ describe('JSON contract and citations', () => {
   });
 });
 
+describe('lists', () => {
+  // 「符合以下3个条件之一，可申请一次性求职补贴…」 is useless without the three conditions under it.
+  it('quotes the items a lead-in clause announces, and cites the lead-in paragraph', async () => {
+    const a = await engine.ask('毕业学年学生申请一次性求职补贴要符合哪些条件？');
+    expectWellFormed(a);
+    const lead = a.citations.find((c) => /以下3个条件之一/.test(c.text));
+    expect(lead, a.answer).toBeDefined();
+    for (const item of ['（1）', '（2）', '（3）']) {
+      expect(lead!.text).toContain(item);
+      expect(a.answer).toContain(item);
+    }
+    expect(a.answer).toContain('持证残疾人');
+  });
+
+  it('keeps a nested sub-list in the citation but out of the short answer', async () => {
+    const a = await engine.ask('领取失业保险金需要满足什么条件？');
+    expectWellFormed(a);
+    const faq = a.citations.find((c) => c.text.startsWith('失业人员同时符合下列条件的'));
+    expect(faq, a.answer).toBeDefined();
+    expect(faq!.text).toContain('1.劳动合同期满或终止');
+    expect(a.answer).toMatch(/（一）[^[]+（二）[^[]+（三）/);
+    expect(a.answer).not.toContain('1.劳动合同期满或终止');
+  });
+});
+
 describe('abstention', () => {
   it.each(['北京公积金怎么提取？', '写首诗', '给我讲个笑话', 'How do I apply for a US visa?'])('%s → abstains with the hotline', async (q) => {
     const a = await engine.ask(q);

@@ -26,7 +26,16 @@ interface Candidate {
   position: number;
   text: string;
   score: number;
+  /** This sentence introduces the passage's list items, which are quoted with it. */
+  leadIn: boolean;
+  /** The sentence is one of those list items. */
+  isItem: boolean;
 }
+
+/** A sentence that introduces a list: ends with a colon or announces 「以下/下列…条件」. */
+const LEAD_IN = /[:：]$|(?:以下|下列)[^。；]{0,12}(?:条件|情形|情况|材料|要求|规定|之一|方式|对象|人员)/;
+/** Terms found only in the passage's headings count this much (「五、创业带动就业补贴」 over its clauses). */
+const HEADING_CREDIT = 0.5;
 
 const LONG_SENTENCE = 150;
 const ASKS_NUMBER = /多少|几|多大|多高|多长|比例|标准|金额|额度|人数|数量|%|率/;
@@ -44,15 +53,24 @@ export function composeAnswer(
 
   const candidates: Candidate[] = [];
   passages.forEach((passage, rank) => {
-    splitSentences(passage.text).forEach((sentence, position) => {
-      const text = sentence.length > LONG_SENTENCE ? focus(sentence, weights) : sentence;
+    const heading = normalizeForMatch(passage.chunk.headingPath.join(' '));
+    const body = passage.items.length ? passage.paragraph.text : passage.text;
+    // Sub-list items stay in the cited passage; the answer quotes the top-level items.
+    const sentences = splitSentences(body);
+    const lead = passage.items.length ? findLastIndex(sentences, (x) => LEAD_IN.test(x)) : -1;
+    [...sentences, ...passage.items].forEach((sentence, position) => {
+      const isItem = position >= sentences.length;
+      const text = sentence.length > LONG_SENTENCE && position !== lead ? focus(sentence, weights) : sentence;
       const norm = normalizeForMatch(text);
       let covered = 0;
-      for (const w of weights) if (w.forms.some((f) => norm.includes(f))) covered += w.weight;
+      for (const w of weights) {
+        if (w.forms.some((f) => norm.includes(f))) covered += w.weight;
+        else if (w.forms.some((f) => heading.includes(f))) covered += HEADING_CREDIT * w.weight;
+      }
       let score = (covered / total) * (0.5 + 0.5 * (passage.score / top));
       if (wantsNumber && /\d/.test(norm)) score *= 1.15;
       if (text.length < 8) score *= 0.3;
-      candidates.push({ passage, rank, position, text, score });
+      candidates.push({ passage, rank, position, text, score, leadIn: position === lead, isItem });
     });
   });
   candidates.sort((a, b) => b.score - a.score || a.rank - b.rank || a.position - b.position);
@@ -66,10 +84,24 @@ export function composeAnswer(
     if (c.score < best * 0.45 || c.score <= 0) break;
     const isNewSource = !sources.includes(c.passage);
     if (isNewSource && sources.length >= opts.maxSources) continue;
-    if (chosen.length && length + c.text.length > opts.maxChars) continue;
-    if (chosen.some((x) => normalizeForMatch(x.text) === normalizeForMatch(c.text))) continue;
-    chosen.push(c);
-    length += c.text.length;
+    // An item is already quoted when its lead-in was chosen.
+    if (c.isItem && chosen.some((x) => x.leadIn && x.passage === c.passage)) continue;
+    const text = c.leadIn ? withItems(c.text, c.passage.items, opts.maxChars + LIST_ALLOWANCE - length - 4 * (chosen.length + 1)) : c.text;
+    if (chosen.length && length + text.length > opts.maxChars + (c.leadIn ? LIST_ALLOWANCE - 4 * (chosen.length + 1) : 0)) continue;
+    const norm = normalizeForMatch(text);
+    if (chosen.some((x) => normalizeForMatch(x.text).includes(norm))) continue;
+    if (c.leadIn) {
+      // Items quoted earlier on their own give way to the whole list.
+      for (let i = chosen.length - 1; i >= 0; i--) {
+        const x = chosen[i]!;
+        if (x.isItem && x.passage === c.passage) {
+          chosen.splice(i, 1);
+          length -= x.text.length;
+        }
+      }
+    }
+    chosen.push({ ...c, text });
+    length += text.length;
     if (isNewSource) sources.push(c.passage);
   }
   // Sources are numbered by relevance; sentences follow that order, then reading order.
@@ -81,6 +113,31 @@ export function composeAnswer(
     .map((c) => `${c.text.replace(/[。；;，,：:]$/, '')}${/[？?！!]$/.test(c.text) ? '' : '。'}[${sources.indexOf(c.passage) + 1}]`)
     .join('');
   return { answer, cited };
+}
+
+/** Extra room for the items of a list a chosen sentence introduces. */
+const LIST_ALLOWANCE = 50;
+
+/** 「符合以下条件之一：(1)…；(2)…」: the lead-in followed by as many items as fit in `room`. */
+function withItems(lead: string, items: string[], room: number): string {
+  let out = lead.replace(/[。；;，,：:]$/, '');
+  let added = 0;
+  for (const item of items) {
+    // 「（二）非因本人意愿中断就业的，包括以下情形：」: its own sub-list stays in the cited passage.
+    const piece = item.replace(/[，,][^，,]*(?:以下|下列|如下)[^，,]*[:：]$/, '').replace(/[。；;，,：:]$/, '');
+    if (added && out.length + piece.length + 2 > room) {
+      out += '等';
+      break;
+    }
+    out += (added ? '；' : '：') + piece;
+    added++;
+  }
+  return out;
+}
+
+function findLastIndex<T>(xs: T[], pred: (x: T) => boolean): number {
+  for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i]!)) return i;
+  return -1;
 }
 
 /** Keeps the clauses of an over-long sentence around the part that matches the question. */

@@ -7,6 +7,7 @@ import { cjkBigrams } from '../text/tokenize.ts';
 import { related } from '../text/gazetteer.ts';
 import type { Query } from './query.ts';
 import { termWeights } from './abstain.ts';
+import { answerTypeFactor, answerTypeOf, enumerationSize } from './answer-type.ts';
 
 export interface Passage {
   chunk: Chunk;
@@ -16,8 +17,10 @@ export interface Passage {
   score: number;
   bm25: number;
   cosine: number;
-  /** The cited passage: the whole paragraph, or the best window of a very long one. */
+  /** The cited passage: the whole paragraph (with the list items it introduces), or the best window of a very long one. */
   text: string;
+  /** The top-level list items under a lead-in paragraph (all items, sub-lists too, are at the end of `text`). */
+  items: string[];
   /** Normalised passage text with its context (title, headings), for matching. */
   norm: string;
 }
@@ -35,6 +38,8 @@ const OTHER_REGION_PENALTY = 0.6;
 const NEWS_PRIOR = 0.92;
 const DUPLICATE_NEWS_PENALTY = 0.5;
 const CANDIDATES = 80;
+/** Largest boost for a passage that enumerates what a 「哪些…」 question asks for. */
+const ANSWER_TYPE_BOOST = 0.25;
 
 /**
  * Hybrid retrieval: BM25 (words, bigrams, context) and HNSW cosine candidates, fused as
@@ -95,6 +100,9 @@ export class HybridRetriever {
 
     const weights = termWeights(query, (w) => this.idf(w));
     const totalWeight = weights.reduce((a, w) => a + w.weight, 0) || 1;
+    const answerType = answerTypeOf(query.norm);
+    // The enumeration must be about the question's main subject: its two heaviest terms.
+    const topics = [...weights].sort((a, b) => b.weight - a.weight).slice(0, 2).flatMap((w) => w.forms);
     let passages: Passage[] = [];
     for (const i of candidates) {
       const chunk = this.index.chunks[i]!;
@@ -108,7 +116,9 @@ export class HybridRetriever {
       if (doc.kind === 'news') score *= NEWS_PRIOR;
       const paragraph = this.paragraphs.get(`${chunk.docId}#${chunk.paragraphId}`)!;
       const whole = paragraph.text.length <= MAX_PASSAGE_CHARS;
-      const items = whole ? listItemsAfter(doc, paragraph) : '';
+      const list = whole ? listItemsAfter(doc, paragraph) : { all: [], top: [] };
+      const text = whole ? [paragraph.text, ...list.all].join('\n') : chunk.text;
+      if (answerType) score *= answerTypeFactor(enumerationSize(normalizeForMatch(text), answerType, topics), ANSWER_TYPE_BOOST);
       passages.push({
         chunk,
         doc,
@@ -116,8 +126,9 @@ export class HybridRetriever {
         score,
         bm25: b,
         cosine: c,
-        text: whole ? paragraph.text + items : chunk.text,
-        norm: whole ? this.paragraphNorm(doc, chunk, paragraph) + normalizeForMatch(items) : this.norms[i]!,
+        text,
+        items: list.top,
+        norm: whole ? this.paragraphNorm(doc, chunk, paragraph) + normalizeForMatch(list.all.join('\n')) : this.norms[i]!,
       });
     }
     passages.sort((a, b) => b.score - a.score);
@@ -128,21 +139,43 @@ export class HybridRetriever {
   }
 }
 
+/** List item markers by style: （一） (1) 1. ① … at the start of a paragraph. */
+const ITEM_STYLES: RegExp[] = [/^\s*[（(][一二三四五六七八九十]{1,3}[）)]/, /^\s*[（(]\d{1,2}[）)]/, /^\s*\d{1,2}[.．、](?!\d)/, /^\s*[①-⑳]/];
+/** A sentence announcing the list that follows (「符合以下3个条件之一」「有下列情形的」). */
+const ANNOUNCES_LIST = /(?:以下|下列)[^。；]{0,12}(?:条件|情形|情况|材料|要求|规定|之一|方式|对象|人员)/;
+
+function itemStyle(text: string): number {
+  return ITEM_STYLES.findIndex((re) => re.test(text));
+}
+
 /**
- * A lead-in ending in a colon is cited together with the list items under it
- * (「符合下列条件的，可以领取失业保险金：」 + (一)(二)(三)), within the passage size limit.
+ * A lead-in is cited together with the list items that follow it, within the passage size
+ * limit: one ending in a colon (「符合下列条件的，可以领取失业保险金：」 + (一)(二)(三)), or one
+ * that announces a list (「符合以下3个条件之一，可申请…」). Items continue while they keep the
+ * first item's numbering style; a sub-list is taken in only under an item that introduces it.
  */
-function listItemsAfter(doc: PolicyDocument, paragraph: Paragraph): string {
-  if (!/[:：]$/.test(paragraph.text)) return '';
+function listItemsAfter(doc: PolicyDocument, paragraph: Paragraph): { all: string[]; top: string[] } {
+  const top: string[] = [];
+  if (!/[:：]$/.test(paragraph.text) && !ANNOUNCES_LIST.test(paragraph.text)) return { all: [], top };
   const start = Number(paragraph.id.slice(1));
-  let out = '';
+  const items: string[] = [];
+  let length = paragraph.text.length;
+  let style = -1;
+  let nested = false;
   for (let i = start; i < doc.paragraphs.length; i++) {
     const p = doc.paragraphs[i]!;
-    if (p.headingPath[p.headingPath.length - 1] !== paragraph.text.trim()) break;
-    if (paragraph.text.length + out.length + p.text.length > MAX_PASSAGE_CHARS) break;
-    out += `\n${p.text}`;
+    const s = itemStyle(p.text);
+    if (s < 0 || p.isHeading) break;
+    if (style < 0) style = s;
+    if (s === style) nested = false;
+    else if (!nested && !/[:：]$/.test(items[items.length - 1] ?? '')) break;
+    else nested = true;
+    if (length + p.text.length > MAX_PASSAGE_CHARS) break;
+    items.push(p.text);
+    if (!nested) top.push(p.text);
+    length += p.text.length + 1;
   }
-  return out;
+  return { all: items, top };
 }
 
 function regionFactor(asked: string[], docRegion: string | null): number {
