@@ -10,6 +10,7 @@ import { ingestCommand } from './ingest.ts';
 import { evalCommand, calibrateCommand } from './eval.ts';
 import { startCommand } from './start.ts';
 import { benchCommand } from './bench.ts';
+import { unansweredCommand } from './unanswered.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own args type
 type Sub = (ctx: CliContext) => CommandDef<any>;
@@ -21,6 +22,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
   calibrate: calibrateCommand,
   start: startCommand,
   bench: benchCommand,
+  unanswered: unansweredCommand,
 };
 
 function root(ctx: CliContext): CommandDef {
