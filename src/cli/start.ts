@@ -1,38 +1,169 @@
 import readline from 'node:readline';
 import { defineCommand } from 'citty';
-import { openEngine } from '../engine.ts';
-import { isPolicybotError } from '../errors.ts';
+import { openEngine, type Engine } from '../engine.ts';
+import { errorMessage, isPolicybotError } from '../errors.ts';
+import { createChatCore } from '../chat/core.ts';
+import type { ChatCore } from '../chat/types.ts';
+import type { HttpRoute, RunningChannel } from '../chat/channel.ts';
+import { buildServer } from '../server/app.ts';
+import { startServer } from '../server/start.ts';
 import type { CliContext } from './io.ts';
-import { println } from './io.ts';
+import { DIR_ARGS, println, withFlags } from './io.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { renderAnswerText } from './render.ts';
 
 const EXAMPLES = ['我是去年毕业的大学生，现在打零工，能拿社保补贴吗？', '个人创业担保贷款最高能贷多少？', '领取失业保险金需要满足什么条件？'];
 
-export const startCommand = (ctx: CliContext) =>
+export interface Launched {
+  url: string;
+  port: number;
+  engine: Engine;
+  chat: ChatCore;
+  /** Stops channels, closes the server, then closes the chat store. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens the engine, the chat core, every configured channel and the web server, and prints
+ * what is running. Returns once everything listens; `stop` undoes it in reverse order.
+ */
+export async function launch(ctx: CliContext): Promise<Launched> {
+  const { config, logger, io } = ctx;
+  const engine = await openEngine(config, { logger, progress: terminalProgress(io.stderr) });
+  const chat = createChatCore({ config, logger, engine });
+  const running: Array<{ name: string; channel: RunningChannel }> = [];
+  const lines: string[] = [];
+  const stopChannels = async () => {
+    for (const r of running.splice(0).reverse()) {
+      try {
+        await r.channel.stop();
+      } catch (err) {
+        logger.warn({ err, channel: r.name }, 'channel did not stop cleanly');
+      }
+    }
+  };
+
+  try {
+    const routes: HttpRoute[] = [];
+    for (const mod of ctx.channels) {
+      if (!mod.isConfigured(config)) {
+        lines.push(`  ○ ${mod.name}：未启用 — ${mod.howToEnable}`);
+        continue;
+      }
+      try {
+        const channel = await mod.start({ config, logger, engine, chat });
+        running.push({ name: mod.name, channel });
+        routes.push(...channel.routes);
+        lines.push(`  ● ${channel.summary}`);
+      } catch (err) {
+        // One channel failing (bad token, network) must not take the others or the web down.
+        logger.error({ err, channel: mod.name }, 'channel failed to start');
+        lines.push(`  ✗ ${mod.name}：启动失败 — ${isPolicybotError(err) ? err.userMessage : errorMessage(err)}`);
+      }
+    }
+
+    const { app } = await buildServer({ config, logger, engine, chat, routes });
+    const server = await startServer(app, { host: config.server.host, port: config.server.port }).catch(async (err: unknown) => {
+      await app.close();
+      throw err;
+    });
+
+    println(io.stdout, `policybot 已启动：${server.url}`);
+    println(io.stdout, `  嵌入模型：${engine.embedder.description}`);
+    println(io.stdout, `  政策文件：${engine.manifest.counts.documents} 份`);
+    println(io.stdout, `  ● 网页聊天：${server.url}/  （API：POST /api/ask，健康检查：/healthz）`);
+    for (const line of lines) println(io.stdout, line);
+    const linkHint = publicUrlHint(config.publicBaseUrl, server.port);
+    if (linkHint) println(io.stdout, linkHint);
+
+    let stopped: Promise<void> | null = null;
+    return {
+      url: server.url,
+      port: server.port,
+      engine,
+      chat,
+      stop() {
+        stopped ??= (async () => {
+          await stopChannels();
+          await server.close();
+          await chat.close();
+        })();
+        return stopped;
+      },
+    };
+  } catch (err) {
+    await stopChannels();
+    await chat.close();
+    throw err;
+  }
+}
+
+/** Citation links point at PUBLIC_BASE_URL; warn when it names this machine but another port. */
+function publicUrlHint(publicBaseUrl: string, port: number): string | null {
+  let u: URL;
+  try {
+    u = new URL(publicBaseUrl);
+  } catch {
+    return null;
+  }
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) return `  引用链接地址：${publicBaseUrl}`;
+  const linkPort = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  if (linkPort === port) return null;
+  return `  ⚠ 引用链接指向 ${publicBaseUrl}，但服务在端口 ${port}：请设置 PUBLIC_BASE_URL=http://localhost:${port}（部署在反向代理后面时设为公开地址）。`;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/** The terminal chat (`start --terminal`): questions on stdin, answers on stdout. */
+async function terminalChat(ctx: CliContext): Promise<void> {
+  const engine = await openEngine(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
+  println(ctx.io.stderr, `policybot 已就绪：${engine.manifest.counts.documents} 份文件；嵌入模型：${engine.embedder.description}`);
+  if (!ctx.io.stdin.isTTY) {
+    println(ctx.io.stderr, '标准输入不是终端，无法对话。用 `policybot ask "问题"` 提问，或不带 --terminal 启动网页服务。');
+    return;
+  }
+  println(ctx.io.stdout, `请输入问题（Ctrl+D 退出），例如：\n${EXAMPLES.map((x) => `  · ${x}`).join('\n')}\n`);
+  const rl = readline.createInterface({ input: ctx.io.stdin, output: ctx.io.stdout, prompt: '问> ' });
+  rl.prompt();
+  for await (const line of rl) {
+    if (line.trim()) {
+      try {
+        println(ctx.io.stdout, `\n${renderAnswerText(await engine.ask(line))}\n`);
+      } catch (err) {
+        println(ctx.io.stdout, isPolicybotError(err) ? err.userMessage : '出错了，请稍后再试。');
+        ctx.logger.error({ err }, 'answer failed');
+      }
+    }
+    rl.prompt();
+  }
+}
+
+export const startCommand = (base: CliContext) =>
   defineCommand({
-    meta: { name: 'start', description: '启动服务；尚未配置任何渠道时，在终端里直接对话' },
-    async run() {
-      const engine = await openEngine(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
-      const e = engine.embedder;
-      println(ctx.io.stderr, `policybot 已就绪：${engine.manifest.counts.documents} 份文件；嵌入模型：${e.description}`);
-      if (!ctx.io.stdin.isTTY) {
-        println(ctx.io.stderr, '没有配置任何渠道，且标准输入不是终端：无事可做。用 `policybot ask "问题"` 提问。');
-        return;
-      }
-      println(ctx.io.stdout, `请输入问题（Ctrl+D 退出），例如：\n${EXAMPLES.map((x) => `  · ${x}`).join('\n')}\n`);
-      const rl = readline.createInterface({ input: ctx.io.stdin, output: ctx.io.stdout, prompt: '问> ' });
-      rl.prompt();
-      for await (const line of rl) {
-        if (line.trim()) {
-          try {
-            println(ctx.io.stdout, `\n${renderAnswerText(await engine.ask(line))}\n`);
-          } catch (err) {
-            println(ctx.io.stdout, isPolicybotError(err) ? err.userMessage : '出错了，请稍后再试。');
-            ctx.logger.error({ err }, 'answer failed');
-          }
-        }
-        rl.prompt();
-      }
+    meta: { name: 'start', description: '启动网页服务（聊天、文件查看、API）和已配置的聊天渠道；--terminal 在终端里对话' },
+    args: {
+      terminal: { type: 'boolean', description: '不启动服务，在终端里直接对话' },
+      ...DIR_ARGS,
+    },
+    async run({ args }) {
+      const ctx = withFlags(base, { corpus: args.corpus, index: args.index });
+      if (args.terminal) return terminalChat(ctx);
+      const launched = await launch(ctx);
+      println(ctx.io.stdout, '按 Ctrl+C 停止。');
+      const signal = await nextSignal();
+      println(ctx.io.stderr, `收到 ${signal}，正在停止…`);
+      await launched.stop();
+      println(ctx.io.stderr, 'policybot 已停止。');
     },
   });

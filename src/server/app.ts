@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -50,8 +50,8 @@ export async function buildServer(deps: ServerDeps): Promise<PolicybotServer> {
   const metrics = createMetrics();
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    // Per-request access logs are noise at the default level; errors are still logged.
-    disableRequestLogging: true,
+    // Access logs only at LOG_LEVEL=debug or trace; errors are logged at every level.
+    logController: new LogController({ disableRequestLogging: !logger.isLevelEnabled('debug') }),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: TRUSTED_PROXIES,
     routerOptions: { ignoreTrailingSlash: true },
