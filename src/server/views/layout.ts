@@ -36,6 +36,7 @@ export function page(opts: { title: string; base: string; body: SafeHtml; script
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${opts.title}</title>
 <style>${CSS}${opts.extraCss ?? ''}</style>
 </head>

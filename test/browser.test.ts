@@ -1,0 +1,182 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createChatCore } from '../src/chat/core.ts';
+import { buildServer } from '../src/server/app.ts';
+import { startServer, type ListeningServer } from '../src/server/start.ts';
+import { testEngine, type TestEngine } from './helpers/engine.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
+const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
+const DEV_SET = path.join(import.meta.dirname, '..', '..', 'shared', 'eval', 'dev.jsonl');
+const XSS_FILE = 'zz-browser-xss.md';
+
+/** The first answerable question of the shared dev set, or a known one when the set is absent. */
+function devQuestion(): string {
+  if (fs.existsSync(DEV_SET)) {
+    for (const line of fs.readFileSync(DEV_SET, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      const item = JSON.parse(line) as { q?: string; gold?: string[]; abstain?: boolean };
+      if (item.q && item.gold?.length && !item.abstain) return item.q;
+    }
+  }
+  return '创业担保贷款的额度是多少？';
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+/** Page problems a person would not see but that break things: script errors, CSP violations. */
+function watch(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  return problems;
+}
+
+describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : ` (skipped: ${CHROMIUM} is not installed; .ci/run installs Debian's chromium)`}`, () => {
+  let t: TestEngine;
+  let chat: ReturnType<typeof createChatCore>;
+  let server: ListeningServer;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    t = await testEngine(
+      { PUBLIC_BASE_URL: base },
+      { files: { [XSS_FILE]: '---\ntitle: 脚本测试\n---\n第一段<script>alert(1)</script><img src=x onerror=alert(2)>结束。\n' } },
+    );
+    chat = createChatCore({ config: t.config, logger: t.logger, engine: t.engine });
+    const { app } = await buildServer({ config: t.config, logger: t.logger, engine: t.engine, chat });
+    server = await startServer(app, { host: '127.0.0.1', port });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await chat?.close();
+    t?.cleanup();
+  });
+
+  it('asks, shows a cited answer, and a citation opens the document at the highlighted paragraph', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const problems = watch(page);
+    await page.goto(`${base}/`);
+    await expect(page.locator('.chip').count()).resolves.toBeGreaterThan(0);
+
+    const question = devQuestion();
+    await page.fill('#question', question);
+    await page.click('#send');
+    const answer = page.locator('.msg.bot').last();
+    await answer.locator('a.cite').first().waitFor({ timeout: 15_000 });
+    await expect(page.locator('.msg.user').last().textContent()).resolves.toBe(question);
+    await expect(answer.locator('.sources li').count()).resolves.toBeGreaterThan(0);
+    await expect(answer.locator('.sources li').first().textContent()).resolves.toMatch(/^\[1\] 《.+》/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-chat-desktop.png'), fullPage: true });
+
+    // 👍 goes to /api/feedback and lands in the chat store.
+    await answer.locator('button.vote-up').click();
+    await answer.locator('.feedback-status', { hasText: '谢谢您的反馈' }).waitFor();
+    const fb = chat.store.listFeedback();
+    expect(fb.some((r) => r.channel === 'web' && r.vote === 'up')).toBe(true);
+
+    const cite = answer.locator('a.cite').first();
+    const href = await cite.getAttribute('href');
+    expect(href).toMatch(new RegExp(`^${base}/docs/[^#]+#p\\d+$`));
+    await cite.click();
+    await page.waitForURL(/\/docs\/[^#]+#p\d+$/);
+    const id = decodeURIComponent(new URL(page.url()).hash.slice(1));
+    const para = page.locator(`[id="${id}"]`);
+    await expect(para.getAttribute('class')).resolves.toContain('is-target');
+    // Highlighted by the :target style (not the default transparent background).
+    const bg = await para.evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(bg).toBe('rgb(255, 243, 176)');
+    // Scrolled into view.
+    const box = await para.boundingBox();
+    const viewport = page.viewportSize()!;
+    expect(box).not.toBeNull();
+    expect(box!.y).toBeGreaterThanOrEqual(0);
+    expect(box!.y).toBeLessThan(viewport.height);
+    // The text shown is the document's paragraph.
+    const doc = t.engine.document(decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!))!;
+    const expected = doc.paragraphs.find((p) => p.id === id)!.text;
+    await expect(para.textContent()).resolves.toContain(expected);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-desktop.png') });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('works on a phone: example chip, no sideways scrolling, readable viewer', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    const problems = watch(page);
+    await page.goto(`${base}/`);
+    await page.locator('.chip').first().click();
+    const answer = page.locator('.msg.bot').last();
+    await answer.locator('.text').waitFor({ timeout: 15_000 });
+    await expect(answer.textContent()).resolves.toMatch(/\S/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-chat-phone.png'), fullPage: true });
+
+    const cite = answer.locator('a.cite').first();
+    if ((await cite.count()) > 0) {
+      await cite.tap();
+      await page.waitForURL(/#p\d+$/);
+      const id = decodeURIComponent(new URL(page.url()).hash.slice(1));
+      const box = await page.locator(`[id="${id}"]`).boundingBox();
+      expect(box!.y).toBeGreaterThanOrEqual(0);
+      expect(box!.y).toBeLessThan(844);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-phone.png') });
+    }
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('policy text with markup is shown as text and runs nothing', async () => {
+    const page = await browser.newPage();
+    const problems = watch(page);
+    const doc = t.engine.documents.find((d) => d.file === XSS_FILE)!;
+    await page.goto(`${base}/docs/${encodeURIComponent(doc.docId)}#${doc.paragraphs[0]!.id}`);
+    await expect(page.locator(`[id="${doc.paragraphs[0]!.id}"]`).textContent()).resolves.toContain('<script>alert(1)</script><img src=x onerror=alert(2)>');
+    await expect(page.locator('.doc-body img').count()).resolves.toBe(0);
+    await page.waitForTimeout(200);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a server error is shown politely in the chat', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    // Over the 16 KB body limit: the API answers 413 with a message, and the page shows it.
+    await page.evaluate(() => {
+      const box = document.getElementById('question') as HTMLTextAreaElement;
+      box.removeAttribute('maxlength');
+      box.value = '长'.repeat(20_000);
+    });
+    await page.click('#send');
+    const err = page.locator('.msg.error').last();
+    await err.waitFor({ timeout: 10_000 });
+    await expect(err.textContent()).resolves.toContain('请求内容太大');
+    await page.close();
+  });
+});
