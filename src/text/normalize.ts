@@ -1,10 +1,12 @@
 import * as OpenCC from 'opencc-js';
+import { foldNumerals } from './numerals.ts';
 
 /**
  * Normalisation for matching only — text shown to users is never passed through here.
  * - NFKC folds full-width ASCII and punctuation (，：（） → ,:()) and compatibility forms;
  * - traditional characters become simplified (OpenCC, Hong Kong/Taiwan/standard variants);
- * - Latin letters are lower-cased; whitespace runs collapse to one space.
+ * - Latin letters are lower-cased; whitespace runs collapse to one space;
+ * - Chinese numerals in quantities become digits (十五年 → 15年, 百分之五十 → 50%).
  */
 let t2s: ((s: string) => string) | null = null;
 
@@ -16,15 +18,20 @@ function toSimplified(s: string): string {
 // Characters OpenCC is only needed for: skip the conversion on pure simplified/ASCII text.
 const MAYBE_TRADITIONAL = /[\u3400-\u9fff]/;
 
-export function normalizeForMatch(text: string): string {
+export function normalizeForMatch(text: string, opts: { contextFreeNumerals?: boolean } = {}): string {
   let s = text.normalize('NFKC').replace(/[\u200b-\u200f\u2060\ufeff]/g, '');
   if (MAYBE_TRADITIONAL.test(s)) s = toSimplified(s);
-  return s.toLowerCase().replace(/\s+/g, ' ').trim();
+  s = s.toLowerCase().replace(/\s+/g, ' ').trim();
+  return foldNumerals(s, { contextFree: opts.contextFreeNumerals === true });
 }
 
-/** Drops whitespace and punctuation (both widths): used to compare gold strings with answers. */
+/**
+ * Drops whitespace and punctuation (both widths): used to compare gold strings with answers.
+ * Numerals fold without looking at the preceding character, which a substring does not have
+ * (gold 「一年至少进行一次」 inside 「参保人一年至少进行一次」).
+ */
 export function foldForCompare(text: string): string {
-  return normalizeForMatch(text).replace(/[\s\p{P}\p{S}]/gu, '');
+  return normalizeForMatch(text, { contextFreeNumerals: true }).replace(/[\s\p{P}\p{S}]/gu, '');
 }
 
 export const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
