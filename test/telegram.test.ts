@@ -18,8 +18,10 @@ import { addressedToBot } from '../bots/telegram/bot.ts';
  * which the bot must shrug off), long-poll timeouts (getUpdates returns at once), callback
  * answers are accepted but not recorded, and it never sends the webhook secret header.
  */
-// The package is CommonJS with `exports.default`: under ESM the class sits one level down.
-const TelegramServerClass = (telegramTestApi as unknown as { default: typeof TelegramServer }).default;
+// The package is CommonJS with `exports.default`: depending on the loader's interop the class is the
+// default import itself or sits one level down.
+const imported = telegramTestApi as unknown as typeof TelegramServer & { default?: typeof TelegramServer };
+const TelegramServerClass = imported.default ?? imported;
 
 const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1';
 const HOOK_TOKEN = '987654321:BBHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw2';
