@@ -286,3 +286,30 @@ describe('guards', () => {
     expect(core.markProcessed('telegram', 'm-1')).toBe(true);
   });
 });
+
+describe('store', () => {
+  it('is a WAL database with a versioned schema and refuses a schema newer than the program', async () => {
+    const file = path.join(t.root, 'store-version', 'policybot.sqlite');
+    const s = openChatStore(file);
+    s.close();
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(file);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => openChatStore(file)).toThrow(/newer than this program/);
+  });
+
+  it('forgets processed message ids after a day', () => {
+    let clock = 0;
+    const s = openChatStore(':memory:', { now: () => clock });
+    expect(s.markProcessed('wechat-mp', 'old')).toBe(true);
+    clock += 25 * 3600_000;
+    // Pruning runs every few hundred ids, so it costs nothing per message.
+    for (let i = 0; i < 500; i++) s.markProcessed('wechat-mp', `m${i}`);
+    expect(s.markProcessed('wechat-mp', 'old')).toBe(true);
+    expect(s.markProcessed('wechat-mp', 'm499')).toBe(false);
+    s.close();
+  });
+});
