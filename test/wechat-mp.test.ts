@@ -9,9 +9,11 @@ import { createMpRoutes, MORE_HINT, NO_MORE_TEXT, PENDING_TEXT, type MpHandlerOp
 import { wechatMpChannel } from '../bots/wechat-mp/index.ts';
 import { mpSignature } from '../bots/wechat-mp/signature.ts';
 import { cdata, textReplyXml } from '../bots/wechat-mp/xml.ts';
+import { buildServer } from '../src/server/app.ts';
 
 const TOKEN = 'policybotTestToken1';
 const OA = 'gh_0123456789ab';
+const QUESTION_HTTP = '创业担保贷款的期限是多长？';
 
 let t: TestEngine;
 let config: Config;
@@ -245,5 +247,36 @@ describe('公众号 channel module', () => {
     expect(running.summary).not.toContain(TOKEN);
     expect(running.routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /wechat-mp', 'POST /wechat-mp']);
     await running.stop();
+  });
+});
+
+describe('公众号 through the web server (real HTTP)', () => {
+  it('verifies the URL and answers a text message over HTTP', async () => {
+    const running = await wechatMpChannel.start({ config, logger: t.logger, engine: t.engine, chat: core });
+    const { app } = await buildServer({ config, logger: t.logger, engine: t.engine, chat: core, routes: running.routes });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const q = new URLSearchParams({ ...signedQuery(), echostr: '1234567890123' });
+      const echo = await fetch(`${base}/wechat-mp?${q}`);
+      expect(echo.status).toBe(200);
+      expect(await echo.text()).toBe('1234567890123');
+
+      const body = incomingXml({ from: 'oUserHttp', type: 'text', Content: QUESTION_HTTP });
+      const res = await fetch(`${base}/wechat-mp?${new URLSearchParams(signedQuery())}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body,
+      });
+      expect(res.status).toBe(200);
+      const xml = replyOf({ status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? '' }, body: await res.text() });
+      expect(xml.ToUserName).toBe('oUserHttp');
+      expect(xml.Content).toMatch(/\/docs\/[^\s#]+#p\d+/);
+
+      const forged = await fetch(`${base}/wechat-mp?${new URLSearchParams(signedQuery('forged'))}`, { method: 'POST', body });
+      expect(forged.status).toBe(403);
+    } finally {
+      await app.close();
+      await running.stop();
+    }
   });
 });
