@@ -66,11 +66,10 @@ beforeAll(async () => {
     { puppet, maxChars: MAX_CHARS, partDelayMs: 0, print: (s) => printed.push(s) },
   );
   botUser = mocker.createContact({ name: '政策助手' });
-  botUser.on('message', (m) => {
-    // Messages the bot said (talker = bot); the mocker also routes received ones here.
-    if (m.payload.talkerId !== botUser.id) return;
-    const to = 'roomId' in m.payload && m.payload.roomId ? m.payload.roomId : ('listenerId' in m.payload ? m.payload.listenerId : undefined);
-    sent.push({ to: to ?? '?', text: m.payload.text ?? '' });
+  // What the bot says comes back through Wechaty as its own ("self") messages.
+  running.bot.on('message', (m) => {
+    if (!m.self()) return;
+    sent.push({ to: m.room()?.id ?? m.listener()?.id ?? '?', text: m.text() });
   });
   mocker.scan('https://login.weixin.qq.com/l/policybot-test', 2);
   mocker.login(botUser);
