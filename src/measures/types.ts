@@ -5,7 +5,8 @@
  * The eligibility checker (src/eligibility) reads only this shape.
  */
 
-export type MeasureKind = 'cash_subsidy' | 'loan' | 'insurance' | 'service' | 'job';
+/** 'tax' = tax relief (重点群体就业创业税收优惠), added after the first draft. */
+export type MeasureKind = 'cash_subsidy' | 'loan' | 'insurance' | 'service' | 'job' | 'tax';
 export type Recipient = 'individual' | 'employer';
 
 /** The one vocabulary for target groups (documents say it many ways; the extractor maps them here). */
