@@ -91,6 +91,10 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     await expect(page.locator('.msg.user').last().textContent()).resolves.toBe(question);
     await expect(answer.locator('.sources li').count()).resolves.toBeGreaterThan(0);
     await expect(answer.locator('.sources li').first().textContent()).resolves.toMatch(/^\[1\] 《.+》/);
+    // Warnings of the answer (REGION / DATED / NEWS) are shown, one notice each.
+    const expected = await t.engine.ask(question);
+    await expect(answer.locator('.warnings .notice').count()).resolves.toBe(expected.warnings.length);
+    await expect(answer.locator('.sources li').count()).resolves.toBe(expected.citations.length);
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-chat-desktop.png'), fullPage: true });
 
     // 👍 goes to /api/feedback and lands in the chat store.
@@ -118,8 +122,8 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     expect(box!.y).toBeLessThan(viewport.height);
     // The text shown is the document's paragraph.
     const doc = t.engine.document(decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!))!;
-    const expected = doc.paragraphs.find((p) => p.id === id)!.text;
-    await expect(para.textContent()).resolves.toContain(expected);
+    const paragraphText = doc.paragraphs.find((p) => p.id === id)!.text;
+    await expect(para.textContent()).resolves.toContain(paragraphText);
     await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-desktop.png') });
     expect(problems).toEqual([]);
     await page.close();
