@@ -48,7 +48,15 @@ export type Employment = 'unemployed' | 'flexible' | 'employed' | 'self_employed
  * how to test it against a profile; `other` conditions are shown and checked as unknown.
  */
 export type Condition = { text: string; paragraphId: string } & (
-  | { type: 'group'; groups: TargetGroup[]; graduateWindow: GraduateWindow | null }
+  | {
+      type: 'group';
+      /** Alternatives: belonging to any one of them qualifies. For employer measures, the person groups are the people hired. */
+      groups: TargetGroup[];
+      /** The first (or only) graduate window, for 高校毕业生. */
+      graduateWindow: GraduateWindow | null;
+      /** All graduate windows the text allows, as alternatives (毕业年度 或 离校2年内未就业). Added later; may be absent. */
+      graduateWindows?: GraduateWindow[];
+    }
   | { type: 'employment'; forms: Employment[] }
   | { type: 'registration'; what: '就业登记' | '失业登记' }
   | { type: 'age'; min: number | null; maxMale: number | null; maxFemale: number | null }
