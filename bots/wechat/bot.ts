@@ -4,9 +4,10 @@ import qrcodeTerminal from 'qrcode-terminal';
 import { WechatyBuilder, ScanStatus, types, log as wechatyLog, qrcodeValueToImageUrl } from 'wechaty';
 import type { Wechaty, Message as MessageInterface } from 'wechaty';
 import type { ChannelContext, RunningChannel } from '../../src/chat/channel.ts';
+import { scrubSecrets } from '../../src/log.ts';
 import type { IncomingMessage, MessageKind } from '../../src/chat/types.ts';
 import { renderPlain } from '../../src/chat/format.ts';
-import { isPolicybotError } from '../../src/errors.ts';
+import { errorMessage, isPolicybotError } from '../../src/errors.ts';
 import { loadPuppet, type WechatyPuppet } from './puppet.ts';
 
 /**
@@ -23,6 +24,8 @@ const MENTION_ALLOWANCE = 40;
 
 /** Messages older than this at start-up are backlog the puppet re-delivers; they are not answered. */
 const BACKLOG_GRACE_MS = 60_000;
+
+const ERROR_LOG_INTERVAL_MS = 60_000;
 
 export interface WechatyStartOptions {
   /** A ready puppet instance (tests pass wechaty-puppet-mock); otherwise WECHATY_PUPPET is loaded. */
@@ -108,8 +111,23 @@ export async function startWechaty(ctx: ChannelContext, opts: WechatyStartOption
     print(`微信已退出登录：${user.name()}${reason ? `（${reason}）` : ''}`);
     log.warn('wechat: logged out');
   });
+  // Puppets retry on their own and re-emit the same error many times a second (e.g. no network):
+  // log each distinct error at most once a minute, as one line, with how often it repeated.
+  const token = config.wechaty.puppetToken;
+  // A puppet-service error may echo its endpoint or token; never let the token reach the logs.
+  const hideToken = (text: string) => scrubSecrets(token ? text.replaceAll(token, '[redacted]') : text);
+  const lastLogged = new Map<string, { at: number; suppressed: number }>();
   bot.on('error', (err) => {
-    log.error({ err }, 'wechat: Wechaty error');
+    const message = hideToken(errorMessage(err)).slice(0, 300);
+    const seen = lastLogged.get(message);
+    const t = Date.now();
+    if (seen && t - seen.at < ERROR_LOG_INTERVAL_MS) {
+      seen.suppressed++;
+      return;
+    }
+    if (lastLogged.size > 100) lastLogged.clear();
+    lastLogged.set(message, { at: t, suppressed: 0 });
+    log.error({ error: message, repeatedSinceLastLog: seen?.suppressed ?? 0 }, 'wechat: Wechaty error');
   });
 
   async function send(msg: MessageInterface, parts: string[]): Promise<void> {
