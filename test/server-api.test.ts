@@ -5,6 +5,7 @@ import { createChatCore } from '../src/chat/core.ts';
 import type { HttpRequest, HttpRoute } from '../src/chat/channel.ts';
 import { isPolicybotError } from '../src/errors.ts';
 import { buildServer, type PolicybotServer } from '../src/server/app.ts';
+import { escapeHtml, html, raw } from '../src/server/html.ts';
 import { startServer, type ListeningServer } from '../src/server/start.ts';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
 
@@ -372,5 +373,15 @@ describe('startServer', () => {
       await s.app.close();
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+});
+
+describe('html template', () => {
+  it('escapes every interpolation unless it is already safe markup', () => {
+    const attr = '" onmouseover="alert(1)';
+    const items = ['<b>', '&amp;'];
+    const out = html`<p title="${attr}">${items.map((i) => html`<i>${i}</i>`)}${raw('<br>')}${null}${false}${0}</p>`.value;
+    expect(out).toBe('<p title="&quot; onmouseover=&quot;alert(1)"><i>&lt;b&gt;</i><i>&amp;amp;</i><br>0</p>');
+    expect(escapeHtml(`<'&">`)).toBe('&lt;&#39;&amp;&quot;&gt;');
   });
 });
