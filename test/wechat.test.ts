@@ -157,4 +157,18 @@ describe('WeChat via Wechaty (puppet-mock)', () => {
     expect(wechatChannel.howToEnable).toContain('WECHATY_PUPPET');
     expect(running.summary).toContain('wechaty-puppet-mock');
   });
+
+  it('refuses a puppet that is not installed, or not a package name, with a clear message', async () => {
+    const ctxFor = (puppet: string) => ({
+      config: { ...t.config, wechaty: { ...t.config.wechaty, puppet } },
+      logger: t.logger,
+      engine: t.engine,
+      chat: core,
+    });
+    await expect(wechatChannel.start(ctxFor('wechaty-puppet-does-not-exist'))).rejects.toMatchObject({
+      code: 'E_CONFIG',
+      message: expect.stringContaining('npm install wechaty-puppet-does-not-exist'),
+    });
+    await expect(wechatChannel.start(ctxFor('../../etc/passwd'))).rejects.toMatchObject({ code: 'E_CONFIG' });
+  });
 });

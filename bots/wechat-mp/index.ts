@@ -12,8 +12,10 @@ export const wechatMpChannel: ChannelModule = {
   async start(ctx) {
     const routes = createMpRoutes({ config: ctx.config, logger: ctx.logger, chat: ctx.chat });
     const url = `${ctx.config.publicBaseUrl}${ctx.config.wechatMp.path}`;
+    // The platform calls the URL from the internet; a local address only works behind a tunnel.
+    const local = /^https?:\/\/(localhost|127\.|0\.0\.0\.0|\[::1\])/i.test(ctx.config.publicBaseUrl);
     return {
-      summary: `公众号：已启用（回调地址 ${url}，明文模式）`,
+      summary: `公众号：已启用（回调地址 ${url}，明文模式）${local ? '；PUBLIC_BASE_URL 是本机地址，公众号平台访问不到，请设为公网地址' : ''}`,
       routes,
       stop: async () => {},
     };
