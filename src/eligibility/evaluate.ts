@@ -1,0 +1,90 @@
+import type { Measure } from '../measures/types.ts';
+import { lineage } from '../text/gazetteer.ts';
+import type { Profile } from './profile.ts';
+import { conditionStatus, regionStatus, type ConditionStatus } from './conditions.ts';
+
+/**
+ * One measure against one profile: its conditions, each met / not_met / unknown with the
+ * quoted text and paragraph link, and the verdict.
+ *
+ * A measure from another region (when the user's region is known) is kept in the results as
+ * `not_eligible` with the single condition 「其他地区」, and its own conditions are not
+ * evaluated: it is shown, never explained away, and it never drives the next question.
+ */
+export type MeasureStatus = 'eligible' | 'not_eligible' | 'unknown' | 'expired';
+
+export interface ConditionResult {
+  text: string;
+  status: ConditionStatus;
+  url: string;
+}
+
+export interface MeasureResult {
+  measureId: string;
+  name: string;
+  status: MeasureStatus;
+  amount: string | null;
+  region: string | null;
+  docId: string;
+  paragraphId: string;
+  url: string;
+  conditions: ConditionResult[];
+}
+
+export const OTHER_REGION_PREFIX = '其他地区';
+
+/** The link of a condition's paragraph: the measure's link with the fragment replaced. */
+export function conditionUrl(measure: Measure, paragraphId: string): string {
+  if (paragraphId === measure.paragraphId) return measure.url;
+  const hash = measure.url.indexOf('#');
+  const base = hash < 0 ? measure.url : measure.url.slice(0, hash);
+  return `${base}#${encodeURIComponent(paragraphId)}`;
+}
+
+export function amountText(m: Measure): string | null {
+  const parts = m.amounts.map((a) => a.text.trim()).filter(Boolean);
+  const d = m.duration?.text.trim();
+  if (d && !parts.some((p) => p.includes(d))) parts.push(d);
+  return parts.length ? [...new Set(parts)].join('，') : null;
+}
+
+/** True when the measure's region does not contain the user's and cannot (user's region known). */
+function otherRegion(m: Measure, p: Profile): boolean {
+  if (!m.region || !p.region) return false;
+  return regionStatus(m.region, p) === 'not_met';
+}
+
+/** Evaluates one measure; exported for the dialogue's what-if simulation. */
+export function evaluateMeasure(m: Measure, p: Profile): MeasureResult {
+  const base = {
+    measureId: m.id,
+    name: m.name,
+    amount: amountText(m),
+    region: m.region,
+    docId: m.docId,
+    paragraphId: m.paragraphId,
+    url: m.url,
+  };
+  if (otherRegion(m, p)) {
+    return { ...base, status: 'not_eligible', conditions: [{ text: `${OTHER_REGION_PREFIX}（本措施适用于${m.region}）`, status: 'not_met', url: m.url }] };
+  }
+  const conditions: ConditionResult[] = [];
+  const place = m.region ? (lineage(m.region)[0] ?? m.region) : null;
+  if (place && place !== '全国') conditions.push({ text: `适用地区：${place}`, status: regionStatus(place, p), url: m.url });
+  if (m.recipient === 'employer') {
+    const s: ConditionStatus = p.employment === null ? 'unknown' : p.employment === 'employer' ? 'met' : 'not_met';
+    conditions.push({ text: '申请对象：用人单位', status: s, url: m.url });
+  }
+  for (const c of m.conditions) {
+    conditions.push({ text: c.text, status: conditionStatus(c, m, p), url: conditionUrl(m, c.paragraphId) });
+  }
+  return { ...base, status: verdict(m, p, conditions), conditions };
+}
+
+function verdict(m: Measure, p: Profile, conditions: ConditionResult[]): MeasureStatus {
+  if (m.validUntil && m.validUntil < p.today) return 'expired';
+  if (conditions.some((c) => c.status === 'not_met')) return 'not_eligible';
+  if (conditions.every((c) => c.status === 'met')) return 'eligible';
+  return 'unknown';
+}
+
