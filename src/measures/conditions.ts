@@ -1,0 +1,123 @@
+import type { Condition, Employment, GraduateWindow, TargetGroup } from './types.ts';
+import { findGroups, graduateWindows } from './groups.ts';
+
+/**
+ * Conditions of a measure, each quoted with the clause it comes from, so the checker can
+ * cite it. Only what a pattern recognises is typed; nothing is inferred beyond the words.
+ */
+
+type Cond = Condition;
+const CLAUSE_END = /[，,。；;：:]/;
+
+/** The clause around position `at` (between commas/semicolons). */
+function clauseAt(text: string, at: number, end = at): string {
+  let s = at;
+  while (s > 0 && !CLAUSE_END.test(text[s - 1]!)) s--;
+  let e = end;
+  while (e < text.length && !CLAUSE_END.test(text[e]!)) e++;
+  return text.slice(s, e).trim();
+}
+
+const num = (s: string | undefined): number | null => {
+  if (!s) return null;
+  const d: Record<string, number> = { 一: 1, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 十二: 12 };
+  return d[s] ?? (Number.isFinite(Number(s)) ? Number(s) : null);
+};
+
+export function ageCondition(text: string, paragraphId: string): Cond | null {
+  // 女性不超过55周岁、男性不超过60周岁 / 男性60周岁以下、女性50周岁以下
+  const f = /女(?:性)?[^，,。；;\d]{0,6}?(\d{2})\s*周?岁/.exec(text);
+  const m = /男(?:性)?[^，,。；;\d]{0,6}?(\d{2})\s*周?岁/.exec(text);
+  // 「男已年满50周岁、女已年满40周岁」 is a minimum by sex, which the age condition cannot hold: leave it untyped.
+  const minimumBySex = [f, m].some((x) => x && /(?<!不)满/.test(x[0]));
+  if ((f || m) && !minimumBySex) {
+    const at = Math.min(f?.index ?? Infinity, m?.index ?? Infinity);
+    const end = Math.max(f ? f.index + f[0].length : 0, m ? m.index + m[0].length : 0);
+    return { type: 'age', min: null, maxMale: num(m?.[1]), maxFemale: num(f?.[1]), text: clauseAt(text, at, end), paragraphId };
+  }
+  // 16—24岁失业青年 / 年满16周岁
+  const range = /(\d{2})\s*[—–\-~至到]\s*(\d{2})\s*周?岁/.exec(text);
+  if (range) {
+    const max = Number(range[2]);
+    return { type: 'age', min: Number(range[1]), maxMale: max, maxFemale: max, text: range[0], paragraphId };
+  }
+  const min = /年满\s*(\d{2})\s*周岁/.exec(text);
+  if (min) return { type: 'age', min: Number(min[1]), maxMale: null, maxFemale: null, text: clauseAt(text, min.index), paragraphId };
+  return null;
+}
+
+const EMPLOYMENT: Array<[RegExp, Employment]> = [
+  [/实现灵活就业|以灵活就业|灵活就业人员身份|灵活就业类型|依托新业态平台/, 'flexible'],
+  [/创办|自主创业|创业主体|经营者/, 'self_employed'],
+  [/到[^，,。；;]{0,16}用人单位就业|稳定就业满/, 'employed'],
+];
+
+export function conditionsOf(
+  text: string,
+  paragraphId: string,
+  opts: { recipient: 'individual' | 'employer'; groups: TargetGroup[]; smallEnterprise?: boolean },
+): Cond[] {
+  const out: Cond[] = [];
+  const groups = opts.groups.filter((g) => g !== '用人单位');
+  if (groups.length > 0) {
+    const windows: GraduateWindow[] = groups.includes('高校毕业生') ? graduateWindows(text) : [];
+    const mentions = findGroups(text);
+    const first = mentions[0];
+    const last = mentions[mentions.length - 1];
+    const quoted = first && last ? clauseAt(text, first.index, last.index + last.text.length) : groups.join('、');
+    out.push({ type: 'group', groups, graduateWindow: windows[0] ?? null, graduateWindows: windows, text: quoted, paragraphId });
+  }
+
+  if (opts.recipient === 'individual') {
+    for (const [re, form] of EMPLOYMENT) {
+      const m = re.exec(text);
+      if (m) {
+        out.push({ type: 'employment', forms: [form], text: clauseAt(text, m.index), paragraphId });
+        break;
+      }
+    }
+  }
+
+  const reg = /(登记就业|就业登记)|(失业登记|登记失业)/.exec(text);
+  if (reg && !/就业失业登记/.test(text.slice(Math.max(0, reg.index - 2), reg.index + 4))) {
+    out.push({ type: 'registration', what: reg[1] ? '就业登记' : '失业登记', text: clauseAt(text, reg.index), paragraphId });
+  }
+
+  const age = ageCondition(text, paragraphId);
+  if (age) out.push(age);
+
+  const contract = /签订\s*(\d+|一|两|二|三)\s*年以上(?:期限)?(?:的)?劳动合同/.exec(text);
+  if (contract) out.push({ type: 'contract', minYears: num(contract[1])!, text: clauseAt(text, contract.index), paragraphId });
+
+  const contrib =
+    /缴纳\s*(\d+)\s*个月以上(?:的)?社会保险费/.exec(text) ??
+    /连续\s*(\d+)\s*个月缴纳社会保险费/.exec(text) ??
+    /缴纳[^，,。；;]{0,20}?满\s*(\d+)\s*个月/.exec(text);
+  if (contrib) out.push({ type: 'contributions', minMonths: Number(contrib[1]), text: clauseAt(text, contrib.index), paragraphId });
+
+  const regYears = /登记注册\s*(\d+)\s*年内/.exec(text);
+  const regMonths = /登记注册满\s*(\d+)\s*个月/.exec(text);
+  if (regYears || regMonths) {
+    const at = (regYears ?? regMonths)!.index;
+    out.push({
+      type: 'business_age',
+      maxYears: regYears ? Number(regYears[1]) : null,
+      minMonths: regMonths ? Number(regMonths[1]) : null,
+      text: clauseAt(text, at),
+      paragraphId,
+    });
+  }
+
+  const small = /小微企业/.exec(text);
+  if (small && (opts.smallEnterprise ?? opts.groups.includes('小微企业'))) out.push({ type: 'enterprise_size', size: '小微企业', text: clauseAt(text, small.index), paragraphId });
+
+  const staff = /不少于\s*(\d+)\s*名员工/.exec(text) ?? /带动\s*(\d+)\s*人以上就业/.exec(text);
+  if (staff && opts.recipient === 'individual' && /不少于/.test(staff[0])) {
+    out.push({ type: 'employees', min: Number(staff[1]), text: clauseAt(text, staff.index), paragraphId });
+  }
+
+  const region = /(?:具有|在)((?:广东|山东|北京|[\u4e00-\u9fff]{2,3})省?(?:[\u4e00-\u9fff]{2,3}市)?)(?:户籍|内?创办|就业的|参保)/.exec(text) ?? /到(粤东粤西粤北地区)/.exec(text);
+  if (region) out.push({ type: 'region', region: region[1]!, text: clauseAt(text, region.index), paragraphId });
+
+  return out;
+}

@@ -1,0 +1,305 @@
+import type { Paragraph, PolicyDocument } from '../types.ts';
+import { splitSentences } from '../text/sentences.ts';
+import { statedEndDates } from '../text/dates.ts';
+import type { Amount, Condition, Measure, Recipient, TargetGroup } from './types.ts';
+import { parseAmounts } from './amounts.ts';
+import { groupsOf } from './groups.ts';
+import { conditionsOf } from './conditions.ts';
+import { findNames, headingName, isMeasureHeading, kindOf, normaliseName } from './names.ts';
+
+/**
+ * documents → Measure[] (rule-based, no model). Two ways a measure is stated:
+ * 1. as a list of headings, each naming a measure, with its paragraphs below (18b:
+ *    「一、灵活就业社保补贴」 + its paragraph) — when at least half of a run of sibling headings
+ *    name a benefit, every sibling is one measure, stated in its first paragraph;
+ * 2. inside a sentence (003 p19: 「…实现灵活就业的,按规定给予社会保险补贴」): the measure's span is
+ *    the clause naming it, the conditional clauses before it (…的, / 对…,) and the clauses after it
+ *    up to the next name.
+ * One measure per (document, name); `url` is left empty here and filled when the catalog is read.
+ */
+
+/** Lines under a measure heading that are not about who gets what (how to apply, links). */
+const PROCEDURE_LINE = /^(?:[\u4e00-\u9fff]{0,6}申(?:领|请)方式|网址|办理(?:渠道|地点|流程)|咨询电话|联系电话)[:：]/;
+/** 「面向单位的扶持政策」 / 「面向毕业生的扶持政策」: section labels that say who receives the measures below. */
+const AUDIENCE_LABEL = /^面向(.{1,8}?)的.{0,6}政策[:：]?$/;
+const ITEM_TITLE = /^\s*\d+[.、．]/;
+
+const EMPLOYER_SUBJECT = /(?:用人单位|企业|单位|合作社|家庭农场|社会组织)[^，,。；;]{0,12}?(?:招用|吸纳|安置|开展|组织|同等享受)/;
+const EMPLOYER_OBJECT = /对[^，,。；;]{0,30}(?:小微企业|企业|用人单位)[，,]/;
+
+export function guessRecipient(text: string, name: string): Recipient {
+  if (/稳岗|扩岗|吸纳|招用|安置|^小微企业/.test(name)) return 'employer';
+  if (EMPLOYER_SUBJECT.test(text) || EMPLOYER_OBJECT.test(text)) return 'employer';
+  return 'individual';
+}
+
+function audienceRecipient(label: string): Recipient | null {
+  if (/单位|企业|雇主/.test(label)) return 'employer';
+  if (/毕业生|个人|劳动者|求职|群众|学生/.test(label)) return 'individual';
+  return null;
+}
+
+function durationOf(text: string): Measure['duration'] {
+  const m = /期限(?:最长|累计)?(?:不超过|不得超过|为)?\s*(\d+)\s*(个月|年)/.exec(text);
+  if (!m) return null;
+  const n = Number(m[1]);
+  return { text: m[0], months: m[2] === '年' ? n * 12 : n };
+}
+
+function latest(dates: string[]): string | null {
+  return [...dates].sort().reverse()[0] ?? null;
+}
+
+interface Draft {
+  name: string;
+  recipient: Recipient;
+  paragraph: Paragraph;
+  /** The text the measure's groups, amounts and conditions are read from. */
+  span: string;
+  /** Per-paragraph pieces of the span, for conditions quoted with their paragraph. */
+  pieces: Array<{ paragraphId: string; text: string }>;
+  amounts: Amount[];
+  validUntil: string | null;
+}
+
+/** Groups a measure lists, excluding the ones that are employment forms or employers (they become other conditions). */
+const NOT_IDENTITY: ReadonlySet<TargetGroup> = new Set(['灵活就业人员', '新就业形态', '创业者', '小微企业', '用人单位']);
+
+function finish(doc: PolicyDocument, d: Draft): Measure {
+  const groups = groupsOf(d.span, d.recipient);
+  const identity = groups.filter((g) => !NOT_IDENTITY.has(g));
+  const conditions: Condition[] = [];
+  for (const piece of d.pieces) {
+    const own = groupsOf(piece.text, d.recipient).filter((g) => identity.includes(g));
+    for (const c of conditionsOf(piece.text, piece.paragraphId, { recipient: d.recipient, groups: own, smallEnterprise: groups.includes('小微企业') })) {
+      if (c.type !== 'group' && conditions.some((o) => o.type === c.type)) continue;
+      conditions.push(c);
+    }
+  }
+  if (d.recipient === 'individual' && groups.includes('创业者') && !conditions.some((c) => c.type === 'employment')) {
+    const m = /创办|自主创业|创业者/.exec(d.span);
+    conditions.push({ type: 'employment', forms: ['self_employed'], text: m ? clauseAround(d.span, m.index) : '创业', paragraphId: d.paragraph.id });
+  }
+  return {
+    id: `${doc.docId}#${d.paragraph.id}:${d.name.replace(/[^\p{L}\p{N}]/gu, '')}`,
+    name: d.name,
+    kind: kindOf(d.name),
+    recipient: d.recipient,
+    groups,
+    conditions,
+    amounts: d.amounts,
+    duration: durationOf(d.span),
+    validUntil: d.validUntil,
+    docId: doc.docId,
+    docTitle: doc.title,
+    docDate: doc.date,
+    region: doc.region,
+    issuer: doc.issuer,
+    docNumber: doc.docNumber,
+    paragraphId: d.paragraph.id,
+    url: '',
+    sourceText: d.paragraph.text,
+  };
+}
+
+function clauseAround(text: string, at: number): string {
+  let s = at;
+  while (s > 0 && !/[，,。；;]/.test(text[s - 1]!)) s--;
+  let e = at;
+  while (e < text.length && !/[，,。；;]/.test(text[e]!)) e++;
+  return text.slice(s, e);
+}
+
+/** Runs of sibling headings where at least half name a benefit → heading-mode measures. */
+function headingMeasures(doc: PolicyDocument): { drafts: Draft[]; covered: Set<string> } {
+  const drafts: Draft[] = [];
+  const covered = new Set<string>();
+  const siblings = new Map<string, number[]>();
+  doc.paragraphs.forEach((p, i) => {
+    if (!p.isHeading) return;
+    const key = p.headingPath.join('\u0001');
+    siblings.set(key, [...(siblings.get(key) ?? []), i]);
+  });
+  // Audience labels apply to the headings after them.
+  const audienceAt: Array<Recipient | null> = [];
+  let audience: Recipient | null = null;
+  doc.paragraphs.forEach((p, i) => {
+    const label = AUDIENCE_LABEL.exec(p.text.trim());
+    if (label) audience = audienceRecipient(label[1]!) ?? audience;
+    audienceAt[i] = audience;
+  });
+
+  for (const indexes of siblings.values()) {
+    if (indexes.length < 2) continue;
+    const named = indexes.filter((i) => isMeasureHeading(doc.paragraphs[i]!.text)).length;
+    if (named * 2 < indexes.length) continue;
+    for (const i of indexes) {
+      const h = doc.paragraphs[i]!;
+      const depth = h.headingPath.length;
+      const body: Paragraph[] = [];
+      for (let j = i + 1; j < doc.paragraphs.length; j++) {
+        const p = doc.paragraphs[j]!;
+        if (p.headingPath[depth] !== h.text) break;
+        covered.add(p.id);
+        if (p.isHeading || PROCEDURE_LINE.test(p.text.trim()) || AUDIENCE_LABEL.test(p.text.trim()) || /^https?:\/\//.test(p.text.trim())) continue;
+        body.push(p);
+      }
+      if (body.length === 0) continue;
+      covered.add(h.id);
+      const name = headingName(h.text);
+      const span = body.map((p) => p.text).join('\n');
+      const recipient = audienceAt[i] ?? guessRecipient(body[0]!.text, name);
+      drafts.push({
+        name,
+        recipient,
+        paragraph: body[0]!,
+        span,
+        pieces: listPieces(body),
+        amounts: parseAmounts(span, name),
+        validUntil: latest(body.flatMap((p) => statedEndDates(p.text))),
+      });
+    }
+  }
+  return { drafts, covered };
+}
+
+/** Numbered list items (（1）… （2）…) after a lead-in are alternatives: read them as one piece. */
+function listPieces(body: Paragraph[]): Draft['pieces'] {
+  const out: Draft['pieces'] = [];
+  for (const p of body) {
+    const last = out[out.length - 1];
+    if (last && /^\s*[（(]\d+[）)]/.test(p.text) && /^\s*[（(]\d+[）)]/.test(last.text)) last.text += `\n${p.text}`;
+    else out.push({ paragraphId: p.id, text: p.text });
+  }
+  return out;
+}
+
+interface Clause {
+  text: string;
+  start: number;
+  end: number;
+}
+
+function clausesOf(sentence: string): Clause[] {
+  const out: Clause[] = [];
+  let start = 0;
+  for (let i = 0; i <= sentence.length; i++) {
+    if (i === sentence.length || /[，,；;：:]/.test(sentence[i]!)) {
+      if (i > start) out.push({ text: sentence.slice(start, i), start, end: i });
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+/** 「用人单位招用就业困难人员、小微企业招用毕业年度高校毕业生…的,全额补贴…社会保险费」: one measure per employer clause. */
+const FULL_SOCIAL_INSURANCE = /全额补贴[^，,。；;]{0,12}?(?:实际缴纳的)?社会保险费/;
+
+function socialInsuranceForHiring(sentence: string, paragraph: Paragraph): Draft[] {
+  const full = FULL_SOCIAL_INSURANCE.exec(sentence);
+  if (!full) return [];
+  const head = sentence.slice(0, full.index).replace(/[，,]\s*$/, '');
+  const conditionStart = Math.max(head.lastIndexOf('。'), 0);
+  const condition = head.slice(conditionStart).replace(/的$/, '');
+  const amounts = parseAmounts(sentence.slice(full.index));
+  const out: Draft[] = [];
+  for (const part of condition.split(/、(?=[^、，,]{0,10}招用)/)) {
+    const m = /^(.*?)(?:[（(][^）)]*[）)])?招用(.+)$/.exec(part);
+    if (!m) continue;
+    const subject = m[1]!;
+    const object = m[2]!.replace(/的$/, '');
+    const name = /小微企业/.test(subject) ? '小微企业社会保险补贴' : `吸纳${object.split(/[、和及]/)[0]}社会保险补贴`;
+    out.push({
+      name,
+      recipient: 'employer',
+      paragraph,
+      span: part,
+      pieces: [{ paragraphId: paragraph.id, text: part }],
+      amounts,
+      validUntil: null,
+    });
+  }
+  return out;
+}
+
+function sentenceMeasures(doc: PolicyDocument, covered: Set<string>): Draft[] {
+  const drafts: Draft[] = [];
+  for (const p of doc.paragraphs) {
+    if (p.isHeading || covered.has(p.id)) continue;
+    const sentences = splitSentences(p.text);
+    sentences.forEach((sentence, si) => {
+      // 「7.全面落实吸纳就业补贴政策。」 is the item's title, not a statement of a measure.
+      if (si === 0 && ITEM_TITLE.test(sentence) && sentence.length <= 30) return;
+      if (/^[（(]?责任单位/.test(sentence)) return;
+      const special = socialInsuranceForHiring(sentence, p);
+      drafts.push(...special);
+      const hits = findNames(sentence);
+      if (hits.length === 0) return;
+      const clauses = clausesOf(sentence);
+      const clauseOf = (at: number) => Math.max(0, clauses.findIndex((c) => at >= c.start && at < c.end));
+      const hitClauses = new Set(hits.map((h) => clauseOf(h.start)));
+      for (const hit of hits) {
+        const ci = clauseOf(hit.start);
+        let j = ci;
+        while (j > 0 && (/的$/.test(clauses[j - 1]!.text.trim()) || /^对/.test(clauses[j - 1]!.text.trim()))) j--;
+        let k = ci;
+        while (k + 1 < clauses.length && !hitClauses.has(k + 1)) k++;
+        const span = sentence.slice(clauses[j]!.start, clauses[k]!.end);
+        const name = normaliseName(hit.raw, span);
+        const nameClause = clauses[ci]!.text;
+        drafts.push({
+          name,
+          recipient: guessRecipient(sentence, name),
+          paragraph: p,
+          span,
+          pieces: [{ paragraphId: p.id, text: span }],
+          amounts: parseAmounts(span, name),
+          validUntil: latest(statedEndDates(nameClause)),
+        });
+      }
+    });
+  }
+  return drafts;
+}
+
+/** One measure per name: later mentions add groups, amounts and conditions to the first. */
+function mergeByName(doc: PolicyDocument, drafts: Draft[]): Measure[] {
+  // 贷款贴息 stated beside a loan is part of that loan (003 p33: 创业担保贷款 … 贷款贴息).
+  const loans = drafts.filter((d) => /贷款$/.test(d.name));
+  const kept = drafts.filter((d) => {
+    if (d.name !== '贷款贴息') return true;
+    const loan = loans.find((l) => l.paragraph.id === d.paragraph.id);
+    if (!loan) return true;
+    loan.span += `\n${d.span}`;
+    loan.amounts.push(...d.amounts);
+    return false;
+  });
+  const byName = new Map<string, Measure>();
+  for (const d of kept) {
+    const m = finish(doc, d);
+    const prev = byName.get(m.name);
+    if (!prev) {
+      byName.set(m.name, m);
+      continue;
+    }
+    for (const g of m.groups) if (!prev.groups.includes(g)) prev.groups.push(g);
+    for (const a of m.amounts) if (!prev.amounts.some((b) => b.value === a.value && b.unit === a.unit)) prev.amounts.push(a);
+    for (const c of m.conditions) if (!prev.conditions.some((o) => o.type === c.type && o.text === c.text)) prev.conditions.push(c);
+    prev.duration ??= m.duration;
+    prev.validUntil = latest([prev.validUntil, m.validUntil].filter((x): x is string => x !== null));
+  }
+  // Employer measures never list 用人单位 next to 小微企业 (a merge can bring both).
+  for (const m of byName.values()) if (m.groups.includes('小微企业')) m.groups = m.groups.filter((g) => g !== '用人单位');
+  return [...byName.values()];
+}
+
+export function extractFromDocument(doc: PolicyDocument): Measure[] {
+  if (doc.kind === 'news') return [];
+  const { drafts, covered } = headingMeasures(doc);
+  return mergeByName(doc, [...drafts, ...sentenceMeasures(doc, covered)]);
+}
+
+/** The catalog of a corpus: policy, FAQ and law documents (news repeats policies and is skipped). */
+export function extractMeasures(documents: readonly PolicyDocument[]): Measure[] {
+  return documents.flatMap((d) => extractFromDocument(d));
+}

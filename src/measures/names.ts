@@ -1,0 +1,103 @@
+import type { MeasureKind } from './types.ts';
+
+/**
+ * Measure names: where they are written and how they are normalised.
+ *
+ * A name ends in a benefit noun (HEADS: …补贴, …补助, …贷款, …贴息, …税收优惠, …稳岗返还,
+ * …公益性岗位, …安家费). In running text the name is the run of characters in front of the
+ * noun back to a verb or particle (给予 / 落实 / 享受 / 实施 / 的 / 、…), so
+ * 「按规定落实职业培训补贴政策」 → 职业培训补贴. Then the lexicon below normalises it.
+ */
+const HEADS = '贷款贴息|税收优惠|稳岗返还|公益性岗位|安家费补贴|补贴|补助|贷款|贴息';
+const HEAD_RE = new RegExp(`(${HEADS})`, 'g');
+
+/** Characters and words a name never extends over (to its left). */
+const LEFT_STOPS = [
+  '给予', '落实', '享受', '发放', '实施', '执行', '继续', '参加', '开发', '创设', '加强', '组织', '开展', '做好', '提供',
+  '申请', '申领', '办理', '按规定', '规定', '同等', '可以', '可', '并', '或', '和', '及', '与', '等', '对', '为', '将',
+  '的', '了', '按', '以', '在', '于', '从', '至', '由',
+];
+const LEFT_STOP_RE = new RegExp(`(?:${LEFT_STOPS.join('|')})(?!.*(?:${LEFT_STOPS.join('|')}))`);
+
+/** After the head: the noun is part of something else (补贴资金, 贷款利率, 贷款额度 …). */
+const NOT_A_MEASURE_AFTER = /^(?:资金|利率|额度|期限|余额|标准|对象|申请|金额|人员|基金|发放)/;
+/** Names that only point at other measures (相关补贴, 上述补贴) or are the head alone. */
+const GENERIC_PREFIX = /^(?:全额|各项|各类|相关|有关|上述|该|此类|这些|其他|其它|有关|同类|更高标准|财政|工作|培训|优惠)/;
+
+export interface NameHit {
+  /** The name as written (e.g. 社会保险补贴, 技能提升补贴). */
+  raw: string;
+  /** Start and end of the raw name in the sentence. */
+  start: number;
+  end: number;
+}
+
+/** Measure names written in one sentence, outside book titles (《…职业技能提升补贴…目录》). */
+export function findNames(sentence: string): NameHit[] {
+  const out: NameHit[] = [];
+  for (const m of sentence.matchAll(HEAD_RE)) {
+    const end = m.index + m[0].length;
+    if (insideBookTitle(sentence, m.index)) continue;
+    if (NOT_A_MEASURE_AFTER.test(sentence.slice(end))) continue;
+    // Left context: CJK characters only (punctuation, digits, brackets end a name).
+    let s = m.index;
+    while (s > 0 && m.index - s < 18 && /[\u4e00-\u9fff“”"]/.test(sentence[s - 1]!)) s--;
+    let left = sentence.slice(s, m.index);
+    const stop = LEFT_STOP_RE.exec(left);
+    if (stop) {
+      s += stop.index + stop[0].length;
+      left = sentence.slice(s, m.index);
+    }
+    const raw = left + m[0];
+    // A bare two-character noun (给予补贴, 申请贷款) names nothing; 贷款贴息 / 税收优惠 alone do.
+    if ((left.length === 0 && m[0].length <= 2) || GENERIC_PREFIX.test(raw)) continue;
+    // 贷款 directly followed by 贴息 is read as one name (贷款贴息) by the longer head.
+    if (out.some((o) => o.start <= s && o.end >= end)) continue;
+    out.push({ raw, start: s, end });
+  }
+  return out;
+}
+
+function insideBookTitle(text: string, at: number): boolean {
+  const open = text.lastIndexOf('《', at);
+  return open >= 0 && text.indexOf('》', open) > at;
+}
+
+/**
+ * The normalisation lexicon (documented in README.md):
+ * - 社保 → 社会保险 (18b writes 灵活就业社保补贴, 003 社会保险补贴);
+ * - 社会保险补贴 for people in flexible employment → 灵活就业社会保险补贴;
+ * - 技能提升补贴 → 职业技能提升补贴 (the name in Guangdong's list);
+ * - a leading 用人单位 is dropped (用人单位安置就业困难残疾人稳岗补贴 → 安置就业困难残疾人稳岗补贴);
+ * - numbering and trailing 政策/工作 of headings are dropped by headingName().
+ */
+export function normaliseName(raw: string, context = ''): string {
+  let n = raw.replace(/社保/g, '社会保险').replace(/["“”]/g, (c) => (c === '"' ? '“' : c));
+  n = n.replace(/^(?:用人单位|企业|单位)(?=安置|吸纳|招用)/, '');
+  if (n === '技能提升补贴') n = '职业技能提升补贴';
+  if (n === '社会保险补贴' && /灵活就业|新就业形态|新业态/.test(context)) n = '灵活就业社会保险补贴';
+  return n;
+}
+
+/** 「一、灵活就业社保补贴」 → 灵活就业社会保险补贴; 「（三）创业担保贷款」 → 创业担保贷款. */
+export function headingName(heading: string): string {
+  const bare = heading
+    .replace(/^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|第[一二三四五六七八九十百]+[章条节])\s*/, '')
+    .trim();
+  return normaliseName(bare);
+}
+
+/** A heading that names a benefit on its own (…补贴, …补助, …贷款 …). */
+export function isMeasureHeading(heading: string): boolean {
+  const n = headingName(heading);
+  return n.length >= 3 && n.length <= 24 && new RegExp(`(?:${HEADS})$`).test(n) && !GENERIC_PREFIX.test(n);
+}
+
+export function kindOf(name: string): MeasureKind {
+  if (/贷款|贴息/.test(name)) return 'loan';
+  if (/税收|减免|税费/.test(name)) return 'tax';
+  if (/意外伤害保险|商业保险|保险$/.test(name)) return 'insurance';
+  if (/岗位|招聘|招录|服务项目|兵役|见习岗位/.test(name)) return 'job';
+  if (/服务$|指导$|培训$/.test(name)) return 'service';
+  return 'cash_subsidy';
+}
