@@ -313,3 +313,14 @@ describe('store', () => {
     s.close();
   });
 });
+
+describe('a place on its own', () => {
+  it('as a first message is remembered as the region and the bot asks what to look up', async () => {
+    const { core, store } = memCore();
+    const r = await say(core, '城阳区');
+    expect(r.kind).toBe('command');
+    expect(r.text).toContain('已记下您的地区：青岛市城阳区');
+    expect(store.getUser('telegram', 'u1')!.region).toBe('青岛市城阳区');
+    expect(store.listUnanswered()).toEqual([]);
+  });
+});

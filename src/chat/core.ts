@@ -85,6 +85,11 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
     const user = store.getUser(msg.channel, msg.userId);
     const fresh = user?.context && now() - user.updatedAt <= FOLLOW_UP_WINDOW_MS ? user.context : null;
     const resolved = resolveFollowUp(text, fresh);
+    if (resolved.kind === 'region') {
+      // Just a place and nothing to apply it to: remember it and ask what they want to know.
+      store.updateUser(msg.channel, msg.userId, { region: resolved.place });
+      return reply('command', `好的，已记下您的地区：${resolved.place}。请问您想了解什么政策？例如「${T.EXAMPLES[0]}」`);
+    }
     const question = resolved.question;
     if (question.length > MAX_QUESTION_CHARS) return reply('guard', T.tooLongText(question.length, MAX_QUESTION_CHARS));
 

@@ -13,6 +13,8 @@ import type { FollowUpContext } from './store.ts';
  */
 export type Resolution =
   | { kind: 'new'; question: string }
+  /** Only a place, with no earlier question to apply it to (「城阳区」 as a first message). */
+  | { kind: 'region'; question: string; place: string }
   | { kind: 'place'; question: string; place: string }
   | { kind: 'topic'; question: string; topic: string };
 
@@ -44,8 +46,6 @@ export function topicOf(question: string): string {
 
 export function resolveFollowUp(text: string, ctx: FollowUpContext | null): Resolution {
   const question = text.trim();
-  if (!ctx) return { kind: 'new', question };
-
   const mentions = findPlaces(question, { short: true });
   if (mentions.length > 0) {
     let rest = question;
@@ -53,8 +53,10 @@ export function resolveFollowUp(text: string, ctx: FollowUpContext | null): Reso
     if (rest.replace(PLACE_FILLER, '') !== '') return { kind: 'new', question };
     const written = mentions.map((m) => question.slice(m.index, m.index + m.length)).join('');
     const place = mostSpecific(mentions.map((m) => m.place.name));
+    if (!ctx) return { kind: 'region', question, place };
     return { kind: 'place', question: withPlace(ctx.question, written), place };
   }
+  if (!ctx) return { kind: 'new', question };
 
   if (question.length <= MAX_TOPIC_FOLLOWUP_CHARS && /\p{Script=Han}/u.test(question) && question.replace(GENERIC_RE, '') === '') {
     const ask = question.replace(/^(那么|那|还有|还)/u, '');
