@@ -109,8 +109,8 @@ describe('checkEligibility on the Chengyang policy (003)', () => {
     const r = check({ ...profile, today: '2026-01-01' });
     const tax = result(r, CY_TAX);
     expect(tax.status).toBe('expired');
-    // Its conditions are still shown (all met): it is the date that rules it out.
-    expect(tax.conditions.every((c) => c.status === 'met')).toBe(true);
+    // Its conditions are still shown: only the stated end date fails.
+    expect(tax.conditions.filter((c) => c.status !== 'met')).toEqual([{ text: '执行期限至2025年12月31日', status: 'not_met', url: CY_TAX.url }]);
     expect(r.results.at(-1)!.measureId).toBe(CY_TAX.id);
   });
 });

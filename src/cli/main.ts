@@ -11,6 +11,7 @@ import { evalCommand, calibrateCommand } from './eval.ts';
 import { startCommand } from './start.ts';
 import { benchCommand } from './bench.ts';
 import { unansweredCommand } from './unanswered.ts';
+import { checkCommand } from './check.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own args type
 type Sub = (ctx: CliContext) => CommandDef<any>;
@@ -23,6 +24,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
   start: startCommand,
   bench: benchCommand,
   unanswered: unansweredCommand,
+  check: checkCommand,
 };
 
 function root(ctx: CliContext): CommandDef {

@@ -78,7 +78,14 @@ export function evaluateMeasure(m: Measure, p: Profile): MeasureResult {
   for (const c of m.conditions) {
     conditions.push({ text: c.text, status: conditionStatus(c, m, p), url: conditionUrl(m, c.paragraphId) });
   }
+  // The stated end date is a condition too, so an expired verdict names its reason.
+  if (m.validUntil) conditions.push({ text: `执行期限至${chineseDate(m.validUntil)}`, status: m.validUntil < p.today ? 'not_met' : 'met', url: m.url });
   return { ...base, status: verdict(m, p, conditions), conditions };
+}
+
+function chineseDate(iso: string): string {
+  const [y, mo, d] = iso.split('-').map(Number);
+  return d ? `${y}年${mo}月${d}日` : mo ? `${y}年${mo}月` : `${y}年`;
 }
 
 function verdict(m: Measure, p: Profile, conditions: ConditionResult[]): MeasureStatus {

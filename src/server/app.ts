@@ -11,6 +11,7 @@ import { apiRoutes } from './routes/api.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { channelRoutes } from './routes/channels.ts';
+import { checkRoutes } from './routes/check.ts';
 import { errorPage } from './views/layout.ts';
 
 export interface ServerDeps {
@@ -100,6 +101,7 @@ export async function buildServer(deps: ServerDeps): Promise<PolicybotServer> {
   await app.register(opsRoutes, { engine, metrics });
   await app.register(pageRoutes, { engine, config });
   await app.register(apiRoutes, { config, engine, chat, metrics });
+  await app.register(checkRoutes, { config, engine });
   if (deps.routes?.length) await app.register(channelRoutes, { routes: deps.routes });
   await app.ready();
   return { app, metrics };

@@ -1,0 +1,77 @@
+import type { CheckResult } from './check.ts';
+import type { ConditionResult, MeasureResult, MeasureStatus } from './evaluate.ts';
+import { OTHER_REGION_PREFIX } from './evaluate.ts';
+import type { NextQuestion } from './questions.ts';
+
+/**
+ * Plain-text rendering of a check, shared by the CLI and the chat: results grouped
+ * 可以申请 / 还需确认 / 不符合 / 已过期, each with its amount, the condition that decides it
+ * (the failing or open one) and the link; measures of other regions are only counted.
+ */
+export const GROUP_TITLES: Record<MeasureStatus, string> = {
+  eligible: '可以申请',
+  unknown: '还需确认',
+  not_eligible: '不符合',
+  expired: '已过期',
+};
+
+const STATUS_WORD = { met: '符合', not_met: '不符合', unknown: '待确认' } as const;
+
+function isOtherRegion(r: MeasureResult): boolean {
+  return r.status === 'not_eligible' && r.conditions.length === 1 && r.conditions[0]!.text.startsWith(OTHER_REGION_PREFIX);
+}
+
+/** The condition that explains the verdict: the first failing one, else the first open one, else the first the measure itself states. */
+export function keyCondition(r: MeasureResult): ConditionResult | null {
+  const by = (s: ConditionResult['status']) => r.conditions.find((c) => c.status === s);
+  if (r.status === 'expired') return r.conditions.find((c) => c.text.startsWith('执行期限')) ?? null;
+  if (r.status === 'not_eligible') return by('not_met') ?? null;
+  if (r.status === 'unknown') return by('unknown') ?? null;
+  return r.conditions.find((c) => !c.text.startsWith('适用地区') && !c.text.startsWith('申请对象')) ?? r.conditions[0] ?? null;
+}
+
+function clip(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export interface RenderOptions {
+  /** Show at most this many measures per group (the rest are counted). */
+  perGroup?: number;
+  /** Leave out the 已过期 group (the chat does; the CLI shows it). */
+  hideExpired?: boolean;
+}
+
+export function renderMeasure(r: MeasureResult): string[] {
+  const lines = [`• ${r.name}${r.region ? `（${r.region}）` : ''}${r.amount ? `：${clip(r.amount, 80)}` : ''}`];
+  const key = keyCondition(r);
+  if (key) lines.push(`  条件：「${clip(key.text)}」— ${STATUS_WORD[key.status]}`);
+  lines.push(`  ${key && key.status !== 'met' ? key.url : r.url}`);
+  return lines;
+}
+
+export function renderCheckText(check: CheckResult, opts: RenderOptions = {}): string {
+  const out: string[] = [];
+  const others = check.results.filter(isOtherRegion);
+  const order: MeasureStatus[] = opts.hideExpired ? ['eligible', 'unknown', 'not_eligible'] : ['eligible', 'unknown', 'not_eligible', 'expired'];
+  for (const status of order) {
+    const rows = check.results.filter((r) => r.status === status && !isOtherRegion(r));
+    if (rows.length === 0) continue;
+    out.push(`【${GROUP_TITLES[status]}】${rows.length}项`);
+    const shown = opts.perGroup ? rows.slice(0, opts.perGroup) : rows;
+    for (const r of shown) out.push(...renderMeasure(r));
+    if (shown.length < rows.length) out.push(`  ……另有${rows.length - shown.length}项`);
+    out.push('');
+  }
+  if (others.length) {
+    const regions = [...new Set(others.map((r) => r.region).filter(Boolean))];
+    out.push(`另有${others.length}项属于其他地区（${regions.join('、')}），未列出。`, '');
+  }
+  if (out.length === 0) out.push('政策库里还没有可以核对的补贴措施。', '');
+  if (check.nextQuestion) out.push(renderQuestion(check.nextQuestion));
+  return out.join('\n').trimEnd();
+}
+
+/** The question with numbered options (channels without buttons answer with the number). */
+export function renderQuestion(q: NextQuestion): string {
+  return [`还需要了解：${q.prompt}`, ...q.options.map((o, i) => `${i + 1}. ${o.label}`)].join('\n');
+}
