@@ -15,6 +15,8 @@ import { warningsFor } from './answer/warnings.ts';
 import { ABSTAIN_TEXT, type Answer } from './answer/contract.ts';
 import { noProgress, type Progress } from './progress.ts';
 import type { PolicyDocument } from './types.ts';
+import type { Measure } from './measures/types.ts';
+import { withUrls } from './measures/store.ts';
 
 export const MAX_QUESTION_CHARS = 500;
 
@@ -32,6 +34,8 @@ export interface Engine {
   /** Every indexed document in corpus order (source list, viewer). */
   readonly documents: readonly PolicyDocument[];
   document(docId: string): PolicyDocument | undefined;
+  /** The measures catalog (src/measures), with paragraph links for the configured base URL. */
+  readonly measures: readonly Measure[];
   ask(question: string, opts?: AskOptions): Promise<Answer>;
   /** Retrieval and abstention features without composing an answer (eval, calibration). */
   inspect(question: string, opts?: AskOptions): Promise<{ features: AbstainFeatures; abstained: boolean; answer: Answer }>;
@@ -134,6 +138,7 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     retriever,
     documents: data.documents,
     document: (docId) => byId.get(docId),
+    measures: withUrls(data.measures.measures, config.publicBaseUrl),
     ask: async (question, o) => (await run(question, o)).answer,
     inspect: run,
   };

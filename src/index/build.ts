@@ -17,6 +17,7 @@ import { noProgress, type Progress } from '../progress.ts';
 import { Bm25Index, type FieldedTokens } from './bm25.ts';
 import { HnswIndex } from './vector-index.ts';
 import { FORMAT_VERSION, writeIndex, type Manifest } from './store.ts';
+import { extractMeasures } from '../measures/extract.ts';
 
 /**
  * The corpus hash is salted with the index format and the source of every stage that
@@ -28,7 +29,7 @@ function pipelineVersion(): string {
   if (pipelineSalt) return pipelineSalt;
   const h = createHash('sha256').update(`format-${FORMAT_VERSION}`);
   const srcRoot = fileURLToPath(new URL('..', import.meta.url));
-  for (const dir of ['ingest', 'chunk', 'text', 'index', 'embed']) {
+  for (const dir of ['ingest', 'chunk', 'text', 'index', 'embed', 'measures']) {
     const abs = path.join(srcRoot, dir);
     if (!fs.existsSync(abs)) continue;
     for (const f of fs.readdirSync(abs).sort()) h.update(f).update(fs.readFileSync(path.join(abs, f)));
@@ -93,6 +94,9 @@ export async function buildIndex(config: Config, logger: Logger, progress: Progr
   progress.update(1);
   progress.stop();
 
+  // The measures catalog is rebuilt with the index and written in the same atomic swap.
+  const measures = extractMeasures(documents);
+
   const manifest = writeIndex(config.indexDir, {
     manifest: {
       formatVersion: FORMAT_VERSION,
@@ -108,7 +112,8 @@ export async function buildIndex(config: Config, logger: Logger, progress: Progr
     lexical,
     vectors: hnsw,
     embedderState: embedder instanceof HashedEmbedder ? embedder.toState() : null,
+    measures: { formatVersion: 1, builtAt: new Date().toISOString(), measures },
   });
-  logger.info({ ...manifest.counts, embedder: embedder.id, seconds: manifest.buildSeconds }, 'index built');
+  logger.info({ ...manifest.counts, measures: measures.length, embedder: embedder.id, seconds: manifest.buildSeconds }, 'index built');
   return { manifest, documents, problems, embedder };
 }

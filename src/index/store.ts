@@ -5,6 +5,7 @@ import type { Chunk, IngestProblem, PolicyDocument } from '../types.ts';
 import { PolicybotError, errorMessage } from '../errors.ts';
 import { Bm25Index, type Bm25Json } from './bm25.ts';
 import { HnswIndex, type VectorIndex } from './vector-index.ts';
+import type { MeasuresCatalog } from '../measures/types.ts';
 
 /**
  * The persisted index: a folder `<indexDir>/index/` holding a manifest and its artifacts.
@@ -42,6 +43,8 @@ export interface IndexData {
   vectors: VectorIndex;
   /** Opaque state of an embedder that learns from the corpus (the offline one). */
   embedderState: unknown;
+  /** The measures catalog extracted at ingest (src/measures); urls are filled by readMeasures. */
+  measures: MeasuresCatalog;
 }
 
 const ARTIFACTS = {
@@ -50,6 +53,7 @@ const ARTIFACTS = {
   lexical: 'lexical.json',
   vectors: 'vectors.hnsw',
   embedder: 'embedder.json',
+  measures: 'measures.json',
 } as const;
 
 export function indexPath(indexDir: string): string {
@@ -71,6 +75,7 @@ export function writeIndex(indexDir: string, data: Omit<IndexData, 'manifest'> &
     write(ARTIFACTS.chunks, JSON.stringify(data.chunks));
     write(ARTIFACTS.lexical, JSON.stringify(data.lexical.toJSON()));
     write(ARTIFACTS.embedder, JSON.stringify(data.embedderState ?? null));
+    write(ARTIFACTS.measures, JSON.stringify(data.measures));
     data.vectors.save(path.join(tmp, ARTIFACTS.vectors));
     const files: Record<string, string> = {};
     for (const name of Object.values(ARTIFACTS)) files[name] = sha256File(path.join(tmp, name));
@@ -147,7 +152,9 @@ export function readIndex(indexDir: string): IndexData {
     if (vectors.size !== chunks.length || lexical.size !== chunks.length) {
       throw new Error(`index holds ${vectors.size} vectors and ${lexical.size} lexical entries for ${chunks.length} chunks`);
     }
-    return { manifest, documents, chunks, lexical, vectors, embedderState: json(ARTIFACTS.embedder) };
+    const measures = json(ARTIFACTS.measures) as MeasuresCatalog;
+    if (!measures || !Array.isArray(measures.measures)) throw new Error('measures.json holds no measures list');
+    return { manifest, documents, chunks, lexical, vectors, embedderState: json(ARTIFACTS.embedder), measures };
   } catch (err) {
     throw new PolicybotError('E_INDEX_CORRUPT', `index could not be read: ${errorMessage(err)}`, { cause: err });
   }
