@@ -158,9 +158,10 @@ describe('Telegram channel (long polling)', () => {
     const chatId = -1001;
     const client = server.getClient(TOKEN, { chatId, userId: 15, type: 'group', timeout: 15_000 });
     await client.sendMessage(client.makeMessage('城选计划是什么？'));
-    await client.sendMessage(client.makeMessage('@TestNameBot 城选计划是什么？'));
+    await client.sendMessage(client.makeMessage('请问 @TestNameBot 城选计划是什么？'));
     const [m] = await replies(client);
     expect(m!.text).toContain('城选计划');
+    expect(chat.store.getUser('telegram', '15')!.lastQuestion).toBe('请问 城选计划是什么？');
     // Give the bot time to (wrongly) answer the first message too, then count.
     await new Promise((r) => setTimeout(r, 500));
     const all = server.storage.botMessages.filter((u) => String(u.message.chat_id) === String(chatId));

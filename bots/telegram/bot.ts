@@ -34,7 +34,8 @@ export function createBot(opts: BotOptions): Telegraf {
       channel: 'telegram',
       userId: String(msg.from?.id ?? msg.chat.id),
       chatId: String(msg.chat.id),
-      text: 'text' in msg ? msg.text : null,
+      // The core strips a leading or trailing @mention; ours may also sit mid-sentence.
+      text: 'text' in msg ? (isGroup ? withoutOwnMention(msg.text, ctx.botInfo.username) : msg.text) : null,
       kind: messageKind(msg),
       isGroup,
       mentioned: !isGroup || addressedToBot(msg, ctx.botInfo),
@@ -119,4 +120,9 @@ export function addressedToBot(msg: Message, me: UserFromGetMe): boolean {
   if (new RegExp(`@${username}(?![a-z0-9_])`).test(text)) return true;
   const cmd = /^\/[a-z_]+(?:@([a-z0-9_]+))?/.exec(text);
   return !!cmd && (!cmd[1] || cmd[1] === username);
+}
+
+function withoutOwnMention(text: string, username: string): string {
+  const escaped = username.replace(/[^A-Za-z0-9_]/g, '');
+  return text.replace(new RegExp(`@${escaped}(?![A-Za-z0-9_])`, 'gi'), ' ').replace(/\s{2,}/g, ' ').trim();
 }
