@@ -12,6 +12,7 @@ import { startCommand } from './start.ts';
 import { benchCommand } from './bench.ts';
 import { unansweredCommand } from './unanswered.ts';
 import { checkCommand } from './check.ts';
+import { measuresCommand } from './measures.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own args type
 type Sub = (ctx: CliContext) => CommandDef<any>;
@@ -25,6 +26,7 @@ const SUBCOMMANDS: Record<string, Sub> = {
   bench: benchCommand,
   unanswered: unansweredCommand,
   check: checkCommand,
+  measures: measuresCommand,
 };
 
 function root(ctx: CliContext): CommandDef {

@@ -56,7 +56,10 @@ export function parseAmounts(text: string, name = ''): Amount[] {
     const before = text.slice(Math.max(0, at - 14), at);
     if (!PERCENT_CONTEXT.test(window) || MINIMUM.test(before.slice(-4))) continue;
     // A percentage bounding a rate ("LPR+50BP") is written with BP, never %; a bare % here is the benefit.
-    add(at, { text: phrase(text, at, at + m[0].length), value: Number(m[1]), unit: '%', per: [], isCap: CAP.test(before.slice(-12)) });
+    // 「不超过4%的优惠贷款利率」: the rest of a short clause says what the percentage is of.
+    const rest = /^[^，,。；;\n]{0,12}/.exec(text.slice(at + m[0].length))![0];
+    const end = at + m[0].length + (/利率|贴息|缴费/.test(rest) ? rest.length : 0);
+    add(at, { text: phrase(text, at, end), value: Number(m[1]), unit: '%', per: [], isCap: CAP.test(before.slice(-12)) });
   }
   for (const m of text.matchAll(FRACTION)) {
     const at = m.index;
