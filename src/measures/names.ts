@@ -15,14 +15,21 @@ const HEAD_RE = new RegExp(`(${HEADS})`, 'g');
 const LEFT_STOPS = [
   '给予', '落实', '享受', '发放', '实施', '执行', '继续', '参加', '开发', '创设', '加强', '组织', '开展', '做好', '提供',
   '申请', '申领', '办理', '按规定', '规定', '同等', '可以', '可', '并', '或', '和', '及', '与', '等', '对', '为', '将',
-  '的', '了', '按', '以', '在', '于', '从', '至', '由',
+  '领取', '发给', '支付', '通过', '建立', '完善', '鼓励', '利用', '拓宽', '搜索', '骗取', '核拨', '先行', '符合', '没有', '同时',
+  '的', '了', '按', '以', '在', '于', '从', '至', '由', '向', '其', '除', '我市', '本市',
 ];
 const LEFT_STOP_RE = new RegExp(`(?:${LEFT_STOPS.join('|')})(?!.*(?:${LEFT_STOPS.join('|')}))`);
 
 /** After the head: the noun is part of something else (补贴资金, 贷款利率, 贷款额度 …). */
 const NOT_A_MEASURE_AFTER = /^(?:资金|利率|额度|期限|余额|标准|对象|申请|金额|人员|基金|发放)/;
+/**
+ * Not employment measures: social-insurance benefits paid on death, injury or illness
+ * (丧葬补助, 一次性伤残补助 …), private loans listed as disqualifying (住房贷款, 购车贷款 …),
+ * and funding lines of government (地方财政补贴, 政府补贴, 经费补贴).
+ */
+const NOT_A_MEASURE = /丧葬|抚恤|伤残|死亡|医疗补助|伙食|(?:住房|购车|消费|助学|扶贫|其他)贷款$|财政补贴$|政府补贴$|经费补贴$|集体补助$|^骗取/;
 /** Names that only point at other measures (相关补贴, 上述补贴) or are the head alone. */
-const GENERIC_PREFIX = /^(?:全额|各项|各类|相关|有关|上述|该|此类|这些|其他|其它|有关|同类|更高标准|财政|工作|培训|优惠)/;
+const GENERIC_PREFIX = /^(?:全额|支付|政府|各项|各类|相关|有关|上述|该|此类|这些|其他|其它|有关|同类|更高标准|财政|工作|培训|优惠)/;
 
 export interface NameHit {
   /** The name as written (e.g. 社会保险补贴, 技能提升补贴). */
@@ -48,7 +55,10 @@ export function findNames(sentence: string): NameHit[] {
       s += stop.index + stop[0].length;
       left = sentence.slice(s, m.index);
     }
+    // A name cut off by a digit (3年期贷款) or starting mid-phrase is not a name.
+    if (s > 0 && /[0-9A-Za-z]/.test(sentence[s - 1]!) && s === m.index - left.length && !stop) continue;
     const raw = left + m[0];
+    if (NOT_A_MEASURE.test(raw) || /^[他者下上因年期]/.test(raw)) continue;
     // A bare two-character noun (给予补贴, 申请贷款) names nothing; 贷款贴息 / 税收优惠 alone do.
     if ((left.length === 0 && m[0].length <= 2) || GENERIC_PREFIX.test(raw)) continue;
     // 贷款 directly followed by 贴息 is read as one name (贷款贴息) by the longer head.
@@ -72,7 +82,7 @@ function insideBookTitle(text: string, at: number): boolean {
  * - numbering and trailing 政策/工作 of headings are dropped by headingName().
  */
 export function normaliseName(raw: string, context = ''): string {
-  let n = raw.replace(/社保/g, '社会保险').replace(/["“”]/g, (c) => (c === '"' ? '“' : c));
+  let n = raw.replace(/^[“"](?![^”"]*[”"])/, '').replace(/社保/g, '社会保险').replace(/["“”]/g, (c) => (c === '"' ? '“' : c));
   n = n.replace(/^(?:用人单位|企业|单位)(?=安置|吸纳|招用)/, '');
   if (n === '技能提升补贴') n = '职业技能提升补贴';
   if (n === '社会保险补贴' && /灵活就业|新就业形态|新业态/.test(context)) n = '灵活就业社会保险补贴';
