@@ -295,7 +295,7 @@ describe('store', () => {
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     db.pragma('user_version = 99');
     db.close();
     expect(() => openChatStore(file)).toThrow(/newer than this program/);

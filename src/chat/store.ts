@@ -62,6 +62,12 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (channel, message_id)
    );
    CREATE INDEX processed_time ON processed(created_at);`,
+  // The subsidy-check dialogue (src/chat/eligibility.ts): answers given and the question pending.
+  `CREATE TABLE check_dialogues (
+     key TEXT PRIMARY KEY,            -- \`\${channel}:\${userId}\`
+     state TEXT NOT NULL,             -- JSON, owned by the dialogue
+     updated_at INTEGER NOT NULL
+   );`,
 ];
 
 /** What a follow-up question needs from the previous turn. */
@@ -127,6 +133,10 @@ export interface ChatStore {
   listUnanswered(sinceMs?: number): UnansweredRow[];
   /** Records a platform message id; false when it was already processed (a retry or duplicate). */
   markProcessed(channel: ChannelName, messageId: string): boolean;
+  /** The subsidy-check dialogue state (opaque JSON text), or null. */
+  getCheckState(channel: ChannelName, userId: string): { state: string; updatedAt: number } | null;
+  /** Stores (or with null, deletes) the subsidy-check dialogue state. */
+  setCheckState(channel: ChannelName, userId: string, state: string | null): void;
   close(): void;
 }
 
@@ -166,6 +176,12 @@ export function openChatStore(file: string, opts: { now?: () => number } = {}): 
     listUnanswered: db.prepare<[number], UnansweredRowDb>('SELECT * FROM unanswered WHERE created_at >= ? ORDER BY created_at'),
     insertProcessed: db.prepare('INSERT OR IGNORE INTO processed (channel, message_id, created_at) VALUES (?, ?, ?)'),
     pruneProcessed: db.prepare('DELETE FROM processed WHERE created_at < ?'),
+    getCheck: db.prepare<[string], { state: string; updated_at: number }>('SELECT state, updated_at FROM check_dialogues WHERE key = ?'),
+    putCheck: db.prepare(
+      `INSERT INTO check_dialogues (key, state, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+    ),
+    deleteCheck: db.prepare('DELETE FROM check_dialogues WHERE key = ?'),
   };
   let processedSincePrune = 0;
 
@@ -260,6 +276,14 @@ export function openChatStore(file: string, opts: { now?: () => number } = {}): 
         q.pruneProcessed.run(t - PROCESSED_TTL_MS);
       }
       return q.insertProcessed.run(channel, messageId, t).changes === 1;
+    },
+    getCheckState(channel, userId) {
+      const row = q.getCheck.get(`${channel}:${userId}`);
+      return row ? { state: row.state, updatedAt: row.updated_at } : null;
+    },
+    setCheckState(channel, userId, state) {
+      if (state === null) q.deleteCheck.run(`${channel}:${userId}`);
+      else q.putCheck.run(`${channel}:${userId}`, state, now());
     },
     close() {
       if (db.open) db.close();
