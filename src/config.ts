@@ -13,7 +13,8 @@ const boolish = z
 const EnvSchema = z.object({
   CORPUS_DIR: z.string().min(1).default('corpus'),
   INDEX_DIR: z.string().min(1).default('embeddings'),
-  PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
+  /** Defaults to http://localhost:$PORT. */
+  PUBLIC_BASE_URL: z.string().url().optional(),
   EMBEDDER: z.enum(['auto', 'transformers', 'hashed']).default('auto'),
   EMBED_MODEL: z.string().min(1).default('Xenova/bge-small-zh-v1.5'),
   EMBED_MODEL_PATH: z.string().optional(),
@@ -118,7 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     corpusDir: path.resolve(cwd, e.CORPUS_DIR),
     indexDir,
-    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT || 3000}`).replace(/\/+$/, ''),
     embedder: {
       mode: e.EMBEDDER,
       model: e.EMBED_MODEL,

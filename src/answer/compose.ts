@@ -58,8 +58,10 @@ export function composeAnswer(
     // Sub-list items stay in the cited passage; the answer quotes the top-level items.
     const sentences = splitSentences(body);
     const lead = passage.items.length ? findLastIndex(sentences, (x) => LEAD_IN.test(x)) : -1;
-    [...sentences, ...passage.items].forEach((sentence, position) => {
+    [...sentences, ...passage.items].forEach((raw, position) => {
       const isItem = position >= sentences.length;
+      // FAQ answers open with 「答：」; the answer reads better without it.
+      const sentence = raw.replace(/^答[:：]\s*/, '');
       const text = sentence.length > LONG_SENTENCE && position !== lead ? focus(sentence, weights) : sentence;
       const norm = normalizeForMatch(text);
       let covered = 0;
