@@ -30,7 +30,8 @@ export function ageCondition(text: string, paragraphId: string): Cond | null {
   const m = /男(?:性)?[^，,。；;\d]{0,6}?(\d{2})\s*周?岁/.exec(text);
   // 「男已年满50周岁、女已年满40周岁」 is a minimum by sex, which the age condition cannot hold: leave it untyped.
   const minimumBySex = [f, m].some((x) => x && /(?<!不)满/.test(x[0]));
-  if ((f || m) && !minimumBySex) {
+  if (minimumBySex) return null;
+  if (f || m) {
     const at = Math.min(f?.index ?? Infinity, m?.index ?? Infinity);
     const end = Math.max(f ? f.index + f[0].length : 0, m ? m.index + m[0].length : 0);
     return { type: 'age', min: null, maxMale: num(m?.[1]), maxFemale: num(f?.[1]), text: clauseAt(text, at, end), paragraphId };
