@@ -59,9 +59,9 @@ describe('commands', () => {
     const { core } = memCore();
     expect((await say(core, '/help@policy_bot')).text).toContain('/region');
     expect((await say(core, '／help')).text).toContain('/sources');
-    const r = await say(core, '/check 失业金');
+    const r = await say(core, '/checkin 失业金');
     expect(r.kind).toBe('command');
-    expect(r.text).toContain('没有 /check 这个命令');
+    expect(r.text).toContain('没有 /checkin 这个命令');
   });
 
   it('/sources lists the documents the engine knows with issuer and date', async () => {

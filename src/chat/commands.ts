@@ -5,7 +5,7 @@ import type { PolicyDocument } from '../types.ts';
  * may carry a bot suffix (/help@policy_bot); a full-width slash (／) counts too, since Chinese
  * input methods type it.
  */
-export type CommandName = 'start' | 'help' | 'region' | 'sources' | 'feedback';
+export type CommandName = 'start' | 'help' | 'region' | 'sources' | 'feedback' | 'check';
 
 export interface ParsedCommand {
   name: CommandName | 'unknown';
@@ -14,7 +14,7 @@ export interface ParsedCommand {
   arg: string;
 }
 
-const KNOWN: readonly CommandName[] = ['start', 'help', 'region', 'sources', 'feedback'];
+const KNOWN: readonly CommandName[] = ['start', 'help', 'region', 'sources', 'feedback', 'check'];
 const GREETINGS = new Set(['你好', '您好', 'hi', 'hello', '嗨', '哈喽']);
 
 export function parseCommand(text: string): ParsedCommand | null {
@@ -49,6 +49,7 @@ export const HELP_TEXT = [
   '/start — 功能介绍和示例问题',
   '/help — 本说明',
   '/region 地区 — 设置您所在的地区（/region 查看，/region 清除 清除）',
+  '/check — 看看我能申请哪些补贴（只问会影响结果的问题，逐条核对条件）',
   '/sources — 我知道的政策文件',
   '/feedback 意见 — 对上一个回答提意见',
   '',

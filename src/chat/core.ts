@@ -9,6 +9,7 @@ import { openChatStore, storePath, type ChatStore } from './store.ts';
 import { parseRegion, resolveFollowUp, topicOf } from './followup.ts';
 import { RateLimiter } from './rate-limit.ts';
 import * as T from './commands.ts';
+import { createCheckDialogue, isCheckTrigger } from './eligibility.ts';
 
 export interface ChatCoreOptions {
   config: Config;
@@ -37,6 +38,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
   const ownsStore = !opts.store;
   const store = opts.store ?? openChatStore(storePath(config), { now });
   const limiter = new RateLimiter(config.chat.rateLimitPerMinute, 60_000, now);
+  const check = createCheckDialogue({ config, engine, store });
 
   const reply = (kind: ReplyKind, text: string): ChatReply => ({ kind, text, answer: null, citations: [], warnings: [], buttons: [], answerId: null });
 
@@ -76,6 +78,8 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
         store.addFeedback({ answerId: user.lastAnswerId, channel: msg.channel, userId: msg.userId, vote: null, comment: cmd.arg.slice(0, 2000) });
         return reply('command', '谢谢反馈！我们会认真查看。');
       }
+      case 'check':
+        return check.start(msg);
       case 'unknown':
         return reply('command', T.unknownCommandText(cmd.raw.slice(0, 32)));
     }
@@ -121,6 +125,11 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
     if (text.length > MAX_QUESTION_CHARS) return reply('guard', T.tooLongText(text.length, MAX_QUESTION_CHARS));
     const cmd = T.parseCommand(text);
     if (cmd) return handleCommand(msg, cmd);
+    // The subsidy check: an answer to its pending question, or 「我能领什么补贴」 starting it.
+    const step = check.handleText(msg, text);
+    if (step) return step;
+    check.learn(msg, text);
+    if (isCheckTrigger(text)) return check.start(msg);
     return handleQuestion(msg, text);
   }
 
@@ -135,6 +144,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
     },
     async handleCallback(input) {
       try {
+        if (check.isCallback(input.data)) return check.handleCallback(input);
         const m = CALLBACK_RE.exec(input.data);
         if (!m || !store.getAnswer(m[2]!)) return reply('guard', T.STALE_BUTTON_TEXT);
         store.addFeedback({ answerId: m[2]!, channel: input.channel, userId: input.userId, vote: m[1] === 'up' ? 'up' : 'down' });

@@ -1,7 +1,7 @@
 import type { Measure } from '../measures/types.ts';
 import type { Profile } from './profile.ts';
 import { evaluateMeasure, type MeasureResult, type MeasureStatus } from './evaluate.ts';
-import { nextQuestion, type NextQuestion } from './questions.ts';
+import { nextQuestion, type NextQuestion, type QuestionField } from './questions.ts';
 
 /**
  * checkEligibility: every measure of the catalog against one profile. Pure and deterministic
@@ -34,7 +34,12 @@ function compare(a: { r: MeasureResult; m: Measure }, b: { r: MeasureResult; m: 
   return a.m.id < b.m.id ? -1 : a.m.id > b.m.id ? 1 : 0;
 }
 
-export function checkEligibility(measures: readonly Measure[], profile: Profile): CheckResult {
+export interface CheckOptions {
+  /** Fields the person chose not to answer: never asked again. */
+  skip?: readonly QuestionField[];
+}
+
+export function checkEligibility(measures: readonly Measure[], profile: Profile, opts: CheckOptions = {}): CheckResult {
   const rows = measures.map((m) => ({ m, r: evaluateMeasure(m, profile) }));
   rows.sort(compare);
   return {
@@ -42,6 +47,7 @@ export function checkEligibility(measures: readonly Measure[], profile: Profile)
     nextQuestion: nextQuestion(
       rows.filter((x) => x.r.status === 'unknown').map((x) => x.m),
       profile,
+      opts.skip ?? [],
     ),
   };
 }

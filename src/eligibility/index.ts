@@ -1,5 +1,4 @@
 import type { Engine } from '../engine.ts';
-import { PolicybotError } from '../errors.ts';
 import type { Measure } from '../measures/types.ts';
 import { checkEligibility, type CheckResult } from './check.ts';
 import { parseProfile } from './profile.ts';
@@ -9,13 +8,7 @@ import { parseProfile } from './profile.ts';
  * (config.today()), so that checkEligibility itself stays pure.
  */
 export function engineMeasures(engine: Engine): readonly Measure[] {
-  // The catalog is built with the index (src/measures); accept it as a list or as the stored catalog object.
-  const raw = (engine as unknown as { measures?: unknown }).measures;
-  if (Array.isArray(raw)) return raw as Measure[];
-  if (raw && typeof raw === 'object' && Array.isArray((raw as { measures?: unknown }).measures)) return (raw as { measures: Measure[] }).measures;
-  throw new PolicybotError('E_INDEX_MISSING', 'the engine has no measures catalog', {
-    userMessage: '补贴措施目录尚未建立，请先运行 policybot ingest 重建索引。',
-  });
+  return engine.measures;
 }
 
 /** Validates profile JSON and checks it against the engine's catalog. */

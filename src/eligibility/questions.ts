@@ -219,11 +219,11 @@ function unknownCount(m: Measure, p: Profile): number {
   return evaluateMeasure(m, p).conditions.filter((c) => c.status === 'unknown').length;
 }
 
-export function nextQuestion(unknown: Measure[], p: Profile): NextQuestion | null {
+export function nextQuestion(unknown: Measure[], p: Profile, skip: readonly QuestionField[] = []): NextQuestion | null {
   if (unknown.length === 0) return null;
   let best: { field: QuestionField; options: QuestionOption[]; score: number } | null = null;
   for (const field of FIELD_ORDER) {
-    if (!fieldOpen(field, p)) continue;
+    if (!fieldOpen(field, p) || skip.includes(field)) continue;
     const options = optionsFor(field, p, unknown);
     if (options.length < 2) continue;
     let score = 0;

@@ -1,0 +1,222 @@
+import type { Config } from '../config.ts';
+import type { Engine } from '../engine.ts';
+import { PLACES, placesInQuestion } from '../text/gazetteer.ts';
+import { checkEligibility, type CheckResult } from '../eligibility/check.ts';
+import { engineMeasures } from '../eligibility/index.ts';
+import { parseProfile, OTHER_REGION, type Profile, type ProfileInput } from '../eligibility/profile.ts';
+import { type OptionValue, type QuestionField, type QuestionOption } from '../eligibility/questions.ts';
+import { factsFromText, parseAnswer } from '../eligibility/facts.ts';
+import { renderCheckText, renderQuestion } from '../eligibility/render.ts';
+import { isPolicybotError } from '../errors.ts';
+import type { ChatReply, ChannelName, IncomingMessage, ReplyButton } from './types.ts';
+import type { ChatStore } from './store.ts';
+
+/**
+ * The subsidy-check dialogue: /check (or 「我能领什么补贴」) asks, one at a time, only the
+ * question whose answer changes the most verdicts (nextQuestion of the checker), keeps the
+ * answers in the store, and ends with the results grouped 可以申请 / 还需确认 / 不符合.
+ * Options come as callback buttons (Telegram, web) and as a numbered list in the text, so
+ * WeChat and 公众号 users answer with the number. 「跳过」 skips a question, 「重新开始」
+ * forgets the answers. Facts said in ordinary questions (「我去年毕业」) pre-fill the profile.
+ */
+export const MAX_QUESTIONS = 8;
+const RESTART_WORDS = new Set(['重新开始', '重来', '重新核对', 'restart']);
+const SKIP_WORDS = new Set(['跳过', '不知道', '不清楚', '不想说', 'skip']);
+const EXIT_WORDS = new Set(['退出', '结束', '取消', '不查了', 'exit', 'quit']);
+const CALLBACK_RE = /^ck:(?:restart|(\d{1,6}):(\d{1,2}|skip))$/;
+
+export const CHECK_INTRO = '好的，我来帮您核对可以申请哪些补贴。只问会影响结果的问题，随时可以回复「跳过」或「重新开始」。';
+export const STALE_CHECK_TEXT = '这个选项已经过期了。发送 /check 重新开始核对。';
+const ANSWER_HINT = '（点按钮或回复序号即可；回复「跳过」跳过这一题，「重新开始」从头再来。）';
+const RESULT_FOOTER = '以上只按您提供的情况逐条核对政策原文，结果仅供参考，以原文和当地人社部门的解释为准。发送「重新开始」可以重新核对。';
+
+interface DialogueState {
+  v: 1;
+  active: boolean;
+  /** Answers and facts so far (never `today`: the date comes from the config at each check). */
+  profile: ProfileInput;
+  skipped: QuestionField[];
+  /** Increments with each question; buttons carry it, so an old button cannot answer a new question. */
+  step: number;
+  pending: { field: QuestionField; options: QuestionOption[] } | null;
+  asked: number;
+}
+
+const fresh = (): DialogueState => ({ v: 1, active: false, profile: {}, skipped: [], step: 0, pending: null, asked: 0 });
+
+/** 「我能领什么补贴」「我可以申请哪些补贴」: asking what one can get, not about a named policy. */
+export function isCheckTrigger(text: string): boolean {
+  const t = text.normalize('NFKC').replace(/\s+/g, '');
+  const asks = /(?:能|可以|可|能够)(?:领|申请|申领|享受|拿)(?:到|取)?(?:哪些|什么|啥|哪几项|哪几种|哪种)(?:补贴|补助|政策|扶持|钱|待遇)?/.test(t) || /有(?:哪些|什么|啥)(?:补贴|补助)(?:可以|能)(?:领|申请|拿)/.test(t);
+  if (!asks) return false;
+  // A question about others (「灵活就业人员可以申请哪些补贴」) is a policy question, not a check.
+  return /我|本人|咱/.test(t) || t.length <= 12;
+}
+
+export interface CheckDialogue {
+  start(msg: Pick<IncomingMessage, 'channel' | 'userId'>, preface?: string): ChatReply;
+  /** A text while a question is pending: an answer, 跳过, 重新开始, 退出; null when it is none of these. */
+  handleText(msg: Pick<IncomingMessage, 'channel' | 'userId'>, text: string): ChatReply | null;
+  handleCallback(input: { channel: ChannelName; userId: string; data: string }): ChatReply;
+  /** Remembers first-person facts from an ordinary message (「我去年毕业」). */
+  learn(msg: Pick<IncomingMessage, 'channel' | 'userId'>, text: string): void;
+  isCallback(data: string): boolean;
+}
+
+export function createCheckDialogue(deps: { config: Config; engine: Engine; store: ChatStore }): CheckDialogue {
+  const { config, engine, store } = deps;
+  const today = () => config.today().toISOString().slice(0, 10);
+  type Who = Pick<IncomingMessage, 'channel' | 'userId'>;
+
+  function load(who: Who): DialogueState {
+    const row = store.getCheckState(who.channel, who.userId);
+    if (!row) return fresh();
+    try {
+      const s = JSON.parse(row.state) as DialogueState;
+      return s && s.v === 1 && typeof s.profile === 'object' ? s : fresh();
+    } catch {
+      return fresh(); // a damaged state only loses the answers
+    }
+  }
+  const save = (who: Who, s: DialogueState) => store.setCheckState(who.channel, who.userId, JSON.stringify(s));
+
+  const reply = (text: string, buttons: ReplyButton[][] = []): ChatReply => ({ kind: 'command', text, answer: null, citations: [], warnings: [], buttons, answerId: null });
+
+  /** The profile to check: the answers, with the chat's /region when the dialogue has none. */
+  function profileOf(who: Who, s: DialogueState): Profile {
+    const region = s.profile.region ?? store.getUser(who.channel, who.userId)?.region ?? null;
+    try {
+      return parseProfile({ ...s.profile, ...(region ? { region } : {}) }, config.today());
+    } catch (err) {
+      // Only possible if a stored answer no longer validates (a renamed place): start over.
+      if (!isPolicybotError(err, 'E_BAD_INPUT')) throw err;
+      s.profile = {};
+      return parseProfile(region ? { region } : {}, config.today());
+    }
+  }
+
+  function apply(who: Who, s: DialogueState, field: QuestionField, value: OptionValue): void {
+    const p: ProfileInput = { ...s.profile };
+    if (field === 'identities') {
+      p.identities = [...(value as string[])];
+      delete p.identitiesComplete;
+    } else {
+      (p as Record<string, unknown>)[field] = value;
+    }
+    s.profile = p;
+    // A place named in the dialogue is where the user is: remember it for questions too.
+    if (field === 'region' && typeof value === 'string' && PLACES.has(value)) store.updateUser(who.channel, who.userId, { region: value });
+  }
+
+  function step(who: Who, s: DialogueState, preface: string): ChatReply {
+    const profile = profileOf(who, s);
+    const result = checkEligibility(engineMeasures(engine), profile, { skip: s.skipped });
+    const q = result.nextQuestion;
+    if (q && s.asked < MAX_QUESTIONS) {
+      s.active = true;
+      s.step += 1;
+      s.asked += 1;
+      s.pending = { field: q.field, options: q.options };
+      save(who, s);
+      const buttons: ReplyButton[][] = [];
+      for (let i = 0; i < q.options.length; i += 2) {
+        buttons.push(q.options.slice(i, i + 2).map((o, j) => ({ kind: 'callback', label: o.label, data: `ck:${s.step}:${i + j}` })));
+      }
+      buttons.push([
+        { kind: 'callback', label: '跳过', data: `ck:${s.step}:skip` },
+        { kind: 'callback', label: '重新开始', data: 'ck:restart' },
+      ]);
+      return reply([preface, renderQuestion(q).replace(/^还需要了解：/, ''), ANSWER_HINT].filter(Boolean).join('\n\n'), buttons);
+    }
+    s.active = false;
+    s.pending = null;
+    save(who, s);
+    return reply(resultText(result, preface), [[{ kind: 'callback', label: '重新开始', data: 'ck:restart' }]]);
+  }
+
+  function resultText(result: CheckResult, preface: string): string {
+    const body = renderCheckText({ results: result.results, nextQuestion: null }, { perGroup: 6, hideExpired: true });
+    return [preface, '根据您提供的情况，逐条核对的结果：', body, RESULT_FOOTER].filter(Boolean).join('\n\n');
+  }
+
+  function restart(who: Who): ChatReply {
+    const region = store.getUser(who.channel, who.userId)?.region;
+    const note = region ? `已清除之前的回答（地区仍按 ${region}，可以用 /region 更改）。` : '已清除之前的回答。';
+    return step(who, fresh(), `${note}\n${CHECK_INTRO}`);
+  }
+
+  function answer(who: Who, s: DialogueState, field: QuestionField, value: OptionValue): ChatReply {
+    apply(who, s, field, value);
+    s.pending = null;
+    return step(who, s, '好的，已记下。');
+  }
+
+  function skip(who: Who, s: DialogueState, field: QuestionField): ChatReply {
+    if (!s.skipped.includes(field)) s.skipped.push(field);
+    s.pending = null;
+    return step(who, s, '好的，这一题先跳过。');
+  }
+
+  return {
+    isCallback: (data) => data.startsWith('ck:'),
+
+    start(who, preface) {
+      const s = load(who);
+      s.skipped = [];
+      s.pending = null;
+      s.asked = 0;
+      return step(who, s, [preface, CHECK_INTRO].filter(Boolean).join('\n'));
+    },
+
+    handleText(who, text) {
+      const t = text.trim().replace(/[。.！!]+$/u, '');
+      const s = load(who);
+      if (RESTART_WORDS.has(t) && (s.active || s.step > 0)) return restart(who);
+      if (!s.active || !s.pending) return null;
+      if (EXIT_WORDS.has(t)) {
+        s.active = false;
+        s.pending = null;
+        save(who, s);
+        return reply('好的，已结束核对。您的回答会保留，发送 /check 可以继续。');
+      }
+      if (SKIP_WORDS.has(t)) return skip(who, s, s.pending.field);
+      const value = parseAnswer(s.pending.field, t, s.pending.options, today());
+      if (value === null) return null;
+      return answer(who, s, s.pending.field, value);
+    },
+
+    handleCallback(input) {
+      const m = CALLBACK_RE.exec(input.data);
+      if (!m) return reply(STALE_CHECK_TEXT);
+      if (input.data === 'ck:restart') return restart(input);
+      const s = load(input);
+      if (!s.active || !s.pending || Number(m[1]) !== s.step) return reply(STALE_CHECK_TEXT);
+      if (m[2] === 'skip') return skip(input, s, s.pending.field);
+      const option = s.pending.options[Number(m[2])];
+      if (!option) return reply(STALE_CHECK_TEXT);
+      return answer(input, s, s.pending.field, option.value);
+    },
+
+    learn(who, text) {
+      const facts = factsFromText(text, today());
+      const places = placesInQuestion(text.normalize('NFKC'));
+      const region = places.length === 1 ? places[0]! : null;
+      if (Object.keys(facts).length === 0 && !region) return;
+      const s = load(who);
+      const p: ProfileInput = { ...s.profile };
+      if (region && region !== OTHER_REGION) p.region = region;
+      if (facts.graduationDate) p.graduationDate = facts.graduationDate;
+      if (facts.employment) p.employment = facts.employment;
+      if (facts.age !== undefined) p.age = facts.age;
+      if (facts.sex) p.sex = facts.sex;
+      if (facts.identities?.length) {
+        const had = p.identities ?? [];
+        p.identities = [...had, ...facts.identities.filter((g) => !had.includes(g))];
+        // Hints do not close the list: other groups stay unknown unless the list was answered.
+        if (!s.profile.identities || s.profile.identitiesComplete === false) p.identitiesComplete = false;
+      }
+      s.profile = p;
+      save(who, s);
+    },
+  };
+}
