@@ -30,7 +30,10 @@ export const benchCommand = (base: CliContext) =>
       const sets = files.map(readEvalSet);
       const result = await runBench(ctx.config, { sets, runs, note: (l) => println(ctx.io.stderr, `bench: ${l}`) });
       const out = path.resolve(args.out ?? 'BENCHMARKS.md');
-      fs.writeFileSync(out, renderMarkdown(result));
+      // `npm run bench:api` owns its own delimited section of the file: keep it.
+      const previous = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
+      const api = /<!-- api-bench:start -->[\s\S]*?<!-- api-bench:end -->/.exec(previous);
+      fs.writeFileSync(out, `${renderMarkdown(result).replace(/\s*$/, '')}\n${api ? `\n${api[0]}\n` : ''}`);
       println(ctx.io.stdout, renderSummary(result));
       println(ctx.io.stdout, `written to ${path.relative(process.cwd(), out) || out}`);
     },
