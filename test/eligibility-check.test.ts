@@ -3,7 +3,10 @@ import { checkEligibility, type CheckResult } from '../src/eligibility/check.ts'
 import { parseProfile, type ProfileInput } from '../src/eligibility/profile.ts';
 import { isPolicybotError } from '../src/errors.ts';
 import type { Measure } from '../src/measures/types.ts';
-import { CATALOG, CY_EMPLOYER, CY_FLEX, CY_TAX, GD_FLEX, GD_JOBSEEK, GD_SMALL_BIZ, GZ_LOAN } from './fixtures/profiles/catalog.ts';
+import { CATALOG, CY_ACCIDENT, CY_EMPLOYER, CY_FLEX, CY_TAX, GD_FLEX, GD_JOBSEEK, GD_SMALL_BIZ, GZ_LOAN } from './fixtures/profiles/catalog.ts';
+
+/** 职业技能提升补贴 (003 p26) as extracted: named, but no condition stated with it. */
+const CY_ACCIDENT_BARE: Measure = { ...CY_ACCIDENT, id: '003-364ccae54bd3fdc8#p26:职业技能提升补贴', name: '职业技能提升补贴', paragraphId: 'p26', url: 'http://localhost:3000/docs/003-364ccae54bd3fdc8#p26', conditions: [], amounts: [] };
 
 const CLOCK = new Date('2026-11-22T00:00:00Z');
 
@@ -96,8 +99,14 @@ describe('checkEligibility on the Chengyang policy (003)', () => {
     expect(result(r, CY_FLEX).status).toBe('eligible');
   });
 
-  it('离校2年内未就业: a graduate who has taken a job since leaving school fails it', () => {
-    const r = check({ region: '青岛市城阳区', identities: ['高校毕业生'], graduationDate: '2025-07', employment: 'employed', today: '2025-09-01' });
+  it('毕业年度 或 离校2年内未就业: after the graduation year, a graduate who has taken a job fails it', () => {
+    // In the graduation year itself 毕业年度 holds, whatever the job.
+    const sameYear = check({ region: '青岛市城阳区', identities: ['高校毕业生'], graduationDate: '2025-07', employment: 'employed', today: '2025-09-01' });
+    expect(result(sameYear, CY_FLEX).conditions.find((c) => c.text.startsWith('就业困难人员'))!.status).toBe('met');
+    // The next year only 离校2年内未就业 could apply: a job since leaving rules it out; no job keeps it.
+    const withFlex = check({ region: '青岛市城阳区', identities: ['高校毕业生'], graduationDate: '2025-07', employment: 'flexible', today: '2026-03-01' });
+    expect(result(withFlex, CY_FLEX).status).toBe('eligible');
+    const r = check({ region: '青岛市城阳区', identities: ['高校毕业生'], graduationDate: '2025-07', employment: 'employed', today: '2026-03-01' });
     const flex = result(r, CY_FLEX);
     expect(flex.status).toBe('not_eligible');
     expect(flex.conditions.filter((c) => c.status === 'not_met').map((c) => c.text)).toEqual(['就业困难人员、毕业年度高校毕业生、离校2年内未就业高校毕业生', '实现灵活就业的']);
@@ -225,5 +234,50 @@ describe('parseProfile', () => {
     expect(error({ today: '2026-13-01' })).toMatch(/日期 today/);
     expect(error({ age: -3 })).toMatch(/年龄 age/);
     expect(error({ name: '张三' })).toMatch(/不认识的字段「name」/);
+  });
+});
+
+describe('alternatives and measures without readable conditions', () => {
+  // 广州 一次性创业资助 (16 p2): 「符合以下条件之一」 followed by list items ②, ③ in their own paragraphs.
+  const STARTUP_GZ: Measure = {
+    ...GZ_LOAN,
+    id: '16-ea1e5d14#p2:一次性创业资助',
+    name: '一次性创业资助',
+    docId: '16-ea1e5d14',
+    region: '广州市',
+    paragraphId: 'p2',
+    url: 'http://localhost:3000/docs/16-ea1e5d14#p2',
+    groups: ['退役军人', '登记失业人员'],
+    conditions: [
+      { type: 'employment', forms: ['self_employed'], text: '（1）初创企业的法定代表人或个体户经营者（女性不超过55周岁、男性不超过60周岁）符合以下条件之一', paragraphId: 'p3' },
+      { type: 'group', groups: ['退役军人'], graduateWindow: null, text: '②军转干部、退役军人', paragraphId: 'p5' },
+      { type: 'group', groups: ['登记失业人员', '就业困难人员', '脱贫人口'], graduateWindow: null, text: '③登记失业人员、就业困难人员、本省脱贫人口', paragraphId: 'p6' },
+      { type: 'registration', what: '失业登记', text: '③登记失业人员、就业困难人员、本省脱贫人口', paragraphId: 'p6' },
+    ],
+    amounts: [{ text: '10000元', value: 10000, unit: '元', per: ['once'], isCap: false }],
+    duration: null,
+  };
+
+  it('list items after 「符合以下条件之一」 are alternatives: one of them is enough', () => {
+    const r = check({ region: '广州市', identities: ['退役军人'], employment: 'self_employed', today: '2026-03-01' }, [STARTUP_GZ]);
+    const m = r.results[0]!;
+    expect(m.status).toBe('eligible');
+    expect(m.conditions.map((c) => [c.text, c.status])).toEqual([
+      ['适用地区：广州市', 'met'],
+      ['（1）初创企业的法定代表人或个体户经营者（女性不超过55周岁、男性不超过60周岁）符合以下条件之一', 'met'],
+      ['符合以下之一：「②军转干部、退役军人」「③登记失业人员、就业困难人员、本省脱贫人口」', 'met'],
+    ]);
+    expect(m.conditions[2]!.url).toBe('http://localhost:3000/docs/16-ea1e5d14#p5');
+    // Neither alternative: not eligible.
+    expect(check({ region: '广州市', identities: ['农民工'], employment: 'self_employed', today: '2026-03-01' }, [STARTUP_GZ]).results[0]!.status).toBe('not_eligible');
+  });
+
+  it('a measure with no readable condition is never eligible by default', () => {
+    const bare: Measure = { ...CY_ACCIDENT_BARE };
+    const r = check({ region: '青岛市城阳区', identities: [], employment: 'flexible', today: '2025-03-01' }, [bare]);
+    expect(r.results[0]!.status).toBe('unknown');
+    expect(r.results[0]!.conditions.at(-1)).toEqual({ text: '原文没有写明可以逐条核对的申请条件，请查看原文', status: 'unknown', url: bare.url });
+    // Nothing to ask would settle it.
+    expect(r.nextQuestion).toBeNull();
   });
 });

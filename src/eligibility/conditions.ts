@@ -55,14 +55,14 @@ export function graduateWindowStatus(w: GraduateWindow, p: Profile): ConditionSt
   return p.employment === 'employed' ? 'not_met' : 'met';
 }
 
-/** A person group tested against the person themself. */
-function personGroupStatus(g: TargetGroup, window: GraduateWindow | null, p: Profile): ConditionStatus {
+/** A person group tested against the person themself; `windows` are alternatives (毕业年度 或 离校2年内). */
+function personGroupStatus(g: TargetGroup, windows: GraduateWindow[], p: Profile): ConditionStatus {
   const said = p.identities.includes(g);
   switch (g) {
     case '高校毕业生': {
       const grad = isGraduate(p);
       if (grad === false) return 'not_met';
-      if (window) return graduateWindowStatus(window, p);
+      if (windows.length) return any(windows.map((w) => graduateWindowStatus(w, p)));
       return yesNo(grad);
     }
     case '在校大学生':
@@ -136,16 +136,17 @@ export function conditionStatus(c: Condition, measure: Measure, p: Profile): Con
   const forEmployer = measure.recipient === 'employer';
   switch (c.type) {
     case 'group': {
+      const windows = c.graduateWindows?.length ? c.graduateWindows : c.graduateWindow ? [c.graduateWindow] : [];
       const org = c.groups.filter((g) => ORG_GROUPS.has(g));
       const person = c.groups.filter((g) => !ORG_GROUPS.has(g));
       const parts: ConditionStatus[] = org.map((g) => orgGroupStatus(g, p));
       if (person.length) {
         if (forEmployer) parts.push(hireStatus(person, p));
-        else for (const g of person) parts.push(personGroupStatus(g, g === '高校毕业生' ? c.graduateWindow : null, p));
+        else for (const g of person) parts.push(personGroupStatus(g, g === '高校毕业生' ? windows : [], p));
       }
       // A window given without the 高校毕业生 group still means a graduate's window.
-      if (!forEmployer && c.graduateWindow && person.length === 0) {
-        parts.push(personGroupStatus('高校毕业生', c.graduateWindow, p));
+      if (!forEmployer && windows.length && person.length === 0) {
+        parts.push(personGroupStatus('高校毕业生', windows, p));
       }
       return parts.length ? any(parts) : 'unknown';
     }
@@ -159,7 +160,7 @@ export function conditionStatus(c: Condition, measure: Measure, p: Profile): Con
         // One can register employment one has; an unemployed person has none to register.
         return p.employment === null ? 'unknown' : yesNo(p.employment !== 'unemployed');
       }
-      return personGroupStatus('登记失业人员', null, p);
+      return personGroupStatus('登记失业人员', [], p);
     case 'age': {
       if (forEmployer) return p.hiring === null ? 'unknown' : 'met';
       if (p.age === null) return 'unknown';

@@ -75,12 +75,49 @@ export function evaluateMeasure(m: Measure, p: Profile): MeasureResult {
     const s: ConditionStatus = p.employment === null ? 'unknown' : p.employment === 'employer' ? 'met' : 'not_met';
     conditions.push({ text: '申请对象：用人单位', status: s, url: m.url });
   }
-  for (const c of m.conditions) {
-    conditions.push({ text: c.text, status: conditionStatus(c, m, p), url: conditionUrl(m, c.paragraphId) });
-  }
+  conditions.push(...ownConditions(m, p));
   // The stated end date is a condition too, so an expired verdict names its reason.
   if (m.validUntil) conditions.push({ text: `执行期限至${chineseDate(m.validUntil)}`, status: m.validUntil < p.today ? 'not_met' : 'met', url: m.url });
   return { ...base, status: verdict(m, p, conditions), conditions };
+}
+
+/** A list item: ①, （1）, (一), 1. — documents enumerate alternatives this way after 「符合以下条件之一」. */
+const LIST_ITEM = /^\s*(?:[\u2460-\u2473]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．])/u;
+export const NO_CONDITIONS_TEXT = '原文没有写明可以逐条核对的申请条件，请查看原文';
+
+function anyOf(statuses: ConditionStatus[]): ConditionStatus {
+  if (statuses.includes('met')) return 'met';
+  return statuses.includes('unknown') ? 'unknown' : 'not_met';
+}
+
+/**
+ * The measure's own conditions, checked. Group (and registration) conditions quoted from
+ * several list items are alternatives (「符合以下条件之一：②退役军人 ③登记失业人员…」): they
+ * become one condition that holds when any item does. A measure stating no condition the
+ * extractor could read is never eligible by default: it gets one open condition.
+ */
+function ownConditions(m: Measure, p: Profile): ConditionResult[] {
+  if (m.conditions.length === 0) return [{ text: NO_CONDITIONS_TEXT, status: 'unknown', url: m.url }];
+  const isItem = (c: Measure['conditions'][number]) => (c.type === 'group' || c.type === 'registration') && LIST_ITEM.test(c.text);
+  const items = m.conditions.filter(isItem);
+  const bundle = new Set(items.map((c) => c.text)).size >= 2 ? items : [];
+  const out: ConditionResult[] = [];
+  let bundled = false;
+  for (const c of m.conditions) {
+    if (!bundle.includes(c)) {
+      out.push({ text: c.text, status: conditionStatus(c, m, p), url: conditionUrl(m, c.paragraphId) });
+      continue;
+    }
+    if (bundled) continue;
+    bundled = true;
+    const texts = [...new Set(bundle.map((b) => b.text))];
+    out.push({
+      text: `符合以下之一：${texts.map((t) => `「${t}」`).join('')}`,
+      status: anyOf(bundle.map((b) => conditionStatus(b, m, p))),
+      url: conditionUrl(m, c.paragraphId),
+    });
+  }
+  return out;
 }
 
 function chineseDate(iso: string): string {
