@@ -1,27 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { runCli } from './helpers/cli.ts';
 import { openChatStore, STORE_FILE } from '../src/chat/store.ts';
 
 let root: string;
 let env: Record<string, string>;
 
-async function run(argv: string[], e: Record<string, string> = env): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-  const stdin = new PassThrough();
-  stdin.end('');
-  const code = await main(argv, e, { stdin, stdout, stderr });
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out, stderr: err };
-}
+const run = (argv: string[], e: Record<string, string> = env) => runCli(argv, e);
 
 const HOUR = 3600_000;
 

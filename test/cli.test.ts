@@ -2,9 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { runCli } from './helpers/cli.ts';
 import { AnswerSchema } from '../src/answer/contract.ts';
 
 const REPO = path.join(import.meta.dirname, '..');
@@ -20,19 +19,8 @@ interface Run {
   stderr: string;
 }
 
-async function run(argv: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-  stdin.end(opts.stdin ?? '');
-  const code = await main(argv, opts.env ?? ENV, { stdin, stdout, stderr });
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out, stderr: err };
-}
+const run = (argv: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> =>
+  runCli(argv, opts.env ?? ENV, { stdin: opts.stdin });
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-cli-'));

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { runCli } from './helpers/cli.ts';
 import { readMeasures } from '../src/measures/store.ts';
 import { readManifest } from '../src/index/store.ts';
 import type { Measure } from '../src/measures/types.ts';
@@ -22,19 +21,7 @@ let corpus: string;
 let index: string;
 let env: Record<string, string>;
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-  stdin.end('');
-  const code = await main(argv, env, { stdin, stdout, stderr });
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out, stderr: err };
-}
+const run = (argv: string[]) => runCli(argv, env);
 
 const json = async (argv: string[]) => {
   const r = await run([...argv, '--json', '--corpus', corpus, '--index', index]);
