@@ -75,6 +75,14 @@ export function createBot(opts: BotOptions): Telegraf {
       chatId: String(q.message?.chat.id ?? q.from.id),
       data,
     });
+    if (reply.buttons.length) {
+      // A dialogue step (the subsidy check): the next question or the results go as a message with its keyboard.
+      await ctx.answerCbQuery();
+      for (const m of toTelegramMessages(reply)) {
+        await ctx.sendMessage(m.html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(m.keyboard ? { reply_markup: m.keyboard } : {}) });
+      }
+      return;
+    }
     // The answer shows as a small notice over the chat; no new message clutters the conversation.
     await ctx.answerCbQuery(reply.text);
   });

@@ -26,6 +26,7 @@ const EXIT_WORDS = new Set(['退出', '结束', '取消', '不查了', 'exit', '
 const CALLBACK_RE = /^ck:(?:restart|(\d{1,6}):(\d{1,2}|skip))$/;
 
 export const CHECK_INTRO = '好的，我来帮您核对可以申请哪些补贴。只问会影响结果的问题，随时可以回复「跳过」或「重新开始」。';
+export const FINISHED_TEXT = '这次核对已经完成了。发送「重新开始」可以重新核对，也可以直接提问。';
 export const STALE_CHECK_TEXT = '这个选项已经过期了。发送 /check 重新开始核对。';
 const ANSWER_HINT = '（点按钮或回复序号即可；回复「跳过」跳过这一题，「重新开始」从头再来。）';
 const RESULT_FOOTER = '以上只按您提供的情况逐条核对政策原文，结果仅供参考，以原文和当地人社部门的解释为准。发送「重新开始」可以重新核对。';
@@ -172,7 +173,12 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
       const t = text.trim().replace(/[。.！!]+$/u, '');
       const s = load(who);
       if (RESTART_WORDS.has(t) && (s.active || s.step > 0)) return restart(who);
-      if (!s.active || !s.pending) return null;
+      if (!s.active || !s.pending) {
+        // A number right after the results is a late option press, not a question for the engine.
+        const at = store.getCheckState(who.channel, who.userId)?.updatedAt ?? 0;
+        if (s.step > 0 && /^\d{1,2}$/.test(t) && Date.now() - at < 30 * 60_000) return reply(FINISHED_TEXT);
+        return null;
+      }
       if (EXIT_WORDS.has(t)) {
         s.active = false;
         s.pending = null;

@@ -102,7 +102,7 @@ export async function buildServer(deps: ServerDeps): Promise<PolicybotServer> {
   await app.register(opsRoutes, { engine, metrics });
   await app.register(pageRoutes, { engine, config });
   await app.register(apiRoutes, { config, engine, chat, metrics });
-  await app.register(checkRoutes, { config, engine });
+  await app.register(checkRoutes, { config, engine, chat });
   await app.register(measuresRoutes, { engine });
   if (deps.routes?.length) await app.register(channelRoutes, { routes: deps.routes });
   await app.ready();

@@ -142,6 +142,41 @@
       box.appendChild(w);
     }
     if (reply.answerId) box.appendChild(renderFeedback(reply.answerId));
+    var choices = renderChoices(reply.buttons || []);
+    if (choices) box.appendChild(choices);
+    return box;
+  }
+
+  // Callback buttons other than 👍/👎 (the subsidy check's options): a press goes to
+  // api/chat/callback and the reply (the next question, or the results) is added below.
+  function renderChoices(rows) {
+    var buttons = [];
+    rows.forEach(function (row) {
+      row.forEach(function (b) {
+        if (b.kind === 'callback' && typeof b.data === 'string' && b.data.indexOf('fb:') !== 0) buttons.push(b);
+      });
+    });
+    if (!buttons.length) return null;
+    var box = el('div', 'choices');
+    buttons.forEach(function (b) {
+      var btn = el('button', 'choice', b.label);
+      btn.type = 'button';
+      btn.setAttribute('data-callback', b.data);
+      btn.addEventListener('click', function () {
+        Array.prototype.forEach.call(box.querySelectorAll('button'), function (x) { x.disabled = true; });
+        chat.appendChild(el('div', 'msg user', b.label));
+        postJson('api/chat/callback', { sessionId: SESSION, data: b.data })
+          .then(function (data) {
+            var node = data && data.reply ? renderReply(data.reply) : el('div', 'msg bot', '（没有回复）');
+            chat.appendChild(node);
+            scrollDown(node);
+          })
+          .catch(function (err) {
+            chat.appendChild(el('div', 'msg error', err.message));
+          });
+      });
+      box.appendChild(btn);
+    });
     return box;
   }
 
