@@ -1,4 +1,5 @@
 import readline from 'node:readline';
+import { EXAMPLES } from '../chat/commands.ts';
 import { defineCommand } from 'citty';
 import { openEngine, type Engine } from '../engine.ts';
 import { errorMessage, isPolicybotError } from '../errors.ts';
@@ -12,7 +13,6 @@ import { DIR_ARGS, println, withFlags } from './io.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { renderAnswerText } from './render.ts';
 
-const EXAMPLES = ['我是去年毕业的大学生，现在打零工，能拿社保补贴吗？', '个人创业担保贷款最高能贷多少？', '领取失业保险金需要满足什么条件？'];
 
 export interface Launched {
   url: string;
