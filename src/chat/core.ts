@@ -38,7 +38,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
   const ownsStore = !opts.store;
   const store = opts.store ?? openChatStore(storePath(config), { now });
   const limiter = new RateLimiter(config.chat.rateLimitPerMinute, 60_000, now);
-  const check = createCheckDialogue({ config, engine, store });
+  const check = createCheckDialogue({ config, engine, store, now });
 
   const reply = (kind: ReplyKind, text: string): ChatReply => ({ kind, text, answer: null, citations: [], warnings: [], buttons: [], answerId: null });
 

@@ -64,8 +64,9 @@ export interface CheckDialogue {
   isCallback(data: string): boolean;
 }
 
-export function createCheckDialogue(deps: { config: Config; engine: Engine; store: ChatStore }): CheckDialogue {
+export function createCheckDialogue(deps: { config: Config; engine: Engine; store: ChatStore; now?: () => number }): CheckDialogue {
   const { config, engine, store } = deps;
+  const now = deps.now ?? Date.now;
   const today = () => config.today().toISOString().slice(0, 10);
   type Who = Pick<IncomingMessage, 'channel' | 'userId'>;
 
@@ -176,7 +177,7 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
       if (!s.active || !s.pending) {
         // A number right after the results is a late option press, not a question for the engine.
         const at = store.getCheckState(who.channel, who.userId)?.updatedAt ?? 0;
-        if (s.step > 0 && /^\d{1,2}$/.test(t) && Date.now() - at < 30 * 60_000) return reply(FINISHED_TEXT);
+        if (s.step > 0 && /^\d{1,2}$/.test(t) && now() - at < 30 * 60_000) return reply(FINISHED_TEXT);
         return null;
       }
       if (EXIT_WORDS.has(t)) {
@@ -215,6 +216,7 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
       if (facts.employment) p.employment = facts.employment;
       if (facts.age !== undefined) p.age = facts.age;
       if (facts.sex) p.sex = facts.sex;
+      if (facts.hiring?.length) p.hiring = [...new Set([...(p.hiring ?? []), ...facts.hiring])];
       if (facts.identities?.length) {
         const had = p.identities ?? [];
         p.identities = [...had, ...facts.identities.filter((g) => !had.includes(g))];

@@ -15,6 +15,8 @@ export interface Facts {
   identities?: TargetGroup[];
   age?: number;
   sex?: 'male' | 'female';
+  /** An employer's hires: 「我开了公司，招了应届生」. */
+  hiring?: TargetGroup[];
 }
 
 const GRAD_MONTH = '07';
@@ -43,11 +45,14 @@ export function graduationFrom(text: string, today: string): string | null {
   return null;
 }
 
+/** A clause about hiring: the groups in it describe the hires, not the speaker. */
+const HIRING = /招(?:了|聘|用|收)?|雇(?:了|用)?|聘(?:了|用)/;
+
 const EMPLOYMENT_WORDS: Array<[RegExp, Employment]> = [
+  [/(?:招|雇|聘)(?:了|聘|用)?(?:一些|几个|\d+个|\d+名)?(?:员工|人|工人|应届生|毕业生|大学生|职工)|老板|企业主|用人单位/, 'employer'],
   [/打零工|打短工|做零工|灵活就业|跑外卖|送外卖|骑手|跑滴滴|网约车|跑腿|兼职|自由职业|平台接单/, 'flexible'],
   [/失业|没(?:有)?工作|待业|下岗|还没找到工作|没找到工作|未就业/, 'unemployed'],
   [/开(?:了)?(?:一家)?(?:公司|店|厂)|个体户|自己创业|正在创业|在创业|自主创业|自己当老板/, 'self_employed'],
-  [/老板|企业主|招(?:了)?人|招聘员工/, 'employer'],
   [/上班|在职|在单位|有工作|打工/, 'employed'],
 ];
 
@@ -89,11 +94,14 @@ export function factsFromText(text: string, today: string): Facts {
   const facts: Facts = {};
   const clauses = firstPersonClauses(text.normalize('NFKC'));
   if (clauses.length === 0) return facts;
-  const said = clauses.join('，');
+  const own = clauses.filter((c) => !HIRING.test(c));
+  const hires = clauses.filter((c) => HIRING.test(c)).join('，');
+  const said = own.join('，');
+  const all = clauses.join('，');
   const grad = graduationFrom(said, today);
   if (grad) facts.graduationDate = grad;
   for (const [re, form] of EMPLOYMENT_WORDS) {
-    if (re.test(said)) {
+    if (re.test(all)) {
       facts.employment = form;
       break;
     }
@@ -102,6 +110,11 @@ export function factsFromText(text: string, today: string): Facts {
   // 大学生 who has graduated is a graduate, not a student.
   const groups = grad ? ids.filter((g) => g !== '在校大学生') : ids;
   if (groups.length) facts.identities = TARGET_GROUPS.filter((g) => groups.includes(g));
+  if (hires) {
+    const hired: TargetGroup[] = IDENTITY_WORDS.filter(([re]) => re.test(hires)).map(([, g]) => (g === '在校大学生' ? '高校毕业生' : g));
+    if (/应届|毕业生/.test(hires) && !hired.includes('高校毕业生')) hired.push('高校毕业生');
+    if (hired.length) facts.hiring = TARGET_GROUPS.filter((g) => hired.includes(g));
+  }
   const age = /(\d{2})\s*(?:周)?岁/.exec(foldNumerals(said));
   if (age && Number(age[1]) >= 14 && Number(age[1]) <= 90) facts.age = Number(age[1]);
   if (/我是(?:一[名个位])?(?:女|女性|女生|妈妈|宝妈)/.test(said)) facts.sex = 'female';
