@@ -24,13 +24,30 @@ const PROCEDURE_LINE = /^(?:[\u4e00-\u9fff]{0,6}申(?:领|请)方式|网址|办�
 const AUDIENCE_LABEL = /^面向(.{1,8}?)的.{0,6}政策[:：]?$/;
 const ITEM_TITLE = /^\s*\d+[.、．]/;
 
-const EMPLOYER_SUBJECT = /(?:用人单位|企业|单位|合作社|家庭农场|社会组织)[^，,。；;]{0,12}?(?:招用|吸纳|安置|开展|组织|同等享受)/;
-const EMPLOYER_OBJECT = /对[^，,。；;]{0,30}(?:小微企业|企业|用人单位)[，,]/;
+const EMPLOYER_SUBJECT = /(?:用人单位|企业|单位|合作社|家庭农场|社会组织|基地)[^，,。；;]{0,12}?(?:招用|吸纳|安置|开展|组织|同等享受|留用)/;
+const EMPLOYER_OBJECT = /对[^，,。；;]{0,30}(?:小微企业|企业|用人单位)[，,]|给予(?:用人单位|单位|企业)/;
+/** 「见习基地可向市公共就业服务机构提出申请」: the unit applies, so the unit receives. */
+const EMPLOYER_APPLIES = /(?:用人单位|企业|单位|基地)(?:可|应|应当|可以)?向[^，,。；;]{0,20}(?:提出|申请)/;
 
 export function guessRecipient(text: string, name: string): Recipient {
-  if (/稳岗|扩岗|吸纳|招用|安置|^小微企业/.test(name)) return 'employer';
-  if (EMPLOYER_SUBJECT.test(text) || EMPLOYER_OBJECT.test(text)) return 'employer';
+  if (/稳岗|扩岗|吸纳|招用|安置|留用|^小微企业|^(?:用人单位|单位|企业)/.test(name)) return 'employer';
+  if (EMPLOYER_SUBJECT.test(text) || EMPLOYER_OBJECT.test(text) || EMPLOYER_APPLIES.test(text)) return 'employer';
   return 'individual';
+}
+
+/**
+ * 「补贴对象：符合条件的用人单位」/「补贴对象：符合条件的创业者」: a list item that says whom it pays decides
+ * the recipient outright; null when there is no such line or it names neither.
+ */
+const TARGET_LINE = /^(?:补贴|补助|资助|扶持|支持|申请|贷款)?对象[:：](.*)$/;
+function statedRecipient(body: readonly Paragraph[]): Recipient | null {
+  for (const p of body) {
+    const m = TARGET_LINE.exec(p.text.trim());
+    if (!m) continue;
+    if (/单位|企业|机构|基地|组织/.test(m[1]!)) return 'employer';
+    if (/人员|个人|创业者|毕业生|劳动者|学生|青年/.test(m[1]!)) return 'individual';
+  }
+  return null;
 }
 
 function audienceRecipient(label: string): Recipient | null {
@@ -77,8 +94,11 @@ function finish(doc: PolicyDocument, d: Draft): Measure {
     }
   }
   if (d.recipient === 'individual' && groups.includes('创业者') && !conditions.some((c) => c.type === 'employment')) {
-    const m = /创办|自主创业|创业者/.exec(d.span);
-    conditions.push({ type: 'employment', forms: ['self_employed'], text: m ? clauseAround(d.span, m.index) : '创业', paragraphId: d.paragraph.id });
+    // Quoted from the piece that says it, with that piece's paragraph.
+    const founding = /创办|自主创业|创业者|创业项目/;
+    const piece = d.pieces.find((x) => founding.test(x.text));
+    const m = piece ? founding.exec(piece.text) : null;
+    if (piece && m) conditions.push({ type: 'employment', forms: ['self_employed'], text: clauseAround(piece.text, m.index), paragraphId: piece.paragraphId });
   }
   return {
     id: `${doc.docId}#${d.paragraph.id}:${d.name.replace(/[^\p{L}\p{N}]/gu, '')}`,
@@ -148,7 +168,7 @@ function headingMeasures(doc: PolicyDocument): { drafts: Draft[]; covered: Set<s
       covered.add(h.id);
       const name = headingName(h.text);
       const span = body.map((p) => p.text).join('\n');
-      const recipient = audienceAt[i] ?? guessRecipient(body[0]!.text, name);
+      const recipient = audienceAt[i] ?? statedRecipient(body) ?? guessRecipient(body[0]!.text, name);
       drafts.push({
         name,
         recipient,
@@ -222,44 +242,92 @@ function socialInsuranceForHiring(sentence: string, paragraph: Paragraph): Draft
   return out;
 }
 
+/**
+ * A benefit a unit must pay its own people (「见习单位应当每月向见习人员提供…生活补贴」, 「能够…提供…的生活补贴」,
+ * 「见习基地先行支付生活补贴」) is an obligation of that unit, not a measure anyone can apply for.
+ */
+const OBLIGATION = /(?:应当|应|能够|须|必须|先行)[^，,。；;]{0,20}(?:提供|支付|发放)[^，,。；;]{0,24}$/;
+/**
+ * Lists of instruments rather than measures: what a fund is used for (「就业专项资金用于…的补贴，…贷款贴息」),
+ * and a government's toolbox (「采取税费减免、贷款贴息、社会保险补贴、岗位补贴等办法」).
+ */
+const FUND_USE = /(?:资金|基金)(?:主要)?(?:用于|可用于)/;
+const TOOLBOX = /采取[^。；;]*?等(?:办法|措施|方式|手段|途径)/;
+/**
+ * In a law a benefit is often named only by its category (岗位补贴, 社会保险补贴, 贷款贴息, 税收优惠, 公益性岗位):
+ * the concrete measure is set by the policies that implement it. Such generic names are not catalogued
+ * from laws; a qualified one (一次性创业补贴, 职业技能鉴定补贴, 灵活就业社会保险补贴) is.
+ */
+const GENERIC_IN_LAW = /^(?:一次性)?(?:岗位|小额|小额担保|社会保险|失业保险|培训|鉴定)?(?:补贴|补助|贷款|贴息|贷款贴息|税收优惠)$|^公益性岗位$/;
+
 function sentenceMeasures(doc: PolicyDocument, covered: Set<string>): Draft[] {
   const drafts: Draft[] = [];
   for (const p of doc.paragraphs) {
     if (p.isHeading || covered.has(p.id)) continue;
     const sentences = splitSentences(p.text);
+    /** Measures named so far in this paragraph: a later sentence with only a bare 贷款/补贴 refers back to the last. */
+    const inParagraph: Draft[] = [];
     sentences.forEach((sentence, si) => {
       // 「7.全面落实吸纳就业补贴政策。」 is the item's title, not a statement of a measure.
       if (si === 0 && ITEM_TITLE.test(sentence) && sentence.length <= 30) return;
       if (/^[（(]?责任单位/.test(sentence)) return;
+      if (FUND_USE.test(sentence)) return;
       const special = socialInsuranceForHiring(sentence, p);
       drafts.push(...special);
-      const hits = findNames(sentence);
-      if (hits.length === 0) return;
       const clauses = clausesOf(sentence);
       const clauseOf = (at: number) => Math.max(0, clauses.findIndex((c) => at >= c.start && at < c.end));
+      const hits = findNames(sentence).filter((h) => {
+        if (OBLIGATION.test(sentence.slice(clauses[clauseOf(h.start)]!.start, h.start))) return false;
+        if (TOOLBOX.test(sentence.slice(0, h.start)) && /^[、和及与]|^等(?:办法|措施|方式|手段|途径)/.test(sentence.slice(h.end).replace(/^[^、和及与等，,。；;]*/, ''))) return false;
+        return true;
+      });
+      if (hits.length === 0) {
+        // 「带动就业5人及以上就业的，贷款额度最高50万元。」「按贷款实际利率的50%给予财政贴息。」: a bare head
+        // noun of the same kind continues the measure named just before in the paragraph.
+        const last = inParagraph[inParagraph.length - 1];
+        if (last && special.length === 0 && refersBack(sentence, last.name)) {
+          last.span += `\n${sentence}`;
+          last.pieces.push({ paragraphId: p.id, text: sentence });
+          last.amounts.push(...parseAmounts(sentence, last.name));
+        }
+        return;
+      }
       const hitClauses = new Set(hits.map((h) => clauseOf(h.start)));
       for (const hit of hits) {
         const ci = clauseOf(hit.start);
         let j = ci;
-        while (j > 0 && (/的$/.test(clauses[j - 1]!.text.trim()) || /^对/.test(clauses[j - 1]!.text.trim()))) j--;
+        // Conditions before the name: clauses ending in 的/后/时 (…的,给予X), starting with 对 (对…,给予X), or
+        // continuing such a clause (「A、B自主创业自筹资金不足，并符合以下条件的，可申请X」).
+        while (j > 0 && !hitClauses.has(j - 1) && (/(?:的|后|时)$/.test(clauses[j - 1]!.text.trim()) || /^对/.test(clauses[j - 1]!.text.trim()) || /^(?:并|且|同时|而且)/.test(clauses[j]!.text.trim()))) j--;
         let k = ci;
         while (k + 1 < clauses.length && !hitClauses.has(k + 1)) k++;
         const span = sentence.slice(clauses[j]!.start, clauses[k]!.end);
         const name = normaliseName(hit.raw, span);
+        if (doc.kind === 'law' && GENERIC_IN_LAW.test(name)) continue;
         const nameClause = clauses[ci]!.text;
-        drafts.push({
+        const draft: Draft = {
           name,
-          recipient: guessRecipient(sentence, name),
+          // The name as written may say who receives it (用人单位留用补贴) where the normalised one no longer does.
+          recipient: guessRecipient(sentence, hit.raw) === 'employer' ? 'employer' : guessRecipient(sentence, name),
           paragraph: p,
           span,
           pieces: [{ paragraphId: p.id, text: span }],
           amounts: parseAmounts(span, name),
           validUntil: latest(statedEndDates(nameClause)),
-        });
+        };
+        drafts.push(draft);
+        inParagraph.push(draft);
       }
     });
   }
   return drafts;
+}
+
+/** A sentence naming no measure that speaks of the same kind of benefit as `name` with a bare noun (贷款…, 该补贴). */
+function refersBack(sentence: string, name: string): boolean {
+  if (/贷款$|贴息$/.test(name)) return /贷款|贴息/.test(sentence);
+  if (/补贴$|补助$/.test(name)) return /(?:该|此项?|上述)(?:补贴|补助)|(?:补贴|补助)(?:标准|期限)/.test(sentence);
+  return false;
 }
 
 /** One measure per name: later mentions add groups, amounts and conditions to the first. */

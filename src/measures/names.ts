@@ -1,4 +1,5 @@
 import type { MeasureKind } from './types.ts';
+import { findPlaces } from '../text/gazetteer.ts';
 
 /**
  * Measure names: where they are written and how they are normalised.
@@ -16,18 +17,25 @@ const LEFT_STOPS = [
   '给予', '落实', '享受', '发放', '实施', '执行', '继续', '参加', '开发', '创设', '加强', '组织', '开展', '做好', '提供',
   '申请', '申领', '办理', '按规定', '规定', '同等', '可以', '可', '并', '或', '和', '及', '与', '等', '对', '为', '将',
   '领取', '发给', '支付', '通过', '建立', '完善', '鼓励', '利用', '拓宽', '搜索', '骗取', '核拨', '先行', '符合', '没有', '同时',
+  '最长', '最高', '最多', '每次', '提交', '提出', '确定', '根据',
   '的', '了', '按', '以', '在', '于', '从', '至', '由', '向', '其', '除', '我市', '本市',
 ];
 const LEFT_STOP_RE = new RegExp(`(?:${LEFT_STOPS.join('|')})(?!.*(?:${LEFT_STOPS.join('|')}))`);
 
-/** After the head: the noun is part of something else (补贴资金, 贷款利率, 贷款额度 …). */
-const NOT_A_MEASURE_AFTER = /^(?:资金|利率|额度|期限|余额|标准|对象|申请|金额|人员|基金|发放)/;
+/**
+ * After the head: the noun is part of something else — money or people around it (补贴资金, 补贴金额,
+ * 贷款余额, 担保基金), or the title of a form (…补贴申请表, …学员补贴花名册).
+ * An attribute of a named measure (创业担保贷款申请对象, …贷款额度, …利率, 见习补贴期限) still names the
+ * measure: a bare head (贷款额度) is dropped anyway, a qualified one is the measure it qualifies.
+ */
+const NOT_A_MEASURE_AFTER = /^(?:资金|余额|标准|金额|人员|基金|担保基金|发放|费用|花名册|申请表|申报表|审批表|登记表|明细表|汇总表|台账)/;
 /**
  * Not employment measures: social-insurance benefits paid on death, injury or illness
  * (丧葬补助, 一次性伤残补助 …), private loans listed as disqualifying (住房贷款, 购车贷款 …),
- * and funding lines of government (地方财政补贴, 政府补贴, 经费补贴).
+ * funding lines of government (地方财政补贴, 政府补贴, 经费补贴), and awards to units recognised
+ * as models (…示范基地补贴: like 003's 典型/载体 awards, they go to selected units, not to applicants who qualify).
  */
-const NOT_A_MEASURE = /丧葬|抚恤|伤残|死亡|医疗补助|伙食|(?:住房|购车|消费|助学|扶贫|其他)贷款$|财政补贴$|政府补贴$|经费补贴$|集体补助$|^骗取/;
+const NOT_A_MEASURE = /丧葬|抚恤|伤残|死亡|医疗补助|伙食|(?:住房|购车|消费|助学|扶贫|其他)贷款$|财政补贴$|政府补贴$|经费补贴$|集体补助$|^骗取|示范/;
 /** Names that only point at other measures (相关补贴, 上述补贴) or are the head alone. */
 const GENERIC_PREFIX = /^(?:全额|支付|政府|各项|各类|相关|有关|上述|该|此类|这些|其他|其它|有关|同类|更高标准|财政|工作|培训|优惠)/;
 
@@ -74,17 +82,41 @@ function insideBookTitle(text: string, at: number): boolean {
 }
 
 /**
+ * A place in front of a name (广州市创业担保贷款, 广东省…, 青岛市城阳区…) says where it applies, which the
+ * measure's region already says: the name is the same measure everywhere. Only gazetteer places are cut
+ * (粤东粤西粤北地区就业补贴 keeps its region: there the place is a condition), and never down to a bare head.
+ */
+function withoutPlacePrefix(name: string): string {
+  let n = name;
+  for (;;) {
+    const first = findPlaces(n)[0];
+    if (!first || first.index !== 0 || n.length - first.length < 4) return n;
+    n = n.slice(first.length);
+  }
+}
+
+/**
  * The normalisation lexicon (documented in README.md):
  * - 社保 → 社会保险 (18b writes 灵活就业社保补贴, 003 社会保险补贴);
  * - 社会保险补贴 for people in flexible employment → 灵活就业社会保险补贴;
  * - 技能提升补贴 → 职业技能提升补贴 (the name in Guangdong's list);
  * - a leading 用人单位 is dropped (用人单位安置就业困难残疾人稳岗补贴 → 安置就业困难残疾人稳岗补贴);
+ * - a leading place is dropped (广州市创业担保贷款 → 创业担保贷款), and so is the recipient
+ *   (用人单位留用补贴 → 留用补贴) or a loan's borrower type (个人/小微企业创业担保贷款 → 创业担保贷款);
+ * - 见习补贴 → 就业见习补贴;
  * - numbering and trailing 政策/工作 of headings are dropped by headingName().
  */
 export function normaliseName(raw: string, context = ''): string {
   let n = raw.replace(/^[“"](?![^”"]*[”"])/, '').replace(/社保/g, '社会保险').replace(/["“”]/g, (c) => (c === '"' ? '“' : c));
+  n = withoutPlacePrefix(n);
   n = n.replace(/^(?:用人单位|企业|单位)(?=安置|吸纳|招用)/, '');
+  // Who receives it is not part of the name: 给予用人单位留用补贴 → 留用补贴. A loan's borrower type is
+  // not either: 个人创业担保贷款 / 小微企业创业担保贷款 are the one 创业担保贷款 (18b writes them under it).
+  // 小微企业社会保险补贴 keeps its 小微企业: there the enterprise size is what distinguishes the measure.
+  if (/贷款$/.test(n)) n = n.replace(/^(?:个人|小微企业|企业)(?=.{4,}$)/, '');
+  else n = n.replace(/^(?:用人单位|单位|个人)(?=.{4,}$)/, '');
   if (n === '技能提升补贴') n = '职业技能提升补贴';
+  if (n === '见习补贴') n = '就业见习补贴';
   if (n === '社会保险补贴' && /灵活就业|新就业形态|新业态/.test(context)) n = '灵活就业社会保险补贴';
   return n;
 }
