@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { htmlToBlocks, loadHtml } from '../src/ingest/load-html.ts';
+import { buildDocument } from '../src/ingest/document.ts';
 
 const DIR = join(import.meta.dirname, '..', 'corpus', 'guangzhou');
 const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
@@ -159,6 +160,14 @@ describe('loadHtml over all Guangzhou pages', () => {
     expect(r.blocks.length).toBeGreaterThanOrEqual(3);
     expectRange(r.blocks.length, want.blocks);
     expectNoNav(r.blocks);
+  });
+
+  // 16 is the city bureau's policy reposted on the 越秀区 site (SiteName 广州市越秀区人民政府门户网站).
+  it('gives a city body\'s policy reposted on a district site the city as its region (16)', () => {
+    const file = '16_一次性创业补贴_市人社局.html';
+    const doc = buildDocument(`guangzhou/${file}`, Buffer.from(read(file)), load(file));
+    expect(doc.region).toBe('广州市');
+    expect(doc.issuer).toBe('广州市人力资源社会保障局');
   });
 
   it('keeps attachment links listed in the body (24 资格认证通告)', () => {

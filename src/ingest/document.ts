@@ -75,10 +75,11 @@ export function buildDocument(relPath: string, bytes: Buffer, src: LoadedSource,
   const paragraphs: Paragraph[] = pathed.slice(start).map((b, i) => ({ id: `p${i + 1}`, ...b }));
   const text = paragraphs.map((p) => p.text).join('\n');
   const regionHint = sidecar.region ?? src.region;
+  const rawIssuer = sidecar.issuer ?? src.issuer;
   const region = regionHint
     ? (resolvePlace(regionHint) ?? regionHint)
-    : inferRegion(sidecar.issuer ?? src.issuer, `${title} ${src.meta['SiteName'] ?? ''}`, text);
-  const issuer = qualifyIssuer(sidecar.issuer ?? src.issuer, region);
+    : issuerLevel(rawIssuer, inferRegion(rawIssuer, `${title} ${src.meta['SiteName'] ?? ''}`, text));
+  const issuer = qualifyIssuer(rawIssuer, region);
   const ends = paragraphs.flatMap((p) => statedEndDates(p.text)).sort();
   return {
     docId: docIdFor(relPath),
@@ -95,6 +96,16 @@ export function buildDocument(relPath: string, bytes: Buffer, src: LoadedSource,
     contentHash: createHash('sha256').update(bytes).digest('hex'),
     paragraphs,
   };
+}
+
+/**
+ * A city body (「市人力资源社会保障局」) reposted on a district site (越秀区) issues a city-wide
+ * policy: the document's region is the city, not the district that hosts the page.
+ */
+function issuerLevel(issuer: string | null, region: string | null): string | null {
+  if (!issuer || !region || !/^市/.test(issuer)) return region;
+  const place = PLACES.get(region);
+  return place?.level === 3 && place.parent ? place.parent : region;
 }
 
 /** 「市人力资源社会保障局」 on a 广州市 page → 广州市人力资源社会保障局. */
