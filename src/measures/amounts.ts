@@ -40,6 +40,8 @@ export function parseAmounts(text: string, name = ''): Amount[] {
     const at = m.index;
     const before = text.slice(Math.max(0, at - 14), at);
     if (MINIMUM.test(before.slice(-4))) continue;
+    // 「10万元以下小额消费贷款」: a threshold describing something else, not the benefit's amount.
+    if (/^(?:及)?以[下上]/.test(text.slice(at + m[0].length))) continue;
     // 每人每月… is read within the amount's own clause (「每月3600元，每人每年1000元」).
     const own = before.slice(Math.max(0, ...[...'，,。；;'].map((c) => before.lastIndexOf(c) + 1)));
     add(at, {

@@ -260,67 +260,92 @@ const TOOLBOX = /采取[^。；;]*?等(?:办法|措施|方式|手段|途径)/;
  */
 const GENERIC_IN_LAW = /^(?:一次性)?(?:岗位|小额|小额担保|社会保险|失业保险|培训|鉴定)?(?:补贴|补助|贷款|贴息|贷款贴息|税收优惠)$|^公益性岗位$/;
 
+/** 「并符合以下条件的，可申请创业担保贷款。」: the numbered paragraphs that follow are the conditions. */
+const LIST_LEAD = /(?:以下|下列|如下)[^，,。；;]{0,6}条件/;
+const LIST_ITEM = /^\s*(?:\d+[.、．]|[（(][\d一二三四五六七八九十]+[）)]|[①②③④⑤⑥⑦⑧⑨⑩])/;
+
+function listAfter(doc: PolicyDocument, index: number): Paragraph[] {
+  const out: Paragraph[] = [];
+  for (let j = index + 1; j < doc.paragraphs.length; j++) {
+    const q = doc.paragraphs[j]!;
+    if (q.isHeading || !LIST_ITEM.test(q.text) || findNames(q.text).length > 0) break;
+    out.push(q);
+  }
+  return out;
+}
+
 function sentenceMeasures(doc: PolicyDocument, covered: Set<string>): Draft[] {
   const drafts: Draft[] = [];
-  for (const p of doc.paragraphs) {
-    if (p.isHeading || covered.has(p.id)) continue;
-    const sentences = splitSentences(p.text);
-    /** Measures named so far in this paragraph: a later sentence with only a bare 贷款/补贴 refers back to the last. */
-    const inParagraph: Draft[] = [];
-    sentences.forEach((sentence, si) => {
-      // 「7.全面落实吸纳就业补贴政策。」 is the item's title, not a statement of a measure.
-      if (si === 0 && ITEM_TITLE.test(sentence) && sentence.length <= 30) return;
-      if (/^[（(]?责任单位/.test(sentence)) return;
-      if (FUND_USE.test(sentence)) return;
-      const special = socialInsuranceForHiring(sentence, p);
-      drafts.push(...special);
-      const clauses = clausesOf(sentence);
-      const clauseOf = (at: number) => Math.max(0, clauses.findIndex((c) => at >= c.start && at < c.end));
-      const hits = findNames(sentence).filter((h) => {
-        if (OBLIGATION.test(sentence.slice(clauses[clauseOf(h.start)]!.start, h.start))) return false;
-        if (TOOLBOX.test(sentence.slice(0, h.start)) && /^[、和及与]|^等(?:办法|措施|方式|手段|途径)/.test(sentence.slice(h.end).replace(/^[^、和及与等，,。；;]*/, ''))) return false;
-        return true;
-      });
-      if (hits.length === 0) {
-        // 「带动就业5人及以上就业的，贷款额度最高50万元。」「按贷款实际利率的50%给予财政贴息。」: a bare head
-        // noun of the same kind continues the measure named just before in the paragraph.
-        const last = inParagraph[inParagraph.length - 1];
-        if (last && special.length === 0 && refersBack(sentence, last.name)) {
-          last.span += `\n${sentence}`;
-          last.pieces.push({ paragraphId: p.id, text: sentence });
-          last.amounts.push(...parseAmounts(sentence, last.name));
-        }
-        return;
-      }
-      const hitClauses = new Set(hits.map((h) => clauseOf(h.start)));
-      for (const hit of hits) {
-        const ci = clauseOf(hit.start);
-        let j = ci;
-        // Conditions before the name: clauses ending in 的/后/时 (…的,给予X), starting with 对 (对…,给予X), or
-        // continuing such a clause (「A、B自主创业自筹资金不足，并符合以下条件的，可申请X」).
-        while (j > 0 && !hitClauses.has(j - 1) && (/(?:的|后|时)$/.test(clauses[j - 1]!.text.trim()) || /^对/.test(clauses[j - 1]!.text.trim()) || /^(?:并|且|同时|而且)/.test(clauses[j]!.text.trim()))) j--;
-        let k = ci;
-        while (k + 1 < clauses.length && !hitClauses.has(k + 1)) k++;
-        const span = sentence.slice(clauses[j]!.start, clauses[k]!.end);
-        const name = normaliseName(hit.raw, span);
-        if (doc.kind === 'law' && GENERIC_IN_LAW.test(name)) continue;
-        const nameClause = clauses[ci]!.text;
-        const draft: Draft = {
-          name,
-          // The name as written may say who receives it (用人单位留用补贴) where the normalised one no longer does.
-          recipient: guessRecipient(sentence, hit.raw) === 'employer' ? 'employer' : guessRecipient(sentence, name),
-          paragraph: p,
-          span,
-          pieces: [{ paragraphId: p.id, text: span }],
-          amounts: parseAmounts(span, name),
-          validUntil: latest(statedEndDates(nameClause)),
-        };
-        drafts.push(draft);
-        inParagraph.push(draft);
-      }
-    });
-  }
+  doc.paragraphs.forEach((p, pi) => {
+    sentenceMeasuresOf(doc, p, pi, covered, drafts);
+  });
   return drafts;
+}
+
+function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, covered: Set<string>, drafts: Draft[]): void {
+  if (p.isHeading || covered.has(p.id)) return;
+  const sentences = splitSentences(p.text);
+  /** Measures named so far in this paragraph: a later sentence with only a bare 贷款/补贴 refers back to the last. */
+  const inParagraph: Draft[] = [];
+  sentences.forEach((sentence, si) => {
+    // 「7.全面落实吸纳就业补贴政策。」 is the item's title, not a statement of a measure.
+    if (si === 0 && ITEM_TITLE.test(sentence) && sentence.length <= 30) return;
+    if (/^[（(]?责任单位/.test(sentence)) return;
+    if (FUND_USE.test(sentence)) return;
+    const special = socialInsuranceForHiring(sentence, p);
+    drafts.push(...special);
+    const clauses = clausesOf(sentence);
+    const clauseOf = (at: number) => Math.max(0, clauses.findIndex((c) => at >= c.start && at < c.end));
+    const hits = findNames(sentence).filter((h) => {
+      if (OBLIGATION.test(sentence.slice(clauses[clauseOf(h.start)]!.start, h.start))) return false;
+      if (TOOLBOX.test(sentence.slice(0, h.start)) && /^[、和及与]|^等(?:办法|措施|方式|手段|途径)/.test(sentence.slice(h.end).replace(/^[^、和及与等，,。；;]*/, ''))) return false;
+      return true;
+    });
+    if (hits.length === 0) {
+      // 「带动就业5人及以上就业的，贷款额度最高50万元。」「按贷款实际利率的50%给予财政贴息。」: a bare head
+      // noun of the same kind continues the measure named just before in the paragraph.
+      const last = inParagraph[inParagraph.length - 1];
+      if (last && special.length === 0 && refersBack(sentence, last.name)) {
+        last.span += `\n${sentence}`;
+        last.pieces.push({ paragraphId: p.id, text: sentence });
+        last.amounts.push(...parseAmounts(sentence, last.name));
+      }
+      return;
+    }
+    const hitClauses = new Set(hits.map((h) => clauseOf(h.start)));
+    for (const hit of hits) {
+      const ci = clauseOf(hit.start);
+      let j = ci;
+      // Conditions before the name: clauses ending in 的/后/时 (…的,给予X), starting with 对 (对…,给予X), or
+      // continuing such a clause (「A、B自主创业自筹资金不足，并符合以下条件的，可申请X」).
+      while (j > 0 && !hitClauses.has(j - 1) && (/(?:的|后|时)$/.test(clauses[j - 1]!.text.trim()) || /^对/.test(clauses[j - 1]!.text.trim()) || /^(?:并|且|同时|而且)/.test(clauses[j]!.text.trim()))) j--;
+      let k = ci;
+      while (k + 1 < clauses.length && !hitClauses.has(k + 1)) k++;
+      const span = sentence.slice(clauses[j]!.start, clauses[k]!.end);
+      const name = normaliseName(hit.raw, span);
+      if (doc.kind === 'law' && GENERIC_IN_LAW.test(name)) continue;
+      const nameClause = clauses[ci]!.text;
+      const draft: Draft = {
+        name,
+        // The name as written may say who receives it (用人单位留用补贴) where the normalised one no longer does.
+        recipient: guessRecipient(sentence, hit.raw) === 'employer' ? 'employer' : guessRecipient(sentence, name),
+        paragraph: p,
+        span,
+        pieces: [{ paragraphId: p.id, text: span }],
+        amounts: parseAmounts(span, name),
+        validUntil: latest(statedEndDates(nameClause)),
+      };
+      if (LIST_LEAD.test(span)) {
+        for (const q of listAfter(doc, pi)) {
+          draft.span += `\n${q.text}`;
+          draft.pieces.push({ paragraphId: q.id, text: q.text });
+          draft.amounts.push(...parseAmounts(q.text, name));
+        }
+      }
+      drafts.push(draft);
+      inParagraph.push(draft);
+    }
+  });
 }
 
 /** A sentence naming no measure that speaks of the same kind of benefit as `name` with a bare noun (贷款…, 该补贴). */
