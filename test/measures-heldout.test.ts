@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../src/ingest/load-corpus.ts';
 import { extractFromDocument } from '../src/measures/extract.ts';
 import { amountInYuan } from '../src/measures/amounts.ts';
+import { ageCondition, applicationDeadline, conditionsOf } from '../src/measures/conditions.ts';
 import type { Measure } from '../src/measures/types.ts';
 import type { PolicyDocument } from '../src/types.ts';
 
@@ -150,5 +151,35 @@ describe('held-out, pooled', () => {
     expectAtLeast(pooled.measures, POOLED_FLOORS.measures, 'pooled measures');
     expectAtLeast(pooled.amounts, POOLED_FLOORS.amounts, 'pooled amounts');
     expectAtLeast(pooled.groups, POOLED_FLOORS.groups, 'pooled groups');
+  });
+});
+
+describe('optional fields: application deadlines and minimum ages by sex', () => {
+  it('「首次补贴申请应于办理就业登记之日起1年内」 is the deadline; a condition counted from an event is not', () => {
+    expect(applicationDeadline('补贴期限最长不超过3年。首次补贴申请应于办理就业登记之日起1年内，向参保地人力资源社会保障部门提出。')).toEqual({
+      text: '首次补贴申请应于办理就业登记之日起1年内',
+      from: '办理就业登记',
+      months: 12,
+    });
+    expect(applicationDeadline('补贴对象应于稳定就业满6个月之日起1年内，向就业地人力资源社会保障部门提出补贴申请。')?.from).toBe('稳定就业满6个月');
+    // 16 p16: when the business must be registered, not when to apply.
+    expect(applicationDeadline('（2）获奖之日起两年内（含参赛期间）在广州地区领取营业执照或其他法定注册登记；')).toBeNull();
+  });
+
+  it('measures carry the deadline their paragraphs state (every 「…之日起N年内…申请」 of the 18b list)', () => {
+    const doc = docs.find((d) => d.file.startsWith('guangzhou/18b_'))!;
+    const byName = new Map(extractFromDocument(doc).map((m) => [m.name, m.applicationDeadline]));
+    expect(byName.get('灵活就业社会保险补贴')).toMatchObject({ from: '办理就业登记', months: 12 });
+    expect(byName.get('一次性创业补贴')).toMatchObject({ from: '相关创业主体登记注册', months: 36 });
+    expect(byName.get('职业技能提升补贴')).toMatchObject({ from: '证书核发', months: 12 });
+    expect(byName.get('一次性求职补贴')).toBeNull();
+  });
+
+  it('a minimum age by sex is typed with minMale/minFemale, and min holds the lower bound for both', () => {
+    const text = '外省户籍（不含港澳台居民）灵活就业人员在我省首次参保时男已年满50周岁、女已年满40周岁的，参保地在办理参保缴费登记时应按国家规定为其建立临时基本养老保险缴费账户。';
+    const age = conditionsOf(text, 'p24', { recipient: 'individual', groups: [] }).find((c) => c.type === 'age');
+    expect(age).toMatchObject({ type: 'age', min: 40, minMale: 50, minFemale: 40, maxMale: null, maxFemale: null });
+    // 「不满50周岁」 is under 50: 49 at most.
+    expect(ageCondition('1.男性不满50周岁、女性不满40周岁的。', 'p4')).toMatchObject({ maxMale: 49, maxFemale: 39 });
   });
 });

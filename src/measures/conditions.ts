@@ -28,13 +28,15 @@ export function ageCondition(text: string, paragraphId: string): Cond | null {
   // 女性不超过55周岁、男性不超过60周岁 / 男性60周岁以下、女性50周岁以下
   const f = /女(?:性)?[^，,。；;\d]{0,6}?(\d{2})\s*周?岁/.exec(text);
   const m = /男(?:性)?[^，,。；;\d]{0,6}?(\d{2})\s*周?岁/.exec(text);
-  // 「男已年满50周岁、女已年满40周岁」 is a minimum by sex, which the age condition cannot hold: leave it untyped.
+  // 「男已年满50周岁、女已年满40周岁」 is a minimum by sex: minimumAgeBySex() reads it.
   const minimumBySex = [f, m].some((x) => x && /(?<!不)满/.test(x[0]));
   if (minimumBySex) return null;
   if (f || m) {
     const at = Math.min(f?.index ?? Infinity, m?.index ?? Infinity);
     const end = Math.max(f ? f.index + f[0].length : 0, m ? m.index + m[0].length : 0);
-    return { type: 'age', min: null, maxMale: num(m?.[1]), maxFemale: num(f?.[1]), text: clauseAt(text, at, end), paragraphId };
+    // 「男性不满50周岁」: under 50, so 49 at most (ages are whole years).
+    const max = (x: RegExpExecArray | null) => (x ? num(x[1])! - (/不满/.test(x[0]) ? 1 : 0) : null);
+    return { type: 'age', min: null, maxMale: max(m), maxFemale: max(f), text: clauseAt(text, at, end), paragraphId };
   }
   // 16—24岁失业青年 / 年满16周岁
   const range = /(\d{2})\s*[—–\-~至到]\s*(\d{2})\s*周?岁/.exec(text);
@@ -44,6 +46,42 @@ export function ageCondition(text: string, paragraphId: string): Cond | null {
   }
   const min = /年满\s*(\d{2})\s*周岁/.exec(text);
   if (min) return { type: 'age', min: Number(min[1]), maxMale: null, maxFemale: null, text: clauseAt(text, min.index), paragraphId };
+  return null;
+}
+
+/**
+ * 「男已年满50周岁、女已年满40周岁的」: a minimum age by sex. `min` carries the lower of the two, which holds
+ * whatever the sex, so a reader that knows only `min` is never wrong to reject below it.
+ */
+export function minimumAgeBySex(text: string, paragraphId: string): Cond | null {
+  const f = /女(?:性)?[^，,。；;\d]{0,6}?(?<!不)满\s*(\d{2})\s*周?岁/.exec(text);
+  const m = /男(?:性)?[^，,。；;\d]{0,6}?(?<!不)满\s*(\d{2})\s*周?岁/.exec(text);
+  if (!f || !m) return null;
+  const [minMale, minFemale] = [Number(m[1]), Number(f[1])];
+  const at = Math.min(f.index, m.index);
+  const end = Math.max(f.index + f[0].length, m.index + m[0].length);
+  return { type: 'age', min: Math.min(minMale, minFemale), maxMale: null, maxFemale: null, minMale, minFemale, text: clauseAt(text, at, end), paragraphId };
+}
+
+const CN_NUMBER: Record<string, number> = { 一: 1, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 十二: 12 };
+
+/**
+ * 「首次补贴申请应于办理就业登记之日起1年内」, 「应于证书核发之日起12个月内…提出补贴申请」: the time limit for
+ * applying, counted from an event. Only in a sentence about applying (申请/申领/提出), so a condition such as
+ * 「获奖之日起两年内…领取营业执照」 is not read as one. The first stated limit wins (the first application's).
+ */
+export function applicationDeadline(text: string): { text: string; from: string; months: number } | null {
+  const re = /([^，,。；;：:]{2,24}?)之日起\s*(\d+|十二|[一两二三四五六七八九十])\s*(个月|年)内/g;
+  for (const sentence of text.split(/[。；;\n]/)) {
+    if (!/申请|申领|提出/.test(sentence)) continue;
+    const m = re.exec(sentence);
+    re.lastIndex = 0;
+    if (!m) continue;
+    const n = CN_NUMBER[m[2]!] ?? Number(m[2]);
+    // The event is what follows the last 应于/从/自 (「补贴对象应于首次签订劳动合同」 → 首次签订劳动合同).
+    const from = m[1]!.replace(/^.*(?:应于|应当于|须于|从|自)/, '');
+    return { text: clauseAt(sentence, m.index, m.index + m[0].length), from, months: m[3] === '年' ? n * 12 : n };
+  }
   return null;
 }
 
@@ -84,7 +122,7 @@ export function conditionsOf(
     out.push({ type: 'registration', what: reg[1] ? '就业登记' : '失业登记', text: clauseAt(text, reg.index), paragraphId });
   }
 
-  const age = ageCondition(text, paragraphId);
+  const age = ageCondition(text, paragraphId) ?? minimumAgeBySex(text, paragraphId);
   if (age) out.push(age);
 
   const contract = /签订\s*(\d+|一|两|二|三)\s*年以上(?:期限)?(?:的)?劳动合同/.exec(text);

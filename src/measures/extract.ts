@@ -4,7 +4,7 @@ import { statedEndDates } from '../text/dates.ts';
 import type { Amount, Condition, Measure, Recipient, TargetGroup } from './types.ts';
 import { parseAmounts } from './amounts.ts';
 import { groupsOf } from './groups.ts';
-import { conditionsOf } from './conditions.ts';
+import { applicationDeadline, conditionsOf } from './conditions.ts';
 import { findNames, headingName, isMeasureHeading, kindOf, normaliseName } from './names.ts';
 
 /**
@@ -110,6 +110,7 @@ function finish(doc: PolicyDocument, d: Draft): Measure {
     amounts: d.amounts,
     duration: durationOf(d.span),
     validUntil: d.validUntil,
+    applicationDeadline: applicationDeadline(d.span),
     docId: doc.docId,
     docTitle: doc.title,
     docDate: doc.date,
@@ -379,6 +380,7 @@ function mergeByName(doc: PolicyDocument, drafts: Draft[]): Measure[] {
     for (const a of m.amounts) if (!prev.amounts.some((b) => b.value === a.value && b.unit === a.unit)) prev.amounts.push(a);
     for (const c of m.conditions) if (!prev.conditions.some((o) => o.type === c.type && o.text === c.text)) prev.conditions.push(c);
     prev.duration ??= m.duration;
+    prev.applicationDeadline ??= m.applicationDeadline;
     prev.validUntil = latest([prev.validUntil, m.validUntil].filter((x): x is string => x !== null));
   }
   // Employer measures never list 用人单位 next to 小微企业 (a merge can bring both).

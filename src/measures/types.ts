@@ -59,7 +59,16 @@ export type Condition = { text: string; paragraphId: string } & (
     }
   | { type: 'employment'; forms: Employment[] }
   | { type: 'registration'; what: '就业登记' | '失业登记' }
-  | { type: 'age'; min: number | null; maxMale: number | null; maxFemale: number | null }
+  | {
+      type: 'age';
+      /** A lower limit for everyone (16—24岁); with a minimum by sex, the lower of the two. */
+      min: number | null;
+      maxMale: number | null;
+      maxFemale: number | null;
+      /** Minimum by sex (男年满50周岁、女年满40周岁). Added later; may be absent. */
+      minMale?: number | null;
+      minFemale?: number | null;
+    }
   | { type: 'region'; region: string }
   | { type: 'business_age'; maxYears: number | null; minMonths: number | null }
   | { type: 'enterprise_size'; size: '小微企业' }
@@ -94,6 +103,11 @@ export interface Measure {
   duration: { text: string; months: number | null } | null;
   /** Stated end date of the measure (YYYY-MM-DD), e.g. 至2025年12月31日. */
   validUntil: string | null;
+  /**
+   * How long after an event the (first) application must be made: 「首次补贴申请应于办理就业登记之日起1年内」 →
+   * { text, from: '办理就业登记', months: 12 }. Added later; absent or null when the text states none.
+   */
+  applicationDeadline?: { text: string; from: string; months: number } | null;
   docId: string;
   docTitle: string;
   docDate: string | null;
