@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChatCore } from '../src/chat/core.ts';
 import type { Engine } from '../src/engine.ts';
 import type { CheckResult } from '../src/eligibility/index.ts';
-import { buildServer } from '../src/server/app.ts';
-import { startServer, type ListeningServer } from '../src/server/start.ts';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
+import { testServer, type TestServer } from './helpers/server.ts';
 import { CATALOG, GD_FLEX } from './fixtures/profiles/catalog.ts';
 
 /**
@@ -12,8 +10,7 @@ import { CATALOG, GD_FLEX } from './fixtures/profiles/catalog.ts';
  * (so the verdicts are known); the real extracted catalog is covered in eligibility-e2e.
  */
 let t: TestEngine;
-let chat: ReturnType<typeof createChatCore>;
-let listening: ListeningServer;
+let s: TestServer;
 let base: string;
 
 async function post(body: string, contentType = 'application/json') {
@@ -23,15 +20,12 @@ async function post(body: string, contentType = 'application/json') {
 beforeAll(async () => {
   t = await testEngine();
   const engine: Engine = Object.assign({}, t.engine, { measures: CATALOG });
-  chat = createChatCore({ config: t.config, logger: t.logger, engine });
-  const srv = await buildServer({ config: t.config, logger: t.logger, engine, chat });
-  listening = await startServer(srv.app, { host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${listening.port}`;
+  s = await testServer(t, { engine });
+  base = s.base;
 });
 
 afterAll(async () => {
-  await listening?.close();
-  await chat?.close();
+  await s?.close();
   t?.cleanup();
 });
 

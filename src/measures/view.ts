@@ -29,7 +29,7 @@ export function measuresForRegion(measures: readonly Measure[], region: string |
   return measures.filter((m) => !m.region || related(m.region, place));
 }
 
-const KIND: Record<Measure['kind'], string> = {
+export const KIND_LABEL: Record<Measure['kind'], string> = {
   cash_subsidy: '补贴',
   loan: '贷款/贴息',
   insurance: '保险',
@@ -38,7 +38,7 @@ const KIND: Record<Measure['kind'], string> = {
   tax: '税收优惠',
 };
 
-function groupsText(m: Measure): string {
+export function groupsText(m: Measure): string {
   const windows = m.conditions.flatMap((c) => (c.type === 'group' ? (c.graduateWindows ?? (c.graduateWindow ? [c.graduateWindow] : [])) : []));
   const uniq = [...new Set(windows.map(describeWindow))];
   return m.groups.map((g) => (g === '高校毕业生' && uniq.length ? `高校毕业生（${uniq.join('或')}）` : g)).join('、');
@@ -53,7 +53,7 @@ export function renderMeasuresText(measures: readonly Measure[]): string {
     const d = ms[0]!;
     lines.push(`《${d.docTitle}》 ${[d.issuer, d.docDate, d.docNumber, d.region].filter(Boolean).join(' · ')}`);
     for (const m of ms) {
-      lines.push(`  • ${m.name}（${m.recipient === 'employer' ? '单位' : '个人'}申领 · ${KIND[m.kind]}）`);
+      lines.push(`  • ${m.name}（${m.recipient === 'employer' ? '单位' : '个人'}申领 · ${KIND_LABEL[m.kind]}）`);
       if (m.amounts.length) lines.push(`    金额：${m.amounts.map((a) => a.text).join('；')}`);
       if (m.groups.length) lines.push(`    对象：${groupsText(m)}`);
       if (m.duration) lines.push(`    期限：${m.duration.text}`);

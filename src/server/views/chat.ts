@@ -42,7 +42,7 @@ export function chatPage(opts: { documents: number }): string {
   const body = html`<main>
 <div class="card">
 <p>您好！我可以回答就业、创业、社保方面的政策问题。每句回答都摘自政策原文，点 [1] [2] 这样的标记可以查看原文段落。</p>
-<p class="muted">目前收录 ${opts.documents} 份政策文件。没有找到依据时，我会直接告诉您，不会编造。</p>
+<p class="muted">目前收录 ${opts.documents} 份政策文件。没有找到依据时，我会直接告诉您，不会编造。想知道自己能申请哪些补贴，发送 /check；也可以看<a href="measures">政策措施一览</a>。</p>
 <div class="chips" id="examples" aria-label="示例问题">${EXAMPLE_QUESTIONS.map((q) => html`<button type="button" class="chip">${q}</button>`)}</div>
 </div>
 <div id="chat" aria-live="polite"></div>
