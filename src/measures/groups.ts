@@ -26,7 +26,7 @@ const LEXICON: Array<[RegExp, TargetGroup[]]> = [
   [/特困人员/g, ['特困人员']],
   [/妇女/g, ['妇女']],
   // 创办企业培训 (SYB) is a course name, not someone founding a business.
-  [/创业者|自主创业|创业项目|创办(?!企业培训)/g, ['创业者']],
+  [/创业者|创业(?:成功)?人员|自主创业|创业项目|创办(?!企业培训)/g, ['创业者']],
   [/小微企业/g, ['小微企业']],
 ];
 

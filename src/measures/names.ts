@@ -39,6 +39,9 @@ const NOT_A_MEASURE = /丧葬|抚恤|伤残|死亡|医疗补助|伙食|(?:住房
 /** Names that only point at other measures (相关补贴, 上述补贴) or are the head alone. */
 const GENERIC_PREFIX = /^(?:全额|支付|政府|各项|各类|相关|有关|上述|该|此类|这些|其他|其它|有关|同类|更高标准|财政|工作|培训|优惠)/;
 
+/** …相关补贴 / …有关补贴 anywhere in the name (骗取就业援助相关补贴) points at other measures too. */
+const GENERIC_INSIDE = /相关|有关/;
+
 export interface NameHit {
   /** The name as written (e.g. 社会保险补贴, 技能提升补贴). */
   raw: string;
@@ -68,7 +71,7 @@ export function findNames(sentence: string): NameHit[] {
     const raw = left + m[0];
     if (NOT_A_MEASURE.test(raw) || /^[他者下上因年期]/.test(raw)) continue;
     // A bare two-character noun (给予补贴, 申请贷款) names nothing; 贷款贴息 / 税收优惠 alone do.
-    if ((left.length === 0 && m[0].length <= 2) || GENERIC_PREFIX.test(raw)) continue;
+    if ((left.length === 0 && m[0].length <= 2) || GENERIC_PREFIX.test(raw) || GENERIC_INSIDE.test(raw)) continue;
     // 贷款 directly followed by 贴息 is read as one name (贷款贴息) by the longer head.
     if (out.some((o) => o.start <= s && o.end >= end)) continue;
     out.push({ raw, start: s, end });
