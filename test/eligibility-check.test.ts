@@ -281,3 +281,48 @@ describe('alternatives and measures without readable conditions', () => {
     expect(r.nextQuestion).toBeNull();
   });
 });
+
+describe('requirements no profile states', () => {
+  // 18b p78: 「服务期满考核合格的“三支一扶”高校毕业生，继续在基层单位工作满1年以上，可申请代偿…」
+  const SANZHI: Measure = {
+    ...GD_FLEX,
+    id: '18b-2026-1bcb9f55#p78:学费代偿',
+    name: '“三支一扶”学费代偿',
+    paragraphId: 'p78',
+    url: 'http://localhost:3000/docs/18b-2026-1bcb9f55#p78',
+    conditions: [{ type: 'group', groups: ['高校毕业生'], graduateWindow: null, text: '服务期满考核合格的“三支一扶”高校毕业生', paragraphId: 'p78' }],
+  };
+
+  it('being a graduate does not meet 「服务期满考核合格的“三支一扶”高校毕业生」: unknown, not eligible', () => {
+    const r = check({ region: '广州市', identities: ['高校毕业生'], graduationDate: '2025-06', employment: 'flexible', today: '2026-03-01' }, [SANZHI]);
+    expect(r.results[0]!.status).toBe('unknown');
+    expect(r.results[0]!.conditions.find((c) => c.text.includes('三支一扶'))!.status).toBe('unknown');
+  });
+
+  it('someone who is not a graduate still fails it', () => {
+    const r = check({ region: '广州市', identities: ['农民工'], employment: 'flexible', today: '2026-03-01' }, [SANZHI]);
+    expect(r.results[0]!.status).toBe('not_eligible');
+  });
+});
+
+describe('minimum ages by sex (「男年满50周岁、女年满40周岁」)', () => {
+  const OLDER: Measure = {
+    ...GZ_LOAN,
+    id: 'x#p1:大龄补贴',
+    name: '大龄就业补贴',
+    conditions: [{ type: 'age', min: 40, minMale: 50, minFemale: 40, maxMale: null, maxFemale: null, text: '男年满50周岁、女年满40周岁', paragraphId: 'p1' }],
+  };
+  const base = { region: '广州市', identities: ['登记失业人员'], employment: 'unemployed', today: '2026-03-01' };
+  const ageStatus = (extra: Record<string, unknown>) => result(check({ ...base, ...extra }, [OLDER]), OLDER).conditions.find((c) => c.text.startsWith('男年满'))!.status;
+
+  it('a 45-year-old man is below his limit, a 45-year-old woman is above hers', () => {
+    expect(ageStatus({ age: 45, sex: 'male' })).toBe('not_met');
+    expect(ageStatus({ age: 45, sex: 'female' })).toBe('met');
+  });
+
+  it('sex unknown: below both fails, above both passes, in between is asked', () => {
+    expect(ageStatus({ age: 35 })).toBe('not_met');
+    expect(ageStatus({ age: 55 })).toBe('met');
+    expect(ageStatus({ age: 45 })).toBe('unknown');
+  });
+});

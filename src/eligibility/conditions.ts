@@ -9,6 +9,13 @@ import { regionRefinable, userLineage, type Profile } from './profile.ts';
  */
 export type ConditionStatus = 'met' | 'not_met' | 'unknown';
 
+/**
+ * Requirements inside a target-group clause that no profile field states: a programme the person
+ * must be in (quoted names such as “三支一扶”), training, a certificate, passing an assessment,
+ * completing a service period, winning a selection.
+ */
+const UNSTATED_REQUIREMENT = /[“"「][^”"」]{2,12}[”"」]|培训|证书|考核|服务期满|评选|认定|竞赛|大赛/;
+
 /** Groups that describe an organisation (the employer) rather than a person. */
 const ORG_GROUPS: ReadonlySet<TargetGroup> = new Set(['小微企业', '用人单位']);
 
@@ -148,7 +155,10 @@ export function conditionStatus(c: Condition, measure: Measure, p: Profile): Con
       if (!forEmployer && windows.length && person.length === 0) {
         parts.push(personGroupStatus('高校毕业生', windows, p));
       }
-      return parts.length ? any(parts) : 'unknown';
+      const status = parts.length ? any(parts) : 'unknown';
+      // 「服务期满考核合格的“三支一扶”高校毕业生」: being a graduate is not enough, and the rest
+      // is nothing a profile states — never call it met.
+      return status === 'met' && !forEmployer && UNSTATED_REQUIREMENT.test(c.text) ? 'unknown' : status;
     }
     case 'employment':
       if (forEmployer && !c.forms.includes('employer')) return p.hiring === null ? 'unknown' : 'met';
@@ -165,6 +175,15 @@ export function conditionStatus(c: Condition, measure: Measure, p: Profile): Con
       if (forEmployer) return p.hiring === null ? 'unknown' : 'met';
       if (p.age === null) return 'unknown';
       if (c.min !== null && p.age < c.min) return 'not_met';
+      // 「男年满50周岁、女年满40周岁」: the lower bound depends on the sex.
+      const mins = [c.minMale ?? null, c.minFemale ?? null];
+      if (mins.some((m) => m !== null)) {
+        if (p.sex !== null) {
+          const min = p.sex === 'male' ? c.minMale : c.minFemale;
+          if (min != null && p.age < min) return 'not_met';
+        } else if (mins.every((m) => m !== null && p.age! < m)) return 'not_met';
+        else if (!mins.every((m) => m === null || p.age! >= m)) return 'unknown';
+      }
       const maxes = [c.maxMale, c.maxFemale];
       if (maxes.every((m) => m === null)) return 'met';
       if (p.sex !== null) {
