@@ -29,7 +29,9 @@ function per(before: string, name: string): Amount['per'] {
 function phrase(text: string, start: number, end: number): string {
   let s = start;
   while (s > 0 && start - s < 24 && !/[，,。；;：:（(]/.test(text[s - 1]!)) s--;
-  return text.slice(s, end).trim();
+  // A clause cut by the length limit says so (「…条件的地市可适当提高」 would read as a whole one).
+  const cut = s > 0 && !/[，,。；;：:（(]/.test(text[s - 1]!);
+  return `${cut ? '…' : ''}${text.slice(s, end).trim()}`;
 }
 
 export function parseAmounts(text: string, name = ''): Amount[] {
