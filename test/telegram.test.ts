@@ -182,6 +182,99 @@ describe('Telegram channel (long polling)', () => {
   });
 });
 
+describe('Telegram channel: commands, load, limits', () => {
+  const botMessagesTo = (chatId: number) => server.storage.botMessages.filter((u) => String(u.message.chat_id) === String(chatId)).map((u) => u.message as unknown as BotMessage);
+
+  it('/help lists the commands; /region sets the region and it is kept', async () => {
+    const client = server.getClient(TOKEN, { chatId: 31, userId: 31, timeout: 10_000 });
+    await client.sendCommand(client.makeCommand('/help'));
+    const help = await until(() => botMessagesTo(31)[0]);
+    for (const cmd of ['/region', '/sources', '/feedback']) expect(help.text).toContain(cmd);
+    await client.sendCommand(client.makeCommand('/region 城阳区'));
+    const set = await until(() => botMessagesTo(31)[1]);
+    expect(set.text).toContain('青岛市城阳区');
+    expect(chat.store.getUser('telegram', '31')!.region).toBe('青岛市城阳区');
+  });
+
+  it('50 chats asking at once all get answers, each chat\'s replies in order', async () => {
+    const chats = Array.from({ length: 50 }, (_, i) => 1000 + i);
+    await Promise.all(
+      chats.map(async (id) => {
+        const client = server.getClient(TOKEN, { chatId: id, userId: id });
+        // Two messages without waiting: the replies must come back in the same order.
+        await client.sendCommand(client.makeCommand('/help'));
+        await client.sendMessage(client.makeMessage(Q));
+      }),
+    );
+    for (const id of chats) {
+      const [first, second] = await until(() => {
+        const m = botMessagesTo(id);
+        return m.length >= 2 ? m : undefined;
+      }, 30_000);
+      expect(first!.text, `chat ${id}`).toContain('/region');
+      expect(second!.text, `chat ${id}`).toContain('[1]</a>');
+      expect(second!.text).toContain('100元');
+    }
+  }, 60_000);
+
+  it('the per-user rate limit engages and says so', async () => {
+    const client = server.getClient(TOKEN, { chatId: 32, userId: 32 });
+    const limit = config.chat.rateLimitPerMinute;
+    for (let i = 0; i < limit + 2; i++) await client.sendCommand(client.makeCommand('/help'));
+    const all = await until(() => {
+      const m = botMessagesTo(32);
+      return m.some((x) => x.text.includes('提问太频繁')) ? m : undefined;
+    }, 15_000);
+    expect(all.filter((x) => x.text.includes('/region')).length).toBe(limit);
+  });
+});
+
+describe('Telegram channel: a reply over 4096 characters', () => {
+  // /sources over a corpus of 60 more documents with long titles: far more than one message holds.
+  const TITLES = Array.from({ length: 60 }, (_, i) => `关于进一步做好第${i + 1}批重点群体就业创业扶持和社会保险补贴申领经办服务工作有关事项的通知（第${i + 1}号）`);
+  let big: TestEngine;
+  let bigChat: ReturnType<typeof createChatCore>;
+  let bot: RunningChannel;
+  const BIG_TOKEN = '555555555:CCHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw3';
+
+  beforeAll(async () => {
+    const files = Object.fromEntries(TITLES.map((title, i) => [`extra-${i}.md`, `---\ntitle: ${title}\nissuer: 某某市人力资源和社会保障局\ndate: 2025-01-0${(i % 9) + 1}\n---\n\n为做好相关工作，现就有关事项通知如下。\n`]));
+    big = await testEngine({ TELEGRAM_BOT_TOKEN: BIG_TOKEN, TELEGRAM_API_ROOT: server.config.apiURL, PUBLIC_BASE_URL: PUBLIC }, { files });
+    bigChat = createChatCore({ config: big.config, logger: big.logger, engine: big.engine });
+    bot = await telegramChannel.start({ config: big.config, logger: big.logger, engine: big.engine, chat: bigChat });
+  }, 120_000);
+
+  afterAll(async () => {
+    await bot?.stop();
+    await bigChat?.close();
+    big?.cleanup();
+  });
+
+  it('arrives split under the limit, in order, with nothing lost', async () => {
+    const client = server.getClient(BIG_TOKEN, { chatId: 41, userId: 41 });
+    await client.sendCommand(client.makeCommand('/sources'));
+    const parts = await until(() => {
+      const m = server.storage.botMessages.filter((u) => u.botToken === BIG_TOKEN && String(u.message.chat_id) === '41');
+      return m.length >= 2 ? m.map((u) => (u.message as unknown as BotMessage).text) : undefined;
+    }, 15_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const all = server.storage.botMessages.filter((u) => u.botToken === BIG_TOKEN && String(u.message.chat_id) === '41').map((u) => (u.message as unknown as BotMessage).text);
+    expect(all.length).toBe(parts.length);
+    for (const p of all) expect(p.length).toBeLessThanOrEqual(4096);
+    // Every title once, in the order of the source list (corpus order).
+    const joined = all.join('\n');
+    const order = big.engine.documents.map((d) => d.title).filter((title) => TITLES.includes(title));
+    expect(order).toHaveLength(TITLES.length);
+    let at = -1;
+    for (const title of order) {
+      const i = joined.indexOf(title);
+      expect(i, title).toBeGreaterThan(at);
+      expect(joined.indexOf(title, i + 1), `${title} once`).toBe(-1);
+      at = i;
+    }
+  });
+});
+
 describe('Telegram channel (webhook)', () => {
   let hook: RunningChannel;
   let route: HttpRoute;
