@@ -274,6 +274,22 @@ describe('公众号 through the web server (real HTTP)', () => {
 
       const forged = await fetch(`${base}/wechat-mp?${new URLSearchParams(signedQuery('forged'))}`, { method: 'POST', body });
       expect(forged.status).toBe(403);
+
+      // Malformed XML is a 4xx, and the server keeps serving: the next message is answered.
+      const broken = await fetch(`${base}/wechat-mp?${new URLSearchParams(signedQuery())}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body: '<xml><ToUserName><![CDATA[gh_x]]></ToUserName><MsgType>text</Ms',
+      });
+      expect(broken.status).toBeGreaterThanOrEqual(400);
+      expect(broken.status).toBeLessThan(500);
+      const again = await fetch(`${base}/wechat-mp?${new URLSearchParams(signedQuery())}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body: incomingXml({ from: 'oUserHttp2', type: 'text', Content: QUESTION_HTTP }),
+      });
+      expect(again.status).toBe(200);
+      expect(replyOf({ status: again.status, headers: { 'content-type': again.headers.get('content-type') ?? '' }, body: await again.text() }).ToUserName).toBe('oUserHttp2');
     } finally {
       await app.close();
       await running.stop();
