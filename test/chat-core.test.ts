@@ -43,11 +43,16 @@ async function say(core: ChatCore, text: string | null, extra: Partial<IncomingM
 describe('commands', () => {
   it('/start and greetings explain the bot with three example questions', async () => {
     const { core } = memCore();
-    for (const text of ['/start', '你好', '您好！', 'hi', '/start@policy_bot']) {
+    for (const text of ['/start', '你好', '您好！', 'hi', '/start@policy_bot', '你是谁？', '你能做什么']) {
       const r = await say(core, text);
       expect(r.kind, text).toBe('command');
       for (const e of EXAMPLES) expect(r.text, text).toContain(e);
     }
+  });
+
+  it('a policy question that starts like a question about the bot is still answered', async () => {
+    const { core } = memCore();
+    expect((await say(core, '怎么用灵活就业社保补贴？')).kind).not.toBe('command');
   });
 
   it('the example questions on /start are answered, not abstained', async () => {

@@ -16,6 +16,8 @@ export interface ParsedCommand {
 
 const KNOWN: readonly CommandName[] = ['start', 'help', 'region', 'sources', 'feedback', 'check'];
 const GREETINGS = new Set(['你好', '您好', 'hi', 'hello', '嗨', '哈喽']);
+/** Questions about the bot itself get the introduction, not a search of the policies. */
+const ABOUT_BOT = /^(?:你好[，,]?\s*)?(?:你是谁|你是什么|您是谁|你叫什么(?:名字)?|你能做什么|你可以做什么|你会什么|你有什么用|怎么用|如何使用)[?？吗呀啊]*$/u;
 
 export function parseCommand(text: string): ParsedCommand | null {
   const t = text.trim().replace(/^／/u, '/');
@@ -25,7 +27,8 @@ export function parseCommand(text: string): ParsedCommand | null {
     const name = (KNOWN as readonly string[]).includes(raw) ? (raw as CommandName) : 'unknown';
     return { name, raw, arg: (m[2] ?? '').trim() };
   }
-  if (GREETINGS.has(t.replace(/[!！。.~～\s]+$/u, '').toLowerCase())) return { name: 'start', raw: 'start', arg: '' };
+  const bare = t.replace(/[!！。.~～\s]+$/u, '').toLowerCase();
+  if (GREETINGS.has(bare) || ABOUT_BOT.test(bare)) return { name: 'start', raw: 'start', arg: '' };
   return null;
 }
 
