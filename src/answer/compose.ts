@@ -34,7 +34,7 @@ interface Candidate {
 
 /** A sentence that introduces a list: ends with a colon or announces 「以下/下列…条件」. */
 const LEAD_IN = /[:：]$|(?:以下|下列)[^。；]{0,12}(?:条件|情形|情况|材料|要求|规定|之一|方式|对象|人员)/;
-/** Terms found only in the passage's headings count this much (「五、创业带动就业补贴」 over its clauses). */
+/** Terms found only in the passage's title or headings count this much (「五、创业带动就业补贴」 over its clauses). */
 const HEADING_CREDIT = 0.5;
 
 const LONG_SENTENCE = 150;
@@ -53,7 +53,8 @@ export function composeAnswer(
 
   const candidates: Candidate[] = [];
   passages.forEach((passage, rank) => {
-    const heading = normalizeForMatch(passage.chunk.headingPath.join(' '));
+    // The document's title and the passage's headings are its context: terms found only there count half.
+    const heading = normalizeForMatch(`${passage.doc.title} ${passage.chunk.headingPath.join(' ')}`);
     const body = passage.items.length ? passage.paragraph.text : passage.text;
     // Sub-list items stay in the cited passage; the answer quotes the top-level items.
     const sentences = splitSentences(body);
