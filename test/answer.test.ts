@@ -91,6 +91,23 @@ describe('JSON contract and citations', () => {
   });
 });
 
+describe('document particulars', () => {
+  // 18's 文号 is in the page's metadata, not in any paragraph.
+  it('answers a 文号 question from the document metadata, citing that document', async () => {
+    const a = await engine.ask('广州就业见习基地管理办法的文号是多少？');
+    expectWellFormed(a);
+    expect(a.answer.startsWith('《广州市人力资源和社会保障局广州市财政局关于印发广州市就业见习基地管理办法的通知》的发文字号：穗人社规字〔2019〕6号。[1]')).toBe(true);
+    expect(a.citations[0]!.docNumber).toBe('穗人社规字〔2019〕6号');
+  });
+
+  it('names the issuing body once, without repeating the metadata line', async () => {
+    const a = await engine.ask('城阳区稳就业实施意见是哪个部门发的？');
+    expectWellFormed(a);
+    expect(a.answer).toContain('的发文机关：青岛市城阳区人民政府办公室。[1]');
+    expect(a.answer.split('青岛市城阳区人民政府办公室').length).toBe(2);
+  });
+});
+
 describe('lists', () => {
   // 「符合以下3个条件之一，可申请一次性求职补贴…」 is useless without the three conditions under it.
   it('quotes the items a lead-in clause announces, and cites the lead-in paragraph', async () => {

@@ -4,6 +4,7 @@ import { normalizeForMatch } from '../text/normalize.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { paragraphUrl, type Citation } from './contract.ts';
 import { termWeights } from '../retrieve/abstain.ts';
+import { metaFieldAsked, metaSentence } from './metadata.ts';
 
 /**
  * Extractive answers, no language model: the few sentences of the retrieved passages
@@ -82,6 +83,14 @@ export function composeAnswer(
   const chosen: Candidate[] = [];
   const sources: Passage[] = [];
   let length = 0;
+  // 「…的文号是多少？」: the top passage's document answers from its metadata, cited to that passage.
+  const field = metaFieldAsked(query.norm);
+  const meta = field && passages[0] ? metaSentence(passages[0].doc, field) : null;
+  if (meta) {
+    chosen.push({ passage: passages[0]!, rank: 0, position: -1, text: meta, score: best, leadIn: false, isItem: false });
+    sources.push(passages[0]!);
+    length += meta.length;
+  }
   for (const c of candidates) {
     if (chosen.length >= opts.maxSentences) break;
     if (c.score < best * 0.45 || c.score <= 0) break;
@@ -91,7 +100,7 @@ export function composeAnswer(
     if (c.isItem && chosen.some((x) => x.leadIn && x.passage === c.passage)) continue;
     const text = c.leadIn ? withItems(c.text, c.passage.items, opts.maxChars + LIST_ALLOWANCE - length - 4 * (chosen.length + 1)) : c.text;
     if (chosen.length && length + text.length > opts.maxChars + (c.leadIn ? LIST_ALLOWANCE - 4 * (chosen.length + 1) : 0)) continue;
-    const norm = normalizeForMatch(text);
+    const norm = normalizeForMatch(text).replace(/[\p{P}\s]+$/u, '');
     if (chosen.some((x) => normalizeForMatch(x.text).includes(norm))) continue;
     if (c.leadIn) {
       // Items quoted earlier on their own give way to the whole list.
