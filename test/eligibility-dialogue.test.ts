@@ -1,6 +1,4 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import telegramTestApi from 'telegram-test-api';
 import type { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { createChatCore } from '../src/chat/core.ts';
 import { STALE_CHECK_TEXT, isCheckTrigger } from '../src/chat/eligibility.ts';
@@ -14,14 +12,13 @@ import { buildServer } from '../src/server/app.ts';
 import { startServer, type ListeningServer } from '../src/server/start.ts';
 import { telegramChannel } from '../bots/telegram/index.ts';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
+import { startTelegramTestServer } from './helpers/telegram.ts';
 
 /**
  * The guided subsidy check end to end on the real extracted catalog (TODAY = 2026-11-22):
  * through ChatCore, through the web API (/api/chat + /api/chat/callback over HTTP) and
  * through the real Telegraf bot against telegram-test-api.
  */
-const imported = telegramTestApi as unknown as typeof TelegramServer & { default?: typeof TelegramServer };
-const TelegramServerClass = imported.default ?? imported;
 const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1';
 const RESULTS = '根据您提供的情况，逐条核对的结果：';
 
@@ -33,16 +30,6 @@ let tg: TelegramServer;
 let tgChat: ChatCore & { store: ChatStore };
 let running: RunningChannel;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   t = await testEngine();
@@ -51,9 +38,7 @@ beforeAll(async () => {
   listening = await startServer(srv.app, { host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${listening.port}`;
 
-  const port = await freePort();
-  tg = new TelegramServerClass({ port, host: '127.0.0.1' });
-  await tg.start();
+  tg = await startTelegramTestServer();
   const tgConfig = loadConfig({
     EMBEDDER: 'hashed',
     LOG_LEVEL: 'silent',

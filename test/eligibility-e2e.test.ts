@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
 import { checkProfile, type CheckResult, type MeasureResult } from '../src/eligibility/index.ts';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
+import { runCli } from './helpers/cli.ts';
 
 /**
  * The checker on the real catalog the extractor builds from the corpus (TODAY = 2026-11-22),
@@ -70,20 +69,14 @@ describe('eligibility on the extracted catalog', () => {
 });
 
 describe('policybot check', () => {
-  async function run(argv: string[]) {
-    const stdin = new PassThrough();
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-    stdin.end('');
-    const env = { EMBEDDER: 'hashed', LOG_LEVEL: 'silent', TODAY: '2026-11-22', DATA_DIR: path.join(t.root, 'data') };
-    const code = await main([...argv, '--corpus', t.config.corpusDir, '--index', t.config.indexDir], env, { stdin, stdout, stderr });
-    await new Promise((r) => setImmediate(r));
-    return { code, stdout: out, stderr: err };
-  }
+  const run = (argv: string[]) =>
+    runCli([...argv, '--corpus', t.config.corpusDir, '--index', t.config.indexDir], {
+      EMBEDDER: 'hashed',
+      LOG_LEVEL: 'silent',
+      TODAY: '2026-11-22',
+      DATA_DIR: path.join(t.root, 'data'),
+    });
+
 
   it('--json prints {results, nextQuestion}', async () => {
     const r = await run(['check', '--profile', path.join(PROFILES, 'graduate-2025-guangzhou.json'), '--json']);

@@ -1,12 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../src/ingest/load-corpus.ts';
 import { extractFromDocument } from '../src/measures/extract.ts';
-import { amountInYuan } from '../src/measures/amounts.ts';
 import { ageCondition, applicationDeadline, conditionsOf } from '../src/measures/conditions.ts';
-import type { Measure } from '../src/measures/types.ts';
 import type { PolicyDocument } from '../src/types.ts';
+import { fmt, pr, readGold, report, score, type PR, type Score } from './helpers/measures-gold.ts';
 
 /**
  * Held-out evaluation: the extractor against gold files labelled by hand on documents its rules
@@ -23,25 +21,7 @@ import type { PolicyDocument } from '../src/types.ts';
  * needed for the next honest number.
  */
 
-interface GoldAmount {
-  value: number;
-  unit: '元' | '万元' | '%';
-}
-interface GoldMeasure {
-  name: string;
-  paragraphId: string;
-  recipient: 'individual' | 'employer';
-  groups: string[];
-  amounts: GoldAmount[];
-  age?: { maxMale: number; maxFemale: number };
-}
-interface Gold {
-  file: string;
-  measures: GoldMeasure[];
-}
-
 const REPO = path.join(import.meta.dirname, '..');
-const GOLD_DIR = path.join(REPO, 'test', 'fixtures', 'measures-gold');
 const HELD_OUT = ['15', '16', '18'] as const;
 
 /** Floors per document: [measures P, R], [amounts P, R], [groups P, R] — the level reached. */
@@ -55,50 +35,6 @@ const FLOORS: Record<(typeof HELD_OUT)[number], { measures: [number, number]; am
 /** Pooled over the three documents (micro-averaged counts). */
 const POOLED_FLOORS = { measures: [1, 1], amounts: [1, 0.93], groups: [1, 0.93] } as const;
 
-interface PR {
-  tp: number;
-  extracted: number;
-  gold: number;
-  precision: number;
-  recall: number;
-}
-function pr(tp: number, extracted: number, gold: number): PR {
-  return { tp, extracted, gold, precision: extracted ? tp / extracted : 1, recall: gold ? tp / gold : 1 };
-}
-const key = (m: { name: string; paragraphId: string }) => `${m.name}@${m.paragraphId}`;
-const amountKey = (a: GoldAmount | Measure['amounts'][number]) => `${a.unit === '%' ? '%' : '元'}:${(amountInYuan(a) ?? NaN).toFixed(2)}`;
-
-function score(gold: Gold, got: Measure[]) {
-  const goldByKey = new Map(gold.measures.map((m) => [key(m), m]));
-  const gotByKey = new Map(got.map((m) => [key(m), m]));
-  const matched = [...goldByKey.keys()].filter((k) => gotByKey.has(k));
-  const pairs = (ms: Iterable<[string, string[]]>) => new Set([...ms].flatMap(([k, vs]) => vs.map((v) => `${k}|${v}`)));
-  const cmp = (g: Set<string>, e: Set<string>) => pr([...e].filter((x) => g.has(x)).length, e.size, g.size);
-  const diff = (g: Set<string>, e: Set<string>) => [...g].filter((x) => !e.has(x)).map((x) => `-${x}`).concat([...e].filter((x) => !g.has(x)).map((x) => `+${x}`));
-  const goldAmounts = pairs(gold.measures.map((m) => [key(m), m.amounts.map(amountKey)]));
-  const gotAmounts = pairs(got.map((m) => [key(m), m.amounts.map(amountKey)]));
-  const goldGroups = pairs(gold.measures.map((m) => [key(m), m.groups]));
-  const gotGroups = pairs(got.map((m) => [key(m), m.groups]));
-  // Age limits by sex (女性不超过55周岁、男性不超过60周岁): does the matched measure carry a typed age condition with them?
-  const withAge = gold.measures.filter((m) => m.age);
-  const ageOk = withAge.filter((g) =>
-    gotByKey.get(key(g))?.conditions.some((c) => c.type === 'age' && c.maxMale === g.age!.maxMale && c.maxFemale === g.age!.maxFemale),
-  ).length;
-  return {
-    measures: pr(matched.length, got.length, gold.measures.length),
-    amounts: cmp(goldAmounts, gotAmounts),
-    groups: cmp(goldGroups, gotGroups),
-    recipients: { agree: matched.filter((k) => goldByKey.get(k)!.recipient === gotByKey.get(k)!.recipient).length, of: matched.length },
-    ages: { ok: ageOk, of: withAge.length },
-    missing: [...goldByKey.keys()].filter((k) => !gotByKey.has(k)),
-    extra: [...gotByKey.keys()].filter((k) => !goldByKey.has(k)),
-    amountErrors: diff(goldAmounts, gotAmounts),
-    groupErrors: diff(goldGroups, gotGroups),
-  };
-}
-type Score = ReturnType<typeof score>;
-
-const fmt = (p: PR) => `P ${p.precision.toFixed(2)} (${p.tp}/${p.extracted})  R ${p.recall.toFixed(2)} (${p.tp}/${p.gold})`;
 function expectAtLeast(p: PR, [precision, recall]: readonly [number, number], what: string) {
   expect(p.precision, `${what} precision`).toBeGreaterThanOrEqual(precision);
   expect(p.recall, `${what} recall`).toBeGreaterThanOrEqual(recall);
@@ -112,26 +48,12 @@ beforeAll(() => {
 
 describe.each(HELD_OUT)('held-out measures of %s', (name) => {
   it('precision and recall of measures, amounts and groups stay at the level reached', () => {
-    const gold = JSON.parse(fs.readFileSync(path.join(GOLD_DIR, `${name}.json`), 'utf8')) as Gold;
+    const gold = readGold(name);
     const doc = docs.find((d) => d.file === gold.file);
     expect(doc, gold.file).toBeDefined();
     const s = score(gold, extractFromDocument(doc!));
     scores.set(name, s);
-    console.log(
-      [
-        `measures-heldout ${name} (${gold.file})`,
-        `  measures ${fmt(s.measures)}`,
-        `  amounts  ${fmt(s.amounts)}`,
-        `  groups   ${fmt(s.groups)}`,
-        `  recipient agreement ${s.recipients.agree}/${s.recipients.of} matched; age limits by sex typed ${s.ages.ok}/${s.ages.of}`,
-        s.missing.length ? `  missing: ${s.missing.join(', ')}` : '',
-        s.extra.length ? `  extra: ${s.extra.join(', ')}` : '',
-        s.amountErrors.length ? `  amount errors: ${s.amountErrors.join(', ')}` : '',
-        s.groupErrors.length ? `  group errors: ${s.groupErrors.join(', ')}` : '',
-      ]
-        .filter(Boolean)
-        .join('\n'),
-    );
+    console.log(report(`measures-heldout ${name} (${gold.file})`, s));
     const f = FLOORS[name];
     expectAtLeast(s.measures, f.measures, 'measures');
     expectAtLeast(s.amounts, f.amounts, 'amounts');

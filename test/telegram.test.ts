@@ -1,8 +1,7 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import telegramTestApi from 'telegram-test-api';
 import type { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
+import { startTelegramTestServer } from './helpers/telegram.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { createChatCore } from '../src/chat/core.ts';
 import type { ChatStore } from '../src/chat/store.ts';
@@ -18,10 +17,6 @@ import { addressedToBot } from '../bots/telegram/bot.ts';
  * which the bot must shrug off), long-poll timeouts (getUpdates returns at once), callback
  * answers are accepted but not recorded, and it never sends the webhook secret header.
  */
-// The package is CommonJS with `exports.default`: depending on the loader's interop the class is the
-// default import itself or sits one level down.
-const imported = telegramTestApi as unknown as typeof TelegramServer & { default?: typeof TelegramServer };
-const TelegramServerClass = imported.default ?? imported;
 
 const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1';
 const HOOK_TOKEN = '987654321:BBHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw2';
@@ -41,16 +36,6 @@ let config: Config;
 let chat: ChatCore & { store: ChatStore };
 let running: RunningChannel;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The bot's replies to one chat, waiting until at least one arrives. */
 async function replies(client: ReturnType<TelegramServer['getClient']>): Promise<BotMessage[]> {
@@ -69,9 +54,7 @@ async function until<T>(fn: () => T | undefined, ms = 5000): Promise<T> {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  server = new TelegramServerClass({ port, host: '127.0.0.1' });
-  await server.start();
+  server = await startTelegramTestServer();
   t = await testEngine({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: server.config.apiURL, PUBLIC_BASE_URL: PUBLIC });
   config = t.config;
   chat = createChatCore({ config, logger: t.logger, engine: t.engine });
