@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
+import { waitFor as until } from './helpers/wait.ts';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
 import { startTelegramTestServer } from './helpers/telegram.ts';
 import { loadConfig, type Config } from '../src/config.ts';
@@ -43,15 +44,6 @@ async function replies(client: ReturnType<TelegramServer['getClient']>): Promise
   return (res.result as unknown as Array<{ message: BotMessage }>).map((u) => u.message);
 }
 
-async function until<T>(fn: () => T | undefined, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   server = await startTelegramTestServer();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileBox } from 'file-box';
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
+import { waitFor } from './helpers/wait.ts';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
 import { createChatCore } from '../src/chat/core.ts';
 import type { ChatCore } from '../src/chat/types.ts';
@@ -29,15 +30,6 @@ interface Sent {
 /** Everything the bot said, in order. */
 const sent: Sent[] = [];
 
-async function waitFor<T>(probe: () => T | undefined, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The replies sent to `conversationId` after index `from`, once `count` of them have arrived. */
 async function repliesTo(conversationId: string, from: number, count = 1): Promise<string[]> {
