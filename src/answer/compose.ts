@@ -5,6 +5,7 @@ import { splitSentences } from '../text/sentences.ts';
 import { paragraphUrl, type Citation } from './contract.ts';
 import { termWeights } from '../retrieve/abstain.ts';
 import { metaFieldAsked, metaSentence } from './metadata.ts';
+import { answerTypeFactor, answerTypeOf, enumerationSize } from '../retrieve/answer-type.ts';
 
 /**
  * Extractive answers, no language model: the few sentences of the retrieved passages
@@ -50,6 +51,8 @@ export function composeAnswer(
   const weights = termWeights(query, idf);
   const total = weights.reduce((a, b) => a + b.weight, 0) || 1;
   const wantsNumber = ASKS_NUMBER.test(query.norm);
+  // 「…适用于哪些人员？」: a sentence (or a lead-in with its items) that lists several is the answer.
+  const answerType = answerTypeOf(query.norm);
   const top = passages[0]?.score ?? 1;
 
   const candidates: Candidate[] = [];
@@ -65,7 +68,9 @@ export function composeAnswer(
       // FAQ answers open with 「答：」; the answer reads better without it.
       const sentence = raw.replace(/^答[:：]\s*/, '');
       const text = sentence.length > LONG_SENTENCE && position !== lead ? focus(sentence, weights) : sentence;
-      const norm = normalizeForMatch(text);
+      // A lead-in is quoted with its items, so it is scored with them (「补贴条件：」 alone says little).
+      const isLead = position === lead;
+      const norm = normalizeForMatch(isLead ? [text, ...passage.items].join('\n') : text);
       let covered = 0;
       for (const w of weights) {
         if (w.forms.some((f) => norm.includes(f))) covered += w.weight;
@@ -73,8 +78,12 @@ export function composeAnswer(
       }
       let score = (covered / total) * (0.5 + 0.5 * (passage.score / top));
       if (wantsNumber && /\d/.test(norm)) score *= 1.15;
-      if (text.length < 8) score *= 0.3;
-      candidates.push({ passage, rank, position, text, score, leadIn: position === lead, isItem });
+      if (answerType) {
+        const listed = Math.max(enumerationSize(norm, answerType, []), isLead ? passage.items.length : 0);
+        score *= answerTypeFactor(listed, LIST_ANSWER_BOOST);
+      }
+      if (text.length < 8 && !isLead) score *= 0.3;
+      candidates.push({ passage, rank, position, text, score, leadIn: isLead, isItem });
     });
   });
   candidates.sort((a, b) => b.score - a.score || a.rank - b.rank || a.position - b.position);
@@ -126,6 +135,9 @@ export function composeAnswer(
     .join('');
   return { answer, cited };
 }
+
+/** Largest boost for a sentence that enumerates what a 「哪些…」 question asks for. */
+const LIST_ANSWER_BOOST = 0.25;
 
 /** Extra room for the items of a list a chosen sentence introduces. */
 const LIST_ALLOWANCE = 50;
