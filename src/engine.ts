@@ -15,6 +15,7 @@ import { warningsFor } from './answer/warnings.ts';
 import { ABSTAIN_TEXT, type Answer } from './answer/contract.ts';
 import { noProgress, type Progress } from './progress.ts';
 import type { PolicyDocument } from './types.ts';
+import { CJK } from './text/normalize.ts';
 import type { Measure } from './measures/types.ts';
 import { withUrls } from './measures/store.ts';
 
@@ -112,7 +113,11 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
       answer = {
         question,
         abstained: true,
-        answer: /[\p{L}\p{N}]/u.test(q) ? ABSTAIN_TEXT : '请输入一个与就业、社保政策有关的问题，例如「灵活就业人员的社会保险补贴给哪些人？」',
+        answer: !/[\p{L}\p{N}]/u.test(q)
+          ? '请输入一个与就业、社保政策有关的问题，例如「灵活就业人员的社会保险补贴给哪些人？」'
+          : !CJK.test(q) && /[A-Za-z]/.test(q)
+            ? `政策文件都是中文的，请用中文提问，例如「灵活就业人员的社会保险补贴给哪些人？」。Please ask in Chinese. ${ABSTAIN_TEXT}`
+            : ABSTAIN_TEXT,
         citations: [],
         warnings: [],
         timingsMs: { retrieve: 0, total: 0 },

@@ -144,6 +144,13 @@ describe('abstention', () => {
     expect(a.answer).not.toMatch(/\[\d+\]/);
   });
 
+  it('a question in English is asked to be put in Chinese', async () => {
+    const a = await engine.ask('How do I apply for unemployment benefits?');
+    expect(a.abstained).toBe(true);
+    expect(a.answer).toContain('请用中文提问');
+    expect((await engine.ask('北京公积金怎么提取？')).answer).not.toContain('请用中文提问');
+  });
+
   it.each(['😀😀', '', '   ', '？？？'])('%j → no answer, no citations', async (q) => {
     const a = await engine.ask(q);
     expect(() => AnswerSchema.parse(a)).not.toThrow();

@@ -41,6 +41,9 @@ const HEADING_CREDIT = 0.5;
 
 const LONG_SENTENCE = 150;
 const ASKS_NUMBER = /多少|几|多大|多高|多长|比例|标准|金额|额度|人数|数量|%|率/;
+/** 「每月多少钱」「补贴标准」: the sentence stating a sum of money answers it, not the one on how to apply. */
+const ASKS_MONEY = /多少钱|多少元|金额|标准|额度|补多少|给多少|发多少|领多少|贷多少|能贷|补贴多少/;
+const STATES_MONEY = /\d(?:\.\d+)?\s*(?:元|万元|亿元)|百分之|\d%/;
 
 export function composeAnswer(
   query: Query,
@@ -51,6 +54,7 @@ export function composeAnswer(
   const weights = termWeights(query, idf);
   const total = weights.reduce((a, b) => a + b.weight, 0) || 1;
   const wantsNumber = ASKS_NUMBER.test(query.norm);
+  const wantsMoney = ASKS_MONEY.test(query.norm);
   // 「…适用于哪些人员？」: a sentence (or a lead-in with its items) that lists several is the answer.
   const answerType = answerTypeOf(query.norm);
   const top = passages[0]?.score ?? 1;
@@ -78,6 +82,7 @@ export function composeAnswer(
       }
       let score = (covered / total) * (0.5 + 0.5 * (passage.score / top));
       if (wantsNumber && /\d/.test(norm)) score *= 1.15;
+      if (wantsMoney && STATES_MONEY.test(norm)) score *= 1.2;
       if (answerType) {
         const listed = Math.max(enumerationSize(norm, answerType, []), isLead ? passage.items.length : 0);
         score *= answerTypeFactor(listed, LIST_ANSWER_BOOST);
@@ -126,7 +131,9 @@ export function composeAnswer(
     if (isNewSource) sources.push(c.passage);
   }
   // Sources are numbered by relevance; sentences follow that order, then reading order.
-  sources.sort((a, b) => passages.indexOf(a) - passages.indexOf(b));
+  // …relevance to the question: the source of the best-answering sentence first, then retrieval rank.
+  const bestOf = (p: Passage) => Math.max(...chosen.filter((c) => c.passage === p).map((c) => c.score));
+  sources.sort((a, b) => bestOf(b) - bestOf(a) || passages.indexOf(a) - passages.indexOf(b));
   chosen.sort((a, b) => sources.indexOf(a.passage) - sources.indexOf(b.passage) || a.position - b.position);
 
   const cited = sources.map((p, i) => ({ passage: p, citation: toCitation(p, i + 1, opts.baseUrl) }));
