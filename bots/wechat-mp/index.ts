@@ -6,7 +6,7 @@ import { createMpRoutes } from './handler.ts';
  * console's URL check, POST for messages); the web server mounts them on its port.
  */
 export const wechatMpChannel: ChannelModule = {
-  name: 'wechat-mp',
+  name: '公众号',
   isConfigured: (config) => config.wechatMp.token !== null,
   howToEnable: '设置 WECHAT_MP_TOKEN（公众号后台的 Token），可选 WECHAT_MP_PATH（默认 /wechat-mp）和 PUBLIC_BASE_URL',
   async start(ctx) {

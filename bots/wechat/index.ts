@@ -2,7 +2,7 @@ import type { ChannelModule } from '../../src/chat/channel.ts';
 
 /** WeChat (personal account) through Wechaty; see bots/wechat/README.md for the puppet choices. */
 export const wechatChannel: ChannelModule = {
-  name: 'wechat',
+  name: '微信（Wechaty）',
   isConfigured: (config) => config.wechaty.puppet !== null,
   howToEnable:
     '设置 WECHATY_PUPPET（如 wechaty-puppet-wechat4u，或 wechaty-puppet-service 加 WECHATY_PUPPET_SERVICE_TOKEN），启动后在终端扫码登录',
