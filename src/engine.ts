@@ -104,7 +104,7 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
       });
     }
     const query = parseQuery(q, o.region ?? null);
-    const passages = /[\p{L}\p{N}]/u.test(q) ? await retriever.retrieve(query, o.k ?? 5) : [];
+    const passages = /\p{L}/u.test(q) ? await retriever.retrieve(query, o.k ?? 5) : [];
     const tRetrieve = performance.now() - t0;
     const features = abstainFeatures(query, passages, idf);
     const abstained = shouldAbstain(query, passages, features);

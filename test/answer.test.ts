@@ -151,7 +151,7 @@ describe('abstention', () => {
     expect((await engine.ask('北京公积金怎么提取？')).answer).not.toContain('请用中文提问');
   });
 
-  it.each(['😀😀', '', '   ', '？？？'])('%j → no answer, no citations', async (q) => {
+  it.each(['😀😀', '', '   ', '？？？', '7', '2024'])('%j → no answer, no citations', async (q) => {
     const a = await engine.ask(q);
     expect(() => AnswerSchema.parse(a)).not.toThrow();
     expect(a.abstained).toBe(true);

@@ -106,6 +106,21 @@ describe('the check dialogue through ChatCore (numbered replies, as on WeChat)',
     expect(results.buttons).toEqual([[{ kind: 'callback', label: '重新开始', data: 'ck:restart' }]]);
   });
 
+  it('a question asked while an option is pending is answered, and the pending question stays', async () => {
+    const first = await say(chat, 'w9', '/check');
+    const n = optionCount(first);
+    expect(n).toBeGreaterThanOrEqual(2);
+    const q = await say(chat, 'w9', '没有工作的人能领失业保险金吗？');
+    expect(q.text).not.toContain(RESULTS);
+    expect(['answer', 'abstain']).toContain(q.kind);
+    // An out-of-range number gets the range; the question can still be answered.
+    const bad = await say(chat, 'w9', String(n + 1));
+    expect(bad.text).toContain(`请回复 1–${n} 之间的序号`);
+    expect(bad.citations).toEqual([]);
+    const next = await say(chat, 'w9', '1');
+    expect(next.text).toMatch(/已记下|逐条核对/);
+  });
+
   it('「重新开始」 forgets the answers; 「跳过」 skips a question; 「退出」 ends; an old button is refused', async () => {
     await say(chat, 'w2', '/region 青岛市城阳区');
     const first = await say(chat, 'w2', '/check');

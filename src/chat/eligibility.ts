@@ -19,6 +19,12 @@ import type { ChatStore } from './store.ts';
  * WeChat and 公众号 users answer with the number. 「跳过」 skips a question, 「重新开始」
  * forgets the answers. Facts said in ordinary questions (「我去年毕业」) pre-fill the profile.
  */
+
+/** Free text that asks something, or is too long to be an answer to one of our questions. */
+function looksLikeQuestion(text: string): boolean {
+  return [...text].length > 30 || /[？?]|吗|怎么|如何|哪些|什么|多少|能不能|可不可以|是否/.test(text);
+}
+
 export const MAX_QUESTIONS = 8;
 const RESTART_WORDS = new Set(['重新开始', '重来', '重新核对', 'restart']);
 const SKIP_WORDS = new Set(['跳过', '不知道', '不清楚', '不想说', 'skip']);
@@ -187,6 +193,12 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
         return reply('好的，已结束核对。您的回答会保留，发送 /check 可以继续。');
       }
       if (SKIP_WORDS.has(t)) return skip(who, s, s.pending.field);
+      // A bare number is an option press: one out of range gets the range, not a policy search.
+      if (/^\d{1,2}$/.test(t) && s.pending.options.length && (Number(t) < 1 || Number(t) > s.pending.options.length)) {
+        return reply(`请回复 1–${s.pending.options.length} 之间的序号，或回复「跳过」「重新开始」。`);
+      }
+      // A question asked meanwhile (「没有工作的人能领失业保险金吗？」) is a question, not an answer.
+      if (looksLikeQuestion(t)) return null;
       const value = parseAnswer(s.pending.field, t, s.pending.options, today());
       if (value === null) return null;
       return answer(who, s, s.pending.field, value);

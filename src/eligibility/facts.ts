@@ -169,7 +169,7 @@ export function parseAnswer(field: QuestionField, text: string, options: Questio
     case 'identities': {
       const groups = TARGET_GROUPS.filter((g) => t.includes(g));
       for (const [re, g] of IDENTITY_WORDS) if (re.test(t) && !groups.includes(g)) groups.push(g);
-      return groups.length ? groups : /都不是|没有|不是|无/.test(t) ? [] : null;
+      return groups.length ? groups : /^(?:以上)?(?:都不是|没有|不是|无)$/.test(t) ? [] : null;
     }
     default:
       return null;
