@@ -180,3 +180,8 @@ function stripEmpty(env: Record<string, string | undefined>): Record<string, str
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
   return out;
 }
+
+/** The secret values of a config (tokens), for masking wherever text leaves the process. */
+export function configSecrets(config: Config): string[] {
+  return [config.telegram.token, config.telegram.webhookSecret, config.wechaty.puppetToken, config.wechatMp.token].filter((s): s is string => !!s);
+}

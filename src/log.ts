@@ -1,4 +1,4 @@
-import { pino, stdSerializers, type Logger } from 'pino';
+import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -8,14 +8,20 @@ const SECRET_PATTERNS: RegExp[] = [
   /([?&](?:token|access_token|secret|key|signature)=)[^&\s"']+/gi,
 ];
 
-export function scrubSecrets(text: string): string {
+/** Masks token-shaped substrings and every configured secret (`secrets`: values from the config). */
+export function scrubSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text;
+  for (const s of secrets) if (s.length >= 6) out = out.split(s).join('[redacted]');
   for (const re of SECRET_PATTERNS) out = out.replace(re, (m, prefix?: string) => (typeof prefix === 'string' && m.startsWith(prefix) ? `${prefix}[redacted]` : '[redacted]'));
   return out;
 }
 
-/** Structured logs on stderr, quiet by default (level `warn`). Secrets are redacted. */
-export function createLogger(level: string = 'warn'): Logger {
+/**
+ * Structured logs on stderr, quiet by default (level `warn`). Secrets are redacted: known fields,
+ * token-shaped strings, and the configured `secrets` wherever they appear in a message or error.
+ */
+export function createLogger(level: string = 'warn', secrets: readonly string[] = [], destination: DestinationStream = pino.destination(2)): Logger {
+  const scrub = (t: string) => scrubSecrets(t, secrets);
   return pino(
     {
       level,
@@ -25,18 +31,20 @@ export function createLogger(level: string = 'warn'): Logger {
         censor: '[redacted]',
       },
       serializers: {
-        err: (err: Error) => {
+        // Anything may be logged as `err` (a string, a plain object): only Errors get the error serializer.
+        err: (err: unknown) => {
+          if (!(err instanceof Error)) return typeof err === 'string' ? scrub(err) : err;
           const s = stdSerializers.err(err);
-          return { ...s, message: scrubSecrets(s.message), stack: s.stack ? scrubSecrets(s.stack) : s.stack };
+          return { ...s, message: scrub(s.message), stack: s.stack ? scrub(s.stack) : s.stack };
         },
       },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : a)) as Parameters<typeof method>);
+          method.apply(this, args.map((a) => (typeof a === 'string' ? scrub(a) : a)) as Parameters<typeof method>);
         },
       },
     },
-    pino.destination(2),
+    destination,
   );
 }
 

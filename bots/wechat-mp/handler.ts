@@ -3,7 +3,7 @@ import type { Logger } from '../../src/log.ts';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../../src/chat/channel.ts';
 import type { ChatCore, ChatReply, IncomingMessage, MessageKind } from '../../src/chat/types.ts';
 import { renderPlain } from '../../src/chat/format.ts';
-import { isPolicybotError, errorMessage } from '../../src/errors.ts';
+import { isPolicybotError } from '../../src/errors.ts';
 import { checkSignature } from './signature.ts';
 import { parseMpXml, textReplyXml, type MpMessage } from './xml.ts';
 import { TtlCache } from './ttl-cache.ts';
@@ -252,7 +252,7 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] {
         return await fn(req);
       } catch (err) {
         // Never let one request take the channel down; the platform gets "no reply".
-        log.error({ err: errorMessage(err) }, 'wechat-mp: request failed');
+        log.error({ err }, 'wechat-mp: request failed');
         return NO_REPLY;
       }
     };

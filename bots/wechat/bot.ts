@@ -65,18 +65,13 @@ function kindOf(type: types.Message): MessageKind | null {
   }
 }
 
-/** Wechaty's own logger (brolog) is global and chatty; follow the app's level. */
+/**
+ * Wechaty's own logger (brolog) is global, chatty and prints outside our redaction: at `info` and
+ * above the puppet service logs its token (「constructor() token: …」, discovery URLs with the
+ * token in them). It is kept at `error` at most, whatever the app's level.
+ */
 function quietWechaty(level: string): void {
-  const map: Record<string, 'silent' | 'error' | 'warn' | 'info' | 'verbose'> = {
-    silent: 'silent',
-    fatal: 'silent',
-    error: 'error',
-    warn: 'error',
-    info: 'info',
-    debug: 'verbose',
-    trace: 'verbose',
-  };
-  wechatyLog.level(map[level] ?? 'error');
+  wechatyLog.level(level === 'silent' || level === 'fatal' ? 'silent' : 'error');
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
-import { loadConfig } from '../config.ts';
+import { configSecrets, loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openEngine, type Engine } from '../engine.ts';
 import { createChatCore } from '../chat/core.ts';
@@ -160,7 +160,7 @@ async function main(argv: string[]): Promise<void> {
   const base = loadConfig();
   // The per-IP limit would turn the benchmark into a 429 benchmark.
   const config = { ...base, server: { ...base.server, rateLimitPerMinute: 1_000_000_000 } };
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, configSecrets(config));
   const engine = await openEngine(config, { logger });
   // A throwaway store: the benchmark must not write into the operator's data/ folder.
   const chat = createChatCore({ config, logger, engine, store: openChatStore(':memory:') });

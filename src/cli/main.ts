@@ -1,5 +1,5 @@
 import { defineCommand, renderUsage, runCommand, type CommandDef } from 'citty';
-import { loadConfig } from '../config.ts';
+import { configSecrets, loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { isPolicybotError, errorMessage } from '../errors.ts';
 import type { CliContext, CliIO } from './io.ts';
@@ -41,7 +41,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   let ctx: CliContext;
   try {
     const config = loadConfig(env);
-    ctx = { config, logger: createLogger(config.logLevel), io, exitCode: 0, channels };
+    ctx = { config, logger: createLogger(config.logLevel, configSecrets(config)), io, exitCode: 0, channels };
   } catch (err) {
     println(io.stderr, `policybot: ${errorMessage(err)}`);
     return 2;

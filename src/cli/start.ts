@@ -3,6 +3,8 @@ import { EXAMPLES } from '../chat/commands.ts';
 import { defineCommand } from 'citty';
 import { openEngine, type Engine } from '../engine.ts';
 import { errorMessage, isPolicybotError } from '../errors.ts';
+import { configSecrets } from '../config.ts';
+import { scrubSecrets } from '../log.ts';
 import { createChatCore } from '../chat/core.ts';
 import type { ChatCore } from '../chat/types.ts';
 import type { HttpRoute, RunningChannel } from '../chat/channel.ts';
@@ -58,7 +60,7 @@ export async function launch(ctx: CliContext): Promise<Launched> {
       } catch (err) {
         // One channel failing (bad token, network) must not take the others or the web down.
         logger.error({ err, channel: mod.name }, 'channel failed to start');
-        lines.push(`  ✗ ${mod.name}：启动失败 — ${isPolicybotError(err) ? err.userMessage : errorMessage(err)}`);
+        lines.push(`  ✗ ${mod.name}：启动失败 — ${scrubSecrets(isPolicybotError(err) ? err.userMessage : errorMessage(err), configSecrets(config))}`);
       }
     }
 
