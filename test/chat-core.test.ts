@@ -141,6 +141,13 @@ describe('region and follow-ups', () => {
     expect(mine.citations[0]!.region).toBe('青岛市城阳区');
   });
 
+  it('a region set with /region is not replaced by a place a question names', async () => {
+    const { core, store } = memCore();
+    await say(core, '/region 青岛市城阳区');
+    await say(core, '广州市创业担保贷款最高多少？');
+    expect(store.getUser('telegram', 'u1')!.region).toBe('青岛市城阳区');
+  });
+
   it('/region survives closing and reopening the SQLite file', async () => {
     const config = withChat({ dataDir: path.join(t.root, 'data-persist') });
     const c1 = createChatCore({ config, logger: t.logger, engine: t.engine });

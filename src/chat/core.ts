@@ -103,8 +103,9 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
     const answerId = store.saveAnswer({ channel: msg.channel, userId: msg.userId, answer });
     if (answer.abstained) store.logUnanswered({ channel: msg.channel, userId: msg.userId, question, region: named[0] ?? region });
 
-    // A question that names exactly one place teaches us where the user is.
-    const learned = named.length === 1 ? named[0]! : undefined;
+    // A question that names exactly one place teaches us where the user is — unless they told us
+    // with /region (asking about 广州 from 城阳区 does not move them).
+    const learned = named.length === 1 && !user?.region ? named[0]! : undefined;
     const topic = resolved.kind === 'topic' ? resolved.topic : topicOf(question);
     store.updateUser(msg.channel, msg.userId, {
       ...(learned ? { region: learned } : {}),

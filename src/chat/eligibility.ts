@@ -223,7 +223,7 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
       if (Object.keys(facts).length === 0 && !region) return;
       const s = load(who);
       const p: ProfileInput = { ...s.profile };
-      if (region && region !== OTHER_REGION) p.region = region;
+      if (region && region !== OTHER_REGION && !p.region) p.region = region;
       if (facts.graduationDate) p.graduationDate = facts.graduationDate;
       if (facts.employment) p.employment = facts.employment;
       if (facts.age !== undefined) p.age = facts.age;
