@@ -25,6 +25,15 @@ export interface Passage {
   norm: string;
 }
 
+interface CitedText {
+  text: string;
+  items: string[];
+  /** `text` normalised. */
+  textNorm: string;
+  /** Normalised passage text with its context, for matching. */
+  norm: string;
+}
+
 /** Paragraphs longer than this are cited by their best-matching window only. */
 const MAX_PASSAGE_CHARS = 1000;
 
@@ -62,16 +71,26 @@ export class HybridRetriever {
     this.norms = index.chunks.map((c) => normalizeForMatch(`${contextOf(this.docs.get(c.docId), c)} ${c.text}`));
   }
 
-  private readonly paragraphNorms = new Map<string, string>();
+  /** What a chunk is cited as, computed once per paragraph (or per window of a very long one). */
+  private readonly cited = new Map<string, CitedText>();
 
-  private paragraphNorm(doc: PolicyDocument, chunk: Chunk, paragraph: Paragraph): string {
-    const key = `${doc.docId}#${paragraph.id}`;
-    let n = this.paragraphNorms.get(key);
-    if (n === undefined) {
-      n = normalizeForMatch(`${contextOf(doc, chunk)} ${paragraph.text}`);
-      this.paragraphNorms.set(key, n);
+  private citedText(doc: PolicyDocument, chunk: Chunk, paragraph: Paragraph, i: number): CitedText {
+    const whole = paragraph.text.length <= MAX_PASSAGE_CHARS;
+    const key = whole ? `${doc.docId}#${paragraph.id}` : chunk.id;
+    let c = this.cited.get(key);
+    if (c === undefined) {
+      const list = whole ? listItemsAfter(doc, paragraph) : { all: [], top: [] };
+      const text = whole ? [paragraph.text, ...list.all].join('\n') : chunk.text;
+      const items = normalizeForMatch(list.all.join('\n'));
+      c = {
+        text,
+        items: list.top,
+        textNorm: normalizeForMatch(text),
+        norm: whole ? normalizeForMatch(`${contextOf(doc, chunk)} ${paragraph.text}`) + items : this.norms[i]!,
+      };
+      this.cited.set(key, c);
     }
-    return n;
+    return c;
   }
 
   get documents(): PolicyDocument[] {
@@ -115,21 +134,9 @@ export class HybridRetriever {
       score *= regionFactor(query.places, doc.region);
       if (doc.kind === 'news') score *= NEWS_PRIOR;
       const paragraph = this.paragraphs.get(`${chunk.docId}#${chunk.paragraphId}`)!;
-      const whole = paragraph.text.length <= MAX_PASSAGE_CHARS;
-      const list = whole ? listItemsAfter(doc, paragraph) : { all: [], top: [] };
-      const text = whole ? [paragraph.text, ...list.all].join('\n') : chunk.text;
-      if (answerType) score *= answerTypeFactor(enumerationSize(normalizeForMatch(text), answerType, topics), ANSWER_TYPE_BOOST);
-      passages.push({
-        chunk,
-        doc,
-        paragraph,
-        score,
-        bm25: b,
-        cosine: c,
-        text,
-        items: list.top,
-        norm: whole ? this.paragraphNorm(doc, chunk, paragraph) + normalizeForMatch(list.all.join('\n')) : this.norms[i]!,
-      });
+      const cited = this.citedText(doc, chunk, paragraph, i);
+      if (answerType) score *= answerTypeFactor(enumerationSize(cited.textNorm, answerType, topics), ANSWER_TYPE_BOOST);
+      passages.push({ chunk, doc, paragraph, score, bm25: b, cosine: c, text: cited.text, items: cited.items, norm: cited.norm });
     }
     passages.sort((a, b) => b.score - a.score);
     passages = dedupeByParagraph(passages).slice(0, Math.max(k * 3, 12));
