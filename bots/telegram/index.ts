@@ -3,8 +3,6 @@ import type { Config } from '../../src/config.ts';
 import type { ChannelContext, ChannelModule, RunningChannel } from '../../src/chat/channel.ts';
 import { PolicybotError, errorMessage } from '../../src/errors.ts';
 import { scrubSecrets } from '../../src/log.ts';
-import { createBot } from './bot.ts';
-import { webhookRoute } from './webhook.ts';
 
 /** Only the update types the bot handles are requested from Telegram. */
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
@@ -31,6 +29,9 @@ export const telegramChannel: ChannelModule = {
       hookPath = new URL(webhookUrl).pathname;
     }
 
+    // Telegraf is loaded only when the channel starts, so other commands (ask, ingest, eval) stay fast.
+    const { createBot } = await import('./bot.ts');
+    const { webhookRoute } = await import('./webhook.ts');
     const bot = createBot({ token, apiRoot, chat, logger });
     let me: UserFromGetMe;
     try {
