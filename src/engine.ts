@@ -21,6 +21,11 @@ import { withUrls } from './measures/store.ts';
 
 export const MAX_QUESTION_CHARS = 500;
 
+/** Length as people count it: characters (code points), so an emoji is one, not two. */
+export function charCount(text: string): number {
+  return [...text].length;
+}
+
 export interface AskOptions {
   k?: number;
   /** The user's region when the question does not name one (e.g. from /region). */
@@ -98,9 +103,10 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
   const run = async (question: string, o: AskOptions = {}) => {
     const t0 = performance.now();
     const q = question.trim();
-    if (q.length > MAX_QUESTION_CHARS) {
-      throw new PolicybotError('E_BAD_QUESTION', `question of ${q.length} characters exceeds ${MAX_QUESTION_CHARS}`, {
-        userMessage: `问题太长了（${q.length}字），请精简到${MAX_QUESTION_CHARS}字以内再问。`,
+    const length = charCount(q);
+    if (length > MAX_QUESTION_CHARS) {
+      throw new PolicybotError('E_BAD_QUESTION', `question of ${length} characters exceeds ${MAX_QUESTION_CHARS}`, {
+        userMessage: `问题太长了（${length}字），请精简到${MAX_QUESTION_CHARS}字以内再问。`,
       });
     }
     const query = parseQuery(q, o.region ?? null);

@@ -251,6 +251,12 @@ describe('guards', () => {
     expect(store.getUser('telegram', 'u1')?.lastAnswerId ?? null).toBeNull();
   });
 
+  it('counts characters as people do: 300 emoji and a question are not "too long"', async () => {
+    const { core } = memCore();
+    const r = await say(core, `${'😀'.repeat(300)}失业保险金怎么领取？`);
+    expect(r.kind).not.toBe('guard');
+  });
+
   it('non-text messages get the text-only reply; empty text gets a short help', async () => {
     const { core } = memCore();
     for (const kind of ['sticker', 'image', 'voice'] as const) {

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { MAX_QUESTION_CHARS, type Engine } from '../engine.ts';
+import { charCount, MAX_QUESTION_CHARS, type Engine } from '../engine.ts';
 import type { Answer, Citation } from '../answer/contract.ts';
 import { PolicybotError, isPolicybotError } from '../errors.ts';
 import { placesInQuestion } from '../text/gazetteer.ts';
@@ -95,7 +95,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
       return reply('command', `好的，已记下您的地区：${resolved.place}。请问您想了解什么政策？例如「${T.EXAMPLES[0]}」`);
     }
     const question = resolved.question;
-    if (question.length > MAX_QUESTION_CHARS) return reply('guard', T.tooLongText(question.length, MAX_QUESTION_CHARS));
+    if (charCount(question) > MAX_QUESTION_CHARS) return reply('guard', T.tooLongText(charCount(question), MAX_QUESTION_CHARS));
 
     const named = placesInQuestion(question);
     const region = named.length === 0 ? (user?.region ?? null) : null;
@@ -123,7 +123,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
     if (msg.kind !== 'text') return reply('guard', T.NON_TEXT_TEXT);
     const text = msg.isGroup ? stripMentions(msg.text ?? '') : (msg.text ?? '').trim();
     if (!text) return reply('guard', T.EMPTY_TEXT);
-    if (text.length > MAX_QUESTION_CHARS) return reply('guard', T.tooLongText(text.length, MAX_QUESTION_CHARS));
+    if (charCount(text) > MAX_QUESTION_CHARS) return reply('guard', T.tooLongText(charCount(text), MAX_QUESTION_CHARS));
     const cmd = T.parseCommand(text);
     if (cmd) return handleCommand(msg, cmd);
     // The subsidy check: an answer to its pending question, or 「我能领什么补贴」 starting it.

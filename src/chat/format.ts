@@ -1,3 +1,4 @@
+import { escapeHtml } from '../text/escape-html.ts';
 import type { Citation } from '../answer/contract.ts';
 import type { ChatReply } from './types.ts';
 
@@ -81,10 +82,6 @@ export function renderTelegramHtml(reply: ChatReply, opts: { maxChars?: number }
     }
   }
   return pack(glueTags(toks), max);
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 interface Tok {
