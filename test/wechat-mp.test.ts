@@ -36,9 +36,9 @@ function counting(inner: ChatCore, delayMs = 0): ChatCore & { calls: number } {
   return wrapped;
 }
 
-function routes(chat: ChatCore, extra: Partial<MpHandlerOptions> = {}): { get: HttpRoute; post: HttpRoute } {
+function routes(chat: ChatCore, extra: Partial<MpHandlerOptions> = {}): { get: HttpRoute; post: HttpRoute; drain: () => Promise<void> } {
   const rs = createMpRoutes({ config, logger: t.logger, chat, ...extra });
-  return { get: rs.find((r) => r.method === 'GET')!, post: rs.find((r) => r.method === 'POST')! };
+  return { get: rs.find((r) => r.method === 'GET')!, post: rs.find((r) => r.method === 'POST')!, drain: rs.drain };
 }
 
 let nonceSeq = 0;
@@ -226,6 +226,19 @@ describe('公众号 messages (POST)', () => {
     const resent = replyOf(await post(route, incomingXml({ from: 'oUserH', type: 'text', Content: q })));
     expect(resent.Content).toMatch(/#p\d+/);
     expect(slow.calls).toBe(1);
+  });
+
+  it('stopping waits for an answer still being produced after its 正在查询 reply', async () => {
+    const slow = counting(core, 400);
+    const { post: route, drain } = routes(slow, { replyWithinMs: 50 });
+    const first = replyOf(await post(route, incomingXml({ from: 'oUserD', type: 'text', Content: '失业保险金怎么领取？' })));
+    expect(first.Content).toBe(PENDING_TEXT);
+    let finished = false;
+    const stopped = drain().then(() => (finished = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(finished).toBe(false);
+    await stopped;
+    expect(finished).toBe(true);
   });
 
   it('keeps CDATA intact when the content contains "]]>"', () => {

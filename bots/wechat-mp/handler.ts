@@ -50,8 +50,10 @@ interface Pending {
   done?: Outcome;
 }
 
-export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] {
+export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain(): Promise<void> } {
   const { config, logger, chat } = opts;
+  // Answers still being produced (after their 4.5 s reply went out); stop waits for them.
+  const inFlight = new Set<Promise<Outcome>>();
   const token = config.wechatMp.token;
   if (!token) throw new Error('WECHAT_MP_TOKEN is not set');
   const path = config.wechatMp.path;
@@ -148,6 +150,8 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] {
 
   function track(promise: Promise<Outcome>): Pending {
     const pending: Pending = { promise };
+    inFlight.add(promise);
+    void promise.finally(() => inFlight.delete(promise)).catch(() => undefined);
     promise.then(
       (outcome) => {
         pending.done = outcome;
@@ -257,8 +261,13 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] {
       }
     };
 
-  return [
+  const routes: HttpRoute[] = [
     { method: 'GET', path, handle: guard(handleGet) },
     { method: 'POST', path, handle: guard(handlePost) },
   ];
+  return Object.assign(routes, {
+    drain: async () => {
+      await Promise.allSettled([...inFlight]);
+    },
+  });
 }

@@ -16,8 +16,9 @@ export const wechatMpChannel: ChannelModule = {
     const local = /^https?:\/\/(localhost|127\.|0\.0\.0\.0|\[::1\])/i.test(ctx.config.publicBaseUrl);
     return {
       summary: `公众号：已启用（回调地址 ${url}，明文模式）${local ? '；PUBLIC_BASE_URL 是本机地址，公众号平台访问不到，请设为公网地址' : ''}`,
-      routes,
-      stop: async () => {},
+      routes: [...routes],
+      // Let answers still being produced finish before the chat store closes.
+      stop: () => routes.drain(),
     };
   },
 };
