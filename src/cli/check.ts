@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { defineCommand } from 'citty';
 import { openEngine } from '../engine.ts';
 import { PolicybotError, errorMessage } from '../errors.ts';
-import { checkProfile, renderCheckText } from '../eligibility/index.ts';
+import { checkProfile, parseProfile, renderCheckText } from '../eligibility/index.ts';
 import type { CliContext } from './io.ts';
 import { DIR_ARGS, println, withFlags } from './io.ts';
 import { terminalProgress } from './progress-bar.ts';
@@ -40,6 +40,7 @@ export const checkCommand = (base: CliContext) =>
       const ctx = withFlags(base, { corpus: args.corpus, index: args.index });
       // Validate the profile before the (slower) engine opens, so a typo fails at once.
       const input = await readProfile(ctx, args.profile);
+      parseProfile(input, ctx.config.today());
       const engine = await openEngine(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
       const result = checkProfile(engine, input);
       println(ctx.io.stdout, args.json ? JSON.stringify(result, null, 2) : renderCheckText(result));
