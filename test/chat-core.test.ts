@@ -83,6 +83,8 @@ describe('commands', () => {
     expect((await say(core, '/region 火星基地')).text).toContain('没有找到「火星基地」');
     expect(store.getUser('telegram', 'u1')?.region ?? null).toBeNull();
     expect((await say(core, '/region 青岛 城阳')).text).toContain('青岛市城阳区');
+    expect((await say(core, '/region 我在广州')).text).toContain('广州市');
+    expect((await say(core, '/region 青岛 城阳')).text).toContain('青岛市城阳区');
     expect((await say(core, '/region')).text).toContain('您当前的地区：青岛市城阳区');
     expect((await say(core, '/region 清除')).text).toContain('已清除');
     expect(store.getUser('telegram', 'u1')?.region).toBeNull();

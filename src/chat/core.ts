@@ -3,7 +3,7 @@ import type { Logger } from '../log.ts';
 import { charCount, MAX_QUESTION_CHARS, type Engine } from '../engine.ts';
 import type { Answer, Citation } from '../answer/contract.ts';
 import { PolicybotError, isPolicybotError } from '../errors.ts';
-import { placesInQuestion } from '../text/gazetteer.ts';
+import { placesInQuestion, resolvePlace } from '../text/gazetteer.ts';
 import type { ChatCore, ChatReply, IncomingMessage, ReplyButton, ReplyKind, Vote } from './types.ts';
 import { openChatStore, storePath, type ChatStore } from './store.ts';
 import { parseRegion, resolveFollowUp, topicOf } from './followup.ts';
@@ -64,7 +64,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
           store.updateUser(msg.channel, msg.userId, { region: null });
           return reply('command', '已清除您的地区。');
         }
-        const region = parseRegion(cmd.arg);
+        const region = parseRegion(cmd.arg) ?? resolvePlace(cmd.arg);
         if (!region) {
           return reply('command', `没有找到「${cmd.arg.slice(0, 30)}」这个地区。请写成「青岛市城阳区」「广州市」「山东省」这样的名称。`);
         }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PolicybotError } from '../errors.ts';
-import { PLACES, lineage, placesInQuestion } from '../text/gazetteer.ts';
+import { lineage, resolvePlace } from '../text/gazetteer.ts';
 import { TARGET_GROUPS, type Employment, type TargetGroup } from '../measures/types.ts';
 
 /**
@@ -113,9 +113,7 @@ export function resolveRegion(text: string): string | null {
     const base = resolveRegion(t.slice(0, -OTHER_SUB.length));
     return base && base !== OTHER_REGION ? `${base}${OTHER_SUB}` : null;
   }
-  if (PLACES.has(t)) return t;
-  const found = placesInQuestion(t);
-  return found.length === 1 ? found[0]! : null;
+  return resolvePlace(t);
 }
 
 /** The places a user region lies in, itself first; "elsewhere" markers count as their base place (or 全国). */

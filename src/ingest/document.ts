@@ -77,7 +77,7 @@ export function buildDocument(relPath: string, bytes: Buffer, src: LoadedSource,
   const regionHint = sidecar.region ?? src.region;
   const rawIssuer = sidecar.issuer ?? src.issuer;
   const region = regionHint
-    ? (resolvePlace(regionHint) ?? regionHint)
+    ? (knownPlace(regionHint) ?? regionHint)
     : issuerLevel(rawIssuer, inferRegion(rawIssuer, `${title} ${src.meta['SiteName'] ?? ''}`, text));
   const issuer = qualifyIssuer(rawIssuer, region);
   const ends = paragraphs.flatMap((p) => statedEndDates(p.text)).sort();
@@ -118,7 +118,7 @@ function qualifyIssuer(issuer: string | null, region: string | null): string | n
   return issuer;
 }
 
-function resolvePlace(name: string): string | null {
+function knownPlace(name: string): string | null {
   if (PLACES.has(name)) return name;
   for (const p of PLACES.values()) if (p.names.includes(name) || p.shortNames.includes(name)) return p.name;
   return null;

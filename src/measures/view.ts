@@ -1,5 +1,5 @@
 import { PolicybotError } from '../errors.ts';
-import { placesInQuestion, related, PLACES } from '../text/gazetteer.ts';
+import { related, resolvePlace } from '../text/gazetteer.ts';
 import { describeWindow } from './groups.ts';
 import type { Measure } from './types.ts';
 
@@ -7,15 +7,13 @@ import type { Measure } from './types.ts';
 
 /** 「广州」, 「广州市」, 「青岛市城阳区」, 「城阳区」 → the gazetteer's name; unknown places are E_BAD_INPUT. */
 export function resolveRegion(input: string): string {
-  const text = input.trim();
-  if (PLACES.has(text)) return text;
-  const found = placesInQuestion(text);
-  if (found.length !== 1) {
+  const place = resolvePlace(input);
+  if (!place) {
     throw new PolicybotError('E_BAD_INPUT', `unknown region "${input}"`, {
       userMessage: `不认识地区「${input}」，请写成「广州市」「青岛市城阳区」这样的地名。`,
     });
   }
-  return found[0]!;
+  return place;
 }
 
 /**

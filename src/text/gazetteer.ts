@@ -155,6 +155,18 @@ export function placesInQuestion(text: string): string[] {
 }
 
 /**
+ * A place as a person types it (「广州」, 「青岛市城阳区」, 「在城阳」) → its gazetteer name, or null
+ * when the text names no place or several unrelated ones. The one resolver for region inputs
+ * (/region, profiles, ?region= filters).
+ */
+export function resolvePlace(text: string): string | null {
+  const t = text.trim();
+  if (PLACES.has(t)) return t;
+  const found = placesInQuestion(t.normalize('NFKC'));
+  return found.length === 1 ? found[0]! : null;
+}
+
+/**
  * Infers a document's region: the issuer first, then the title, then the place most
  * mentioned in the text (preferring the most specific one consistent with the others).
  */
