@@ -1,5 +1,4 @@
 import type { ChannelModule } from '../../src/chat/channel.ts';
-import { createMpRoutes } from './handler.ts';
 
 /**
  * WeChat Official Account (公众号) callback channel. It only adds two HTTP routes (GET for the
@@ -10,6 +9,8 @@ export const wechatMpChannel: ChannelModule = {
   isConfigured: (config) => config.wechatMp.token !== null,
   howToEnable: '设置 WECHAT_MP_TOKEN（公众号后台的 Token），可选 WECHAT_MP_PATH（默认 /wechat-mp）和 PUBLIC_BASE_URL',
   async start(ctx) {
+    // The XML handler is loaded only when the channel starts, so other commands stay fast.
+    const { createMpRoutes } = await import('./handler.ts');
     const routes = createMpRoutes({ config: ctx.config, logger: ctx.logger, chat: ctx.chat });
     const url = `${ctx.config.publicBaseUrl}${ctx.config.wechatMp.path}`;
     // The platform calls the URL from the internet; a local address only works behind a tunnel.

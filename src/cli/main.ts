@@ -5,34 +5,30 @@ import { isPolicybotError, errorMessage } from '../errors.ts';
 import type { CliContext, CliIO } from './io.ts';
 import type { ChannelModule } from '../chat/channel.ts';
 import { println } from './io.ts';
-import { askCommand } from './ask.ts';
-import { ingestCommand } from './ingest.ts';
-import { evalCommand, calibrateCommand } from './eval.ts';
-import { startCommand } from './start.ts';
-import { benchCommand } from './bench.ts';
-import { unansweredCommand } from './unanswered.ts';
-import { checkCommand } from './check.ts';
-import { measuresCommand } from './measures.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own args type
 type Sub = (ctx: CliContext) => CommandDef<any>;
 
-const SUBCOMMANDS: Record<string, Sub> = {
-  ingest: ingestCommand,
-  ask: askCommand,
-  eval: evalCommand,
-  calibrate: calibrateCommand,
-  start: startCommand,
-  bench: benchCommand,
-  unanswered: unansweredCommand,
-  check: checkCommand,
-  measures: measuresCommand,
+/**
+ * Commands are loaded when used: `ask` should not pay for the web server, the chat store or the
+ * eligibility checker at start-up (cold start to first answer is a product target).
+ */
+const SUBCOMMANDS: Record<string, () => Promise<Sub>> = {
+  ingest: async () => (await import('./ingest.ts')).ingestCommand,
+  ask: async () => (await import('./ask.ts')).askCommand,
+  eval: async () => (await import('./eval.ts')).evalCommand,
+  calibrate: async () => (await import('./eval.ts')).calibrateCommand,
+  start: async () => (await import('./start.ts')).startCommand,
+  bench: async () => (await import('./bench.ts')).benchCommand,
+  unanswered: async () => (await import('./unanswered.ts')).unansweredCommand,
+  check: async () => (await import('./check.ts')).checkCommand,
+  measures: async () => (await import('./measures.ts')).measuresCommand,
 };
 
 function root(ctx: CliContext): CommandDef {
   return defineCommand({
     meta: { name: 'policybot', description: '人社政策问答：离线检索、逐段引用的回答（policybot）' },
-    subCommands: Object.fromEntries(Object.entries(SUBCOMMANDS).map(([k, f]) => [k, f(ctx)])),
+    subCommands: Object.fromEntries(Object.entries(SUBCOMMANDS).map(([k, load]) => [k, async () => (await load())(ctx)])),
   });
 }
 
@@ -57,7 +53,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     println(io.stderr, `policybot: unknown command "${name}". Commands: ${Object.keys(SUBCOMMANDS).join(', ')}`);
     return 2;
   }
-  const subCmd = sub(ctx);
+  const subCmd = (await sub())(ctx);
   if (rest.includes('--help') || rest.includes('-h')) {
     println(io.stdout, await renderUsage(subCmd, cmd));
     return 0;
