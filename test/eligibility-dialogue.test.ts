@@ -106,6 +106,16 @@ describe('the check dialogue through ChatCore (numbered replies, as on WeChat)',
     expect(results.buttons).toEqual([[{ kind: 'callback', label: '重新开始', data: 'ck:restart' }]]);
   });
 
+  it('several groups can be given at once by their numbers (「1 2」)', async () => {
+    // Graduation, place and work are said: the groups question comes first.
+    const r = await say(chat, 'w10', '我2025年毕业，在城阳打零工，能领什么补贴？');
+    expect(r.text).toContain('您属于以下哪类人群');
+    const labels = r.text.split('\n').filter((l) => /^\d+\. /.test(l)).map((l) => l.replace(/^\d+\. /, ''));
+    await say(chat, 'w10', '1 2');
+    const saved = JSON.parse(chat.store.getCheckState('wechat', 'w10')!.state) as { profile: { identities?: string[] } };
+    expect(saved.profile.identities).toEqual([labels[0], labels[1]]);
+  });
+
   it('a question asked while an option is pending is answered, and the pending question stays', async () => {
     const first = await say(chat, 'w9', '/check');
     const n = optionCount(first);

@@ -136,6 +136,13 @@ export function parseAnswer(field: QuestionField, text: string, options: Questio
   }
   const byLabel = options.find((o) => o.label === t || o.label.split(/[（(]/)[0] === t);
   if (byLabel) return byLabel.value;
+  // 「1 3」「1、3」: several groups at once (a person can be 高校毕业生 and 残疾人).
+  const picks = field === 'identities' && /^\d{1,2}(?:\s*[,，、\s和及]\s*\d{1,2})+$/.test(t) ? t.match(/\d{1,2}/g)! : null;
+  if (picks) {
+    const chosen = picks.map((n) => options[Number(n) - 1]?.value);
+    if (chosen.some((v) => v === undefined)) return null;
+    return [...new Set(chosen.flatMap((v) => (Array.isArray(v) ? v : [])))] as OptionValue;
+  }
   switch (field) {
     case 'graduationDate': {
       const ym = /^(20\d{2})(?:\s*[-/.年]\s*(\d{1,2})\s*月?)?/.exec(t);

@@ -54,7 +54,7 @@ export const FIELD_ORDER: readonly QuestionField[] = [
 export const PROMPTS: Record<QuestionField, string> = {
   region: '您在哪个地区？（可以直接回复，例如「广州市」「青岛市城阳区」）',
   employment: '您现在的就业状态是？',
-  identities: '您属于以下哪类人群？（属于多类时可以直接回复，例如「高校毕业生 残疾人」）',
+  identities: '您属于以下哪类人群？（属于多类时回复多个序号或名称，例如「1 3」或「高校毕业生 残疾人」）',
   graduationDate: '您是哪一年从高校毕业（离校）的？也可以直接回复年月，例如 2025-06。',
   hiring: '您招用（或准备招用）的是哪类人员？',
   businessRegisteredDate: '您的企业（或个体户）登记注册多久了？',
