@@ -1,4 +1,4 @@
-import type { ChannelModule } from '../src/chat/channel.ts';
+import type { ChannelModule } from '../src/index.ts';
 import { wechatChannel } from './wechat/index.ts';
 import { wechatMpChannel } from './wechat-mp/index.ts';
 import { telegramChannel } from './telegram/index.ts';

@@ -8,9 +8,9 @@ import { createLogger } from '../src/log.ts';
 import { readIndex } from '../src/index/store.ts';
 import { AnswerSchema, type Answer } from '../src/answer/contract.ts';
 import type { PolicyDocument } from '../src/types.ts';
+import { copyBundled } from './helpers/bundled.ts';
 
 const logger = createLogger('silent');
-const REPO_CORPUS = path.join(import.meta.dirname, '..', 'corpus');
 const DOC_003 = '003-364ccae54bd3fdc8';
 
 let root: string;
@@ -26,7 +26,7 @@ const envFor = (today: string) => ({
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-answer-'));
-  fs.cpSync(REPO_CORPUS, path.join(root, 'corpus'), { recursive: true });
+  copyBundled(root);
   engine = await openEngine(loadConfig(envFor('2026-11-22'), process.cwd()), { logger });
   docs = new Map(readIndex(path.join(root, 'index')).documents.map((d) => [d.docId, d]));
 }, 60_000);

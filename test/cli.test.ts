@@ -119,7 +119,7 @@ describe('policybot CLI', () => {
   });
 
   it('the real executable answers with JSON', () => {
-    const out = execFileSync(process.execPath, ['src/cli/bin.js', 'ask', '--json', '城选计划是什么？', '--corpus', corpus, '--index', index], {
+    const out = execFileSync(process.execPath, ['bin/policybot.js', 'ask', '--json', '城选计划是什么？', '--corpus', corpus, '--index', index], {
       cwd: REPO,
       env: { ...process.env, ...ENV, CORPUS_DIR: '', INDEX_DIR: '' },
       encoding: 'utf8',

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine, type Engine } from '../src/engine.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
+import { copyBundled } from './helpers/bundled.ts';
 import { parseEvalFile, renderReport, runItems, summarize, type EvalReport } from '../src/eval/evaluate.ts';
 
 const REPO = path.join(import.meta.dirname, '..');
@@ -19,7 +20,7 @@ let report: EvalReport;
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-dev-eval-'));
-  fs.cpSync(path.join(REPO, 'corpus'), path.join(root, 'corpus'), { recursive: true });
+  copyBundled(root);
   const config = loadConfig(
     { EMBEDDER: 'hashed', CORPUS_DIR: path.join(root, 'corpus'), INDEX_DIR: path.join(root, 'index'), TODAY: '2026-11-22' },
     process.cwd(),

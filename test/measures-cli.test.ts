@@ -3,17 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.ts';
-import { readMeasures } from '../src/measures/store.ts';
-import { readManifest } from '../src/index/store.ts';
+import { withUrls } from '../src/measures/store.ts';
+import { readManifest, readMeasures } from '../src/index/store.ts';
 import type { Measure } from '../src/measures/types.ts';
 import { createChatCore } from '../src/chat/core.ts';
 import type { ChatCore } from '../src/chat/types.ts';
 import { buildServer, type PolicybotServer } from '../src/server/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openEngine } from '../src/engine.ts';
+import { copyBundled } from './helpers/bundled.ts';
 import { createLogger } from '../src/log.ts';
 
-const REPO = path.join(import.meta.dirname, '..');
 const PUBLIC = 'https://bot.example.cn';
 
 let root: string;
@@ -31,12 +31,8 @@ const json = async (argv: string[]) => {
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-measures-'));
-  corpus = path.join(root, 'corpus');
-  index = path.join(root, 'index');
-  fs.cpSync(path.join(REPO, 'corpus'), corpus, { recursive: true });
+  ({ corpus, index } = copyBundled(root));
   env = { EMBEDDER: 'hashed', LOG_LEVEL: 'silent', TODAY: '2026-11-22', PUBLIC_BASE_URL: PUBLIC, DATA_DIR: path.join(root, 'data') };
-  const r = await run(['ingest', '--corpus', corpus, '--out', index]);
-  expect(r.code, r.stderr).toBe(0);
 }, 60_000);
 
 afterAll(() => {
@@ -44,23 +40,23 @@ afterAll(() => {
 });
 
 describe('the catalog in the index', () => {
-  it('ingest writes measures.json beside the other artifacts, checksummed in the manifest', () => {
+  it('the index holds measures.json beside the other artifacts, checksummed in the manifest', () => {
     const file = path.join(index, 'index', 'measures.json');
     expect(fs.existsSync(file)).toBe(true);
     expect(readManifest(index).files['measures.json']).toMatch(/^[0-9a-f]{64}$/);
-    const measures = readMeasures(index, PUBLIC);
+    const measures = withUrls(readMeasures(index), PUBLIC);
     const flex = measures.find((m) => m.name === '灵活就业社会保险补贴' && m.region === '广东省');
     expect(flex?.url).toBe(`${PUBLIC}/docs/${encodeURIComponent(flex!.docId)}#p33`);
     // Stored without links: the base URL is applied when reading.
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).measures.every((m: Measure) => m.url === '')).toBe(true);
-    expect(readMeasures(index, 'http://other.example')[0]!.url.startsWith('http://other.example/docs/')).toBe(true);
+    expect(withUrls(readMeasures(index), 'http://other.example')[0]!.url.startsWith('http://other.example/docs/')).toBe(true);
   });
 
   it('a tampered measures.json is refused', () => {
     const copy = path.join(root, 'tampered');
     fs.cpSync(index, copy, { recursive: true });
     fs.writeFileSync(path.join(copy, 'index', 'measures.json'), '{"formatVersion":1,"measures":[]}');
-    expect(() => readMeasures(copy, PUBLIC)).toThrow(expect.objectContaining({ code: 'E_INDEX_CORRUPT' }));
+    expect(() => readMeasures(copy)).toThrow(expect.objectContaining({ code: 'E_INDEX_CORRUPT' }));
   });
 
   it('a corpus change rebuilds the index and the catalog follows it', async () => {
@@ -77,7 +73,7 @@ describe('the catalog in the index', () => {
       expect(added, JSON.stringify(after.measures.map((m) => m.name))).toBeDefined();
       expect(added!.amounts.map((a) => a.value)).toEqual([2000]);
       expect(added!.groups).toEqual(expect.arrayContaining(['低保家庭', '高校毕业生']));
-      expect(readMeasures(index, PUBLIC).some((m) => m.name === '一次性求职创业补贴')).toBe(true);
+      expect(withUrls(readMeasures(index), PUBLIC).some((m) => m.name === '一次性求职创业补贴')).toBe(true);
     } finally {
       fs.rmSync(extra);
     }

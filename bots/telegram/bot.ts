@@ -1,7 +1,6 @@
 import { Telegraf } from 'telegraf';
 import type { Message, MessageEntity, UserFromGetMe } from 'telegraf/types';
-import type { Logger } from '../../src/log.ts';
-import type { ChatCore, IncomingMessage, MessageKind } from '../../src/chat/types.ts';
+import type { Logger, ChatCore, IncomingMessage, MessageKind } from '../../src/index.ts';
 import { toTelegramMessages } from './render.ts';
 
 /**

@@ -1,8 +1,6 @@
 import type { UserFromGetMe } from 'telegraf/types';
-import type { Config } from '../../src/config.ts';
-import type { ChannelContext, ChannelModule, RunningChannel } from '../../src/chat/channel.ts';
-import { PolicybotError, errorMessage } from '../../src/errors.ts';
-import { scrubSecrets } from '../../src/log.ts';
+import type { Config, ChannelContext, ChannelModule, RunningChannel } from '../../src/index.ts';
+import { PolicybotError, errorMessage, scrubSecrets } from '../../src/index.ts';
 
 /** Only the update types the bot handles are requested from Telegram. */
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;

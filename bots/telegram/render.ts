@@ -1,6 +1,6 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
-import type { ChatReply } from '../../src/chat/types.ts';
-import { renderTelegramHtml } from '../../src/chat/format.ts';
+import type { ChatReply } from '../../src/index.ts';
+import { renderTelegramHtml } from '../../src/index.ts';
 
 /**
  * A ChatReply as Telegram messages: HTML texts (rendering shared with every channel in

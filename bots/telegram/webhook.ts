@@ -1,9 +1,7 @@
 import crypto from 'node:crypto';
 import type { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import type { Logger } from '../../src/log.ts';
-import type { ChatCore } from '../../src/chat/types.ts';
-import type { HttpRequest, HttpResponse, HttpRoute } from '../../src/chat/channel.ts';
+import type { Logger, ChatCore, HttpRequest, HttpResponse, HttpRoute } from '../../src/index.ts';
 
 /**
  * The webhook endpoint, mounted by the web server. Telegram signs each call with the

@@ -1,9 +1,5 @@
-import type { Config } from '../../src/config.ts';
-import type { Logger } from '../../src/log.ts';
-import type { HttpRequest, HttpResponse, HttpRoute } from '../../src/chat/channel.ts';
-import type { ChatCore, ChatReply, IncomingMessage, MessageKind } from '../../src/chat/types.ts';
-import { renderPlain } from '../../src/chat/format.ts';
-import { isPolicybotError } from '../../src/errors.ts';
+import type { Config, Logger, HttpRequest, HttpResponse, HttpRoute, ChatCore, ChatReply, IncomingMessage, MessageKind } from '../../src/index.ts';
+import { renderPlain, isPolicybotError } from '../../src/index.ts';
 import { checkSignature } from './signature.ts';
 import { parseMpXml, textReplyXml, type MpMessage } from './xml.ts';
 import { TtlCache } from './ttl-cache.ts';

@@ -1,4 +1,4 @@
-import type { ChannelModule } from '../../src/chat/channel.ts';
+import type { ChannelModule } from '../../src/index.ts';
 
 /**
  * WeChat Official Account (公众号) callback channel. It only adds two HTTP routes (GET for the

@@ -3,11 +3,8 @@ import path from 'node:path';
 import qrcodeTerminal from 'qrcode-terminal';
 import { WechatyBuilder, ScanStatus, types, log as wechatyLog, qrcodeValueToImageUrl } from 'wechaty';
 import type { Wechaty, Message as MessageInterface } from 'wechaty';
-import type { ChannelContext, RunningChannel } from '../../src/chat/channel.ts';
-import { scrubSecrets } from '../../src/log.ts';
-import type { IncomingMessage, MessageKind } from '../../src/chat/types.ts';
-import { renderPlain } from '../../src/chat/format.ts';
-import { errorMessage, isPolicybotError } from '../../src/errors.ts';
+import type { ChannelContext, RunningChannel, IncomingMessage, MessageKind } from '../../src/index.ts';
+import { scrubSecrets, renderPlain, errorMessage, isPolicybotError } from '../../src/index.ts';
 import { loadPuppet, type WechatyPuppet } from './puppet.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { ChannelModule } from '../../src/chat/channel.ts';
+import type { ChannelModule } from '../../src/index.ts';
 
 /** WeChat (personal account) through Wechaty; see bots/wechat/README.md for the puppet choices. */
 export const wechatChannel: ChannelModule = {

@@ -1,6 +1,6 @@
 import type { WechatyOptions } from 'wechaty';
-import type { Config } from '../../src/config.ts';
-import { PolicybotError, errorMessage } from '../../src/errors.ts';
+import type { Config } from '../../src/index.ts';
+import { PolicybotError, errorMessage } from '../../src/index.ts';
 
 /** A Wechaty puppet instance (the protocol implementation behind the bot). */
 export type WechatyPuppet = Exclude<NonNullable<WechatyOptions['puppet']>, string>;

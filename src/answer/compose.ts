@@ -2,8 +2,9 @@ import type { Passage } from '../retrieve/hybrid.ts';
 import type { Query } from '../retrieve/query.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
 import { splitSentences } from '../text/sentences.ts';
-import { paragraphUrl, type Citation } from './contract.ts';
-import { termWeights } from '../retrieve/abstain.ts';
+import type { Citation } from './contract.ts';
+import { paragraphUrl } from '../links.ts';
+import { termWeights } from '../retrieve/query.ts';
 import { metaFieldAsked, metaSentence } from './metadata.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from '../retrieve/answer-type.ts';
 

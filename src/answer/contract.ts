@@ -34,8 +34,3 @@ export type Answer = z.infer<typeof AnswerSchema>;
 
 export const HOTLINE = '12333';
 export const ABSTAIN_TEXT = `抱歉，现有政策库中没有找到能回答这个问题的内容，我不想拼凑无关的条文来回答。建议拨打人社服务热线 ${HOTLINE}，或咨询当地人力资源和社会保障部门。`;
-
-/** The paragraph-anchored link every citation carries; the web viewer serves it. */
-export function paragraphUrl(baseUrl: string, docId: string, paragraphId: string): string {
-  return `${baseUrl}/docs/${encodeURIComponent(docId)}#${encodeURIComponent(paragraphId)}`;
-}

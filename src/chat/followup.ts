@@ -1,4 +1,4 @@
-import { findPlaces, PLACES, lineage } from '../text/gazetteer.ts';
+import { findPlaces, PLACES, lineage, mostSpecific } from '../text/gazetteer.ts';
 import type { FollowUpContext } from './store.ts';
 
 /**
@@ -52,7 +52,7 @@ export function resolveFollowUp(text: string, ctx: FollowUpContext | null): Reso
     for (const m of [...mentions].reverse()) rest = rest.slice(0, m.index) + rest.slice(m.index + m.length);
     if (rest.replace(PLACE_FILLER, '') !== '') return { kind: 'new', question };
     const written = mentions.map((m) => question.slice(m.index, m.index + m.length)).join('');
-    const place = mostSpecific(mentions.map((m) => m.place.name));
+    const place = mostSpecific(mentions.map((m) => m.place.name))!;
     if (!ctx) return { kind: 'region', question, place };
     return { kind: 'place', question: withPlace(ctx.question, written), place };
   }
@@ -77,12 +77,6 @@ function withPlace(last: string, place: string): string {
   return out;
 }
 
-function mostSpecific(names: string[]): string {
-  let best = names[0]!;
-  for (const n of names) if ((PLACES.get(n)?.level ?? 0) > (PLACES.get(best)?.level ?? 0)) best = n;
-  return best;
-}
-
 /**
  * A region the user typed (/region 青岛城阳) as a canonical gazetteer name, or null when the
  * text is not (only) a known place. Several mentions must nest: 青岛 城阳 → 青岛市城阳区.
@@ -95,7 +89,7 @@ export function parseRegion(text: string): string | null {
   if (mentions.length === 0) return null;
   const covered = mentions.reduce((n, m) => n + m.length, 0);
   if (covered !== t.length) return null;
-  const best = mostSpecific(mentions.map((m) => m.place.name));
+  const best = mostSpecific(mentions.map((m) => m.place.name))!;
   const chain = lineage(best);
   return mentions.every((m) => chain.includes(m.place.name)) ? best : null;
 }

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defineCommand } from 'citty';
 import { openEngine } from '../engine.ts';
 import { PolicybotError } from '../errors.ts';
@@ -10,6 +9,7 @@ import { parseQuery } from '../retrieve/query.ts';
 import type { CliContext } from './io.ts';
 import { DIR_ARGS, println, withFlags } from './io.ts';
 import { terminalProgress } from './progress-bar.ts';
+import { sourceRoot } from '../paths.ts';
 
 function readItems(file: string) {
   if (!fs.existsSync(file)) throw new PolicybotError('E_BAD_INPUT', `no such file: ${file}`, { userMessage: `找不到文件 ${file}` });
@@ -35,7 +35,7 @@ export const evalCommand = (base: CliContext) =>
     },
   });
 
-const MODEL_FILE = fileURLToPath(new URL('../retrieve/abstain-model.json', import.meta.url));
+const MODEL_FILE = path.join(sourceRoot(), 'retrieve', 'abstain-model.json');
 
 export const calibrateCommand = (base: CliContext) =>
   defineCommand({

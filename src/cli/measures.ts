@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
 import { openEngine } from '../engine.ts';
-import { measuresForRegion, renderMeasuresText, resolveRegion } from '../measures/view.ts';
+import { measuresForRegion, renderMeasuresText } from '../measures/view.ts';
+import { requirePlace } from '../text/gazetteer.ts';
 import type { CliContext } from './io.ts';
 import { DIR_ARGS, println, withFlags } from './io.ts';
 import { terminalProgress } from './progress-bar.ts';
@@ -17,7 +18,7 @@ export const measuresCommand = (base: CliContext) =>
     async run({ args }) {
       const ctx = withFlags(base, { corpus: args.corpus, index: args.index });
       // A misspelt region fails before the index is opened.
-      const region = args.region ? resolveRegion(args.region) : null;
+      const region = args.region ? requirePlace(args.region) : null;
       const engine = await openEngine(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
       const measures = measuresForRegion(engine.measures, region);
       println(ctx.io.stdout, args.json ? JSON.stringify({ region, count: measures.length, measures }, null, 2) : renderMeasuresText(measures));

@@ -2,7 +2,7 @@ import { foldNumerals } from '../text/numerals.ts';
 import type { Employment, TargetGroup } from '../measures/types.ts';
 import { TARGET_GROUPS } from '../measures/types.ts';
 import { EMPLOYMENT_OPTIONS, type OptionValue, type QuestionField, type QuestionOption } from './questions.ts';
-import { OTHER_REGION, resolveRegion } from './profile.ts';
+import { OTHER_REGION, resolveUserRegion } from './profile.ts';
 
 /**
  * Facts about the person read from what they write: 「我去年毕业」「我现在打零工」「我是退役军人」.
@@ -150,7 +150,7 @@ export function parseAnswer(field: QuestionField, text: string, options: Questio
       return graduationFrom(t.includes('毕业') ? t : `${t}毕业`, today);
     }
     case 'region': {
-      const r = resolveRegion(t);
+      const r = resolveUserRegion(t);
       return r && r !== OTHER_REGION ? r : null;
     }
     case 'age': {

@@ -103,14 +103,14 @@ function bad(message: string, userMessage: string): never {
 }
 
 /**
- * Resolves a place as people write it (广州, 城阳区, 青岛市城阳区) to its canonical name;
- * null when it is not a place we know.
+ * A profile's region: a place as people write it (resolvePlace), or an "elsewhere" marker
+ * (其他地区, 「广州市以外」); null when it is not a place we know.
  */
-export function resolveRegion(text: string): string | null {
+export function resolveUserRegion(text: string): string | null {
   const t = text.trim();
   if (t === OTHER_REGION || t === '其他' || t === '外地') return OTHER_REGION;
   if (t.endsWith(OTHER_SUB)) {
-    const base = resolveRegion(t.slice(0, -OTHER_SUB.length));
+    const base = resolveUserRegion(t.slice(0, -OTHER_SUB.length));
     return base && base !== OTHER_REGION ? `${base}${OTHER_SUB}` : null;
   }
   return resolvePlace(t);
@@ -177,7 +177,7 @@ function yearMonth(field: string, v: string | null | undefined): string | null {
 function normaliseProfile(p: ProfileInput, clock: Date): Profile {
   let region: string | null = null;
   if (p.region) {
-    region = resolveRegion(p.region);
+    region = resolveUserRegion(p.region);
     if (!region) bad(`unknown region ${p.region.slice(0, 40)}`, `没有找到地区「${p.region.slice(0, 20)}」，请写成「广州市」「青岛市城阳区」「广东省」这样的名称。`);
   }
   let employment: Employment | null = null;
@@ -215,20 +215,3 @@ function normaliseProfile(p: ProfileInput, clock: Date): Profile {
   };
 }
 
-/** The profile back as JSON input (what the dialogue stores and an API client could resend). */
-export function profileToInput(p: Profile): ProfileInput {
-  const out: ProfileInput = {};
-  if (p.region) out.region = p.region;
-  if (p.identities.length || p.identitiesComplete) out.identities = [...p.identities];
-  if (!p.identitiesComplete && p.identities.length) out.identitiesComplete = false;
-  if (p.graduationDate) out.graduationDate = p.graduationDate;
-  if (p.employment) out.employment = p.employment;
-  if (p.businessRegisteredDate) out.businessRegisteredDate = p.businessRegisteredDate;
-  if (p.employees != null) out.employees = p.employees;
-  if (p.age != null) out.age = p.age;
-  if (p.sex) out.sex = p.sex;
-  if (p.hiring) out.hiring = [...p.hiring];
-  if (p.contractYears != null) out.contractYears = p.contractYears;
-  if (p.contributionMonths != null) out.contributionMonths = p.contributionMonths;
-  return out;
-}

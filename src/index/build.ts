@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import type { Chunk, IngestProblem, PolicyDocument } from '../types.ts';
+import type { IngestProblem, PolicyDocument } from '../types.ts';
 import { PolicybotError } from '../errors.ts';
 import { chunkDocument } from '../chunk/chunk.ts';
+import { contextOf } from '../chunk/context.ts';
 import { loadCorpus } from '../ingest/load-corpus.ts';
 import { corpusFingerprint } from '../ingest/fingerprint.ts';
 import { embedderForBuild } from '../embed/resolve.ts';
@@ -18,6 +18,7 @@ import { Bm25Index, type FieldedTokens } from './bm25.ts';
 import { HnswIndex } from './vector-index.ts';
 import { FORMAT_VERSION, writeIndex, type Manifest } from './store.ts';
 import { extractMeasures } from '../measures/extract.ts';
+import { sourceRoot } from '../paths.ts';
 
 /**
  * The corpus hash is salted with the index format and the source of every stage that
@@ -28,7 +29,7 @@ let pipelineSalt: string | null = null;
 function pipelineVersion(): string {
   if (pipelineSalt) return pipelineSalt;
   const h = createHash('sha256').update(`format-${FORMAT_VERSION}`);
-  const srcRoot = fileURLToPath(new URL('..', import.meta.url));
+  const srcRoot = sourceRoot();
   for (const dir of ['ingest', 'chunk', 'text', 'index', 'embed', 'measures']) {
     const abs = path.join(srcRoot, dir);
     if (!fs.existsSync(abs)) continue;
@@ -42,10 +43,6 @@ export function currentCorpusHash(corpusDir: string): string {
   return corpusFingerprint(corpusDir, `policybot-index-${pipelineVersion()}`);
 }
 
-/** Text a chunk is embedded and matched with: its document title and headings give it context. */
-export function contextOf(doc: PolicyDocument | undefined, chunk: Chunk): string {
-  return [doc?.title ?? '', ...chunk.headingPath].join(' ');
-}
 
 export interface BuildResult {
   manifest: Manifest;

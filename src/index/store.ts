@@ -5,7 +5,7 @@ import type { Chunk, IngestProblem, PolicyDocument } from '../types.ts';
 import { PolicybotError, errorMessage } from '../errors.ts';
 import { Bm25Index, type Bm25Json } from './bm25.ts';
 import { HnswIndex, type VectorIndex } from './vector-index.ts';
-import type { MeasuresCatalog } from '../measures/types.ts';
+import type { Measure, MeasuresCatalog } from '../measures/types.ts';
 
 /**
  * The persisted index: a folder `<indexDir>/index/` holding a manifest and its artifacts.
@@ -43,7 +43,7 @@ export interface IndexData {
   vectors: VectorIndex;
   /** Opaque state of an embedder that learns from the corpus (the offline one). */
   embedderState: unknown;
-  /** The measures catalog extracted at ingest (src/measures); urls are filled by readMeasures. */
+  /** The measures catalog extracted at ingest (src/measures); links are added by measures/store.withUrls. */
   measures: MeasuresCatalog;
 }
 
@@ -158,4 +158,20 @@ export function readIndex(indexDir: string): IndexData {
   } catch (err) {
     throw new PolicybotError('E_INDEX_CORRUPT', `index could not be read: ${errorMessage(err)}`, { cause: err });
   }
+}
+
+/**
+ * Reads the measures catalog alone (without loading the vectors), checked against the index
+ * manifest: a missing or corrupt index throws E_INDEX_MISSING / E_INDEX_CORRUPT. Stored
+ * without links (measures/store.withUrls adds them).
+ */
+export function readMeasures(indexDir: string): Measure[] {
+  const manifest = readManifest(indexDir);
+  const file = path.join(indexPath(indexDir), ARTIFACTS.measures);
+  if (!fs.existsSync(file)) throw new PolicybotError('E_INDEX_CORRUPT', `index file ${ARTIFACTS.measures} is missing`);
+  const body = fs.readFileSync(file);
+  if (createHash('sha256').update(body).digest('hex') !== manifest.files[ARTIFACTS.measures]) {
+    throw new PolicybotError('E_INDEX_CORRUPT', `index file ${ARTIFACTS.measures} does not match its checksum`);
+  }
+  return (JSON.parse(body.toString('utf8')) as MeasuresCatalog).measures;
 }

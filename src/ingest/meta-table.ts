@@ -12,10 +12,6 @@ export interface MetaTable {
   rest: string[];
 }
 
-export function isMetaRow(line: string): boolean {
-  return ROW.test(line);
-}
-
 export function extractMetaTable(lines: string[]): MetaTable {
   const fields: Record<string, string> = {};
   const rows: string[] = [];

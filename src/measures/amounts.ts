@@ -96,7 +96,3 @@ export function amountInYuan(a: Pick<Amount, 'value' | 'unit'>): number | null {
   return a.unit === '万元' ? a.value * 10000 : a.value;
 }
 
-/** 「每人每月300元」-style display of an amount list, for the CLI and chat. */
-export function formatAmounts(amounts: readonly Amount[]): string {
-  return amounts.map((a) => a.text).join('；');
-}

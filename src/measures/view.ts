@@ -1,20 +1,8 @@
-import { PolicybotError } from '../errors.ts';
-import { related, resolvePlace } from '../text/gazetteer.ts';
+import { related, requirePlace } from '../text/gazetteer.ts';
 import { describeWindow } from './groups.ts';
 import type { Measure } from './types.ts';
 
 /** Filtering and plain-text rendering of the catalog, shared by the CLI and the HTTP route. */
-
-/** 「广州」, 「广州市」, 「青岛市城阳区」, 「城阳区」 → the gazetteer's name; unknown places are E_BAD_INPUT. */
-export function resolveRegion(input: string): string {
-  const place = resolvePlace(input);
-  if (!place) {
-    throw new PolicybotError('E_BAD_INPUT', `unknown region "${input}"`, {
-      userMessage: `不认识地区「${input}」，请写成「广州市」「青岛市城阳区」这样的地名。`,
-    });
-  }
-  return place;
-}
 
 /**
  * Measures that concern `region`, with nesting both ways: a 广东省 measure applies in 广州市, and a
@@ -23,7 +11,7 @@ export function resolveRegion(input: string): string {
  */
 export function measuresForRegion(measures: readonly Measure[], region: string | null): Measure[] {
   if (!region) return [...measures];
-  const place = resolveRegion(region);
+  const place = requirePlace(region);
   return measures.filter((m) => !m.region || related(m.region, place));
 }
 

@@ -1,5 +1,5 @@
 import type { Passage } from './hybrid.ts';
-import type { Query } from './query.ts';
+import { termWeights, type Query } from './query.ts';
 import model from './abstain-model.json' with { type: 'json' };
 
 /**
@@ -44,14 +44,6 @@ export function abstainFeatures(query: Query, passages: Passage[], idf: (w: stri
     bigramCoverage = Math.max(bigramCoverage, bigrams.length ? hit / bigrams.length : 0);
   }
   return { coverage, bigramCoverage, cosine: passages[0]?.cosine ?? 0 };
-}
-
-/** Each content word with its formal alternatives, weighted by the rarer of its common forms. */
-export function termWeights(query: Query, idf: (w: string) => number): Array<{ forms: string[]; weight: number }> {
-  return query.terms.map((t) => {
-    const forms = [t, ...(query.alternatives.get(t) ?? [])];
-    return { forms, weight: Math.min(...forms.map(idf)) };
-  });
 }
 
 export function answerProbability(f: AbstainFeatures, m: AbstainModel = model as AbstainModel): number {

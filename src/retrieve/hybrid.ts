@@ -1,12 +1,11 @@
 import type { Chunk, Paragraph, PolicyDocument } from '../types.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { IndexData } from '../index/store.ts';
-import { contextOf } from '../index/build.ts';
+import { contextOf } from '../chunk/context.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
 import { cjkBigrams } from '../text/tokenize.ts';
 import { related } from '../text/gazetteer.ts';
-import type { Query } from './query.ts';
-import { termWeights } from './abstain.ts';
+import { termWeights, type Query } from './query.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from './answer-type.ts';
 
 export interface Passage {

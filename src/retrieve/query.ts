@@ -40,3 +40,11 @@ export function parseQuery(raw: string, region?: string | null): Query {
   }
   return { raw, norm, analysis, terms, alternatives, searchText, places, placeWords };
 }
+
+/** Each content word with its formal alternatives, weighted by the rarer of its common forms. */
+export function termWeights(query: Query, idf: (w: string) => number): Array<{ forms: string[]; weight: number }> {
+  return query.terms.map((t) => {
+    const forms = [t, ...(query.alternatives.get(t) ?? [])];
+    return { forms, weight: Math.min(...forms.map(idf)) };
+  });
+}

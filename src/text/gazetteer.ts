@@ -1,3 +1,4 @@
+import { PolicybotError } from '../errors.ts';
 /**
  * A small gazetteer of the places the corpus and its users talk about, nested
  * 全国 ⊃ province ⊃ city ⊃ district. Regions nest: a 广东省 document covers a question about
@@ -166,6 +167,17 @@ export function resolvePlace(text: string): string | null {
   return found.length === 1 ? found[0]! : null;
 }
 
+/** resolvePlace for an explicit region filter: an unknown place is E_BAD_INPUT with a Chinese message. */
+export function requirePlace(input: string): string {
+  const place = resolvePlace(input);
+  if (!place) {
+    throw new PolicybotError('E_BAD_INPUT', `unknown region "${input}"`, {
+      userMessage: `不认识地区「${input}」，请写成「广州市」「青岛市城阳区」这样的地名。`,
+    });
+  }
+  return place;
+}
+
 /**
  * Infers a document's region: the issuer first, then the title, then the place most
  * mentioned in the text (preferring the most specific one consistent with the others).
@@ -192,7 +204,8 @@ export function inferRegion(issuer: string | null, title: string, text: string):
   return best;
 }
 
-function mostSpecific(names: string[]): string | null {
+/** The deepest of `names` in the place tree (the first of equals), or null for none. */
+export function mostSpecific(names: string[]): string | null {
   let best: string | null = null;
   for (const n of names) if (!best || (PLACES.get(n)?.level ?? 0) > (PLACES.get(best)?.level ?? 0)) best = n;
   return best;

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openEngine, type Engine } from '../../src/engine.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
+import { copyBundled } from './bundled.ts';
 
-export const REPO_CORPUS = path.join(import.meta.dirname, '..', '..', 'corpus');
+export { REPO_CORPUS } from './bundled.ts';
 
 export interface TestEngine {
   root: string;
@@ -17,12 +18,14 @@ export interface TestEngine {
 
 /**
  * An engine over a temp copy of the bundled corpus with the offline embedder, its index,
- * state (DATA_DIR) and everything else under one temp dir. `env` adds or overrides variables;
+ * state (DATA_DIR) and everything else under one temp dir (the index is a copy of the one
+ * built once per run, unless `files` change the corpus). `env` adds or overrides variables;
  * `files` adds documents to the corpus copy.
  */
 export async function testEngine(env: Record<string, string> = {}, opts: { files?: Record<string, string> } = {}): Promise<TestEngine> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-test-'));
-  fs.cpSync(REPO_CORPUS, path.join(root, 'corpus'), { recursive: true });
+  // The shared index of the bundled corpus is copied; extra files make it stale, so it is rebuilt.
+  copyBundled(root);
   // Extra corpus files (path relative to the corpus → content), written before the index is built.
   for (const [rel, text] of Object.entries(opts.files ?? {})) fs.writeFileSync(path.join(root, 'corpus', rel), text);
   const config = loadConfig(

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine.ts';
-import { measuresForRegion, resolveRegion } from '../../measures/view.ts';
+import { measuresForRegion } from '../../measures/view.ts';
+import { requirePlace } from '../../text/gazetteer.ts';
 import { isPolicybotError } from '../../errors.ts';
 import { measuresPage } from '../views/measures.ts';
 import { errorPage } from '../views/layout.ts';
@@ -19,7 +20,7 @@ export async function measuresRoutes(app: FastifyInstance, deps: MeasuresRouteDe
   const { engine } = deps;
   app.get<{ Querystring: { region?: string } }>('/api/measures', async (req) => {
     const raw = typeof req.query.region === 'string' ? req.query.region.trim() : '';
-    const region = raw ? resolveRegion(raw) : null;
+    const region = raw ? requirePlace(raw) : null;
     const measures = measuresForRegion(engine.measures, region);
     return { region, count: measures.length, measures };
   });
@@ -29,7 +30,7 @@ export async function measuresRoutes(app: FastifyInstance, deps: MeasuresRouteDe
     reply.type('text/html; charset=utf-8');
     const raw = typeof req.query.region === 'string' ? req.query.region.trim().slice(0, 30) : '';
     try {
-      const region = raw ? resolveRegion(raw) : null;
+      const region = raw ? requirePlace(raw) : null;
       const today = engine.config.today().toISOString().slice(0, 10);
       return reply.send(measuresPage(measuresForRegion(engine.measures, region), { region, today }));
     } catch (err) {
