@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   EMBED_ALLOW_DOWNLOAD: boolish.default(true),
   HF_ENDPOINT: z.string().url().optional(),
   HF_HUB_OFFLINE: boolish.default(false),
+  /** Extra lexicon folders (concept *.yml files, terms.txt), comma-separated; see src/text/lexicon/README.md. */
+  LEXICON_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   TODAY: z
     .string()
@@ -73,6 +75,8 @@ export interface Config {
     remoteHost: string | null;
     cacheDir: string;
   };
+  /** Operator lexicon folders loaded after the built-in lexicon. */
+  lexiconDirs: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Reference date for DATED warnings; tests pin it. */
   today: () => Date;
@@ -129,6 +133,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       remoteHost: e.HF_ENDPOINT ?? null,
       cacheDir: path.join(indexDir, 'models'),
     },
+    lexiconDirs: (e.LEXICON_DIR ?? '')
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => path.resolve(cwd, d)),
     logLevel: e.LOG_LEVEL,
     today: e.TODAY ? () => new Date(`${e.TODAY}T00:00:00Z`) : () => new Date(),
     server: {

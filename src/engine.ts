@@ -2,17 +2,19 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { PolicybotError, isPolicybotError, errorMessage } from './errors.ts';
-import { buildIndex, currentCorpusHash } from './index/build.ts';
+import { buildIndex, currentCorpusHash, useLexicon } from './index/build.ts';
 import { readIndex, readManifest, type IndexData, type Manifest } from './index/store.ts';
 import { embedderForQueries, planEmbedder } from './embed/resolve.ts';
 import { HASHED_VERSION } from './embed/hashed.ts';
 import type { Embedder } from './embed/embedder.ts';
-import { HybridRetriever } from './retrieve/hybrid.ts';
-import { parseQuery } from './retrieve/query.ts';
-import { abstainFeatures, shouldAbstain, type AbstainFeatures } from './retrieve/abstain.ts';
-import { composeAnswer, DEFAULT_COMPOSE } from './answer/compose.ts';
-import { warningsFor } from './answer/warnings.ts';
-import { ABSTAIN_TEXT, type Answer } from './answer/contract.ts';
+import { HybridRetriever, type Passage } from './retrieve/hybrid.ts';
+import { buildQuery, type Query } from './retrieve/query.ts';
+import { abstainFeatures, decideAbstention, emptyFeatures, type AbstainDecision, type AbstainFeatures } from './retrieve/abstain.ts';
+import { composeAnswer, DEFAULT_COMPOSE, toCitation } from './answer/compose.ts';
+import type { Answer } from './answer/contract.ts';
+import { combineParts, relatedProvisions, understoodText, wholeAsk, type ComposedPart } from './answer/parts.ts';
+import { understand, type Ask, type Understanding } from './understand/message.ts';
+import type { AnswerKind, Lexicon } from './text/lexicon.ts';
 import { noProgress, type Progress } from './progress.ts';
 import type { PolicyDocument } from './types.ts';
 import { CJK } from './text/normalize.ts';
@@ -30,6 +32,44 @@ export interface AskOptions {
   k?: number;
   /** The user's region when the question does not name one (e.g. from /region). */
   region?: string | null;
+  /** How the question was rewritten, shown as 「按“…”查找」 (follow-ups set it). */
+  understood?: string;
+  /** Pipeline switches for ablation (all on by default). */
+  pipeline?: PipelineSwitches;
+}
+
+export interface PipelineSwitches {
+  /** Lexicon expansion of everyday words to the documents' terms. */
+  expand?: boolean;
+  /** Pseudo-relevance feedback. */
+  prf?: boolean;
+  /** Rerank by the kind of answer asked for. */
+  kindRerank?: boolean;
+  /** Vector (HNSW) candidates and similarity. */
+  vectors?: boolean;
+  /** Answer each ask of a message separately (off: the whole message is one ask). */
+  split?: boolean;
+  /** The refusal gate (off: always answer). */
+  abstain?: boolean;
+}
+
+/** One ask's retrieval and decision, for evaluation and calibration. */
+export interface AskTrace {
+  query: Query;
+  /** The top k passages (what an answer is composed from). */
+  passages: Passage[];
+  /** The wider ranked list the abstention rules look at. */
+  ranked: Passage[];
+  features: AbstainFeatures;
+  decision: AbstainDecision;
+}
+
+export interface Inspection {
+  /** Features of the ask most likely to be answerable (the message's own for one ask). */
+  features: AbstainFeatures;
+  abstained: boolean;
+  answer: Answer;
+  asks: AskTrace[];
 }
 
 export interface Engine {
@@ -37,14 +77,17 @@ export interface Engine {
   readonly manifest: Manifest;
   readonly embedder: Embedder;
   readonly retriever: HybridRetriever;
+  readonly lexicon: Lexicon;
   /** Every indexed document in corpus order (source list, viewer). */
   readonly documents: readonly PolicyDocument[];
   document(docId: string): PolicyDocument | undefined;
   /** The measures catalog (src/measures), with paragraph links for the configured base URL. */
   readonly measures: readonly Measure[];
+  /** How a message is read: its asks, their kinds and topics, the places (follow-ups use it). */
+  understand(question: string, region?: string | null): Understanding;
   ask(question: string, opts?: AskOptions): Promise<Answer>;
-  /** Retrieval and abstention features without composing an answer (eval, calibration). */
-  inspect(question: string, opts?: AskOptions): Promise<{ features: AbstainFeatures; abstained: boolean; answer: Answer }>;
+  /** The answer with each ask's retrieval and abstention features (eval, calibration). */
+  inspect(question: string, opts?: AskOptions): Promise<Inspection>;
 }
 
 export interface OpenOptions {
@@ -56,7 +99,7 @@ export interface OpenOptions {
 
 /** Why an existing index cannot be used as is, or null when it is fresh. */
 export function staleness(config: Config, manifest: Manifest): string | null {
-  if (manifest.corpusHash !== currentCorpusHash(config.corpusDir)) return 'the corpus has changed';
+  if (manifest.corpusHash !== currentCorpusHash(config.corpusDir, config.lexiconDirs)) return 'the corpus or the lexicon has changed';
   const plan = planEmbedder(config, false);
   const built = manifest.embedder.id;
   if (plan.kind === 'hashed') {
@@ -97,10 +140,28 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     throw new PolicybotError('E_EMBEDDER_UNAVAILABLE', `cannot embed questions with ${data.manifest.embedder.id}: ${errorMessage(err)}`, { cause: err });
   }
   logger.info({ embedder: embedder.id, semantic: embedder.semantic }, `embedder: ${embedder.description}`);
-  const retriever = new HybridRetriever(data, embedder);
+  const lexicon = useLexicon(config.lexiconDirs);
+  const retriever = new HybridRetriever(data, embedder, lexicon);
   const idf = (w: string) => retriever.idf(w);
+  const composeOpts = { ...DEFAULT_COMPOSE, baseUrl: config.publicBaseUrl, offersKind: (n: string, kind: AnswerKind | null) => retriever.offersKind(n, kind) };
 
-  const run = async (question: string, o: AskOptions = {}) => {
+  const runAsk = async (ask: Ask, u: Understanding, o: AskOptions): Promise<{ trace: AskTrace; part: ComposedPart }> => {
+    const sw = o.pipeline ?? {};
+    const query = buildQuery(ask, u, lexicon, { expand: sw.expand });
+    const { top: passages, ranked } = await retriever.retrieveWide(query, { k: o.k ?? 5, prf: sw.prf, kindRerank: sw.kindRerank, vectors: sw.vectors });
+    const features = abstainFeatures(query, passages, retriever);
+    const decision: AbstainDecision =
+      sw.abstain === false && passages.length ? { abstain: false, reason: null, probability: 1 } : decideAbstention(query, ranked, features);
+    const trace = { query, passages, ranked, features, decision };
+    if (decision.abstain) {
+      const related = relatedProvisions(query, passages).map((p, i) => toCitation(p, i + 1, config.publicBaseUrl));
+      return { trace, part: { question: askLabel(ask), abstained: true, answer: '', reason: decision.reason, cited: [], related } };
+    }
+    const { answer, cited } = composeAnswer(query, passages, idf, { ...composeOpts, maxSources: u.asks.length > 1 ? 2 : composeOpts.maxSources });
+    return { trace, part: { question: askLabel(ask), abstained: false, answer, reason: null, cited, related: [], places: query.places } };
+  };
+
+  const run = async (question: string, o: AskOptions = {}): Promise<Inspection> => {
     const t0 = performance.now();
     const q = question.trim();
     const length = charCount(q);
@@ -109,36 +170,17 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
         userMessage: `问题太长了（${length}字），请精简到${MAX_QUESTION_CHARS}字以内再问。`,
       });
     }
-    const query = parseQuery(q, o.region ?? null);
-    const passages = /\p{L}/u.test(q) ? await retriever.retrieve(query, o.k ?? 5) : [];
+    const u = understand(q, lexicon, o.region ?? null);
+    const asks = o.pipeline?.split === false || !u.asks.length ? [wholeAsk(u)] : u.asks;
+    const results: Array<{ trace: AskTrace; part: ComposedPart }> = [];
+    if (/\p{L}/u.test(q)) for (const ask of asks) results.push(await runAsk(ask, u, o));
     const tRetrieve = performance.now() - t0;
-    const features = abstainFeatures(query, passages, idf);
-    const abstained = shouldAbstain(query, passages, features);
-    let answer: Answer;
-    if (abstained) {
-      answer = {
-        question,
-        abstained: true,
-        answer: !/[\p{L}\p{N}]/u.test(q)
-          ? '请输入一个与就业、社保政策有关的问题，例如「灵活就业人员的社会保险补贴给哪些人？」'
-          : !CJK.test(q) && /[A-Za-z]/.test(q)
-            ? `政策文件都是中文的，请用中文提问，例如「灵活就业人员的社会保险补贴给哪些人？」。Please ask in Chinese. ${ABSTAIN_TEXT}`
-            : ABSTAIN_TEXT,
-        citations: [],
-        warnings: [],
-        timingsMs: { retrieve: 0, total: 0 },
-      };
-    } else {
-      const { answer: text, cited } = composeAnswer(query, passages, idf, { ...DEFAULT_COMPOSE, baseUrl: config.publicBaseUrl });
-      const warnings = warningsFor(
-        cited.map((c) => ({ citation: c.citation, doc: c.passage.doc, paragraphText: c.passage.paragraph.text })),
-        query.places,
-        config.today(),
-      );
-      answer = { question, abstained: false, answer: text, citations: cited.map((c) => c.citation), warnings, timingsMs: { retrieve: 0, total: 0 } };
-    }
+    const latinOnly = !CJK.test(q) && /[A-Za-z]/.test(q);
+    const answer = combineParts(question, results.map((r) => r.part), { baseUrl: config.publicBaseUrl, today: config.today(), latinOnly, understood: o.understood ?? understoodText(results.map((r) => r.trace.query), u, lexicon) });
     answer.timingsMs = { retrieve: round(tRetrieve), total: round(performance.now() - t0) };
-    return { features, abstained, answer };
+    const traces = results.map((r) => r.trace);
+    const best = [...traces].sort((a, b) => b.decision.probability - a.decision.probability)[0];
+    return { features: best?.features ?? emptyFeatures(), abstained: answer.abstained, answer, asks: traces };
   };
 
   const byId = new Map(data.documents.map((d) => [d.docId, d]));
@@ -150,9 +192,16 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     documents: data.documents,
     document: (docId) => byId.get(docId),
     measures: withUrls(data.measures.measures, config.publicBaseUrl),
+    lexicon,
+    understand: (question, region) => understand(question, lexicon, region ?? null),
     ask: async (question, o) => (await run(question, o)).answer,
     inspect: run,
   };
+}
+
+/** An ask as shown in a multi-part answer: as typed, without the chat phrases (「想问下」「急」). */
+function askLabel(ask: Ask): string {
+  return ask.norm.replace(/\s+/g, '');
 }
 
 function round(ms: number): number {

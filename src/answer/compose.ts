@@ -5,6 +5,7 @@ import { splitSentences } from '../text/sentences.ts';
 import type { Citation } from './contract.ts';
 import { paragraphUrl } from '../links.ts';
 import { termWeights } from '../retrieve/query.ts';
+import type { AnswerKind } from '../text/lexicon.ts';
 import { metaFieldAsked, metaSentence } from './metadata.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from '../retrieve/answer-type.ts';
 
@@ -19,9 +20,17 @@ export interface ComposeOptions {
   maxChars: number;
   maxSentences: number;
   maxSources: number;
+  /** Whether a normalised sentence offers the kind of answer asked for (answer-kinds.yml). */
+  offersKind: (norm: string, kind: AnswerKind | null) => boolean;
 }
 
 export const DEFAULT_COMPOSE = { maxChars: 300, maxSentences: 4, maxSources: 3 };
+
+/** Questions after one fact (a sum, a date, a place, a number): a short answer, ≤ 150 characters. */
+export const ONE_FACT_KINDS: ReadonlySet<AnswerKind> = new Set(['amount', 'number', 'duration', 'where']);
+export const ONE_FACT_CHARS = 150;
+/** A sentence that gives the kind of answer asked for is preferred this much (and leads the answer). */
+const KIND_SENTENCE_BOOST = 1.35;
 
 interface Candidate {
   passage: Passage;
@@ -33,6 +42,8 @@ interface Candidate {
   leadIn: boolean;
   /** The sentence is one of those list items. */
   isItem: boolean;
+  /** It gives the kind of answer asked for. */
+  offers: boolean;
 }
 
 /** A sentence that introduces a list: ends with a colon or announces 「以下/下列…条件」. */
@@ -41,10 +52,6 @@ const LEAD_IN = /[:：]$|(?:以下|下列)[^。；]{0,12}(?:条件|情形|情况
 const HEADING_CREDIT = 0.5;
 
 const LONG_SENTENCE = 150;
-const ASKS_NUMBER = /多少|几|多大|多高|多长|比例|标准|金额|额度|人数|数量|%|率/;
-/** 「每月多少钱」「补贴标准」: the sentence stating a sum of money answers it, not the one on how to apply. */
-const ASKS_MONEY = /多少钱|多少元|金额|标准|额度|补多少|给多少|发多少|领多少|贷多少|能贷|补贴多少/;
-const STATES_MONEY = /\d(?:\.\d+)?\s*(?:元|万元|亿元)|百分之|\d%/;
 
 export function composeAnswer(
   query: Query,
@@ -54,8 +61,10 @@ export function composeAnswer(
 ): { answer: string; cited: Array<{ citation: Citation; passage: Passage }> } {
   const weights = termWeights(query, idf);
   const total = weights.reduce((a, b) => a + b.weight, 0) || 1;
-  const wantsNumber = ASKS_NUMBER.test(query.norm);
-  const wantsMoney = ASKS_MONEY.test(query.norm);
+  const kind = query.kind;
+  const oneFact = kind !== null && ONE_FACT_KINDS.has(kind);
+  const maxChars = oneFact ? Math.min(opts.maxChars, ONE_FACT_CHARS) : opts.maxChars;
+  const maxSentences = oneFact ? Math.min(opts.maxSentences, 2) : opts.maxSentences;
   // 「…适用于哪些人员？」: a sentence (or a lead-in with its items) that lists several is the answer.
   const answerType = answerTypeOf(query.norm);
   const top = passages[0]?.score ?? 1;
@@ -82,14 +91,14 @@ export function composeAnswer(
         else if (w.forms.some((f) => heading.includes(f))) covered += HEADING_CREDIT * w.weight;
       }
       let score = (covered / total) * (0.5 + 0.5 * (passage.score / top));
-      if (wantsNumber && /\d/.test(norm)) score *= 1.15;
-      if (wantsMoney && STATES_MONEY.test(norm)) score *= 1.2;
+      const offers = kind !== null && kind !== 'what' && opts.offersKind(norm, kind);
+      if (offers) score *= KIND_SENTENCE_BOOST;
       if (answerType) {
         const listed = Math.max(enumerationSize(norm, answerType, []), isLead ? passage.items.length : 0);
         score *= answerTypeFactor(listed, LIST_ANSWER_BOOST);
       }
       if (text.length < 8 && !isLead) score *= 0.3;
-      candidates.push({ passage, rank, position, text, score, leadIn: isLead, isItem });
+      candidates.push({ passage, rank, position, text, score, leadIn: isLead, isItem, offers });
     });
   });
   candidates.sort((a, b) => b.score - a.score || a.rank - b.rank || a.position - b.position);
@@ -102,19 +111,20 @@ export function composeAnswer(
   const field = metaFieldAsked(query.norm);
   const meta = field && passages[0] ? metaSentence(passages[0].doc, field) : null;
   if (meta) {
-    chosen.push({ passage: passages[0]!, rank: 0, position: -1, text: meta, score: best, leadIn: false, isItem: false });
+    chosen.push({ passage: passages[0]!, rank: 0, position: -1, text: meta, score: best * 2, leadIn: false, isItem: false, offers: true });
     sources.push(passages[0]!);
     length += meta.length;
   }
   for (const c of candidates) {
-    if (chosen.length >= opts.maxSentences) break;
+    if (chosen.length >= maxSentences) break;
     if (c.score < best * 0.45 || c.score <= 0) break;
     const isNewSource = !sources.includes(c.passage);
     if (isNewSource && sources.length >= opts.maxSources) continue;
     // An item is already quoted when its lead-in was chosen.
     if (c.isItem && chosen.some((x) => x.leadIn && x.passage === c.passage)) continue;
-    const text = c.leadIn ? withItems(c.text, c.passage.items, opts.maxChars + LIST_ALLOWANCE - length - 4 * (chosen.length + 1)) : c.text;
-    if (chosen.length && length + text.length > opts.maxChars + (c.leadIn ? LIST_ALLOWANCE - 4 * (chosen.length + 1) : 0)) continue;
+    const allowance = c.leadIn && !oneFact ? LIST_ALLOWANCE : 0;
+    const text = c.leadIn ? withItems(c.text, c.passage.items, maxChars + allowance - length - 4 * (chosen.length + 1)) : c.text;
+    if (chosen.length && length + text.length > maxChars + allowance - (c.leadIn ? 4 * (chosen.length + 1) : 0)) continue;
     const norm = normalizeForMatch(text).replace(/[\p{P}\s]+$/u, '');
     if (chosen.some((x) => normalizeForMatch(x.text).includes(norm))) continue;
     if (c.leadIn) {
@@ -131,11 +141,13 @@ export function composeAnswer(
     length += text.length;
     if (isNewSource) sources.push(c.passage);
   }
-  // Sources are numbered by relevance; sentences follow that order, then reading order.
-  // …relevance to the question: the source of the best-answering sentence first, then retrieval rank.
+  // The first sentence answers the question: the best-scoring one leads. Sources are numbered by
+  // relevance (the source of the best-answering sentence first, then retrieval rank); the other
+  // sentences follow in source order, then reading order.
   const bestOf = (p: Passage) => Math.max(...chosen.filter((c) => c.passage === p).map((c) => c.score));
   sources.sort((a, b) => bestOf(b) - bestOf(a) || passages.indexOf(a) - passages.indexOf(b));
-  chosen.sort((a, b) => sources.indexOf(a.passage) - sources.indexOf(b.passage) || a.position - b.position);
+  const lead = chosen.reduce<Candidate | null>((b, c) => (!b || c.score > b.score ? c : b), null);
+  chosen.sort((a, b) => Number(b === lead) - Number(a === lead) || sources.indexOf(a.passage) - sources.indexOf(b.passage) || a.position - b.position);
 
   const cited = sources.map((p, i) => ({ passage: p, citation: toCitation(p, i + 1, opts.baseUrl) }));
   const answer = chosen

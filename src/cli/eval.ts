@@ -3,35 +3,57 @@ import path from 'node:path';
 import { defineCommand } from 'citty';
 import { openEngine } from '../engine.ts';
 import { PolicybotError } from '../errors.ts';
-import { parseEvalFile, renderReport, runItems, summarize } from '../eval/evaluate.ts';
-import { fitAbstainModel, shouldAbstain, type AbstainModel } from '../retrieve/abstain.ts';
-import { parseQuery } from '../retrieve/query.ts';
+import { parseEvalFile, runItems, type EvalItem } from '../eval/evaluate.ts';
+import { ABLATIONS, compareSets, renderAblation, renderComparison, runAblation } from '../eval/compare.ts';
+import { crossValidate, rowsForFit } from '../eval/calibrate.ts';
+import { fitAbstainModel, type AbstainModel } from '../retrieve/abstain.ts';
 import type { CliContext } from './io.ts';
 import { DIR_ARGS, println, withFlags } from './io.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { sourceRoot } from '../paths.ts';
 
-function readItems(file: string) {
+/** The sets `policybot eval` reports when none are named: the fitted dev set, the realistic set, our blind set. */
+export const DEFAULT_EVAL_FILES = ['../shared/eval/dev.jsonl', '../shared/eval/colloquial.jsonl', 'test/fixtures/blind.jsonl'];
+
+function readItems(file: string): EvalItem[] {
   if (!fs.existsSync(file)) throw new PolicybotError('E_BAD_INPUT', `no such file: ${file}`, { userMessage: `找不到文件 ${file}` });
   return parseEvalFile(fs.readFileSync(file, 'utf8'), path.basename(file));
 }
 
+function filesArg(arg: string | undefined): string[] {
+  if (arg) return arg.split(',').map((f) => f.trim()).filter(Boolean);
+  const present = DEFAULT_EVAL_FILES.filter((f) => fs.existsSync(f));
+  if (!present.length) throw new PolicybotError('E_BAD_INPUT', 'no eval files', { userMessage: `没有找到问题集（${DEFAULT_EVAL_FILES.join('、')}），请用 --file 指定` });
+  return present;
+}
+
 export const evalCommand = (base: CliContext) =>
   defineCommand({
-    meta: { name: 'eval', description: '用带标准答案的问题集评估检索与拒答（hit@k、MRR、拒答准确率、延迟）' },
+    meta: { name: 'eval', description: '用带标准答案的问题集评估检索、回答与拒答，并与朴素 BM25 基线对比（hit@k、MRR、首句命中、拒答、延迟）' },
     args: {
-      file: { type: 'string', required: true, description: 'JSONL：{"id","q","gold":[…]} 或 {"id","q","abstain":true}' },
+      file: { type: 'string', description: `JSONL 问题集，逗号分隔（默认 ${DEFAULT_EVAL_FILES.join(', ')} 中存在的）` },
       k: { type: 'string', description: 'hit@k 的 k（默认 3）' },
       json: { type: 'boolean', description: '输出 JSON' },
+      misses: { type: 'boolean', default: true, description: '列出未命中的问题（--no-misses 关闭：盲测集只看总数）' },
+      ablation: { type: 'boolean', description: '逐一关闭各组件（词表扩展、伪相关反馈、答案类型重排、向量、拆分问题、拒答）并报告' },
       ...DIR_ARGS,
     },
     async run({ args }) {
       const ctx = withFlags(base, { corpus: args.corpus, index: args.index });
       const k = Number.parseInt(args.k ?? '3', 10) || 3;
-      const items = readItems(args.file);
+      const sets = filesArg(args.file).map((f) => ({ name: path.basename(f), items: readItems(f) }));
       const engine = await openEngine(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
-      const report = summarize(await runItems(engine, items, k), k);
-      println(ctx.io.stdout, args.json ? JSON.stringify(report, null, 2) : renderReport(report));
+      if (args.ablation) {
+        const rows = await runAblation(engine, sets, k);
+        println(ctx.io.stdout, args.json ? JSON.stringify(rows, null, 2) : renderAblation(rows, ABLATIONS));
+        return;
+      }
+      const results = await compareSets(engine, sets, k);
+      if (args.json) {
+        println(ctx.io.stdout, JSON.stringify(results.length === 1 ? results[0]!.policybot : results, null, 2));
+        return;
+      }
+      println(ctx.io.stdout, renderComparison(results, { misses: args.misses !== false, embedder: engine.embedder.id }));
     },
   });
 
@@ -39,29 +61,29 @@ const MODEL_FILE = path.join(sourceRoot(), 'retrieve', 'abstain-model.json');
 
 export const calibrateCommand = (base: CliContext) =>
   defineCommand({
-    meta: { name: 'calibrate', description: '在带标签的问题集上拟合拒答模型（逻辑回归），写入 src/retrieve/abstain-model.json' },
+    meta: { name: 'calibrate', description: '在带标签的问题集上拟合拒答模型（逻辑回归，k 折交叉验证），写入 src/retrieve/abstain-model.json' },
     args: {
       file: { type: 'string', required: true, description: '一个或多个 JSONL 文件，逗号分隔' },
+      folds: { type: 'string', description: '交叉验证折数（默认 5）' },
       write: { type: 'boolean', description: '写入模型文件（默认只报告）' },
     },
     async run({ args }) {
       const ctx = withFlags(base, {});
       const files = args.file.split(',').map((f) => f.trim()).filter(Boolean);
       const items = files.flatMap(readItems);
+      const folds = Math.max(2, Number.parseInt(args.folds ?? '5', 10) || 5);
       const engine = await openEngine(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
-      const rows = (await runItems(engine, items, 3)).map((r) => ({ f: r.features, answerable: !r.item.abstain, q: r.item.q }));
-      const model: AbstainModel = { ...fitAbstainModel(rows), fittedOn: `${files.map((f) => path.basename(f)).join(' + ')} (${rows.length} questions)` };
-      // Leave-one-out: how well does the fitted decision generalise to a question it has not seen?
-      let looCorrect = 0;
-      for (let i = 0; i < rows.length; i++) {
-        const m = fitAbstainModel(rows.filter((_, j) => j !== i));
-        const r = rows[i]!;
-        const abstain = shouldAbstain(parseQuery(r.q), [{} as never], r.f, m);
-        if (abstain === !r.answerable) looCorrect++;
-      }
-      const trainCorrect = rows.filter((r) => shouldAbstain(parseQuery(r.q), [{} as never], r.f, model) === !r.answerable).length;
+      // The gate off: every ask's features, whatever the current model says.
+      const rows = await runItems(engine, items, 3, { pipeline: { abstain: false } });
+      const fit = rowsForFit(rows);
+      const cv = crossValidate(fit, folds);
+      const model: AbstainModel = {
+        ...fitAbstainModel(fit.map((r) => ({ f: r.f, answerable: r.answerable }))),
+        fittedOn: `${files.map((f) => path.basename(f)).join(' + ')} (${items.length} questions, ${fit.length} asks reach the model)`,
+        crossValidation: `${folds}-fold: ${cv.correct}/${cv.total} asks (${cv.falseRefusals} answerable refused, ${cv.falseAnswers} unanswerable answered)`,
+      };
       println(ctx.io.stdout, JSON.stringify(model, null, 2));
-      println(ctx.io.stdout, `training accuracy ${trainCorrect}/${rows.length}, leave-one-out accuracy ${looCorrect}/${rows.length}`);
+      println(ctx.io.stdout, `cross-validation (${folds} folds) ${cv.correct}/${cv.total}; training ${cv.trainCorrect}/${cv.total}`);
       if (args.write) {
         fs.writeFileSync(MODEL_FILE, `${JSON.stringify(model, null, 2)}\n`);
         println(ctx.io.stdout, `written to ${path.relative(process.cwd(), MODEL_FILE)}`);

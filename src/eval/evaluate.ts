@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import type { Engine } from '../engine.ts';
+import type { AskOptions, Engine, Inspection } from '../engine.ts';
 import type { AbstainFeatures } from '../retrieve/abstain.ts';
+import type { Answer } from '../answer/contract.ts';
 import { PolicybotError } from '../errors.ts';
 import { foldForCompare } from '../text/normalize.ts';
 
 /** One labelled question: `{"id","q","gold":[…]}` or `{"id","q","abstain":true}`. */
 const ItemSchema = z.union([
   z.object({ id: z.string(), q: z.string().min(1), gold: z.array(z.string().min(1)).min(1), abstain: z.literal(false).optional() }),
-  z.object({ id: z.string(), q: z.string().min(1), abstain: z.literal(true) }),
+  /** `kind`: offtopic (not about employment or social security) or indomain (in the domain, but no document answers it). */
+  z.object({ id: z.string(), q: z.string().min(1), abstain: z.literal(true), kind: z.enum(['offtopic', 'indomain']).optional() }),
 ]);
 export type EvalItem = z.infer<typeof ItemSchema>;
 
@@ -36,6 +38,12 @@ export interface EvalMiss {
   got: string;
 }
 
+export interface AbstentionCount {
+  expected: number;
+  correct: number;
+  accuracy: number;
+}
+
 export interface EvalReport {
   k: number;
   questions: number;
@@ -45,7 +53,12 @@ export interface EvalReport {
   mrr: number;
   /** Share of answerable questions whose answer text contains a gold string. */
   answerContainsGold: number;
-  abstention: { expected: number; correct: number; accuracy: number };
+  /** Share of answerable questions whose answer's first sentence (of any part) contains a gold string. */
+  firstSentenceContainsGold: number;
+  abstention: AbstentionCount;
+  /** Abstention split by the item's kind (items without one count under neither). */
+  abstentionOfftopic: AbstentionCount;
+  abstentionIndomain: AbstentionCount;
   falseAbstentions: number;
   latencyMs: { p50: number; p95: number };
   misses: EvalMiss[];
@@ -53,24 +66,42 @@ export interface EvalReport {
 
 export interface EvalRow {
   item: EvalItem;
+  inspection: Inspection;
   features: AbstainFeatures;
   abstained: boolean;
   rank: number | null;
   answerHasGold: boolean;
+  firstHasGold: boolean;
   ms: number;
 }
 
 const has = (text: string, gold: string[]) => gold.some((g) => foldForCompare(text).includes(foldForCompare(g)));
 
-export async function runItems(engine: Engine, items: EvalItem[], k: number): Promise<EvalRow[]> {
+/** The first sentence of each part of an answer (one for a single answer). */
+export function firstSentences(answer: Answer): string[] {
+  const first = (t: string) => t.split(/(?<=[。！？!?])|\n/u).find((x) => x.trim()) ?? '';
+  return answer.parts?.length ? answer.parts.filter((p) => !p.abstained).map((p) => first(p.answer)) : [first(answer.answer)];
+}
+
+export async function runItems(engine: Engine, items: EvalItem[], k: number, opts: AskOptions = {}): Promise<EvalRow[]> {
   const rows: EvalRow[] = [];
   for (const item of items) {
     const t0 = performance.now();
-    const { features, abstained, answer } = await engine.inspect(item.q, { k: Math.max(k, 5) });
+    const inspection = await engine.inspect(item.q, { k: Math.max(k, 5), ...opts });
     const ms = performance.now() - t0;
+    const { features, abstained, answer } = inspection;
     const gold = 'gold' in item ? item.gold : [];
     const idx = answer.citations.slice(0, k).findIndex((c) => has(c.text, gold));
-    rows.push({ item, features, abstained, rank: idx >= 0 ? idx + 1 : null, answerHasGold: has(answer.answer, gold), ms });
+    rows.push({
+      item,
+      inspection,
+      features,
+      abstained,
+      rank: idx >= 0 ? idx + 1 : null,
+      answerHasGold: !abstained && has(answer.answer, gold),
+      firstHasGold: !abstained && firstSentences(answer).some((f) => has(f, gold)),
+      ms,
+    });
   }
   return rows;
 }
@@ -86,6 +117,11 @@ export function summarize(rows: EvalRow[], k: number): EvalReport {
     else if (!r.item.abstain && r.rank === null) misses.push({ id: r.item.id, q: r.item.q, expected: `gold in top ${k}`, got: 'not cited' });
   }
   const frac = (n: number, d: number) => (d ? round(n / d) : 0);
+  const count = (xs: EvalRow[]): AbstentionCount => {
+    const correct = xs.filter((r) => r.abstained).length;
+    return { expected: xs.length, correct, accuracy: frac(correct, xs.length) };
+  };
+  const kindOf = (r: EvalRow) => ('kind' in r.item ? r.item.kind : undefined);
   return {
     k,
     questions: rows.length,
@@ -93,7 +129,10 @@ export function summarize(rows: EvalRow[], k: number): EvalReport {
     hitAtK: frac(answerable.filter((r) => r.rank !== null).length, answerable.length),
     mrr: frac(answerable.reduce((s, r) => s + (r.rank ? 1 / r.rank : 0), 0), answerable.length),
     answerContainsGold: frac(answerable.filter((r) => r.answerHasGold).length, answerable.length),
-    abstention: { expected: negatives.length, correct: negatives.filter((r) => r.abstained).length, accuracy: frac(negatives.filter((r) => r.abstained).length, negatives.length) },
+    firstSentenceContainsGold: frac(answerable.filter((r) => r.firstHasGold).length, answerable.length),
+    abstention: count(negatives),
+    abstentionOfftopic: count(negatives.filter((r) => kindOf(r) === 'offtopic')),
+    abstentionIndomain: count(negatives.filter((r) => kindOf(r) === 'indomain')),
     falseAbstentions: answerable.filter((r) => r.abstained).length,
     latencyMs: { p50: round(percentile(ms, 0.5)), p95: round(percentile(ms, 0.95)) },
     misses,
@@ -110,17 +149,18 @@ function round(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
 
-export function renderReport(r: EvalReport): string {
+export function renderReport(r: EvalReport, opts: { misses?: boolean } = {}): string {
   const lines = [
     `questions ${r.questions} (answerable ${r.answerable}, abstain ${r.abstention.expected})`,
     `hit@${r.k}              ${r.hitAtK}`,
     `MRR                ${r.mrr}`,
     `answer has gold    ${r.answerContainsGold}`,
-    `abstention         ${r.abstention.correct}/${r.abstention.expected} (${r.abstention.accuracy})`,
+    `first sentence     ${r.firstSentenceContainsGold}`,
+    `abstention         ${r.abstention.correct}/${r.abstention.expected} (${r.abstention.accuracy}); off-topic ${r.abstentionOfftopic.correct}/${r.abstentionOfftopic.expected}, in-domain ${r.abstentionIndomain.correct}/${r.abstentionIndomain.expected}`,
     `false abstentions  ${r.falseAbstentions}`,
     `latency ms         p50 ${r.latencyMs.p50}  p95 ${r.latencyMs.p95}`,
   ];
-  if (r.misses.length) {
+  if (opts.misses !== false && r.misses.length) {
     lines.push('misses:');
     for (const m of r.misses) lines.push(`  ${m.id} ${m.q} — expected ${m.expected}, ${m.got}`);
   }

@@ -81,19 +81,18 @@ export class Bm25Index {
     return Math.log(1 + (this.data.size - n + 0.5) / (n + 0.5));
   }
 
-  search(query: Analysis, limit: number): Bm25Hit[] {
+  /** BM25 of every chunk that shares a term with the query; terms may carry weights (default 1). */
+  search(query: Analysis | WeightedTerms, limit: number): Bm25Hit[] {
     const scores = new Map<number, number>();
-    const queryTerms: Record<Field, string[]> = {
-      words: unique(query.words),
-      bigrams: unique(query.bigrams),
-      context: unique(query.words),
-    };
+    const weighted: WeightedTerms =
+      query.words instanceof Map ? (query as WeightedTerms) : { words: ones((query as Analysis).words), bigrams: ones((query as Analysis).bigrams) };
+    const queryTerms: Record<Field, Map<string, number>> = { words: weighted.words, bigrams: weighted.bigrams, context: weighted.words };
     for (const f of FIELDS) {
       const { postings, lengths, avgLength } = this.data.fields[f];
-      for (const term of queryTerms[f]) {
+      for (const [term, weight] of queryTerms[f]) {
         const list = postings[term];
-        if (!list) continue;
-        const idf = this.idf(f, term) * WEIGHTS[f];
+        if (!list || weight <= 0) continue;
+        const idf = this.idf(f, term) * WEIGHTS[f] * weight;
         for (let j = 0; j < list.length; j += 2) {
           const doc = list[j]!;
           const tf = list[j + 1]!;
@@ -110,6 +109,12 @@ export class Bm25Index {
   }
 }
 
-function unique<T>(xs: T[]): T[] {
-  return [...new Set(xs)];
+/** Query terms with weights (a word of the question's background counts less than one of its ask). */
+export interface WeightedTerms {
+  words: Map<string, number>;
+  bigrams: Map<string, number>;
+}
+
+function ones(xs: string[]): Map<string, number> {
+  return new Map(xs.map((x) => [x, 1]));
 }

@@ -12,7 +12,8 @@ import { corpusFingerprint } from '../ingest/fingerprint.ts';
 import { embedderForBuild } from '../embed/resolve.ts';
 import { HashedEmbedder } from '../embed/hashed.ts';
 import type { Embedder } from '../embed/embedder.ts';
-import { analyze } from '../text/tokenize.ts';
+import { addUserWords, analyze } from '../text/tokenize.ts';
+import { loadLexicon, type Lexicon } from '../text/lexicon.ts';
 import { noProgress, type Progress } from '../progress.ts';
 import { Bm25Index, type FieldedTokens } from './bm25.ts';
 import { HnswIndex } from './vector-index.ts';
@@ -30,19 +31,35 @@ function pipelineVersion(): string {
   if (pipelineSalt) return pipelineSalt;
   const h = createHash('sha256').update(`format-${FORMAT_VERSION}`);
   const srcRoot = sourceRoot();
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) walk(abs);
+      else if (e.isFile() && !e.name.endsWith('.md')) h.update(e.name).update(fs.readFileSync(abs));
+    }
+  };
   for (const dir of ['ingest', 'chunk', 'text', 'index', 'embed', 'measures']) {
     const abs = path.join(srcRoot, dir);
-    if (!fs.existsSync(abs)) continue;
-    for (const f of fs.readdirSync(abs).sort()) h.update(f).update(fs.readFileSync(path.join(abs, f)));
+    if (fs.existsSync(abs)) walk(abs);
   }
   pipelineSalt = h.digest('hex').slice(0, 16);
   return pipelineSalt;
 }
 
-export function currentCorpusHash(corpusDir: string): string {
-  return corpusFingerprint(corpusDir, `policybot-index-${pipelineVersion()}`);
+/**
+ * The index's corpus hash: the corpus files, salted with the pipeline's source and the lexicon
+ * in use (its terms change how text is segmented).
+ */
+export function currentCorpusHash(corpusDir: string, lexiconDirs: readonly string[] = []): string {
+  return corpusFingerprint(corpusDir, `policybot-index-${pipelineVersion()}-${useLexicon(lexiconDirs).id}`);
 }
 
+/** Loads the lexicon (built-in plus the operator's folders) and gives its terms to the tokenizer. */
+export function useLexicon(lexiconDirs: readonly string[]): Lexicon {
+  const lexicon = loadLexicon(lexiconDirs);
+  addUserWords(lexicon.userWords);
+  return lexicon;
+}
 
 export interface BuildResult {
   manifest: Manifest;
@@ -54,7 +71,7 @@ export interface BuildResult {
 /** corpus → documents → chunks → BM25 + embeddings → HNSW, written atomically. */
 export async function buildIndex(config: Config, logger: Logger, progress: Progress = noProgress): Promise<BuildResult> {
   const t0 = performance.now();
-  const corpusHash = currentCorpusHash(config.corpusDir);
+  const corpusHash = currentCorpusHash(config.corpusDir, config.lexiconDirs);
 
   progress.start('读取文件', 1);
   const { documents, problems } = loadCorpus(config.corpusDir, (_f, done, total) => {

@@ -1,20 +1,48 @@
 import type { Passage } from './hybrid.ts';
-import { termWeights, type Query } from './query.ts';
+import type { HybridRetriever } from './hybrid.ts';
+import { termWeights, WEIGHTS, type Query } from './query.ts';
+import { covers } from '../text/gazetteer.ts';
 import model from './abstain-model.json' with { type: 'json' };
 
 /**
- * Does the corpus answer this question? A logistic model over three features of the
- * retrieved passages, fitted by `policybot calibrate` on labelled questions (see
- * DESIGN.md): no single hand-picked threshold.
+ * Does the corpus answer this ask? Decided on the topic, not on word overlap: a list of rules
+ * (no content; a topic no document mentions; a region-specific figure no document of that
+ * region states), then a logistic model over features of the retrieved passages that do not
+ * depend on the corpus's size or wording (shares and flags in [0, 1]), fitted by
+ * `policybot calibrate` with k-fold cross-validation (DESIGN.md).
  */
 export interface AbstainFeatures {
-  /** IDF-weighted share of the question's content words found in the best passage (0–1). */
+  /** IDF-weighted share of the ask's known words (words the corpus uses) found in the best passage. */
   coverage: number;
-  /** The same over the question's character bigrams (0–1), robust to segmentation. */
+  /** The same over the ask's character bigrams, robust to segmentation. */
   bigramCoverage: number;
-  /** Cosine similarity of the best vector match. */
+  /** Cosine similarity of the best vector match (0 when vectors are off). */
   cosine: number;
+  /** 1 when the ask names a topic concept of the domain lexicon (directly, inherited or in its background). */
+  domain: number;
+  /** Best weighted share of the ask's topic concepts a top passage names. */
+  conceptSupport: number;
+  /** Weighted share of the ask's own topic concepts the corpus never mentions. */
+  unsupported: number;
+  /** IDF-weighted share of the ask's words the corpus never uses (off-topic messages are made of them). */
+  unknownShare: number;
+  /** 1 when a top passage offers the kind of answer asked for (or no particular kind is asked). */
+  kindOffered: number;
+  /** 1 when a top passage's document covers the place asked about (or no place is asked). */
+  regionOk: number;
 }
+
+export const FEATURE_NAMES: Array<keyof AbstainFeatures> = [
+  'coverage',
+  'bigramCoverage',
+  'cosine',
+  'domain',
+  'conceptSupport',
+  'unsupported',
+  'unknownShare',
+  'kindOffered',
+  'regionOk',
+];
 
 export interface AbstainModel {
   features: Array<keyof AbstainFeatures>;
@@ -22,28 +50,69 @@ export interface AbstainModel {
   bias: number;
   threshold: number;
   fittedOn?: string;
+  crossValidation?: string;
 }
 
-export const FEATURE_NAMES: Array<keyof AbstainFeatures> = ['coverage', 'bigramCoverage', 'cosine'];
+export type AbstainReason =
+  | { code: 'empty' }
+  | { code: 'no-content' }
+  | { code: 'unknown-topic'; topics: string[] }
+  | { code: 'no-regional-figure'; place: string; topic: string }
+  | { code: 'model'; probability: number };
 
-export function abstainFeatures(query: Query, passages: Passage[], idf: (w: string) => number): AbstainFeatures {
-  const top = passages.slice(0, 3);
-  const weights = termWeights(query, idf);
-  const total = weights.reduce((a, b) => a + b.weight, 0);
+export interface AbstainDecision {
+  abstain: boolean;
+  reason: AbstainReason | null;
+  probability: number;
+}
+
+const TOP = 3;
+
+function askConcepts(query: Query) {
+  return query.concepts.filter((c) => c.weight >= WEIGHTS.inherited);
+}
+
+export function abstainFeatures(query: Query, passages: Passage[], retriever: Pick<HybridRetriever, 'idf' | 'docFreq' | 'corpusHas' | 'offersKind'>): AbstainFeatures {
+  const top = passages.slice(0, TOP);
+  const weights = termWeights(query, (w) => retriever.idf(w));
+  const askTerms = query.terms.map((t, i) => ({ t, w: weights[i]! })).filter((x) => x.t.weight >= WEIGHTS.ask);
+  const known = askTerms.filter((x) => x.t.forms.some((f) => retriever.docFreq(f) > 0 || retriever.corpusHas(f)));
+  const knownTotal = known.reduce((a, x) => a + x.w.weight, 0);
+  const allTotal = askTerms.reduce((a, x) => a + x.w.weight, 0);
   let coverage = 0;
   for (const p of top) {
     let found = 0;
-    for (const w of weights) if (w.forms.some((f) => p.norm.includes(f))) found += w.weight;
-    coverage = Math.max(coverage, total > 0 ? found / total : 0);
+    for (const x of known) if (x.w.forms.some((f) => p.norm.includes(f))) found += x.w.weight;
+    coverage = Math.max(coverage, knownTotal > 0 ? found / knownTotal : 0);
   }
   const placeChars = new Set(query.placeWords.join(''));
-  const bigrams = [...new Set(query.analysis.bigrams)].filter((b) => ![...b].every((ch) => placeChars.has(ch)));
+  const bigrams = [...query.lexical.bigrams.entries()].filter(([b, w]) => w >= WEIGHTS.ask && ![...b].every((ch) => placeChars.has(ch))).map(([b]) => b);
   let bigramCoverage = 0;
   for (const p of top) {
     const hit = bigrams.filter((b) => p.norm.includes(b)).length;
     bigramCoverage = Math.max(bigramCoverage, bigrams.length ? hit / bigrams.length : 0);
   }
-  return { coverage, bigramCoverage, cosine: passages[0]?.cosine ?? 0 };
+  const own = askConcepts(query);
+  const ownTotal = own.reduce((a, c) => a + c.weight, 0);
+  const unsupportedWeight = own.filter((c) => !c.concept.forms.some((f) => retriever.corpusHas(f))).reduce((a, c) => a + c.weight, 0);
+  const kind = query.kind;
+  const kindOffered = !kind || kind === 'what' || kind === 'yesno' || top.some((p) => retriever.offersKind(p.textNorm, kind)) ? 1 : 0;
+  const regionOk = !query.places.length || top.some((p) => !p.doc.region || query.places.some((a) => covers(p.doc.region!, a) || covers(a, p.doc.region!))) ? 1 : 0;
+  return {
+    coverage,
+    bigramCoverage,
+    cosine: passages[0]?.cosine ?? 0,
+    domain: query.concepts.length ? 1 : 0,
+    conceptSupport: Math.max(0, ...top.map((p) => p.conceptCoverage)),
+    unsupported: ownTotal ? unsupportedWeight / ownTotal : 0,
+    unknownShare: allTotal ? 1 - knownTotal / allTotal : 0,
+    kindOffered,
+    regionOk,
+  };
+}
+
+export function emptyFeatures(): AbstainFeatures {
+  return { coverage: 0, bigramCoverage: 0, cosine: 0, domain: 0, conceptSupport: 0, unsupported: 0, unknownShare: 1, kindOffered: 0, regionOk: 0 };
 }
 
 export function answerProbability(f: AbstainFeatures, m: AbstainModel = model as AbstainModel): number {
@@ -54,23 +123,74 @@ export function answerProbability(f: AbstainFeatures, m: AbstainModel = model as
   return 1 / (1 + Math.exp(-z));
 }
 
-export function shouldAbstain(query: Query, passages: Passage[], f: AbstainFeatures, m: AbstainModel = model as AbstainModel): boolean {
-  if (!passages.length || !query.terms.length) return true;
-  return answerProbability(f, m) < m.threshold;
+/** A sum as documents state one: digits with a currency unit, a percentage or a multiple. */
+const FIGURE = /\d+(?:\.\d+)?\s*(?:元|万元|亿元|块|%|倍)|百分之[\d一二三四五六七八九十]+/u;
+/** The period a question asks the sum for (「一个月能领多少」) and how documents write it. */
+const PERIODS: Array<{ ask: RegExp; text: RegExp }> = [
+  { ask: /一个月|每个月|每月|月薪|按月|1个月/u, text: /月/u },
+  { ask: /一年|每年|年薪|按年|1年/u, text: /年/u },
+  { ask: /一天|每天|日薪|按天|1天/u, text: /[日天]/u },
+];
+
+/**
+ * 「北京现在失业金每个月发多少钱？」: a sum asked for a place is answered only by a passage of a
+ * document for that place (or one containing it) that names the ask's topic and states a figure
+ * (per the period asked, when one is). Documents without a region do not count.
+ */
+function regionalFigureMissing(query: Query, passages: Passage[]): AbstainReason | null {
+  if (query.kind !== 'amount' || !query.places.length) return null;
+  const own = askConcepts(query);
+  const period = PERIODS.find((p) => p.ask.test(query.norm));
+  const topicNamed = (p: Passage) => (own.length ? own.some((c) => c.concept.forms.some((f) => p.norm.includes(f))) : p.coverage >= 0.5);
+  const ok = passages.some((p) => {
+    if (!p.doc.region || !query.places.some((a) => covers(p.doc.region!, a))) return false;
+    if (!topicNamed(p)) return false;
+    return p.textNorm.split(/[。；;\n]/u).some((s) => FIGURE.test(s) && (!period || period.text.test(s)));
+  });
+  if (ok) return null;
+  return { code: 'no-regional-figure', place: query.places[0]!, topic: own[0]?.concept.name ?? query.terms[0]?.term ?? '' };
 }
 
-/** L2-regularised logistic regression by gradient descent on standardised-free features in [0, 1]. */
+type Rule = (query: Query, passages: Passage[], f: AbstainFeatures) => AbstainReason | null;
+
+/** The rules, in order; the first that speaks decides. */
+export const RULES: Array<{ name: string; rule: Rule }> = [
+  { name: 'empty', rule: (q, ps) => (!ps.length ? { code: 'empty' } : null) },
+  { name: 'no-content', rule: (q) => (!q.terms.length && !q.concepts.length ? { code: 'no-content' } : null) },
+  {
+    name: 'unknown-topic',
+    rule: (q, _ps, f) => (f.unsupported >= 1 ? { code: 'unknown-topic', topics: askConcepts(q).map((c) => c.concept.name) } : null),
+  },
+  { name: 'regional-figure', rule: (q, ps) => regionalFigureMissing(q, ps) },
+];
+
+/** `ranked`: the wider ranked list of passages (the regional-figure rule looks beyond the top k). */
+export function decideAbstention(query: Query, passages: Passage[], f: AbstainFeatures, m: AbstainModel = model as AbstainModel): AbstainDecision {
+  const probability = answerProbability(f, m);
+  for (const { rule } of RULES) {
+    const reason = rule(query, passages, f);
+    if (reason) return { abstain: true, reason, probability };
+  }
+  if (probability < m.threshold) return { abstain: true, reason: { code: 'model', probability }, probability };
+  return { abstain: false, reason: null, probability };
+}
+
+/** Whether a rule (not the model) decides this ask: such rows are left out of the model's fit. */
+export function ruleDecides(query: Query, ranked: Passage[], f: AbstainFeatures): boolean {
+  return RULES.some(({ rule }) => rule(query, ranked, f) !== null);
+}
+
+/** L2-regularised, class-balanced logistic regression by gradient descent on features in [0, 1]. */
 export function fitAbstainModel(rows: Array<{ f: AbstainFeatures; answerable: boolean }>, lambda = 0.01): AbstainModel {
   const X = rows.map((r) => FEATURE_NAMES.map((n) => r.f[n]));
   const y = rows.map((r) => (r.answerable ? 1 : 0));
-  // Balance the classes: abstain examples are few.
   const pos = y.filter((v) => v === 1).length;
   const neg = y.length - pos;
   const sw = y.map((v) => (v === 1 ? y.length / (2 * Math.max(1, pos)) : y.length / (2 * Math.max(1, neg))));
   const w = FEATURE_NAMES.map(() => 0);
   let b = 0;
   const lr = 0.5;
-  for (let epoch = 0; epoch < 20000; epoch++) {
+  for (let epoch = 0; epoch < 8000; epoch++) {
     const gw = w.map(() => 0);
     let gb = 0;
     X.forEach((x, i) => {

@@ -5,6 +5,8 @@ import { contextOf } from '../chunk/context.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
 import { cjkBigrams } from '../text/tokenize.ts';
 import { related } from '../text/gazetteer.ts';
+import { analyzeNormalized } from '../text/tokenize.ts';
+import type { AnswerKind, Lexicon } from '../text/lexicon.ts';
 import { termWeights, type Query } from './query.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from './answer-type.ts';
 
@@ -22,6 +24,16 @@ export interface Passage {
   items: string[];
   /** Normalised passage text with its context (title, headings), for matching. */
   norm: string;
+  /** `text` normalised. */
+  textNorm: string;
+  /** IDF-weighted share of the query's words the chunk contains. */
+  coverage: number;
+  /** Weighted share of the query's topic concepts the passage names. */
+  conceptCoverage: number;
+  /** The passage offers the kind of answer asked for. */
+  offersKind: boolean;
+  /** Chunk number in the index. */
+  index: number;
 }
 
 interface CitedText {
@@ -37,23 +49,53 @@ interface CitedText {
 const MAX_PASSAGE_CHARS = 1000;
 
 /** Weights of the score fusion and priors (documented in DESIGN.md). */
-const LEXICAL_WEIGHT = 0.45;
-const VECTOR_WEIGHT = 0.3;
+const LEXICAL_WEIGHT = 0.4;
+const VECTOR_WEIGHT = 0.25;
 /** IDF-weighted share of the question's words the chunk contains: not biased towards short chunks. */
-const COVERAGE_WEIGHT = 0.25;
+const COVERAGE_WEIGHT = 0.2;
+/** Weighted share of the question's topic concepts (any of their forms) the chunk names. */
+const CONCEPT_WEIGHT = 0.15;
 const SAME_REGION_BOOST = 1.25;
 const OTHER_REGION_PENALTY = 0.6;
 const NEWS_PRIOR = 0.92;
 const DUPLICATE_NEWS_PENALTY = 0.5;
 const CANDIDATES = 80;
+/** A passage that offers the kind of answer asked for (a sum for 「多少钱」, an address for 「去哪」). */
+const KIND_BOOST = 0.2;
 /** Largest boost for a passage that enumerates what a 「哪些…」 question asks for. */
-const ANSWER_TYPE_BOOST = 0.25;
+const ENUMERATION_BOOST = 0.25;
+/** Pseudo-relevance feedback: salient words of the best passages, added to the lexical query at this weight. */
+const PRF_DOCS = 3;
+const PRF_TERMS = 6;
+const PRF_WEIGHT = 0.3;
+const PRF_MIN_IDF = 2;
+
+export interface RetrieveOptions {
+  k: number;
+  /** Ablation switches (default on). */
+  vectors?: boolean;
+  prf?: boolean;
+  kindRerank?: boolean;
+}
+
+/** One retrieval: the query, its candidates and what every step has learnt so far. */
+interface Run {
+  query: Query;
+  opts: Required<RetrieveOptions>;
+  weights: Array<{ forms: string[]; weight: number }>;
+  totalWeight: number;
+  lexical: Map<number, number>;
+  cosine: Map<number, number>;
+  passages: Passage[];
+}
+
+type Step = { name: string; run: (r: Run) => void | Promise<void> };
 
 /**
- * Hybrid retrieval: BM25 (words, bigrams, context) and HNSW cosine candidates, fused as
- * a weighted sum of max-normalised scores; passages from the region the question names
- * are preferred; a news repost that says the same as a policy or law in the results is
- * demoted below it; one passage per paragraph.
+ * Hybrid retrieval as a list of steps: BM25 (weighted words, bigrams, context) and HNSW cosine
+ * candidates → fused score (lexical, vector, word coverage, concept coverage) → pseudo-relevance
+ * feedback → region and news priors → answer-kind rerank → one passage per paragraph, a news
+ * repost that repeats an official text below it.
  */
 export class HybridRetriever {
   private readonly docs: Map<string, PolicyDocument>;
@@ -63,6 +105,7 @@ export class HybridRetriever {
   constructor(
     private readonly index: IndexData,
     private readonly embedder: Embedder,
+    private readonly lexicon: Lexicon,
   ) {
     this.docs = new Map(index.documents.map((d) => [d.docId, d]));
     this.paragraphs = new Map();
@@ -105,43 +148,149 @@ export class HybridRetriever {
     return this.index.lexical.idf('words', word);
   }
 
-  async retrieve(query: Query, k: number): Promise<Passage[]> {
-    const lexHits = this.index.lexical.search(query.analysis, CANDIDATES);
-    const qv = await this.embedder.embedQuery(query.searchText);
-    const vecHits = this.index.vectors.search(qv, Math.min(this.index.chunks.length, CANDIDATES * 2));
+  /** Number of chunks containing the word (0: the corpus never uses it). */
+  docFreq(word: string): number {
+    return this.index.lexical.docFreq('words', word);
+  }
 
-    const bm25 = new Map(lexHits.map((h) => [h.index, h.score]));
-    const cos = new Map(vecHits.map((h) => [h.label, h.similarity]));
-    const maxBm25 = Math.max(1e-9, ...lexHits.map((h) => h.score));
-    const maxCos = Math.max(1e-9, ...vecHits.map((h) => h.similarity));
-    const candidates = new Set<number>([...lexHits.map((h) => h.index), ...vecHits.slice(0, CANDIDATES).map((h) => h.label)]);
-
-    const weights = termWeights(query, (w) => this.idf(w));
-    const totalWeight = weights.reduce((a, w) => a + w.weight, 0) || 1;
-    const answerType = answerTypeOf(query.norm);
-    // The enumeration must be about the question's main subject: its two heaviest terms.
-    const topics = [...weights].sort((a, b) => b.weight - a.weight).slice(0, 2).flatMap((w) => w.forms);
-    let passages: Passage[] = [];
-    for (const i of candidates) {
-      const chunk = this.index.chunks[i]!;
-      const doc = this.docs.get(chunk.docId)!;
-      const b = bm25.get(i) ?? 0;
-      const c = Math.max(0, cos.get(i) ?? 0);
-      let covered = 0;
-      for (const w of weights) if (w.forms.some((f) => this.norms[i]!.includes(f))) covered += w.weight;
-      let score = LEXICAL_WEIGHT * (b / maxBm25) + VECTOR_WEIGHT * (c / maxCos) + COVERAGE_WEIGHT * (covered / totalWeight);
-      score *= regionFactor(query.places, doc.region);
-      if (doc.kind === 'news') score *= NEWS_PRIOR;
-      const paragraph = this.paragraphs.get(`${chunk.docId}#${chunk.paragraphId}`)!;
-      const cited = this.citedText(doc, chunk, paragraph, i);
-      if (answerType) score *= answerTypeFactor(enumerationSize(cited.textNorm, answerType, topics), ANSWER_TYPE_BOOST);
-      passages.push({ chunk, doc, paragraph, score, bm25: b, cosine: c, text: cited.text, items: cited.items, norm: cited.norm });
+  /** True when some chunk of the corpus contains the (normalised) text. */
+  corpusHas(norm: string): boolean {
+    let hit = this.corpusHits.get(norm);
+    if (hit === undefined) {
+      hit = this.norms.some((n) => n.includes(norm));
+      this.corpusHits.set(norm, hit);
     }
-    passages.sort((a, b) => b.score - a.score);
-    passages = dedupeByParagraph(passages).slice(0, Math.max(k * 3, 12));
+    return hit;
+  }
+  private readonly corpusHits = new Map<string, boolean>();
+
+  /** Whether a normalised text offers the answer kind (the kind's `offers` patterns in answer-kinds.yml). */
+  offersKind(textNorm: string, kind: AnswerKind | null): boolean {
+    if (!kind) return false;
+    const spec = this.lexicon.kind(kind);
+    return spec.offers.some((re) => re.test(textNorm));
+  }
+
+  private readonly steps: Step[] = [
+    { name: 'candidates', run: (r) => this.candidates(r) },
+    { name: 'fuse', run: (r) => this.fuse(r) },
+    { name: 'prf', run: (r) => (r.opts.prf ? this.feedback(r) : undefined) },
+    { name: 'priors', run: (r) => this.priors(r) },
+    { name: 'kind', run: (r) => (r.opts.kindRerank ? this.kindRerank(r) : undefined) },
+    { name: 'dedupe', run: (r) => this.dedupe(r) },
+  ];
+
+  async retrieve(query: Query, kOrOpts: number | RetrieveOptions): Promise<Passage[]> {
+    const o = typeof kOrOpts === 'number' ? { k: kOrOpts } : kOrOpts;
+    const opts: Required<RetrieveOptions> = { k: o.k, vectors: o.vectors ?? true, prf: o.prf ?? true, kindRerank: o.kindRerank ?? true };
+    const weights = termWeights(query, (w) => this.idf(w));
+    const run: Run = { query, opts, weights, totalWeight: weights.reduce((a, w) => a + w.weight, 0) || 1, lexical: new Map(), cosine: new Map(), passages: [] };
+    for (const step of this.steps) await step.run(run);
+    return run.passages.slice(0, opts.k);
+  }
+
+  /** Like retrieve, but also the wider ranked list (up to max(3k, 12)) the abstention rules look at. */
+  async retrieveWide(query: Query, opts: RetrieveOptions): Promise<{ top: Passage[]; ranked: Passage[] }> {
+    const ranked = await this.retrieve(query, { ...opts, k: Math.max(opts.k * 3, 12) });
+    return { top: ranked.slice(0, opts.k), ranked };
+  }
+
+  private async candidates(r: Run): Promise<void> {
+    for (const h of this.index.lexical.search(r.query.lexical, CANDIDATES)) r.lexical.set(h.index, h.score);
+    if (r.opts.vectors) {
+      const qv = await this.embedder.embedQuery(r.query.searchText);
+      const hits = this.index.vectors.search(qv, Math.min(this.index.chunks.length, CANDIDATES * 2));
+      for (const h of hits) r.cosine.set(h.label, h.similarity);
+    }
+    const ids = new Set<number>([...r.lexical.keys(), ...[...r.cosine.keys()].slice(0, CANDIDATES)]);
+    r.passages = [...ids].map((i) => this.passage(i));
+  }
+
+  private passage(i: number): Passage {
+    const chunk = this.index.chunks[i]!;
+    const doc = this.docs.get(chunk.docId)!;
+    const paragraph = this.paragraphs.get(`${chunk.docId}#${chunk.paragraphId}`)!;
+    const cited = this.citedText(doc, chunk, paragraph, i);
+    return { chunk, doc, paragraph, score: 0, bm25: 0, cosine: 0, coverage: 0, conceptCoverage: 0, offersKind: false, text: cited.text, items: cited.items, norm: cited.norm, textNorm: cited.textNorm, index: i };
+  }
+
+  private fuse(r: Run): void {
+    const maxBm25 = Math.max(1e-9, ...r.lexical.values());
+    const maxCos = Math.max(1e-9, ...r.cosine.values());
+    const concepts = r.query.concepts;
+    const conceptTotal = concepts.reduce((a, c) => a + c.weight, 0);
+    for (const p of r.passages) {
+      const norm = this.norms[p.index]!;
+      p.bm25 = r.lexical.get(p.index) ?? 0;
+      p.cosine = Math.max(0, r.cosine.get(p.index) ?? 0);
+      let covered = 0;
+      for (const w of r.weights) if (w.forms.some((f) => norm.includes(f))) covered += w.weight;
+      p.coverage = covered / r.totalWeight;
+      let named = 0;
+      for (const c of concepts) if (c.concept.forms.some((f) => norm.includes(f) || p.norm.includes(f))) named += c.weight;
+      p.conceptCoverage = conceptTotal ? named / conceptTotal : 0;
+      p.score =
+        LEXICAL_WEIGHT * (p.bm25 / maxBm25) +
+        (r.opts.vectors ? VECTOR_WEIGHT * (p.cosine / maxCos) : 0) +
+        COVERAGE_WEIGHT * p.coverage +
+        (conceptTotal ? CONCEPT_WEIGHT * p.conceptCoverage : CONCEPT_WEIGHT * p.coverage);
+    }
+  }
+
+  /** RM3-style feedback: the salient words of the best passages join the lexical query, and the fusion is redone. */
+  private feedback(r: Run): void {
+    const top = [...r.passages].sort((a, b) => b.score - a.score).slice(0, PRF_DOCS);
+    if (!top.length) return;
+    const have = r.query.lexical.words;
+    const gain = new Map<string, number>();
+    for (const p of top) {
+      const words = analyzeNormalized(p.textNorm).words.filter((w) => !have.has(w) && w.length > 1 && !/\d/.test(w) && !r.query.placeWords.some((pl) => pl.includes(w) || w.includes(pl)));
+      if (!words.length) continue;
+      const tf = new Map<string, number>();
+      for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
+      for (const [w, n] of tf) {
+        const idf = this.idf(w);
+        if (idf < PRF_MIN_IDF) continue;
+        gain.set(w, (gain.get(w) ?? 0) + (n / words.length) * idf);
+      }
+    }
+    const extra = [...gain.entries()].sort((a, b) => b[1] - a[1]).slice(0, PRF_TERMS);
+    if (!extra.length) return;
+    const max = extra[0]![1];
+    const words = new Map(have);
+    for (const [w, g] of extra) words.set(w, PRF_WEIGHT * (g / max));
+    const hits = this.index.lexical.search({ words, bigrams: r.query.lexical.bigrams }, CANDIDATES);
+    r.lexical = new Map(hits.map((h) => [h.index, h.score]));
+    const known = new Set(r.passages.map((p) => p.index));
+    for (const h of hits) if (!known.has(h.index)) r.passages.push(this.passage(h.index));
+    this.fuse(r);
+  }
+
+  private priors(r: Run): void {
+    for (const p of r.passages) {
+      p.score *= regionFactor(r.query.places, p.doc.region);
+      if (p.doc.kind === 'news') p.score *= NEWS_PRIOR;
+    }
+  }
+
+  /** The kind of answer asked for: a passage that offers it ranks higher (a sum for 「多少」, a list for 「哪些」). */
+  private kindRerank(r: Run): void {
+    const kind = r.query.kind;
+    const enumeration = answerTypeOf(r.query.norm);
+    const topics = [...r.weights].sort((a, b) => b.weight - a.weight).slice(0, 2).flatMap((w) => w.forms);
+    for (const p of r.passages) {
+      p.offersKind = this.offersKind(p.textNorm, kind);
+      if (p.offersKind && kind !== 'what' && kind !== 'yesno') p.score *= 1 + KIND_BOOST;
+      if (enumeration) p.score *= answerTypeFactor(enumerationSize(p.textNorm, enumeration, topics), ENUMERATION_BOOST);
+    }
+  }
+
+  private dedupe(r: Run): void {
+    r.passages.sort((a, b) => b.score - a.score);
+    const passages = dedupeByParagraph(r.passages).slice(0, Math.max(r.opts.k * 3, 12));
     demoteNewsDuplicates(passages);
     passages.sort((a, b) => b.score - a.score);
-    return passages.slice(0, k);
+    r.passages = passages;
   }
 }
 

@@ -1,50 +1,165 @@
 import { normalizeForMatch } from '../text/normalize.ts';
-import { analyzeNormalized, type Analysis } from '../text/tokenize.ts';
-import { placesInQuestion, findPlaces } from '../text/gazetteer.ts';
-import { expansions } from '../text/synonyms.ts';
+import { analyzeNormalized, cjkBigrams } from '../text/tokenize.ts';
+import type { AnswerKind, Concept, Lexicon } from '../text/lexicon.ts';
+import { understand, type Ask, type Understanding } from '../understand/message.ts';
 
-/** A question, analysed once and shared by retrieval, abstention and answer composition. */
+/**
+ * One ask, ready for retrieval, abstention and composition: its content words weighted by
+ * where they come from (the ask itself, the message's background, the lexicon), the topic
+ * concepts it is about, the kind of answer it wants and the places it names.
+ */
+export interface QueryTerm {
+  term: string;
+  /** The term and its formal equivalents from the lexicon (打零工 → 灵活就业), matched as alternatives. */
+  forms: string[];
+  /** 1 for words of the ask, less for background words (see WEIGHTS). */
+  weight: number;
+}
+
+export interface QueryConcept {
+  concept: Concept;
+  weight: number;
+}
+
 export interface Query {
+  /** The ask as the user wrote it (noise removed). */
   raw: string;
+  /** Normalised ask. */
   norm: string;
-  analysis: Analysis;
-  /** Content words (deduplicated), place names excluded. */
-  terms: string[];
-  /** Formal equivalents of colloquial terms (打零工 → 灵活就业), matched as alternatives. */
-  alternatives: Map<string, string[]>;
-  /** Text used to search: the question plus the formal terms. */
+  kind: AnswerKind | null;
+  terms: QueryTerm[];
+  /** Topic concepts (from the ask, inherited, or from the background). */
+  concepts: QueryConcept[];
+  /** Weighted BM25 query: word and bigram → weight. */
+  lexical: { words: Map<string, number>; bigrams: Map<string, number> };
+  /** Text the embedder gets: the ask, its topic's formal terms and the background. */
   searchText: string;
-  /** Places the question names, most specific only (青岛市城阳区). */
   places: string[];
-  /** Surface forms of those places as typed (城阳, 广州 …). */
   placeWords: string[];
 }
 
-export function parseQuery(raw: string, region?: string | null): Query {
-  const norm = normalizeForMatch(raw);
-  const expanded = expansions(norm);
-  const extra = [...new Set([...expanded.values()].flat())];
-  const searchText = extra.length ? `${norm} ${extra.join(' ')}` : norm;
-  const analysis = analyzeNormalized(searchText);
-  const own = analyzeNormalized(norm);
-  const mentions = findPlaces(norm, { short: true });
-  const placeWords = [...new Set(mentions.map((m) => norm.slice(m.index, m.index + m.length)))];
-  const places = placesInQuestion(norm);
-  if (region && !places.length) places.push(...placesInQuestion(normalizeForMatch(region)));
-  const isPlacey = (w: string) => placeWords.some((p) => p.includes(w) || w.includes(p));
-  const terms = [...new Set(own.words)].filter((w) => !isPlacey(w));
-  const alternatives = new Map<string, string[]>();
-  for (const t of terms) {
-    const alts = [...expanded.entries()].filter(([k]) => k.includes(t) || t.includes(k)).flatMap(([, v]) => v);
-    if (alts.length) alternatives.set(t, [...new Set(alts)]);
-  }
-  return { raw, norm, analysis, terms, alternatives, searchText, places, placeWords };
+/** How much a word counts by where it comes from. */
+export const WEIGHTS = {
+  ask: 1,
+  /** Formal terms of concepts the ask names, added to the search. */
+  formal: 0.7,
+  /** Concepts an ask without a topic takes from the message (「是按什么算的？」). */
+  inherited: 0.8,
+  /** Words of the narrative clauses (「我在工地干了大半年」). */
+  background: 0.35,
+  /** Narrative right before an ask that names no topic (「…有车贷，这样会不会申请不了？」). */
+  near: 0.7,
+  /** Formal words of the answer kind (材料, 标准 …). */
+  kind: 0.25,
+  /** Words that do not say what is asked (phrases.yml weak_words: 一个月, 规定 …): a factor. */
+  weak: 0.3,
+  /** Words that name a role or common act (roles.yml: 公司 → 用人单位, 领 → 领取): a factor. */
+  role: 0.5,
+} as const;
+
+/** At most this many formal terms of a concept are added to a search. */
+const MAX_FORMAL_TERMS = 3;
+
+export interface QueryOptions {
+  /** Expand with the lexicon's formal terms (ablation switch; default on). */
+  expand?: boolean;
 }
 
-/** Each content word with its formal alternatives, weighted by the rarer of its common forms. */
+function addWeighted(map: Map<string, number>, key: string, w: number): void {
+  map.set(key, Math.max(map.get(key) ?? 0, w));
+}
+
+export function buildQuery(ask: Ask, u: Understanding, lexicon: Lexicon, opts: QueryOptions = {}): Query {
+  const expand = opts.expand !== false;
+  const isPlacey = (w: string) => u.placeWords.some((p) => p.includes(w) || w.includes(p));
+  const words = new Map<string, number>();
+  const bigrams = new Map<string, number>();
+  const terms = new Map<string, QueryTerm>();
+  const concepts = new Map<string, QueryConcept>();
+
+  const roleForms = new Set(u.concepts.filter((h) => !h.concept.topic).map((h) => h.form));
+  const factor = (w: string) => (lexicon.phrases.weakWords.has(w) ? WEIGHTS.weak : [...roleForms].some((f) => f.includes(w)) ? WEIGHTS.role : 1);
+  const addText = (norm: string, base: number, asTerms: boolean) => {
+    const a = analyzeNormalized(norm);
+    for (const w of a.words) {
+      // A lone digit (「一个月」 → 1个月) says nothing about the topic.
+      if (/^\d$/.test(w)) continue;
+      const weight = base * factor(w);
+      addWeighted(words, w, weight);
+      if (asTerms && !isPlacey(w) && !/^\d/.test(w)) {
+        const t = terms.get(w);
+        if (!t) terms.set(w, { term: w, forms: [w], weight });
+        else t.weight = Math.max(t.weight, weight);
+      }
+    }
+    for (const b of a.bigrams) addWeighted(bigrams, b, base);
+  };
+  addText(ask.norm, WEIGHTS.ask, true);
+  if (ask.near) addText(ask.near, WEIGHTS.near, true);
+  if (u.background) addText(u.background, WEIGHTS.background, true);
+
+  const addConcept = (c: Concept, weight: number, form: string) => {
+    if (c.topic) {
+      const q = concepts.get(c.name);
+      if (!q) concepts.set(c.name, { concept: c, weight });
+      else q.weight = Math.max(q.weight, weight);
+    }
+    if (!expand) return;
+    // The formal terms become alternatives of the words of the form that named the concept.
+    const formal = c.formal.filter((f) => f !== form);
+    for (const t of terms.values()) {
+      if (form.includes(t.term) || t.term.includes(form)) t.forms = [...new Set([...t.forms, ...formal])];
+    }
+    // Whole formal terms only (the tokenizer keeps them whole: they are in its user dictionary).
+    for (const f of formal.slice(0, MAX_FORMAL_TERMS)) {
+      addWeighted(words, f, weight * WEIGHTS.formal);
+      for (const b of cjkBigrams(f)) addWeighted(bigrams, b, weight * WEIGHTS.formal * 0.5);
+    }
+  };
+  for (const h of ask.concepts) addConcept(h.concept, WEIGHTS.ask, h.form);
+  for (const h of ask.inherited) addConcept(h.concept, WEIGHTS.inherited, h.form);
+  const backgroundHits = u.background ? u.concepts.filter((h) => u.background.includes(h.form)) : [];
+  for (const h of backgroundHits) addConcept(h.concept, WEIGHTS.background, h.form);
+  if (ask.inherited.length) {
+    // The inherited topic's forms are searched as words of the ask.
+    for (const h of ask.inherited) {
+      for (const w of analyzeNormalized(h.form).words) {
+        addWeighted(words, w, WEIGHTS.inherited);
+        if (isPlacey(w)) continue;
+        const t = terms.get(w);
+        if (!t) terms.set(w, { term: w, forms: [w, ...(expand ? h.concept.formal : [])], weight: WEIGHTS.inherited });
+        else t.weight = Math.max(t.weight, WEIGHTS.inherited * factor(w));
+      }
+    }
+  }
+  if (ask.kind && expand) {
+    for (const f of lexicon.kind(ask.kind).expand) for (const w of analyzeNormalized(f).words) addWeighted(words, w, WEIGHTS.kind);
+  }
+  // Place words are matched through the region preference, not as content.
+  for (const w of [...words.keys()]) if (isPlacey(w)) words.set(w, Math.min(words.get(w)!, WEIGHTS.background));
+
+  const formalText = [...concepts.values()].filter((c) => c.weight >= WEIGHTS.inherited).flatMap((c) => c.concept.formal.slice(0, 2));
+  return {
+    raw: ask.text,
+    norm: ask.norm,
+    kind: ask.kind,
+    terms: [...terms.values()],
+    concepts: [...concepts.values()],
+    lexical: { words, bigrams },
+    searchText: [ask.norm, ...(expand ? formalText : []), u.background].filter(Boolean).join(' '),
+    places: u.places,
+    placeWords: u.placeWords,
+  };
+}
+
+/** A message as one query (its first ask, with the rest as background): tools and tests. */
+export function parseQuery(raw: string, lexicon: Lexicon, region: string | null = null): Query {
+  const u = understand(raw, lexicon, region);
+  const ask = u.asks[0] ?? { text: raw, norm: normalizeForMatch(raw), kind: null, concepts: [], inherited: [] };
+  return buildQuery(ask, u, lexicon);
+}
+
+/** Each content word with its formal alternatives, weighted by the rarer of its forms and by where it comes from. */
 export function termWeights(query: Query, idf: (w: string) => number): Array<{ forms: string[]; weight: number }> {
-  return query.terms.map((t) => {
-    const forms = [t, ...(query.alternatives.get(t) ?? [])];
-    return { forms, weight: Math.min(...forms.map(idf)) };
-  });
+  return query.terms.map((t) => ({ forms: t.forms, weight: t.weight * Math.min(...t.forms.map(idf)) }));
 }

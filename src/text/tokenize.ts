@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Jieba } from '@node-rs/jieba';
 import { CJK_RUN, normalizeForMatch } from './normalize.ts';
+import { loadLexicon } from './lexicon.ts';
 
 /**
  * Chinese-aware analysis shared by the lexical index, the offline embedder, abstention
@@ -9,14 +10,36 @@ import { CJK_RUN, normalizeForMatch } from './normalize.ts';
  * (1.29, 10.41, 0532-58659939, 55%), plus character bigrams for robustness to segmentation.
  */
 let jieba: Jieba | null = null;
+const userWords = new Set<string>();
 
 function getJieba(): Jieba {
   if (!jieba) {
     const require = createRequire(import.meta.url);
     const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
     jieba = Jieba.withDict(dict);
+    // The built-in lexicon's terms always; an operator's through addUserWords.
+    for (const w of loadLexicon().userWords) userWords.add(w);
+    loadWords(jieba, [...userWords]);
   }
   return jieba;
+}
+
+/** A user-dictionary frequency high enough that a policy term (创业担保贷款, 失业保险金) segments whole. */
+const USER_WORD_FREQ = 50000;
+
+function loadWords(j: Jieba, words: string[]): void {
+  j.loadDict(Buffer.from(words.map((w) => `${w} ${USER_WORD_FREQ} n`).join('\n'), 'utf8'));
+}
+
+/**
+ * Adds words to jieba's dictionary (the lexicon's terms: src/text/lexicon.ts). Segmentation is
+ * part of the index pipeline, so the lexicon's id salts the index hash (index/build.ts).
+ */
+export function addUserWords(words: readonly string[]): void {
+  const fresh = words.filter((w) => !userWords.has(w));
+  if (!fresh.length) return;
+  for (const w of fresh) userWords.add(w);
+  if (jieba) loadWords(jieba, fresh);
 }
 
 /** Function words and question words that carry no topic. */

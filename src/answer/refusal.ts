@@ -1,0 +1,23 @@
+import type { AbstainReason } from '../retrieve/abstain.ts';
+import { ABSTAIN_TEXT, HOTLINE } from './contract.ts';
+
+/**
+ * The text of a refusal: what was looked for and why nothing answers it, never a guess. The
+ * closest provisions (if any) are listed by the channel under RELATED_HEADING.
+ */
+export function refusalText(reason: AbstainReason | null, opts: { question: string; hasRelated: boolean; latinOnly: boolean }): string {
+  const hotline = `建议拨打人社服务热线 ${HOTLINE}，或咨询当地人力资源和社会保障部门。`;
+  const related = opts.hasRelated ? '下面列出的是相关规定，供参考，不是对您问题的直接回答。' : '';
+  if (opts.latinOnly) return `政策文件都是中文的，请用中文提问，例如「灵活就业人员的社会保险补贴给哪些人？」。Please ask in Chinese. ${ABSTAIN_TEXT}`;
+  switch (reason?.code) {
+    case 'empty':
+    case 'no-content':
+      return '请输入一个与就业、社保政策有关的问题，例如「灵活就业人员的社会保险补贴给哪些人？」';
+    case 'unknown-topic':
+      return `抱歉，现有政策库里没有关于「${reason.topics.join('、')}」的文件，我不想拿无关的条文凑答案。${hotline}`;
+    case 'no-regional-figure':
+      return `抱歉，现有政策库里没有找到${reason.place}关于「${reason.topic}」的具体标准。${related}${hotline}`;
+    default:
+      return `抱歉，现有政策库中没有找到能回答这个问题的内容，我不想拼凑无关的条文来回答。${related}${hotline}`;
+  }
+}

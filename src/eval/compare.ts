@@ -1,0 +1,97 @@
+import type { Engine, PipelineSwitches } from '../engine.ts';
+import { renderReport, runItems, summarize, type EvalItem, type EvalReport } from './evaluate.ts';
+
+/**
+ * Evaluation sets side by side with the naive baseline measured in the same run, and the
+ * ablation of the pipeline's components. The baseline (MiniSearch, a dev dependency) is loaded
+ * only here; without it the comparison says so instead of failing.
+ */
+export interface EvalSetInput {
+  name: string;
+  items: EvalItem[];
+}
+
+export interface BaselineFigures {
+  hitAtK: number;
+  mrr: number;
+  latencyMs: { p50: number; p95: number };
+}
+
+export interface SetComparison {
+  set: string;
+  policybot: EvalReport;
+  baseline: BaselineFigures | null;
+}
+
+async function loadBaseline(engine: Engine) {
+  try {
+    const { buildBaseline, evaluateBaseline } = await import('../bench/baseline.ts');
+    const index = buildBaseline([...engine.documents]);
+    return (items: EvalItem[], k: number) => evaluateBaseline(index, items, k);
+  } catch {
+    return null;
+  }
+}
+
+export async function compareSets(engine: Engine, sets: EvalSetInput[], k: number): Promise<SetComparison[]> {
+  const baseline = await loadBaseline(engine);
+  const out: SetComparison[] = [];
+  for (const s of sets) {
+    const policybot = summarize(await runItems(engine, s.items, k), k);
+    out.push({ set: s.name, policybot, baseline: baseline ? baseline(s.items, k) : null });
+  }
+  return out;
+}
+
+const f3 = (v: number) => v.toFixed(3);
+
+export function renderComparison(results: SetComparison[], opts: { misses: boolean; embedder: string }): string {
+  const lines: string[] = [`embedder ${opts.embedder}; baseline: paragraph BM25 (MiniSearch) over jieba tokens, never abstains`];
+  for (const r of results) {
+    lines.push('', `== ${r.set}`, renderReport(r.policybot, { misses: opts.misses }));
+    if (r.baseline) lines.push(`baseline           hit@${r.policybot.k} ${f3(r.baseline.hitAtK)}  MRR ${f3(r.baseline.mrr)}  p50 ${r.baseline.latencyMs.p50} ms`);
+    else lines.push('baseline           not measured (minisearch is a dev dependency: npm ci without --omit=dev)');
+  }
+  return lines.join('\n');
+}
+
+export const ABLATIONS: Array<{ name: string; pipeline: PipelineSwitches }> = [
+  { name: 'full pipeline', pipeline: {} },
+  { name: 'no lexicon expansion', pipeline: { expand: false } },
+  { name: 'no pseudo-relevance feedback', pipeline: { prf: false } },
+  { name: 'no answer-kind rerank', pipeline: { kindRerank: false } },
+  { name: 'no vectors', pipeline: { vectors: false } },
+  { name: 'no ask splitting', pipeline: { split: false } },
+  { name: 'no refusal gate', pipeline: { abstain: false } },
+];
+
+export interface AblationRow {
+  name: string;
+  sets: Array<{ set: string; report: EvalReport }>;
+}
+
+export async function runAblation(engine: Engine, sets: EvalSetInput[], k: number): Promise<AblationRow[]> {
+  const rows: AblationRow[] = [];
+  for (const a of ABLATIONS) {
+    const out: AblationRow = { name: a.name, sets: [] };
+    for (const s of sets) out.sets.push({ set: s.name, report: summarize(await runItems(engine, s.items, k, { pipeline: a.pipeline }), k) });
+    rows.push(out);
+  }
+  return rows;
+}
+
+/** Markdown: one row per configuration, per set hit@3 / MRR / first sentence / refusals right / false refusals. */
+export function renderAblation(rows: AblationRow[], _ablations = ABLATIONS): string {
+  const sets = rows[0]?.sets.map((s) => s.set) ?? [];
+  const head = ['| configuration |', ...sets.map((s) => ` ${s} hit@3 | MRR | first sentence | refused right | false refusals |`)].join('');
+  const sep = ['|---|', ...sets.map(() => '---:|---:|---:|---:|---:|')].join('');
+  const body = rows.map((r) =>
+    [
+      `| ${r.name} |`,
+      ...r.sets.map(
+        ({ report: p }) => ` ${f3(p.hitAtK)} | ${f3(p.mrr)} | ${f3(p.firstSentenceContainsGold)} | ${p.abstention.correct}/${p.abstention.expected} | ${p.falseAbstentions} |`,
+      ),
+    ].join(''),
+  );
+  return [head, sep, ...body].join('\n');
+}

@@ -1,0 +1,235 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { PolicybotError, errorMessage } from '../errors.ts';
+import { normalizeForMatch } from './normalize.ts';
+
+/**
+ * The domain lexicon, kept as data (src/text/lexicon/, README there): how people talk about
+ * 人社 matters versus how documents are written. Concept files map everyday variants to the
+ * documents' formal terms; `answer-kinds.yml` says what kind of answer a question asks for and
+ * what text gives it; `phrases.yml` lists chat phrases that carry no topic. Operators extend it
+ * with their own concept files (LEXICON_DIR); the built-in files are always loaded first.
+ */
+
+const ConceptFileSchema = z.object({
+  family: z.string().min(1),
+  /** false for roles and common verbs: they expand searches but are not a question's topic. */
+  topic: z.boolean().default(true),
+  concepts: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        formal: z.array(z.string().min(1)).min(1),
+        everyday: z.array(z.string().min(1)).default([]),
+      }),
+    )
+    .min(1),
+});
+
+const PhrasesSchema = z.object({
+  politeness: z.array(z.string().min(1)),
+  urgency: z.array(z.string().min(1)),
+  openers: z.array(z.string().min(1)),
+  fillers: z.array(z.string().min(1)),
+  ask_joiners: z.array(z.string().min(1)),
+  question_cues: z.array(z.string().min(1)),
+  weak_cues: z.array(z.string().min(1)).default([]),
+  weak_words: z.array(z.string().min(1)),
+});
+
+export const ANSWER_KINDS = ['materials', 'where', 'amount', 'duration', 'number', 'consequence', 'procedure', 'who', 'yesno', 'what'] as const;
+export type AnswerKind = (typeof ANSWER_KINDS)[number];
+
+const KindsSchema = z.object({
+  kinds: z.array(
+    z.object({
+      kind: z.enum(ANSWER_KINDS),
+      priority: z.number().int(),
+      label: z.string().min(1),
+      ask: z.array(z.string().min(1)),
+      offers: z.array(z.string().min(1)),
+      expand: z.array(z.string().min(1)).default([]),
+    }),
+  ),
+});
+
+export interface Concept {
+  name: string;
+  family: string;
+  /** Whether the concept can be what a question is about (false: roles, common verbs). */
+  topic: boolean;
+  /** Terms as documents write them (normalised). */
+  formal: string[];
+  /** Every surface form that names the concept: formal and everyday (normalised), longest first. */
+  forms: string[];
+}
+
+export interface KindSpec {
+  kind: AnswerKind;
+  priority: number;
+  label: string;
+  ask: string[];
+  offers: RegExp[];
+  expand: string[];
+}
+
+export interface ConceptHit {
+  concept: Concept;
+  /** The surface form found. */
+  form: string;
+  index: number;
+}
+
+export interface Phrases {
+  /** Politeness, urgency, openers and fillers: removed before looking for the topic (longest first). */
+  noise: string[];
+  askJoiners: string[];
+  questionCues: string[];
+  /** Cues that also mean "a few" (几): they make only a sentence's last clause an ask. */
+  weakCues: string[];
+  /** Words common in questions that do not say what is asked (一个月, 规定, 能领): searched, with little weight. */
+  weakWords: ReadonlySet<string>;
+}
+
+export interface Lexicon {
+  /** Content hash: part of the index's pipeline salt (the user dictionary changes segmentation). */
+  readonly id: string;
+  readonly concepts: readonly Concept[];
+  readonly kinds: readonly KindSpec[];
+  readonly phrases: Phrases;
+  /** Words for jieba's user dictionary: every multi-character form plus terms.txt. */
+  readonly userWords: readonly string[];
+  /** Concepts named in normalised text, longest form first, non-overlapping, in text order. */
+  findConcepts(norm: string): ConceptHit[];
+  conceptByName(name: string): Concept | undefined;
+  kind(kind: AnswerKind): KindSpec;
+}
+
+export const BUILTIN_LEXICON_DIR = path.join(import.meta.dirname, 'lexicon');
+
+function readYaml(file: string): unknown {
+  try {
+    return YAML.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new PolicybotError('E_CONFIG', `lexicon file ${file}: ${errorMessage(err)}`, { userMessage: `词表文件 ${path.basename(file)} 无法读取：${errorMessage(err)}` });
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, file: string): T {
+  const r = schema.safeParse(readYaml(file));
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid';
+    throw new PolicybotError('E_CONFIG', `lexicon file ${file}: ${where}`, { userMessage: `词表文件 ${path.basename(file)} 格式有误（${where}）。` });
+  }
+  return r.data;
+}
+
+const yamlFiles = (dir: string) =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => path.join(dir, f))
+    : [];
+
+const cache = new Map<string, Lexicon>();
+
+/**
+ * Loads the built-in lexicon and, after it, the concept files (`*.yml`) and `terms.txt` of each
+ * extra folder. The same folders give the same (cached) object.
+ */
+export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
+  const key = extraDirs.join('\n');
+  const hit = cache.get(key);
+  if (hit) return hit;
+  for (const d of extraDirs) {
+    if (!fs.existsSync(d) || !fs.statSync(d).isDirectory()) {
+      throw new PolicybotError('E_CONFIG', `LEXICON_DIR ${d} is not a folder`, { userMessage: `词表目录 ${d} 不存在。` });
+    }
+  }
+  const hash = createHash('sha256');
+  const conceptFiles = [...yamlFiles(path.join(BUILTIN_LEXICON_DIR, 'concepts')), ...extraDirs.flatMap(yamlFiles)];
+  const concepts: Concept[] = [];
+  for (const file of conceptFiles) {
+    const data = parse(ConceptFileSchema, file);
+    hash.update(JSON.stringify(data));
+    for (const c of data.concepts) {
+      const formal = uniqueNorm(c.formal);
+      const forms = uniqueNorm([...c.formal, ...c.everyday]).sort((a, b) => b.length - a.length);
+      const existing = concepts.find((x) => x.name === c.name);
+      if (existing) {
+        // An operator file may add forms to a built-in concept.
+        existing.formal = uniqueNorm([...existing.formal, ...formal]);
+        existing.forms = uniqueNorm([...existing.forms, ...forms]).sort((a, b) => b.length - a.length);
+      } else concepts.push({ name: c.name, family: data.family, topic: data.topic, formal, forms });
+    }
+  }
+  const phrasesRaw = parse(PhrasesSchema, path.join(BUILTIN_LEXICON_DIR, 'phrases.yml'));
+  const kindsRaw = parse(KindsSchema, path.join(BUILTIN_LEXICON_DIR, 'answer-kinds.yml'));
+  hash.update(JSON.stringify(phrasesRaw)).update(JSON.stringify(kindsRaw));
+  const kinds: KindSpec[] = kindsRaw.kinds
+    .map((k) => ({ ...k, ask: uniqueNorm(k.ask).sort((a, b) => b.length - a.length), offers: k.offers.map((o) => new RegExp(o, 'u')), expand: uniqueNorm(k.expand) }))
+    .sort((a, b) => a.priority - b.priority);
+  for (const k of ANSWER_KINDS) {
+    if (!kinds.some((x) => x.kind === k)) throw new PolicybotError('E_CONFIG', `answer-kinds.yml lacks kind ${k}`);
+  }
+  const phrases: Phrases = {
+    noise: uniqueNorm([...phrasesRaw.politeness, ...phrasesRaw.urgency, ...phrasesRaw.openers, ...phrasesRaw.fillers]).sort((a, b) => b.length - a.length),
+    askJoiners: uniqueNorm(phrasesRaw.ask_joiners).sort((a, b) => b.length - a.length),
+    questionCues: uniqueNorm(phrasesRaw.question_cues),
+    weakCues: uniqueNorm(phrasesRaw.weak_cues),
+    weakWords: new Set(uniqueNorm(phrasesRaw.weak_words)),
+  };
+  const termFiles = [path.join(BUILTIN_LEXICON_DIR, 'terms.txt'), ...extraDirs.map((d) => path.join(d, 'terms.txt'))].filter((f) => fs.existsSync(f));
+  const extraTerms = termFiles.flatMap((f) => {
+    const text = fs.readFileSync(f, 'utf8');
+    hash.update(text);
+    return text.split(/\r?\n/).map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+  });
+  const cjk = /^[\u3400-\u9fff]{2,}$/u;
+  const userWords = uniqueNorm([...concepts.flatMap((c) => c.forms), ...extraTerms]).filter((w) => cjk.test(w));
+
+  // Every form → its concepts, scanned longest first.
+  const byForm = new Map<string, Concept[]>();
+  for (const c of concepts) for (const f of c.forms) byForm.set(f, [...(byForm.get(f) ?? []), c]);
+  const forms = [...byForm.keys()].sort((a, b) => b.length - a.length);
+  const byName = new Map(concepts.map((c) => [c.name, c]));
+  const byKind = new Map(kinds.map((k) => [k.kind, k]));
+
+  const lexicon: Lexicon = {
+    id: hash.digest('hex').slice(0, 16),
+    concepts,
+    kinds,
+    phrases,
+    userWords,
+    findConcepts(norm) {
+      const taken = new Uint8Array(norm.length);
+      const hits: ConceptHit[] = [];
+      for (const f of forms) {
+        let from = 0;
+        for (;;) {
+          const i = norm.indexOf(f, from);
+          if (i < 0) break;
+          from = i + 1;
+          if (taken.subarray(i, i + f.length).some((x) => x === 1)) continue;
+          taken.fill(1, i, i + f.length);
+          for (const concept of byForm.get(f)!) hits.push({ concept, form: f, index: i });
+        }
+      }
+      return hits.sort((a, b) => a.index - b.index);
+    },
+    conceptByName: (name) => byName.get(name),
+    kind: (kind) => byKind.get(kind)!,
+  };
+  cache.set(key, lexicon);
+  return lexicon;
+}
+
+function uniqueNorm(xs: readonly string[]): string[] {
+  return [...new Set(xs.map((x) => normalizeForMatch(x)).filter(Boolean))];
+}

@@ -1,0 +1,168 @@
+import { normalizeForMatch } from '../text/normalize.ts';
+import { cut } from '../text/tokenize.ts';
+import { findPlaces, mostSpecific, placesInQuestion } from '../text/gazetteer.ts';
+import type { AnswerKind, ConceptHit, Lexicon } from '../text/lexicon.ts';
+
+/**
+ * What a chat message asks. People write narratives (「我是去年毕业的，现在在工地干活…」),
+ * add politeness and urgency (谢谢、急、在线等) and put two questions in one message. This
+ * step finds the asks (the clauses that ask something), the background (the clauses that only
+ * tell), the answer kind of each ask, the concepts named and the places — with the lexicon's
+ * data only (phrases.yml, answer-kinds.yml, concepts/*.yml), no per-question rules.
+ */
+export interface Ask {
+  /** The ask as written (display), without chat noise. */
+  text: string;
+  /** Normalised ask text without noise phrases. */
+  norm: string;
+  kind: AnswerKind | null;
+  /** Topic concepts named in the ask itself. */
+  concepts: ConceptHit[];
+  /** Topic concepts taken from the rest of the message because the ask names none (「是按什么算的？」). */
+  inherited: ConceptHit[];
+  /**
+   * The narrative clauses of the ask's own sentence and the sentence before it, when the ask
+   * names no topic itself (「老婆名下有房贷，我还有车贷，这样会不会申请不了？」): they say what it is about.
+   */
+  near?: string;
+}
+
+export interface Understanding {
+  raw: string;
+  norm: string;
+  asks: Ask[];
+  /** Normalised narrative clauses (facts, background), noise removed. */
+  background: string;
+  /** Every concept hit in the message (topic and role concepts). */
+  concepts: ConceptHit[];
+  /** The most specific places named (青岛市城阳区). */
+  places: string[];
+  /** Surface forms of the places as typed (城阳, 广州). */
+  placeWords: string[];
+}
+
+/** At most this many asks are answered separately; further ones join the last. */
+export const MAX_ASKS = 3;
+
+const CLAUSE_SEP = /[，,]+/u;
+
+/** Removes politeness, urgency, openers and fillers: multi-character phrases as substrings, single characters only as whole jieba tokens (急 but not 急诊). */
+export function stripNoise(norm: string, lexicon: Lexicon): string {
+  let s = norm;
+  for (const p of lexicon.phrases.noise) if (p.length > 1 && s.includes(p)) s = s.split(p).join(' ');
+  const single = new Set(lexicon.phrases.noise.filter((p) => p.length === 1));
+  if (single.size) s = cut(s).filter((t) => !single.has(t)).join('');
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function isAsking(clauseNorm: string, lexicon: Lexicon, lastOfSentence: boolean): boolean {
+  if (lexicon.phrases.questionCues.some((c) => clauseNorm.includes(c))) return true;
+  return lastOfSentence && lexicon.phrases.weakCues.some((c) => clauseNorm.includes(c));
+}
+
+/** The answer kind a question asks for: the first kind (by priority) whose ask phrases it contains. */
+export function answerKindOf(norm: string, lexicon: Lexicon): AnswerKind | null {
+  for (const k of lexicon.kinds) if (k.ask.some((a) => norm.includes(a))) return k.kind;
+  // A bare 多少/几 asks for a sum when money is the subject, else for a number.
+  if (/多少|几/.test(norm)) return /钱|元|块|补贴|补助|工资|薪|金|费|贷|待遇|标准|利息|罚/.test(norm) ? 'amount' : 'number';
+  return null;
+}
+
+interface Clause {
+  raw: string;
+  norm: string;
+  asking: boolean;
+  sentence: number;
+}
+
+function splitClauses(raw: string, lexicon: Lexicon): Clause[] {
+  const out: Clause[] = [];
+  // A joiner (另外, 还有, 顺便问一下) at the start of a clause starts a new sentence.
+  let text = raw;
+  for (const j of lexicon.phrases.askJoiners) text = text.replace(new RegExp(`(^|[，,。？?！!；;\\s])${escapeRegExp(j)}`, 'gu'), `$1。${j}`);
+  // Each sentence with the mark that ends it: a question mark makes its last clause an ask.
+  const sentences = [...text.matchAll(/([^。！？!?；;\n]+)([。！？!?；;\n]*)/gu)]
+    .map((m) => ({ body: m[1]!.trim(), mark: m[2] ?? '' }))
+    .filter((x) => x.body);
+  sentences.forEach(({ body, mark }, si) => {
+    const clauses = body.split(CLAUSE_SEP).map((c) => c.trim()).filter(Boolean);
+    const endsWithQuestion = /[？?]/u.test(mark);
+    clauses.forEach((c, ci) => {
+      const norm = stripNoise(normalizeForMatch(c), lexicon);
+      if (!norm) return;
+      const last = ci === clauses.length - 1;
+      const asking = isAsking(normalizeForMatch(c), lexicon, last) || (endsWithQuestion && last);
+      out.push({ raw: c, norm, asking, sentence: si });
+    });
+  });
+  return out;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const topicHits = (hits: ConceptHit[]) => hits.filter((h) => h.concept.topic);
+
+export function understand(raw: string, lexicon: Lexicon, region: string | null = null): Understanding {
+  const norm = normalizeForMatch(raw);
+  const clauses = splitClauses(raw, lexicon);
+  // Asks: the asking clauses of a sentence form one ask, unless they ask for different kinds
+  // (「能给多少钱，找谁申请？」 is two asks); a sentence without an asking clause is background.
+  const groups: Clause[][] = [];
+  let lastSentence = -1;
+  let lastKind: AnswerKind | null | undefined;
+  for (const c of clauses) {
+    if (!c.asking) continue;
+    const kind = answerKindOf(c.norm, lexicon);
+    const current = groups[groups.length - 1];
+    const sameSentence = c.sentence === lastSentence;
+    if (current && sameSentence && (kind === null || lastKind === null || kind === lastKind)) current.push(c);
+    else if (current && sameSentence && c.norm.length <= 4) current.push(c);
+    else groups.push([c]);
+    lastSentence = c.sentence;
+    if (kind !== null) lastKind = kind;
+    else if (!sameSentence) lastKind = null;
+  }
+  const backgroundClauses = clauses.filter((c) => !c.asking);
+  const background = backgroundClauses.map((c) => c.norm).join('，');
+  // No asking clause at all (「我被裁了失业金」): the whole message is the ask.
+  if (!groups.length && clauses.length) groups.push(clauses);
+  while (groups.length > MAX_ASKS) groups[groups.length - 2]!.push(...groups.pop()!);
+
+  const allConcepts = lexicon.findConcepts(stripNoise(norm, lexicon));
+  const backgroundTopics = topicHits(lexicon.findConcepts(background));
+  const asks: Ask[] = [];
+  for (const g of groups) {
+    const askNorm = g.map((c) => c.norm).join('，');
+    const concepts = lexicon.findConcepts(askNorm);
+    asks.push({
+      text: g.map((c) => c.raw).join('，'),
+      norm: askNorm,
+      kind: answerKindOf(askNorm, lexicon),
+      concepts,
+      inherited: [],
+    });
+  }
+  // An ask that names no topic is about the topic of the ask before it, or of the background;
+  // the narrative just before it is part of it.
+  asks.forEach((a, i) => {
+    if (topicHits(a.concepts).length) return;
+    const first = groups[i]![0]!.sentence;
+    const near = backgroundClauses.filter((c) => c.sentence === first || c.sentence === first - 1).map((c) => c.norm);
+    if (near.length) a.near = near.join('，');
+    const before = [...asks.slice(0, i)].reverse().find((b) => topicHits(b.concepts).length);
+    const after = asks.slice(i + 1).find((b) => topicHits(b.concepts).length);
+    a.inherited = topicHits(before?.concepts ?? []).length ? topicHits(before!.concepts) : backgroundTopics.length ? backgroundTopics : topicHits(after?.concepts ?? []);
+  });
+
+  const mentions = findPlaces(norm, { short: true });
+  const placeWords = [...new Set(mentions.map((m) => norm.slice(m.index, m.index + m.length)))];
+  const places = placesInQuestion(norm);
+  if (region && !places.length) {
+    const r = placesInQuestion(normalizeForMatch(region));
+    const best = mostSpecific(r);
+    if (best) places.push(best);
+  }
+  return { raw, norm, asks, background, concepts: allConcepts, places, placeWords };
+}
