@@ -151,7 +151,7 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     const { top: passages, ranked } = await retriever.retrieveWide(query, { k: o.k ?? 5, prf: sw.prf, kindRerank: sw.kindRerank, vectors: sw.vectors });
     const features = abstainFeatures(query, passages, retriever);
     const decision: AbstainDecision =
-      sw.abstain === false && passages.length ? { abstain: false, reason: null, probability: 1 } : decideAbstention(query, ranked, features);
+      sw.abstain === false && passages.length ? { abstain: false, reason: null, probability: 1 } : decideAbstention(query, ranked, features, retriever);
     const trace = { query, passages, ranked, features, decision };
     if (decision.abstain) {
       const related = relatedProvisions(query, passages).map((p, i) => toCitation(p, i + 1, config.publicBaseUrl));
@@ -174,6 +174,7 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     const asks = o.pipeline?.split === false || !u.asks.length ? [wholeAsk(u)] : u.asks;
     const results: Array<{ trace: AskTrace; part: ComposedPart }> = [];
     if (/\p{L}/u.test(q)) for (const ask of asks) results.push(await runAsk(ask, u, o));
+    regionalRefusalCovers(results);
     const tRetrieve = performance.now() - t0;
     const latinOnly = !CJK.test(q) && /[A-Za-z]/.test(q);
     const answer = combineParts(question, results.map((r) => r.part), { baseUrl: config.publicBaseUrl, today: config.today(), latinOnly, understood: o.understood ?? understoodText(results.map((r) => r.trace.query), u, lexicon) });
@@ -197,6 +198,28 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     ask: async (question, o) => (await run(question, o)).answer,
     inspect: run,
   };
+}
+
+/**
+ * 「杭州对灵活就业有没有社保补贴？一个月能补多少？」: when one ask wants a figure for a place no
+ * document of that place states, the other asks about the same topic and place are answered by
+ * the same general provisions — they become related provisions too, not a direct answer.
+ */
+function regionalRefusalCovers(results: Array<{ trace: AskTrace; part: ComposedPart }>): void {
+  const refused = results.filter((r) => r.part.reason?.code === 'no-regional-figure');
+  if (!refused.length) return;
+  for (const r of results) {
+    if (r.part.abstained) continue;
+    const q = r.trace.query;
+    const same = refused.some((x) => {
+      const xq = x.trace.query;
+      const samePlace = xq.places.join() === q.places.join();
+      const shared = q.concepts.some((c) => c.weight >= 0.8 && xq.concepts.some((d) => d.concept.name === c.concept.name));
+      return samePlace && shared;
+    });
+    if (!same) continue;
+    r.part = { ...r.part, abstained: true, answer: '', reason: refused[0]!.part.reason, related: r.part.cited.map((c, i) => ({ ...c.citation, n: i + 1 })), cited: [] };
+  }
 }
 
 /** An ask as shown in a multi-part answer: as typed, without the chat phrases (「想问下」「急」). */

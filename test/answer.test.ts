@@ -192,12 +192,22 @@ describe('warnings', () => {
   });
 
   it('answering a 市北区 question from a 城阳区 policy gets a REGION warning', async () => {
-    const a = await engine.ask('市北区灵活就业人员意外伤害保险补贴标准是多少？');
+    const a = await engine.ask('市北区的灵活就业人员意外伤害保险补贴给哪些人？');
     expectWellFormed(a);
     const c = a.citations.find((x) => x.docId === DOC_003);
     expect(c).toBeDefined();
     const region = a.warnings.filter((w) => w.code === 'REGION');
     expect(region.some((w) => w.message.includes(`[${c!.n}]`) && w.message.includes('市北区'))).toBe(true);
+  });
+
+  it('a 市北区 figure that only a 城阳区 policy states is refused, with that policy shown as related, not as the answer', async () => {
+    const a = await engine.ask('市北区灵活就业人员意外伤害保险补贴标准是多少？');
+    expect(a.abstained).toBe(true);
+    expect(a.citations).toEqual([]);
+    expect(a.answer).toContain('市北区');
+    expect(a.answer).toContain('12333');
+    expect(a.related.some((r) => r.docId === DOC_003 && r.text.includes('100元'))).toBe(true);
+    expect(() => AnswerSchema.parse(JSON.parse(JSON.stringify(a)))).not.toThrow();
   });
 
   it('a policy from the region asked about gets no REGION warning for it', async () => {

@@ -117,10 +117,10 @@ describe('region and follow-ups', () => {
     const { core } = memCore();
     await say(core, '失业保险金怎么领取？');
     const r1 = await say(core, '需要什么材料？');
-    expect(r1.answer!.question).toBe('失业保险金需要什么材料？');
+    expect(r1.answer!.question).toBe('失业保险金 需要什么材料？');
     expect(r1.citations.some((c) => c.text.includes('失业保险金'))).toBe(true);
     const r2 = await say(core, '能领多久？');
-    expect(r2.answer!.question).toBe('失业保险金能领多久？');
+    expect(r2.answer!.question).toBe('失业保险金 能领多久？');
     const r3 = await say(core, '城选计划是什么？');
     expect(r3.answer!.question).toBe('城选计划是什么？');
     expect(r3.text).toContain('城选计划');

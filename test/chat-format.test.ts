@@ -51,7 +51,8 @@ describe('renderTelegramHtml', () => {
     const c1 = answer.citations[0]!;
     expect(c1.url).toMatch(/\/docs\/[^#]+#p\d+$/);
     expect(html).toContain(`<a href="${c1.url}">[1]</a>`);
-    expect(html).toContain(`<a href="${c1.url}">${c1.title}</a>（${c1.issuer}，${c1.date}，${c1.docNumber}）`);
+    // Each source names its paragraph, so sources of one document differ.
+    expect(html).toContain(`<a href="${c1.url}">${c1.title} · ${c1.label}</a>（${c1.issuer}，${c1.date}，${c1.docNumber}）`);
     // Body first, then warnings, then sources.
     const w = answer.warnings[0]!;
     expect(html.indexOf('⚠️')).toBeGreaterThan(html.indexOf('[1]</a>'));
@@ -69,11 +70,11 @@ describe('renderTelegramHtml', () => {
   });
 
   it('escapes corpus text and titles too', () => {
-    const c = { ...answer.citations[0]!, title: '关于<b>"补贴"</b> & 其他', issuer: 'A&B' };
+    const c = { ...answer.citations[0]!, title: '关于<b>"补贴"</b> & 其他', issuer: 'A&B', label: '第<一>条' };
     const r: ChatReply = { ...answer, text: 'x < y & [1] > z', citations: [c], warnings: [] };
     const [html] = renderTelegramHtml(r);
     expect(html).toContain(`x &lt; y &amp; <a href="${c.url}">[1]</a> &gt; z`);
-    expect(html).toContain('关于&lt;b&gt;&quot;补贴&quot;&lt;/b&gt; &amp; 其他</a>（A&amp;B，');
+    expect(html).toContain('关于&lt;b&gt;&quot;补贴&quot;&lt;/b&gt; &amp; 其他 · 第&lt;一&gt;条</a>（A&amp;B，');
     expectWellFormed(html!);
   });
 
@@ -89,7 +90,7 @@ describe('renderTelegramHtml', () => {
     const all = messages.join('\n\n');
     const markerCount = (r.text.match(/\[\d+\]/g) ?? []).length;
     expect((all.match(/">\[\d+\]<\/a>/g) ?? []).length).toBe(markerCount);
-    for (const c of answer.citations) expect(all).toContain(`<a href="${c.url}">${c.title}</a>`);
+    for (const c of answer.citations) expect(all).toContain(`<a href="${c.url}">${c.title} · ${c.label}</a>`);
     // Splits fall only on blank lines between paragraphs: joining the messages gives back the unsplit text.
     expect(messages.join('\n\n')).toBe(renderTelegramHtml(r, { maxChars: 1e9 })[0]);
   });
@@ -108,7 +109,7 @@ describe('renderPlain', () => {
     expect(text!.startsWith(answer.text.trim())).toBe(true);
     const warnAt = text!.indexOf(`⚠️ ${answer.warnings[0]!.message}`);
     expect(warnAt).toBeGreaterThan(answer.text.length - 5);
-    const src = `[1] ${c1.title}（${c1.issuer}，${c1.date}，${c1.docNumber}）\n${c1.url}`;
+    const src = `[1] ${c1.title} · ${c1.label}（${c1.issuer}，${c1.date}，${c1.docNumber}）\n${c1.url}`;
     expect(text!.indexOf(src)).toBeGreaterThan(warnAt);
   });
 

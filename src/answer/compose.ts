@@ -29,6 +29,8 @@ export const DEFAULT_COMPOSE = { maxChars: 300, maxSentences: 4, maxSources: 3 }
 /** Questions after one fact (a sum, a date, a place, a number): a short answer, ≤ 150 characters. */
 export const ONE_FACT_KINDS: ReadonlySet<AnswerKind> = new Set(['amount', 'number', 'duration', 'where']);
 export const ONE_FACT_CHARS = 150;
+/** Questions whose answer is a list: a lead-in sentence is scored and quoted with its items. */
+const LIST_KINDS: ReadonlySet<AnswerKind> = new Set(['who', 'materials', 'what', 'procedure', 'yesno']);
 /** A sentence that gives the kind of answer asked for is preferred this much (and leads the answer). */
 const KIND_SENTENCE_BOOST = 1.35;
 
@@ -73,24 +75,25 @@ export function composeAnswer(
   passages.forEach((passage, rank) => {
     // The document's title and the passage's headings are its context: terms found only there count half.
     const heading = normalizeForMatch(`${passage.doc.title} ${passage.chunk.headingPath.join(' ')}`);
-    const body = passage.items.length ? passage.paragraph.text : passage.text;
+    const body = passage.lead ? `${passage.lead.replace(/[:：。]$/u, '')}：` : passage.items.length ? passage.paragraph.text : passage.text;
     // Sub-list items stay in the cited passage; the answer quotes the top-level items.
-    const sentences = splitSentences(body);
-    const lead = passage.items.length ? findLastIndex(sentences, (x) => LEAD_IN.test(x)) : -1;
+    const sentences = passage.lead ? [body] : splitSentences(body);
+    const lead = passage.lead ? 0 : passage.items.length ? findLastIndex(sentences, (x) => LEAD_IN.test(x)) : -1;
     [...sentences, ...passage.items].forEach((raw, position) => {
       const isItem = position >= sentences.length;
       // FAQ answers open with 「答：」; the answer reads better without it.
       const sentence = raw.replace(/^答[:：]\s*/, '');
       const text = sentence.length > LONG_SENTENCE && position !== lead ? focus(sentence, weights) : sentence;
-      // A lead-in is quoted with its items, so it is scored with them (「补贴条件：」 alone says little).
-      const isLead = position === lead;
+      // A lead-in is quoted with its items, so it is scored with them (「补贴条件：」 alone says little) —
+      // when the question asks for a list (who, materials, what); otherwise it is one sentence.
+      const isLead = position === lead && (kind === null || LIST_KINDS.has(kind));
       const norm = normalizeForMatch(isLead ? [text, ...passage.items].join('\n') : text);
       let covered = 0;
       for (const w of weights) {
         if (w.forms.some((f) => norm.includes(f))) covered += w.weight;
         else if (w.forms.some((f) => heading.includes(f))) covered += HEADING_CREDIT * w.weight;
       }
-      let score = (covered / total) * (0.5 + 0.5 * (passage.score / top));
+      let score = (covered / total) * (0.3 + 0.7 * (passage.score / top));
       const offers = kind !== null && kind !== 'what' && opts.offersKind(norm, kind);
       if (offers) score *= KIND_SENTENCE_BOOST;
       if (answerType) {
@@ -98,6 +101,8 @@ export function composeAnswer(
         score *= answerTypeFactor(listed, LIST_ANSWER_BOOST);
       }
       if (text.length < 8 && !isLead) score *= 0.3;
+      // An FAQ's question line is not an answer.
+      if (/[？?]$/u.test(text)) score *= 0.2;
       candidates.push({ passage, rank, position, text, score, leadIn: isLead, isItem, offers });
     });
   });
@@ -228,5 +233,24 @@ export function toCitation(p: Passage, n: number, baseUrl: string): Citation {
     docNumber: p.doc.docNumber,
     kind: p.doc.kind,
     headingPath: p.chunk.headingPath,
+    label: paragraphLabel(p.paragraph.text, p.chunk.headingPath, p.paragraph.id),
   };
+}
+
+const ARTICLE = /^\s*(第[一二三四五六七八九十百零〇\d]+条)/u;
+const MAX_LABEL_CHARS = 18;
+
+/**
+ * How a source line names its paragraph, so that sources of one document can be told apart:
+ * the article (第十七条) the paragraph opens with, else its nearest heading, else its position.
+ */
+export function paragraphLabel(text: string, headingPath: readonly string[], paragraphId: string): string {
+  const article = ARTICLE.exec(text)?.[1];
+  if (article) return article;
+  const heading = [...headingPath].reverse().find((h) => h.trim());
+  if (heading) {
+    const h = heading.replace(/\s+/gu, '').replace(/[:：]$/u, '');
+    return h.length > MAX_LABEL_CHARS ? `${h.slice(0, MAX_LABEL_CHARS - 1)}…` : h;
+  }
+  return `第${paragraphId.replace(/^p/, '')}段`;
 }

@@ -15,6 +15,8 @@ export const CitationSchema = z.object({
   docNumber: z.string().nullable(),
   kind: z.enum(['policy', 'law', 'faq', 'news']),
   headingPath: z.array(z.string()),
+  /** Which paragraph of the document: 「第十七条」, its heading (「五、所需材料」), or 「第12段」. */
+  label: z.string(),
 });
 
 export const WarningSchema = z.object({ code: z.enum(['REGION', 'DATED', 'NEWS']), message: z.string() });

@@ -50,12 +50,14 @@ export function warningsFor(sources: CitedSource[], askedPlaces: string[], today
     }
   }
 
-  for (const s of sources) {
-    const dated = datedStatus(s.doc, statedEndDates(s.paragraphText), today);
+  // DATED: one warning per document, naming all of its sources.
+  for (const xs of groupBy(sources, (s) => s.doc.docId).values()) {
+    const doc = xs[0]!.doc;
+    const dated = datedStatus(doc, xs.flatMap((s) => statedEndDates(s.paragraphText)), today);
     if (dated?.reason === 'ended') {
-      warnings.push({ code: 'DATED', message: `[${s.citation.n}]所述措施的执行期限为${dated.date}，现已到期，请向当地人社部门确认是否延续。` });
+      warnings.push({ code: 'DATED', message: `${refs(xs)}所述措施的执行期限为${dated.date}，现已到期，请向当地人社部门确认是否延续。` });
     } else if (dated?.reason === 'old') {
-      warnings.push({ code: 'DATED', message: `[${s.citation.n}]出自${dated.date}的${s.doc.kind === 'news' ? '报道' : '文件'}，已超过两年，内容可能已有调整。` });
+      warnings.push({ code: 'DATED', message: `${refs(xs)}出自${dated.date}的${doc.kind === 'news' ? '报道' : '文件'}，已超过两年，内容可能已有调整。` });
     }
   }
 

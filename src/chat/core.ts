@@ -1,11 +1,11 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { charCount, MAX_QUESTION_CHARS, type Engine } from '../engine.ts';
-import type { Answer, Citation } from '../answer/contract.ts';
+import { HOTLINE, type Answer, type Citation } from '../answer/contract.ts';
 import { PolicybotError, isPolicybotError } from '../errors.ts';
 import { placesInQuestion, resolvePlace } from '../text/gazetteer.ts';
 import type { ChatCore, ChatReply, IncomingMessage, ReplyButton, ReplyKind, Vote } from './types.ts';
-import { openChatStore, storePath, type ChatStore } from './store.ts';
+import { openChatStore, storePath, type ChatStore, type FollowUpContext } from './store.ts';
 import { parseRegion, resolveFollowUp, topicOf } from './followup.ts';
 import { RateLimiter } from './rate-limit.ts';
 import * as T from './commands.ts';
@@ -99,19 +99,21 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
 
     const named = placesInQuestion(question);
     const region = named.length === 0 ? (user?.region ?? null) : null;
-    const answer = await withTimeout(engine.ask(question, { region }), config.chat.timeoutMs);
+    const understood = resolved.kind === 'new' ? undefined : understoodFollowUp(engine, question, region);
+    let answer = await withTimeout(engine.ask(question, { region, ...(understood ? { understood } : {}) }), config.chat.timeoutMs);
+    if (resolved.kind === 'topic' && fresh) answer = notARepeat(answer, fresh, resolved.topic);
     const answerId = store.saveAnswer({ channel: msg.channel, userId: msg.userId, answer });
     if (answer.abstained) store.logUnanswered({ channel: msg.channel, userId: msg.userId, question, region: named[0] ?? region });
 
     // A question that names exactly one place teaches us where the user is — unless they told us
     // with /region (asking about 广州 from 城阳区 does not move them).
     const learned = named.length === 1 && !user?.region ? named[0]! : undefined;
-    const topic = resolved.kind === 'topic' ? resolved.topic : topicOf(question);
+    const topic = resolved.kind === 'topic' ? resolved.topic : topicFor(engine, question);
     store.updateUser(msg.channel, msg.userId, {
       ...(learned ? { region: learned } : {}),
       lastQuestion: question,
       lastAnswerId: answerId,
-      context: { question, topic },
+      context: { question, topic, cited: answer.citations.map(citedKey) },
     });
     if (resolved.kind !== 'new') logger.debug({ channel: msg.channel, followUp: resolved.kind }, 'follow-up question rewritten');
     return answerReply(answer, answerId);
@@ -181,11 +183,55 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
   }
 }
 
+/**
+ * What a question is about, for the next follow-up: its place as typed and the lexicon concepts
+ * of its asks (「广州 失业保险金」), or — when it names none — the question without its asking tail.
+ */
+function topicFor(engine: Engine, question: string): string {
+  const u = engine.understand(question);
+  const names = [...new Set(u.asks.flatMap((a) => [...a.concepts, ...a.inherited]).filter((h) => h.concept.topic).map((h) => h.concept.name))];
+  if (!names.length) return topicOf(question);
+  return [u.placeWords[0], ...names.slice(0, 2)].filter(Boolean).join(' ');
+}
+
+const citedKey = (c: Pick<Citation, 'docId' | 'paragraphId'>) => `${c.docId}#${c.paragraphId}`;
+
+/** 「按“广州 失业保险金 申请材料”查找」 for a rewritten follow-up: place, topic and the kind of answer asked. */
+function understoodFollowUp(engine: Engine, question: string, region: string | null): string {
+  const u = engine.understand(question, region);
+  const ask = u.asks[0];
+  const kind = ask?.kind && ask.kind !== 'what' && ask.kind !== 'yesno' ? engine.lexicon.kind(ask.kind).label : '';
+  const topic = (ask?.concepts.filter((h) => h.concept.topic).map((h) => h.concept.name) ?? []).slice(0, 2);
+  const place = u.placeWords[0] ?? (region && !u.places.length ? region : '');
+  const words = [place, ...(topic.length ? topic : [question.replace(/[？?。！!]+$/u, '')]), kind].filter(Boolean);
+  return `“${[...new Set(words)].join(' ')}”`;
+}
+
+/**
+ * A follow-up (「那需要什么材料？」) answered only from paragraphs the last answer already cited
+ * says so instead of repeating it: the documents do not state it, and those paragraphs are
+ * shown as related provisions.
+ */
+function notARepeat(answer: Answer, previous: FollowUpContext, topic: string): Answer {
+  if (answer.abstained || !previous.cited?.length || !answer.citations.length) return answer;
+  const before = new Set(previous.cited);
+  if (!answer.citations.every((c) => before.has(citedKey(c)))) return answer;
+  const ask = answer.question.slice(topic.length).trim().replace(/[？?]+$/u, '');
+  return {
+    ...answer,
+    abstained: true,
+    answer: `现有文件里没有找到关于「${topic}」${ask ? `“${ask}”` : ''}的写明内容，刚才引用的条文也没有说到这一点。建议拨打人社服务热线 ${HOTLINE}，或咨询当地人力资源和社会保障部门。`,
+    citations: [],
+    warnings: [],
+    related: answer.citations.map((c, i) => ({ ...c, n: i + 1 })),
+  };
+}
+
 /** The reply for an engine answer: body, citations, warnings and the source/feedback buttons. */
 function answerReply(answer: Answer, answerId: string): ChatReply {
   const buttons: ReplyButton[][] = [];
   if (!answer.abstained) {
-    for (const c of answer.citations) buttons.push([{ kind: 'url', label: `[${c.n}] ${shortTitle(c)}`, url: c.url }]);
+    for (const c of answer.citations) buttons.push([{ kind: 'url', label: sourceButtonLabel(c), url: c.url }]);
     buttons.push([
       { kind: 'callback', label: '👍 有帮助', data: callbackData('up', answerId) },
       { kind: 'callback', label: '👎 没帮助', data: callbackData('down', answerId) },
@@ -200,6 +246,11 @@ function answerReply(answer: Answer, answerId: string): ChatReply {
     buttons,
     answerId,
   };
+}
+
+/** 「[1] 广州市失业保险常见… · 第十七条」: sources of one document differ by their paragraph. */
+export function sourceButtonLabel(c: Pick<Citation, 'n' | 'title' | 'label'>): string {
+  return `[${c.n}] ${shortTitle(c, c.label ? 12 : 16)}${c.label ? ` · ${c.label}` : ''}`;
 }
 
 /** Button labels must stay short: the first 16 characters of the title. */

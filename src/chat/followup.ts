@@ -60,7 +60,8 @@ export function resolveFollowUp(text: string, ctx: FollowUpContext | null): Reso
 
   if (question.length <= MAX_TOPIC_FOLLOWUP_CHARS && /\p{Script=Han}/u.test(question) && question.replace(GENERIC_RE, '') === '') {
     const ask = question.replace(/^(那么|那|还有|还)/u, '');
-    return { kind: 'topic', question: `${ctx.topic}${ask}`, topic: ctx.topic };
+    // The topic and the ask stay apart (「失业保险金 需要什么材料？」), never glued into one word string.
+    return { kind: 'topic', question: `${ctx.topic} ${ask}`, topic: ctx.topic };
   }
   return { kind: 'new', question };
 }

@@ -1,5 +1,5 @@
 import { escapeHtml } from '../text/escape-html.ts';
-import type { Citation } from '../answer/contract.ts';
+import { RELATED_HEADING, type Citation } from '../answer/contract.ts';
 import type { ChatReply } from './types.ts';
 
 /**
@@ -11,6 +11,16 @@ import type { ChatReply } from './types.ts';
  * of text, and atomic pieces (a URL, an HTML link) that are never cut — preferring paragraph,
  * then line boundaries.
  */
+
+/** 「标题 · 第十七条」: the document and which of its paragraphs. */
+export function sourceName(c: Pick<Citation, 'title' | 'label'>): string {
+  return c.label ? `${c.title} · ${c.label}` : c.title;
+}
+
+/** 「按“广州 失业保险金 申请材料”查找」 when the question was rewritten. */
+export function understoodLine(reply: ChatReply): string | null {
+  return reply.answer?.understood ? `🔎 按${reply.answer.understood}查找` : null;
+}
 
 /** `（发文机关，日期，文号）`, leaving out what is unknown; empty when nothing is known. */
 export function sourceMeta(c: Pick<Citation, 'issuer' | 'date' | 'docNumber'>): string {
@@ -26,17 +36,22 @@ export function renderPlain(reply: ChatReply, opts: { maxChars?: number } = {}):
     if (toks.length) toks.push({ s: '\n\n', brk: 2 });
     pushPlain(toks, text);
   };
+  const understood = understoodLine(reply);
+  if (understood) para(understood);
   if (reply.text.trim()) para(reply.text.trim());
   for (const w of reply.warnings) para(`⚠️ ${w.message}`);
-  if (reply.citations.length) {
-    para('来源：');
-    for (const c of reply.citations) {
+  const list = (heading: string, cs: readonly Citation[]) => {
+    para(heading);
+    for (const c of cs) {
       toks.push({ s: '\n\n', brk: 2 });
-      pushPlain(toks, `[${c.n}] ${c.title}${sourceMeta(c)}`);
+      pushPlain(toks, `[${c.n}] ${sourceName(c)}${sourceMeta(c)}`);
       toks.push({ s: '\n', brk: 1 });
       toks.push({ s: c.url, brk: 0 });
     }
-  }
+  };
+  if (reply.citations.length) list('来源：', reply.citations);
+  const related = reply.answer?.related ?? [];
+  if (related.length) list(`${RELATED_HEADING}：`, related);
   return pack(toks, max);
 }
 
@@ -51,7 +66,10 @@ export function renderTelegramHtml(reply: ChatReply, opts: { maxChars?: number }
   const sep = () => {
     if (toks.length) toks.push({ s: '\n\n', brk: 2 });
   };
+  const understood = understoodLine(reply);
+  if (understood) pushHtmlText(toks, understood);
   if (reply.text.trim()) {
+    sep();
     // [n] markers become links to the cited paragraph; other text is escaped character by character.
     const body = reply.text.trim();
     const re = /\[(\d+)\]/g;
@@ -69,18 +87,21 @@ export function renderTelegramHtml(reply: ChatReply, opts: { maxChars?: number }
     sep();
     pushHtmlText(toks, `⚠️ ${w.message}`);
   }
-  if (reply.citations.length) {
+  const list = (heading: string, cs: readonly Citation[]) => {
     sep();
-    toks.push({ s: '<b>来源</b>', brk: 0 });
-    for (const c of reply.citations) {
+    toks.push({ s: `<b>${escapeHtml(heading)}</b>`, brk: 0 });
+    for (const c of cs) {
       toks.push({ s: '\n\n', brk: 2 });
       pushHtmlText(toks, `[${c.n}] `);
       toks.push({ s: `<a href="${escapeHtml(c.url)}">`, brk: 0, open: true });
-      pushHtmlText(toks, c.title);
+      pushHtmlText(toks, sourceName(c));
       toks.push({ s: '</a>', brk: 0, close: true });
       pushHtmlText(toks, sourceMeta(c));
     }
-  }
+  };
+  if (reply.citations.length) list('来源', reply.citations);
+  const related = reply.answer?.related ?? [];
+  if (related.length) list(RELATED_HEADING, related);
   return pack(glueTags(toks), max);
 }
 

@@ -74,8 +74,10 @@ const MIGRATIONS: string[] = [
 export interface FollowUpContext {
   /** The last question as sent to the engine (a place follow-up re-asks it). */
   question: string;
-  /** The policy topic of the last question (a short follow-up is appended to it). */
+  /** The policy topic of the last question (a short follow-up is asked about it). */
   topic: string;
+  /** Paragraphs the last answer cited (docId#pN): a follow-up's answer must not just repeat them. */
+  cited?: string[];
 }
 
 export interface UserState {

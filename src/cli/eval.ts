@@ -70,12 +70,13 @@ export const calibrateCommand = (base: CliContext) =>
     async run({ args }) {
       const ctx = withFlags(base, {});
       const files = args.file.split(',').map((f) => f.trim()).filter(Boolean);
-      const items = files.flatMap(readItems);
+      // Ids are unique per file only: prefix them with the file's name.
+      const items = files.flatMap((f) => readItems(f).map((it) => ({ ...it, id: `${path.basename(f)}:${it.id}` })));
       const folds = Math.max(2, Number.parseInt(args.folds ?? '5', 10) || 5);
       const engine = await openEngine(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
       // The gate off: every ask's features, whatever the current model says.
       const rows = await runItems(engine, items, 3, { pipeline: { abstain: false } });
-      const fit = rowsForFit(rows);
+      const fit = rowsForFit(rows, engine.retriever);
       const cv = crossValidate(fit, folds);
       const model: AbstainModel = {
         ...fitAbstainModel(fit.map((r) => ({ f: r.f, answerable: r.answerable }))),

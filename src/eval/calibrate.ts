@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { fitAbstainModel, answerProbability, ruleDecides, type AbstainFeatures } from '../retrieve/abstain.ts';
+import { fitAbstainModel, answerProbability, ruleDecides, type AbstainFeatures, type RuleContext } from '../retrieve/abstain.ts';
 import { foldForCompare } from '../text/normalize.ts';
 import type { EvalRow } from './evaluate.ts';
 
@@ -14,10 +14,10 @@ export interface FitRow {
   id: string;
 }
 
-export function rowsForFit(rows: EvalRow[]): FitRow[] {
+export function rowsForFit(rows: EvalRow[], retriever: RuleContext): FitRow[] {
   const out: FitRow[] = [];
   for (const r of rows) {
-    const asks = r.inspection.asks.filter((a) => !ruleDecides(a.query, a.ranked, a.features));
+    const asks = r.inspection.asks.filter((a) => !ruleDecides(a.query, a.ranked, a.features, retriever));
     if (!asks.length) continue;
     if (r.item.abstain) {
       for (const a of asks) out.push({ f: a.features, answerable: false, id: r.item.id });

@@ -75,7 +75,7 @@ function askConcepts(query: Query) {
 export function abstainFeatures(query: Query, passages: Passage[], retriever: Pick<HybridRetriever, 'idf' | 'docFreq' | 'corpusHas' | 'offersKind'>): AbstainFeatures {
   const top = passages.slice(0, TOP);
   const weights = termWeights(query, (w) => retriever.idf(w));
-  const askTerms = query.terms.map((t, i) => ({ t, w: weights[i]! })).filter((x) => x.t.weight >= WEIGHTS.ask);
+  const askTerms = query.terms.map((t, i) => ({ t, w: weights[i]! })).filter((x) => x.t.weight >= WEIGHTS.inherited);
   const known = askTerms.filter((x) => x.t.forms.some((f) => retriever.docFreq(f) > 0 || retriever.corpusHas(f)));
   const knownTotal = known.reduce((a, x) => a + x.w.weight, 0);
   const allTotal = askTerms.reduce((a, x) => a + x.w.weight, 0);
@@ -103,7 +103,8 @@ export function abstainFeatures(query: Query, passages: Passage[], retriever: Pi
     bigramCoverage,
     cosine: passages[0]?.cosine ?? 0,
     domain: query.concepts.length ? 1 : 0,
-    conceptSupport: Math.max(0, ...top.map((p) => p.conceptCoverage)),
+    // Without a topic concept, the word coverage stands in (as in the fusion).
+    conceptSupport: query.concepts.length ? Math.max(0, ...top.map((p) => p.conceptCoverage)) : coverage,
     unsupported: ownTotal ? unsupportedWeight / ownTotal : 0,
     unknownShare: allTotal ? 1 - knownTotal / allTotal : 0,
     kindOffered,
@@ -123,13 +124,16 @@ export function answerProbability(f: AbstainFeatures, m: AbstainModel = model as
   return 1 / (1 + Math.exp(-z));
 }
 
-/** A sum as documents state one: digits with a currency unit, a percentage or a multiple. */
-const FIGURE = /\d+(?:\.\d+)?\s*(?:元|万元|亿元|块|%|倍)|百分之[\d一二三四五六七八九十]+/u;
-/** The period a question asks the sum for (「一个月能领多少」) and how documents write it. */
+/** A sum of money as documents state one, and a rate or multiple. */
+const MONEY = /\d+(?:\.\d+)?\s*(?:元|万元|亿元|块)/u;
+const RATE = /\d+(?:\.\d+)?%|百分之\d+|\d+(?:\.\d+)?倍/u;
+/** A question asks for a rate (比例, 利率, 几倍), not only a sum. */
+const ASKS_RATE = /比例|百分|利率|利息|倍|费率|几成|%/u;
+/** The period a question asks the sum for (「一个月能领多少」) and how documents write a sum per period. */
 const PERIODS: Array<{ ask: RegExp; text: RegExp }> = [
-  { ask: /一个月|每个月|每月|月薪|按月|1个月/u, text: /月/u },
-  { ask: /一年|每年|年薪|按年|1年/u, text: /年/u },
-  { ask: /一天|每天|日薪|按天|1天/u, text: /[日天]/u },
+  { ask: /一个月|1个月|每个月|每月|月薪|按月|月工资/u, text: /每人?每?个?月|\/人?·?月|按月|月均|月平均|月标准|月工资|人月|元\/月/u },
+  { ask: /一年|1年|每年|年薪|按年/u, text: /每人?每?年|\/人?·?年|按年|年均|全年|每年度/u },
+  { ask: /一天|1天|每天|日薪|按天/u, text: /每人?每?[日天]|\/人?·?[日天]|按[日天]|日均/u },
 ];
 
 /**
@@ -137,21 +141,29 @@ const PERIODS: Array<{ ask: RegExp; text: RegExp }> = [
  * document for that place (or one containing it) that names the ask's topic and states a figure
  * (per the period asked, when one is). Documents without a region do not count.
  */
-function regionalFigureMissing(query: Query, passages: Passage[]): AbstainReason | null {
+function regionalFigureMissing(query: Query, passages: Passage[], retriever: Pick<HybridRetriever, 'docHas'>): AbstainReason | null {
   if (query.kind !== 'amount' || !query.places.length) return null;
   const own = askConcepts(query);
   const period = PERIODS.find((p) => p.ask.test(query.norm));
-  const topicNamed = (p: Passage) => (own.length ? own.some((c) => c.concept.forms.some((f) => p.norm.includes(f))) : p.coverage >= 0.5);
-  const ok = passages.some((p) => {
+  // The topic is named in the passage, or in its document when the passage also matches the ask's words
+  // (「补贴标准：一等奖20万元…」 under a section about the 创业大赛).
+  const names = (p: Passage, text: (f: string) => boolean) => own.some((c) => c.concept.forms.some(text));
+  const topicNamed = (p: Passage, rank: number) =>
+    own.length ? names(p, (f) => p.norm.includes(f)) || ((rank < TOP || p.coverage >= 0.3) && names(p, (f) => retriever.docHas(p.doc.docId, f))) : p.coverage >= 0.5;
+  const ok = passages.some((p, rank) => {
     if (!p.doc.region || !query.places.some((a) => covers(p.doc.region!, a))) return false;
-    if (!topicNamed(p)) return false;
-    return p.textNorm.split(/[。；;\n]/u).some((s) => FIGURE.test(s) && (!period || period.text.test(s)));
+    if (!topicNamed(p, rank)) return false;
+    const rate = ASKS_RATE.test(query.norm);
+    return p.textNorm.split(/[。；;\n]/u).some((s) => (MONEY.test(s) || (rate && RATE.test(s))) && (!period || period.text.test(s)));
   });
   if (ok) return null;
   return { code: 'no-regional-figure', place: query.places[0]!, topic: own[0]?.concept.name ?? query.terms[0]?.term ?? '' };
 }
 
-type Rule = (query: Query, passages: Passage[], f: AbstainFeatures) => AbstainReason | null;
+type Rule = (query: Query, passages: Passage[], f: AbstainFeatures, retriever: RuleContext) => AbstainReason | null;
+
+/** What the rules may ask of the corpus. */
+export type RuleContext = Pick<HybridRetriever, 'docHas'>;
 
 /** The rules, in order; the first that speaks decides. */
 export const RULES: Array<{ name: string; rule: Rule }> = [
@@ -161,14 +173,14 @@ export const RULES: Array<{ name: string; rule: Rule }> = [
     name: 'unknown-topic',
     rule: (q, _ps, f) => (f.unsupported >= 1 ? { code: 'unknown-topic', topics: askConcepts(q).map((c) => c.concept.name) } : null),
   },
-  { name: 'regional-figure', rule: (q, ps) => regionalFigureMissing(q, ps) },
+  { name: 'regional-figure', rule: (q, ps, _f, r) => regionalFigureMissing(q, ps, r) },
 ];
 
 /** `ranked`: the wider ranked list of passages (the regional-figure rule looks beyond the top k). */
-export function decideAbstention(query: Query, passages: Passage[], f: AbstainFeatures, m: AbstainModel = model as AbstainModel): AbstainDecision {
+export function decideAbstention(query: Query, passages: Passage[], f: AbstainFeatures, retriever: RuleContext, m: AbstainModel = model as AbstainModel): AbstainDecision {
   const probability = answerProbability(f, m);
   for (const { rule } of RULES) {
-    const reason = rule(query, passages, f);
+    const reason = rule(query, passages, f, retriever);
     if (reason) return { abstain: true, reason, probability };
   }
   if (probability < m.threshold) return { abstain: true, reason: { code: 'model', probability }, probability };
@@ -176,8 +188,8 @@ export function decideAbstention(query: Query, passages: Passage[], f: AbstainFe
 }
 
 /** Whether a rule (not the model) decides this ask: such rows are left out of the model's fit. */
-export function ruleDecides(query: Query, ranked: Passage[], f: AbstainFeatures): boolean {
-  return RULES.some(({ rule }) => rule(query, ranked, f) !== null);
+export function ruleDecides(query: Query, ranked: Passage[], f: AbstainFeatures, retriever: RuleContext): boolean {
+  return RULES.some(({ rule }) => rule(query, ranked, f, retriever) !== null);
 }
 
 /** L2-regularised, class-balanced logistic regression by gradient descent on features in [0, 1]. */

@@ -22,6 +22,10 @@ export interface Passage {
   text: string;
   /** The top-level list items under a lead-in paragraph (all items, sub-lists too, are at the end of `text`). */
   items: string[];
+  /** The heading that introduces `items` when the passage is a heading's list. */
+  lead: string | null;
+  /** Passages with one key cite the same text (one is kept). */
+  key: string;
   /** Normalised passage text with its context (title, headings), for matching. */
   norm: string;
   /** `text` normalised. */
@@ -37,8 +41,12 @@ export interface Passage {
 }
 
 interface CitedText {
+  /** What passages with the same text share (one passage per key is kept). */
+  key: string;
   text: string;
   items: string[];
+  /** For a heading's list (「（一）必需材料」 + 1. 2. 3.): the heading, which introduces the items. */
+  lead: string | null;
   /** `text` normalised. */
   textNorm: string;
   /** Normalised passage text with its context, for matching. */
@@ -55,7 +63,7 @@ const VECTOR_WEIGHT = 0.25;
 const COVERAGE_WEIGHT = 0.2;
 /** Weighted share of the question's topic concepts (any of their forms) the chunk names. */
 const CONCEPT_WEIGHT = 0.15;
-const SAME_REGION_BOOST = 1.25;
+const SAME_REGION_BOOST = 1.4;
 const OTHER_REGION_PENALTY = 0.6;
 const NEWS_PRIOR = 0.92;
 const DUPLICATE_NEWS_PENALTY = 0.5;
@@ -118,19 +126,34 @@ export class HybridRetriever {
 
   private citedText(doc: PolicyDocument, chunk: Chunk, paragraph: Paragraph, i: number): CitedText {
     const whole = paragraph.text.length <= MAX_PASSAGE_CHARS;
-    const key = whole ? `${doc.docId}#${paragraph.id}` : chunk.id;
-    let c = this.cited.get(key);
+    const ownKey = whole ? `${doc.docId}#${paragraph.id}` : chunk.id;
+    let c = this.cited.get(ownKey);
     if (c === undefined) {
-      const list = whole ? listItemsAfter(doc, paragraph) : { all: [], top: [] };
-      const text = whole ? [paragraph.text, ...list.all].join('\n') : chunk.text;
-      const items = normalizeForMatch(list.all.join('\n'));
-      c = {
-        text,
-        items: list.top,
-        textNorm: normalizeForMatch(text),
-        norm: whole ? normalizeForMatch(`${contextOf(doc, chunk)} ${paragraph.text}`) + items : this.norms[i]!,
-      };
-      this.cited.set(key, c);
+      const section = whole ? headingList(doc, paragraph) : null;
+      if (section) {
+        const text = section.paragraphs.join('\n');
+        c = {
+          key: `${doc.docId}#${section.firstId}`,
+          text,
+          items: section.items,
+          lead: section.heading,
+          textNorm: normalizeForMatch(text),
+          norm: normalizeForMatch(`${contextOf(doc, chunk)} ${text}`),
+        };
+      } else {
+        const list = whole ? listItemsAfter(doc, paragraph) : { all: [], top: [] };
+        const text = whole ? [paragraph.text, ...list.all].join('\n') : chunk.text;
+        const items = normalizeForMatch(list.all.join('\n'));
+        c = {
+          key: ownKey,
+          text,
+          items: list.top,
+          lead: null,
+          textNorm: normalizeForMatch(text),
+          norm: whole ? normalizeForMatch(`${contextOf(doc, chunk)} ${paragraph.text}`) + items : this.norms[i]!,
+        };
+      }
+      this.cited.set(ownKey, c);
     }
     return c;
   }
@@ -163,6 +186,18 @@ export class HybridRetriever {
     return hit;
   }
   private readonly corpusHits = new Map<string, boolean>();
+
+  /** True when the document (any of its paragraphs or its title) contains the normalised text. */
+  docHas(docId: string, norm: string): boolean {
+    let text = this.docNorms.get(docId);
+    if (text === undefined) {
+      const d = this.docs.get(docId);
+      text = d ? normalizeForMatch([d.title, ...d.paragraphs.map((p) => p.text)].join('\n')) : '';
+      this.docNorms.set(docId, text);
+    }
+    return text.includes(norm);
+  }
+  private readonly docNorms = new Map<string, string>();
 
   /** Whether a normalised text offers the answer kind (the kind's `offers` patterns in answer-kinds.yml). */
   offersKind(textNorm: string, kind: AnswerKind | null): boolean {
@@ -211,7 +246,24 @@ export class HybridRetriever {
     const doc = this.docs.get(chunk.docId)!;
     const paragraph = this.paragraphs.get(`${chunk.docId}#${chunk.paragraphId}`)!;
     const cited = this.citedText(doc, chunk, paragraph, i);
-    return { chunk, doc, paragraph, score: 0, bm25: 0, cosine: 0, coverage: 0, conceptCoverage: 0, offersKind: false, text: cited.text, items: cited.items, norm: cited.norm, textNorm: cited.textNorm, index: i };
+    return {
+      chunk,
+      doc,
+      paragraph,
+      score: 0,
+      bm25: 0,
+      cosine: 0,
+      coverage: 0,
+      conceptCoverage: 0,
+      offersKind: false,
+      text: cited.text,
+      items: cited.items,
+      lead: cited.lead,
+      key: cited.key,
+      norm: cited.norm,
+      textNorm: cited.textNorm,
+      index: i,
+    };
   }
 
   private fuse(r: Run): void {
@@ -333,6 +385,36 @@ function listItemsAfter(doc: PolicyDocument, paragraph: Paragraph): { all: strin
   return { all: items, top };
 }
 
+/** A heading's list is cited whole when it is at most this long, and each entry at most this. */
+const MAX_SECTION_CHARS = 700;
+const MAX_SECTION_ITEM_CHARS = 100;
+
+/**
+ * A numbered item directly under a heading (「五、所需材料 / （一）必需材料」 then 「1.《申报表》」「2.…」),
+ * with only notes between the items: the section is one passage, the heading its lead-in, so a
+ * question about the materials gets the whole list, not one line of it.
+ */
+function headingList(doc: PolicyDocument, paragraph: Paragraph): { heading: string; firstId: string; paragraphs: string[]; items: string[] } | null {
+  const style = itemStyle(paragraph.text);
+  if (style < 0 || paragraph.isHeading) return null;
+  const at = doc.paragraphs.indexOf(paragraph);
+  let start = at;
+  while (start > 0 && !doc.paragraphs[start - 1]!.isHeading) start--;
+  if (start === 0) return null;
+  const heading = doc.paragraphs[start - 1]!.text;
+  let end = at;
+  while (end + 1 < doc.paragraphs.length && !doc.paragraphs[end + 1]!.isHeading) end++;
+  const body = doc.paragraphs.slice(start, end + 1);
+  // The section must open with the list and be short enough to quote.
+  if (itemStyle(body[0]!.text) !== style) return null;
+  const items = body.filter((p) => itemStyle(p.text) === style).map((p) => p.text);
+  const length = body.reduce((n, p) => n + p.text.length, 0);
+  if (items.length < 2 || length > MAX_SECTION_CHARS) return null;
+  // A list of short entries (materials, conditions), not a series of long measures under one heading.
+  if (items.some((t) => t.length > MAX_SECTION_ITEM_CHARS)) return null;
+  return { heading, firstId: body[0]!.id, paragraphs: body.map((p) => p.text), items };
+}
+
 function regionFactor(asked: string[], docRegion: string | null): number {
   if (!asked.length || !docRegion || docRegion === '全国') return 1;
   return asked.some((a) => related(a, docRegion)) ? SAME_REGION_BOOST : OTHER_REGION_PENALTY;
@@ -341,7 +423,7 @@ function regionFactor(asked: string[], docRegion: string | null): number {
 function dedupeByParagraph(passages: Passage[]): Passage[] {
   const seen = new Set<string>();
   return passages.filter((p) => {
-    const key = `${p.chunk.docId}#${p.chunk.paragraphId}`;
+    const key = p.key;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

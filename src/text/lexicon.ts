@@ -183,7 +183,8 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     askJoiners: uniqueNorm(phrasesRaw.ask_joiners).sort((a, b) => b.length - a.length),
     questionCues: uniqueNorm(phrasesRaw.question_cues),
     weakCues: uniqueNorm(phrasesRaw.weak_cues),
-    weakWords: new Set(uniqueNorm(phrasesRaw.weak_words)),
+    // Numerals fold by context (一个月 alone → 1个月, inside a sentence it may stay): keep both forms.
+    weakWords: new Set([...phrasesRaw.weak_words, ...uniqueNorm(phrasesRaw.weak_words)]),
   };
   const termFiles = [path.join(BUILTIN_LEXICON_DIR, 'terms.txt'), ...extraDirs.map((d) => path.join(d, 'terms.txt'))].filter((f) => fs.existsSync(f));
   const extraTerms = termFiles.flatMap((f) => {

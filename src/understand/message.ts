@@ -151,9 +151,10 @@ export function understand(raw: string, lexicon: Lexicon, region: string | null 
     const first = groups[i]![0]!.sentence;
     const near = backgroundClauses.filter((c) => c.sentence === first || c.sentence === first - 1).map((c) => c.norm);
     if (near.length) a.near = near.join('，');
-    const before = [...asks.slice(0, i)].reverse().find((b) => topicHits(b.concepts).length);
-    const after = asks.slice(i + 1).find((b) => topicHits(b.concepts).length);
-    a.inherited = topicHits(before?.concepts ?? []).length ? topicHits(before!.concepts) : backgroundTopics.length ? backgroundTopics : topicHits(after?.concepts ?? []);
+    // The topics of the asks before it and of the narrative (「参加创业大赛拿了三等奖…能拿多少？」).
+    const seen = new Set<string>();
+    const pool = [...asks.slice(0, i).flatMap((b) => topicHits(b.concepts)), ...backgroundTopics, ...asks.slice(i + 1).flatMap((b) => topicHits(b.concepts))];
+    a.inherited = pool.filter((h) => !seen.has(h.concept.name) && seen.add(h.concept.name));
   });
 
   const mentions = findPlaces(norm, { short: true });

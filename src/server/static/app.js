@@ -87,13 +87,13 @@
     return box;
   }
 
-  function renderSources(citations) {
-    var list = el('ol', 'sources');
-    list.setAttribute('aria-label', '来源');
+  function renderSources(citations, label, className) {
+    var list = el('ol', className || 'sources');
+    list.setAttribute('aria-label', label || '来源');
     citations.forEach(function (c) {
       var li = el('li');
       li.appendChild(document.createTextNode('[' + c.n + '] '));
-      var a = el('a', 'source-link', '《' + c.title + '》');
+      var a = el('a', 'source-link', '《' + c.title + '》' + (c.label ? ' · ' + c.label : ''));
       a.href = c.url;
       li.appendChild(a);
       var meta = [c.issuer, c.date, c.docNumber].filter(Boolean).join(' · ');
@@ -133,8 +133,15 @@
     var box = el('div', 'msg bot');
     box.setAttribute('data-kind', reply.kind);
     var citations = reply.citations || [];
+    var answer = reply.answer || {};
+    if (answer.understood) box.appendChild(el('div', 'understood', '🔎 按' + answer.understood + '查找'));
     box.appendChild(renderText(reply.text || '', citations));
     if (citations.length) box.appendChild(renderSources(citations));
+    var related = answer.related || [];
+    if (related.length) {
+      box.appendChild(el('div', 'related-heading', '相关规定（不是对您问题的直接回答）'));
+      box.appendChild(renderSources(related, '相关规定', 'sources related'));
+    }
     var warnings = reply.warnings || [];
     if (warnings.length) {
       var w = el('div', 'warnings');

@@ -19,6 +19,9 @@ const CHAT_CSS = raw(`
 .sources { margin: 8px 0 0; padding-left: 0; list-style: none; font-size: 14px; }
 .sources li { margin: 4px 0; }
 .sources .src-meta { color: var(--muted); }
+.understood { font-size: 13px; color: var(--muted); margin-bottom: 4px; }
+.related-heading { margin-top: 10px; font-size: 14px; font-weight: 600; color: #8a5a00; }
+.sources.related { border-left: 3px solid #e0c080; padding-left: 8px; }
 .warnings .notice { font-size: 14px; }
 .feedback { margin-top: 8px; display:flex; gap: 8px; align-items:center; font-size: 14px; color: var(--muted); }
 .feedback button { font-size: 18px; background:none; border:1px solid var(--line); border-radius: 8px; padding: 2px 10px; cursor:pointer; }
