@@ -93,7 +93,7 @@ export function composeAnswer(
         if (w.forms.some((f) => norm.includes(f))) covered += w.weight;
         else if (w.forms.some((f) => heading.includes(f))) covered += HEADING_CREDIT * w.weight;
       }
-      let score = (covered / total) * (0.3 + 0.7 * (passage.score / top));
+      let score = (covered / total) * (0.3 + 0.7 * (passage.score / top)) * (1 / (1 + RANK_DECAY * rank));
       const offers = kind !== null && kind !== 'what' && opts.offersKind(norm, kind);
       if (offers) score *= KIND_SENTENCE_BOOST;
       if (answerType) {
@@ -160,6 +160,9 @@ export function composeAnswer(
     .join('');
   return { answer, cited };
 }
+
+/** Retrieval rank counts: a sentence of the n-th passage is worth 1 / (1 + RANK_DECAY·n). */
+const RANK_DECAY = 0.25;
 
 /** Largest boost for a sentence that enumerates what a 「哪些…」 question asks for. */
 const LIST_ANSWER_BOOST = 0.25;

@@ -192,13 +192,19 @@ export function ruleDecides(query: Query, ranked: Passage[], f: AbstainFeatures,
   return RULES.some(({ rule }) => rule(query, ranked, f, retriever) !== null);
 }
 
-/** L2-regularised, class-balanced logistic regression by gradient descent on features in [0, 1]. */
+/**
+ * Refusing an answerable question costs this many times more than answering an unanswerable one
+ * (which still shows its citations and warnings): the fit leans towards answering.
+ */
+export const FALSE_REFUSAL_COST = 2;
+
+/** L2-regularised, class-balanced, cost-weighted logistic regression by gradient descent on features in [0, 1]. */
 export function fitAbstainModel(rows: Array<{ f: AbstainFeatures; answerable: boolean }>, lambda = 0.01): AbstainModel {
   const X = rows.map((r) => FEATURE_NAMES.map((n) => r.f[n]));
   const y = rows.map((r) => (r.answerable ? 1 : 0));
   const pos = y.filter((v) => v === 1).length;
   const neg = y.length - pos;
-  const sw = y.map((v) => (v === 1 ? y.length / (2 * Math.max(1, pos)) : y.length / (2 * Math.max(1, neg))));
+  const sw = y.map((v) => (v === 1 ? (FALSE_REFUSAL_COST * y.length) / (2 * Math.max(1, pos)) : y.length / (2 * Math.max(1, neg))));
   const w = FEATURE_NAMES.map(() => 0);
   let b = 0;
   const lr = 0.5;

@@ -58,9 +58,9 @@ const MAX_PASSAGE_CHARS = 1000;
 
 /** Weights of the score fusion and priors (documented in DESIGN.md). */
 const LEXICAL_WEIGHT = 0.4;
-const VECTOR_WEIGHT = 0.25;
+const VECTOR_WEIGHT = 0.1;
 /** IDF-weighted share of the question's words the chunk contains: not biased towards short chunks. */
-const COVERAGE_WEIGHT = 0.2;
+const COVERAGE_WEIGHT = 0.35;
 /** Weighted share of the question's topic concepts (any of their forms) the chunk names. */
 const CONCEPT_WEIGHT = 0.15;
 const SAME_REGION_BOOST = 1.4;
@@ -69,7 +69,7 @@ const NEWS_PRIOR = 0.92;
 const DUPLICATE_NEWS_PENALTY = 0.5;
 const CANDIDATES = 80;
 /** A passage that offers the kind of answer asked for (a sum for 「多少钱」, an address for 「去哪」). */
-const KIND_BOOST = 0.2;
+const KIND_BOOST = 0.3;
 /** Largest boost for a passage that enumerates what a 「哪些…」 question asks for. */
 const ENUMERATION_BOOST = 0.25;
 /** Pseudo-relevance feedback: salient words of the best passages, added to the lexical query at this weight. */

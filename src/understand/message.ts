@@ -60,9 +60,15 @@ function isAsking(clauseNorm: string, lexicon: Lexicon, lastOfSentence: boolean)
   return lastOfSentence && lexicon.phrases.weakCues.some((c) => clauseNorm.includes(c));
 }
 
+const INTERROGATIVE = /多少|几|哪|什么|啥|怎|咋|谁|吗|么|是否|能否|可否|不|没/u;
+
 /** The answer kind a question asks for: the first kind (by priority) whose ask phrases it contains. */
 export function answerKindOf(norm: string, lexicon: Lexicon): AnswerKind | null {
-  for (const k of lexicon.kinds) if (k.ask.some((a) => norm.includes(a))) return k.kind;
+  // A cue with a question word (几年, 多少钱, 去哪) says more than one without (能贷): it decides first.
+  const matching = lexicon.kinds.filter((k) => k.ask.some((a) => norm.includes(a)));
+  const asking = matching.find((k) => k.ask.some((a) => norm.includes(a) && INTERROGATIVE.test(a)));
+  if (asking) return asking.kind;
+  if (matching[0]) return matching[0].kind;
   // A bare 多少/几 asks for a sum when money is the subject, else for a number.
   if (/多少|几/.test(norm)) return /钱|元|块|补贴|补助|工资|薪|金|费|贷|待遇|标准|利息|罚/.test(norm) ? 'amount' : 'number';
   return null;
