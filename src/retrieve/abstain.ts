@@ -2,6 +2,7 @@ import type { Passage } from './hybrid.ts';
 import type { HybridRetriever } from './hybrid.ts';
 import { termWeights, WEIGHTS, type Query } from './query.ts';
 import { covers } from '../text/gazetteer.ts';
+import { statesFigure } from './figures.ts';
 import model from './abstain-model.json' with { type: 'json' };
 
 /**
@@ -30,6 +31,12 @@ export interface AbstainFeatures {
   kindOffered: number;
   /** 1 when a top passage's document covers the place asked about (or no place is asked). */
   regionOk: number;
+  /**
+   * IDF-weighted share of the ask's own words beyond its topic concepts (「起征点」, 「时效」, 「三等奖」)
+   * found in the best passage: the topic may be mentioned while the thing asked about is not. 1 when
+   * the ask has no such words.
+   */
+  residualCoverage: number;
 }
 
 export const FEATURE_NAMES: Array<keyof AbstainFeatures> = [
@@ -42,6 +49,7 @@ export const FEATURE_NAMES: Array<keyof AbstainFeatures> = [
   'unknownShare',
   'kindOffered',
   'regionOk',
+  'residualCoverage',
 ];
 
 export interface AbstainModel {
@@ -58,6 +66,7 @@ export type AbstainReason =
   | { code: 'no-content' }
   | { code: 'unknown-topic'; topics: string[] }
   | { code: 'no-regional-figure'; place: string; topic: string }
+  | { code: 'no-regional-document'; place: string }
   | { code: 'model'; probability: number };
 
 export interface AbstainDecision {
@@ -95,6 +104,17 @@ export function abstainFeatures(query: Query, passages: Passage[], retriever: Pi
   const own = askConcepts(query);
   const ownTotal = own.reduce((a, c) => a + c.weight, 0);
   const unsupportedWeight = own.filter((c) => !c.concept.forms.some((f) => retriever.corpusHas(f))).reduce((a, c) => a + c.weight, 0);
+  // The ask's own words that are not a form of one of its concepts (nor a place).
+  const conceptForms = query.concepts.flatMap((c) => c.concept.forms);
+  const residual = askTerms.filter((x) => x.t.weight >= WEIGHTS.ask && !conceptForms.some((f) => f.includes(x.t.term) || x.t.term.includes(f)));
+  const residualTotal = residual.reduce((a, x) => a + x.w.weight, 0);
+  let residualCoverage = residualTotal ? 0 : 1;
+  for (const p of top) {
+    if (!residualTotal) break;
+    let found = 0;
+    for (const x of residual) if (x.w.forms.some((f) => p.norm.includes(f))) found += x.w.weight;
+    residualCoverage = Math.max(residualCoverage, found / residualTotal);
+  }
   const kind = query.kind;
   const kindOffered = !kind || kind === 'what' || kind === 'yesno' || top.some((p) => retriever.offersKind(p.textNorm, kind)) ? 1 : 0;
   const regionOk = !query.places.length || top.some((p) => !p.doc.region || query.places.some((a) => covers(p.doc.region!, a) || covers(a, p.doc.region!))) ? 1 : 0;
@@ -109,11 +129,12 @@ export function abstainFeatures(query: Query, passages: Passage[], retriever: Pi
     unknownShare: allTotal ? 1 - knownTotal / allTotal : 0,
     kindOffered,
     regionOk,
+    residualCoverage,
   };
 }
 
 export function emptyFeatures(): AbstainFeatures {
-  return { coverage: 0, bigramCoverage: 0, cosine: 0, domain: 0, conceptSupport: 0, unsupported: 0, unknownShare: 1, kindOffered: 0, regionOk: 0 };
+  return { coverage: 0, bigramCoverage: 0, cosine: 0, domain: 0, conceptSupport: 0, unsupported: 0, unknownShare: 1, kindOffered: 0, regionOk: 0, residualCoverage: 0 };
 }
 
 export function answerProbability(f: AbstainFeatures, m: AbstainModel = model as AbstainModel): number {
@@ -124,18 +145,6 @@ export function answerProbability(f: AbstainFeatures, m: AbstainModel = model as
   return 1 / (1 + Math.exp(-z));
 }
 
-/** A sum of money as documents state one, and a rate or multiple. */
-const MONEY = /\d+(?:\.\d+)?\s*(?:元|万元|亿元|块)/u;
-const RATE = /\d+(?:\.\d+)?%|百分之\d+|\d+(?:\.\d+)?倍/u;
-/** A question asks for a rate (比例, 利率, 几倍), not only a sum. */
-const ASKS_RATE = /比例|百分|利率|利息|倍|费率|几成|%/u;
-/** The period a question asks the sum for (「一个月能领多少」) and how documents write a sum per period. */
-const PERIODS: Array<{ ask: RegExp; text: RegExp }> = [
-  { ask: /一个月|1个月|每个月|每月|月薪|按月|月工资/u, text: /每人?每?个?月|\/人?·?月|按月|月均|月平均|月标准|月工资|人月|元\/月/u },
-  { ask: /一年|1年|每年|年薪|按年/u, text: /每人?每?年|\/人?·?年|按年|年均|全年|每年度/u },
-  { ask: /一天|1天|每天|日薪|按天/u, text: /每人?每?[日天]|\/人?·?[日天]|按[日天]|日均/u },
-];
-
 /**
  * 「北京现在失业金每个月发多少钱？」: a sum asked for a place is answered only by a passage of a
  * document for that place (or one containing it) that names the ask's topic and states a figure
@@ -144,7 +153,6 @@ const PERIODS: Array<{ ask: RegExp; text: RegExp }> = [
 function regionalFigureMissing(query: Query, passages: Passage[], retriever: Pick<HybridRetriever, 'docHas'>): AbstainReason | null {
   if (query.kind !== 'amount' || !query.places.length) return null;
   const own = askConcepts(query);
-  const period = PERIODS.find((p) => p.ask.test(query.norm));
   // The topic is named in the passage, or in its document when the passage also matches the ask's words
   // (「补贴标准：一等奖20万元…」 under a section about the 创业大赛).
   const names = (p: Passage, text: (f: string) => boolean) => own.some((c) => c.concept.forms.some(text));
@@ -153,11 +161,23 @@ function regionalFigureMissing(query: Query, passages: Passage[], retriever: Pic
   const ok = passages.some((p, rank) => {
     if (!p.doc.region || !query.places.some((a) => covers(p.doc.region!, a))) return false;
     if (!topicNamed(p, rank)) return false;
-    const rate = ASKS_RATE.test(query.norm);
-    return p.textNorm.split(/[。；;\n]/u).some((s) => (MONEY.test(s) || (rate && RATE.test(s))) && (!period || period.text.test(s)));
+    return statesFigure(p.textNorm, query.norm);
   });
   if (ok) return null;
   return { code: 'no-regional-figure', place: query.places[0]!, topic: own[0]?.concept.name ?? query.terms[0]?.term ?? '' };
+}
+
+/**
+ * 「上海居住证积分怎么办理？」 answered only by documents of other places (not national ones): the
+ * corpus has nothing for that place. Documents whose region is unknown may apply, so they keep the
+ * question open.
+ */
+function regionalDocumentMissing(query: Query, passages: Passage[]): AbstainReason | null {
+  if (!query.places.length || query.places.includes('全国')) return null;
+  const top = passages.slice(0, TOP);
+  if (!top.length) return null;
+  const applies = (p: Passage) => !p.doc.region || p.doc.region === '全国' || query.places.some((a) => covers(p.doc.region!, a));
+  return top.some(applies) ? null : { code: 'no-regional-document', place: query.places[0]! };
 }
 
 type Rule = (query: Query, passages: Passage[], f: AbstainFeatures, retriever: RuleContext) => AbstainReason | null;
@@ -174,6 +194,7 @@ export const RULES: Array<{ name: string; rule: Rule }> = [
     rule: (q, _ps, f) => (f.unsupported >= 1 ? { code: 'unknown-topic', topics: askConcepts(q).map((c) => c.concept.name) } : null),
   },
   { name: 'regional-figure', rule: (q, ps, _f, r) => regionalFigureMissing(q, ps, r) },
+  { name: 'regional-document', rule: (q, ps) => regionalDocumentMissing(q, ps) },
 ];
 
 /** `ranked`: the wider ranked list of passages (the regional-figure rule looks beyond the top k). */

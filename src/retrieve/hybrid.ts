@@ -9,6 +9,8 @@ import { analyzeNormalized } from '../text/tokenize.ts';
 import type { AnswerKind, Lexicon } from '../text/lexicon.ts';
 import { termWeights, type Query } from './query.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from './answer-type.ts';
+import { answerKindOf } from '../understand/message.ts';
+import { askedPeriod, statesFigure } from './figures.ts';
 
 export interface Passage {
   chunk: Chunk;
@@ -72,6 +74,10 @@ const CANDIDATES = 80;
 const KIND_BOOST = 0.3;
 /** Largest boost for a passage that enumerates what a 「哪些…」 question asks for. */
 const ENUMERATION_BOOST = 0.25;
+/** A sum stated for the period asked (每月 for 「一个月多少」). */
+const PERIOD_BOOST = 0.15;
+/** A passage under an FAQ question asking for the same kind of answer. */
+const HEADING_KIND_BOOST = 0.25;
 /** Pseudo-relevance feedback: salient words of the best passages, added to the lexical query at this weight. */
 const PRF_DOCS = 3;
 const PRF_TERMS = 6;
@@ -328,14 +334,32 @@ export class HybridRetriever {
   /** The kind of answer asked for: a passage that offers it ranks higher (a sum for 「多少」, a list for 「哪些」). */
   private kindRerank(r: Run): void {
     const kind = r.query.kind;
+    const period = kind === 'amount' ? askedPeriod(r.query.norm) : null;
     const enumeration = answerTypeOf(r.query.norm);
     const topics = [...r.weights].sort((a, b) => b.weight - a.weight).slice(0, 2).flatMap((w) => w.forms);
     for (const p of r.passages) {
       p.offersKind = this.offersKind(p.textNorm, kind);
-      if (p.offersKind && kind !== 'what' && kind !== 'yesno') p.score *= 1 + KIND_BOOST;
+      if (p.offersKind && kind !== 'what') p.score *= 1 + KIND_BOOST;
+      // 「一个月能领多少」: a sum per month answers it, a monthly statistic does not.
+      if (kind === 'amount' && period && statesFigure(p.textNorm, r.query.norm)) p.score *= 1 + PERIOD_BOOST;
+      // Under an FAQ question that asks for the same kind of answer (「二、失业保险金能领到多少钱？」).
+      if (kind && kind !== 'what' && this.headingAsks(p) === kind) p.score *= 1 + HEADING_KIND_BOOST;
       if (enumeration) p.score *= answerTypeFactor(enumerationSize(p.textNorm, enumeration, topics), ENUMERATION_BOOST);
     }
   }
+
+  /** The answer kind a passage's nearest heading asks for, when that heading is a question (FAQ). */
+  private headingAsks(p: Passage): AnswerKind | null {
+    const h = p.chunk.headingPath[p.chunk.headingPath.length - 1];
+    if (!h || !/[？?]\s*$/u.test(h)) return null;
+    let k = this.headingKinds.get(h);
+    if (k === undefined) {
+      k = answerKindOf(normalizeForMatch(h), this.lexicon);
+      this.headingKinds.set(h, k);
+    }
+    return k;
+  }
+  private readonly headingKinds = new Map<string, AnswerKind | null>();
 
   private dedupe(r: Run): void {
     r.passages.sort((a, b) => b.score - a.score);

@@ -1,0 +1,26 @@
+/**
+ * How documents state a sum: money with a unit, a rate or a multiple, and — when a question asks
+ * for a sum per period (「一个月能领多少」) — per that period (每月, 元/月, 按月), not a monthly
+ * statistic (月平均工资).
+ */
+const MONEY = /\d+(?:\.\d+)?\s*(?:元|万元|亿元|块)/u;
+const RATE = /\d+(?:\.\d+)?%|百分之\d+|\d+(?:\.\d+)?倍/u;
+/** A question asks for a rate (比例, 利率, 几倍), not only a sum. */
+const ASKS_RATE = /比例|百分|利率|利息|倍|费率|几成|%/u;
+const PERIODS: Array<{ ask: RegExp; text: RegExp }> = [
+  { ask: /一个月|1个月|每个月|每月|月薪|按月|月工资/u, text: /每人?每?个?月|\/人?·?月|按月|月标准|人月|元\/月/u },
+  { ask: /一年|1年|每年|年薪|按年/u, text: /每人?每?年|\/人?·?年|按年|全年|每年度/u },
+  { ask: /一天|1天|每天|日薪|按天/u, text: /每人?每?[日天]|\/人?·?[日天]|按[日天]/u },
+];
+
+/** The period a question asks a sum for, if any. */
+export function askedPeriod(askNorm: string): RegExp | null {
+  return PERIODS.find((p) => p.ask.test(askNorm))?.text ?? null;
+}
+
+/** Some sentence of the text states the kind of figure the question asks for (per its period). */
+export function statesFigure(textNorm: string, askNorm: string): boolean {
+  const rate = ASKS_RATE.test(askNorm);
+  const period = askedPeriod(askNorm);
+  return textNorm.split(/[。；;\n]/u).some((s) => (MONEY.test(s) || (rate && RATE.test(s))) && (!period || period.test(s)));
+}
