@@ -5,6 +5,7 @@ import { splitSentences } from '../text/sentences.ts';
 import type { Citation } from './contract.ts';
 import { paragraphUrl } from '../links.ts';
 import { termWeights } from '../retrieve/query.ts';
+import { statesFigure } from '../retrieve/figures.ts';
 import type { AnswerKind } from '../text/lexicon.ts';
 import { metaFieldAsked, metaSentence } from './metadata.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from '../retrieve/answer-type.ts';
@@ -33,6 +34,11 @@ export const ONE_FACT_CHARS = 150;
 const LIST_KINDS: ReadonlySet<AnswerKind> = new Set(['who', 'materials', 'what', 'procedure', 'yesno']);
 /** A sentence that gives the kind of answer asked for is preferred this much (and leads the answer). */
 const KIND_SENTENCE_BOOST = 1.35;
+const FIGURE_SENTENCE_BOOST = 1.25;
+/** A sentence that gives the asked kind shares its paragraph's topic: it is credited with this share of the paragraph's coverage. */
+const PARAGRAPH_CONTEXT = 1;
+/** …in a short paragraph (an FAQ answer), whose sentences are about one thing; a long one mixes measures. */
+const SHORT_PARAGRAPH_SENTENCES = 3;
 
 interface Candidate {
   passage: Passage;
@@ -79,6 +85,8 @@ export function composeAnswer(
     // Sub-list items stay in the cited passage; the answer quotes the top-level items.
     const sentences = passage.lead ? [body] : splitSentences(body);
     const lead = passage.lead ? 0 : passage.items.length ? findLastIndex(sentences, (x) => LEAD_IN.test(x)) : -1;
+    let passageCovered = 0;
+    for (const w of weights) if (w.forms.some((f) => passage.textNorm.includes(f))) passageCovered += w.weight;
     [...sentences, ...passage.items].forEach((raw, position) => {
       const isItem = position >= sentences.length;
       // FAQ answers open with 「答：」; the answer reads better without it.
@@ -93,9 +101,14 @@ export function composeAnswer(
         if (w.forms.some((f) => norm.includes(f))) covered += w.weight;
         else if (w.forms.some((f) => heading.includes(f))) covered += HEADING_CREDIT * w.weight;
       }
-      let score = (covered / total) * (0.3 + 0.7 * (passage.score / top)) * (1 / (1 + RANK_DECAY * rank));
       const offers = kind !== null && kind !== 'what' && opts.offersKind(norm, kind);
+      // 「…按最低工资标准的百分之九十计发。目前发放标准为每月2250元。」: the second sentence names no topic
+      // word, but gives what is asked about the paragraph's topic.
+      if (offers && sentences.length <= SHORT_PARAGRAPH_SENTENCES) covered = Math.max(covered, PARAGRAPH_CONTEXT * passageCovered);
+      let score = (covered / total) * (0.3 + 0.7 * (passage.score / top)) * (1 / (1 + RANK_DECAY * rank));
       if (offers) score *= KIND_SENTENCE_BOOST;
+      // 「一个月能领多少钱」: the sentence with the sum (per month) over the one with the rule behind it.
+      if (kind === 'amount' && statesFigure(norm, query.norm)) score *= FIGURE_SENTENCE_BOOST;
       if (answerType) {
         const listed = Math.max(enumerationSize(norm, answerType, []), isLead ? passage.items.length : 0);
         score *= answerTypeFactor(listed, LIST_ANSWER_BOOST);

@@ -80,6 +80,8 @@ export function combineParts(
   const citations: Citation[] = [];
   const outParts: Part[] = [];
   const warnings: Warning[] = [];
+  const allSources: Array<{ citation: Citation; passage: Passage }> = [];
+  const places: string[] = [];
   // Numbers go round the parts (each part's best source first), so every ask has a source among the first ones.
   const longest = Math.max(0, ...parts.map((p) => p.cited.length));
   for (let r = 0; r < longest; r++) {
@@ -109,10 +111,19 @@ export function combineParts(
       part.places ?? [],
       opts.today,
     );
-    for (const w of partWarnings) if (!warnings.some((x) => x.code === w.code && x.message === w.message)) warnings.push(w);
+    for (const s of sources) if (!allSources.some((x) => x.citation.n === s.citation.n)) allSources.push(s);
+    for (const pl of part.places ?? []) if (!places.includes(pl)) places.push(pl);
     const refusal = part.abstained ? refusalText(part.reason, { question: part.question, hasRelated: part.related.length > 0, latinOnly: opts.latinOnly }) : '';
     outParts.push({ question: part.question, abstained: part.abstained, answer: part.abstained ? refusal : text, citations: partCitations, warnings: partWarnings, related: part.related });
   }
+  // The message's warnings are computed once over all its sources: one of each kind per document.
+  warnings.push(
+    ...warningsFor(
+      allSources.map((s) => ({ citation: s.citation, doc: s.passage.doc, paragraphText: s.passage.paragraph.text })),
+      places,
+      opts.today,
+    ),
+  );
   const abstained = outParts.every((p) => p.abstained);
   const related = abstained ? renumber(dedupe(outParts.flatMap((p) => p.related))) : [];
   let answer: string;

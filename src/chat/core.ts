@@ -4,6 +4,8 @@ import { charCount, MAX_QUESTION_CHARS, type Engine } from '../engine.ts';
 import { HOTLINE, type Answer, type Citation } from '../answer/contract.ts';
 import { PolicybotError, isPolicybotError } from '../errors.ts';
 import { placesInQuestion, resolvePlace } from '../text/gazetteer.ts';
+import { normalizeForMatch } from '../text/normalize.ts';
+import type { AnswerKind } from '../text/lexicon.ts';
 import type { ChatCore, ChatReply, IncomingMessage, ReplyButton, ReplyKind, Vote } from './types.ts';
 import { openChatStore, storePath, type ChatStore, type FollowUpContext } from './store.ts';
 import { parseRegion, resolveFollowUp, topicOf } from './followup.ts';
@@ -101,7 +103,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
     const region = named.length === 0 ? (user?.region ?? null) : null;
     const understood = resolved.kind === 'new' ? undefined : understoodFollowUp(engine, question, region);
     let answer = await withTimeout(engine.ask(question, { region, ...(understood ? { understood } : {}) }), config.chat.timeoutMs);
-    if (resolved.kind === 'topic' && fresh) answer = notARepeat(answer, fresh, resolved.topic);
+    if (resolved.kind === 'topic' && fresh) answer = followUpAnswer(engine, answer, fresh, resolved.topic);
     const answerId = store.saveAnswer({ channel: msg.channel, userId: msg.userId, answer });
     if (answer.abstained) store.logUnanswered({ channel: msg.channel, userId: msg.userId, question, region: named[0] ?? region });
 
@@ -207,20 +209,27 @@ function understoodFollowUp(engine: Engine, question: string, region: string | n
   return `“${[...new Set(words)].join(' ')}”`;
 }
 
+/** Follow-up kinds whose answer is a concrete fact a document either states or not. */
+const STATED_KINDS: ReadonlySet<AnswerKind> = new Set(['materials', 'where', 'amount', 'duration', 'number']);
+
 /**
- * A follow-up (「那需要什么材料？」) answered only from paragraphs the last answer already cited
- * says so instead of repeating it: the documents do not state it, and those paragraphs are
- * shown as related provisions.
+ * A follow-up (「那需要什么材料？」) is not answered by repeating the last answer: when most of its
+ * sources were cited last time, or when the kind asked for (materials, a place, a sum, a period)
+ * is in none of them, the reply says the documents do not state it and shows those paragraphs as
+ * related provisions.
  */
-function notARepeat(answer: Answer, previous: FollowUpContext, topic: string): Answer {
-  if (answer.abstained || !previous.cited?.length || !answer.citations.length) return answer;
-  const before = new Set(previous.cited);
-  if (!answer.citations.every((c) => before.has(citedKey(c)))) return answer;
-  const ask = answer.question.slice(topic.length).trim().replace(/[？?]+$/u, '');
+function followUpAnswer(engine: Engine, answer: Answer, previous: FollowUpContext, topic: string): Answer {
+  if (answer.abstained || !answer.citations.length) return answer;
+  const before = new Set(previous.cited ?? []);
+  const repeated = answer.citations.filter((c) => before.has(citedKey(c))).length * 2 >= answer.citations.length;
+  const kind = engine.understand(answer.question).asks[0]?.kind ?? null;
+  const stated = !kind || !STATED_KINDS.has(kind) || answer.citations.some((c) => engine.retriever.offersKind(normalizeForMatch(c.text), kind));
+  if (!repeated && stated) return answer;
+  const what = kind && STATED_KINDS.has(kind) ? engine.lexicon.kind(kind).label : '这一点';
   return {
     ...answer,
     abstained: true,
-    answer: `现有文件里没有找到关于「${topic}」${ask ? `“${ask}”` : ''}的写明内容，刚才引用的条文也没有说到这一点。建议拨打人社服务热线 ${HOTLINE}，或咨询当地人力资源和社会保障部门。`,
+    answer: `现有文件里没有写明「${topic}」的${what}${repeated ? '，刚才引用的条文也没有说到' : ''}。建议拨打人社服务热线 ${HOTLINE}，或咨询当地人力资源和社会保障部门。`,
     citations: [],
     warnings: [],
     related: answer.citations.map((c, i) => ({ ...c, n: i + 1 })),

@@ -1,16 +1,20 @@
-import type { Answer } from '../answer/contract.ts';
+import { RELATED_HEADING, type Answer, type Citation } from '../answer/contract.ts';
 
-/** Plain-text rendering of an answer for terminals (and, later, plain-text channels). */
+/** Plain-text rendering of an answer for terminals. */
 export function renderAnswerText(a: Answer): string {
-  const lines = [a.answer];
-  if (a.citations.length) {
-    lines.push('', '来源：');
-    for (const c of a.citations) {
+  const lines: string[] = [];
+  if (a.understood) lines.push(`🔎 按${a.understood}查找`, '');
+  lines.push(a.answer);
+  const list = (heading: string, cs: readonly Citation[]) => {
+    lines.push('', heading);
+    for (const c of cs) {
       const meta = [c.issuer, c.date, c.docNumber].filter(Boolean).join(' · ');
-      lines.push(`[${c.n}] 《${c.title}》${meta ? ` ${meta}` : ''}`);
+      lines.push(`[${c.n}] 《${c.title}》${c.label ? ` ${c.label}` : ''}${meta ? ` — ${meta}` : ''}`);
       lines.push(`    ${c.url}`);
     }
-  }
+  };
+  if (a.citations.length) list('来源：', a.citations);
+  if (a.related.length) list(`${RELATED_HEADING}：`, a.related);
   if (a.warnings.length) {
     lines.push('');
     for (const w of a.warnings) lines.push(`⚠ ${w.message}`);

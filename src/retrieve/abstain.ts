@@ -161,7 +161,8 @@ function regionalFigureMissing(query: Query, passages: Passage[], retriever: Pic
   const ok = passages.some((p, rank) => {
     if (!p.doc.region || !query.places.some((a) => covers(p.doc.region!, a))) return false;
     if (!topicNamed(p, rank)) return false;
-    return statesFigure(p.textNorm, query.norm);
+    // Lenient: a refusal needs the figure to be missing in every form.
+    return statesFigure(p.textNorm, query.norm, true);
   });
   if (ok) return null;
   return { code: 'no-regional-figure', place: query.places[0]!, topic: own[0]?.concept.name ?? query.terms[0]?.term ?? '' };

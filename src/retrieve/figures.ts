@@ -18,9 +18,13 @@ export function askedPeriod(askNorm: string): RegExp | null {
   return PERIODS.find((p) => p.ask.test(askNorm))?.text ?? null;
 }
 
-/** Some sentence of the text states the kind of figure the question asks for (per its period). */
-export function statesFigure(textNorm: string, askNorm: string): boolean {
-  const rate = ASKS_RATE.test(askNorm);
+/**
+ * Some sentence of the text states the kind of figure the question asks for (per its period): a sum
+ * of money, or a rate when the question asks for one — or, with `lenient`, a rate in any case
+ * (「交的钱有多少进个人账户？」 is answered by 「8%计入个人账户」).
+ */
+export function statesFigure(textNorm: string, askNorm: string, lenient = false): boolean {
+  const rate = lenient || ASKS_RATE.test(askNorm);
   const period = askedPeriod(askNorm);
   return textNorm.split(/[。；;\n]/u).some((s) => (MONEY.test(s) || (rate && RATE.test(s))) && (!period || period.test(s)));
 }

@@ -124,7 +124,7 @@ export function understand(raw: string, lexicon: Lexicon, region: string | null 
     const current = groups[groups.length - 1];
     const sameSentence = c.sentence === lastSentence;
     if (current && sameSentence && (kind === null || lastKind === null || kind === lastKind)) current.push(c);
-    else if (current && sameSentence && c.norm.length <= 4) current.push(c);
+    else if (current && sameSentence && c.norm.length <= 2) current.push(c);
     else groups.push([c]);
     lastSentence = c.sentence;
     if (kind !== null) lastKind = kind;

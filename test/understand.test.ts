@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadLexicon } from '../src/text/lexicon.ts';
+import { answerKindOf, stripNoise, understand } from '../src/understand/message.ts';
+import { buildQuery } from '../src/retrieve/query.ts';
+import { normalizeForMatch } from '../src/text/normalize.ts';
+
+const lexicon = loadLexicon();
+
+describe('the lexicon is data', () => {
+  it('maps everyday words to the documents’ terms (被裁 → 失业, 跑外卖 → 灵活就业, 老板 → 用人单位)', () => {
+    const names = (t: string) => lexicon.findConcepts(normalizeForMatch(t)).map((h) => h.concept.name);
+    expect(names('上个月被裁了')).toContain('失业');
+    expect(names('我在广州跑外卖')).toContain('灵活就业');
+    expect(names('老板不给交社保')).toEqual(expect.arrayContaining(['用人单位', '欠缴社保']));
+    expect(names('失业金能领多少')).toContain('失业保险金');
+  });
+
+  it('an operator folder adds concepts and forms, and a broken file is a clear E_CONFIG error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-lex-'));
+    fs.writeFileSync(path.join(dir, 'local.yml'), 'family: 本地\nconcepts:\n  - name: 失业保险金\n    formal: [失业保险金]\n    everyday: [失业救助款]\n  - name: 稳岗红包\n    formal: [稳岗红包]\n');
+    const extended = loadLexicon([dir]);
+    expect(extended.findConcepts('失业救助款').map((h) => h.concept.name)).toContain('失业保险金');
+    expect(extended.conceptByName('稳岗红包')).toBeDefined();
+    expect(extended.id).not.toBe(lexicon.id);
+    const bad = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-lex-bad-'));
+    fs.writeFileSync(path.join(bad, 'x.yml'), 'family: x\nconcepts: nope\n');
+    expect(() => loadLexicon([bad])).toThrow(expect.objectContaining({ code: 'E_CONFIG' }));
+    expect(() => loadLexicon([path.join(bad, 'missing')])).toThrow(expect.objectContaining({ code: 'E_CONFIG' }));
+  });
+});
+
+describe('reading a chat message', () => {
+  it('politeness and urgency go, words that contain them stay (急 but not 急诊)', () => {
+    expect(stripNoise(normalizeForMatch('麻烦问下失业金咋领，急，在线等，谢谢'), lexicon)).not.toMatch(/麻烦|在线等|谢谢|急/);
+    expect(stripNoise(normalizeForMatch('要不要去急诊'), lexicon)).toContain('急诊');
+  });
+
+  it('a narrative message has one ask; the story is background, the kind is the sum', () => {
+    const u = understand('我在长沙天心区上班，上个月被公司裁了，想问下天心那边失业金现在一个月能拿多少钱？', lexicon);
+    expect(u.asks).toHaveLength(1);
+    expect(u.asks[0]!.kind).toBe('amount');
+    expect(u.asks[0]!.concepts.map((h) => h.concept.name)).toContain('失业保险金');
+    expect(u.background).toContain('裁');
+    expect(u.places).toEqual(['长沙市天心区']);
+  });
+
+  it('two questions in one message are two asks with their own kinds', () => {
+    const u = understand('听说找工作能领个求职补贴？能给多少钱，找谁申请啊', lexicon);
+    expect(u.asks.map((a) => a.kind)).toEqual(['yesno', 'amount', 'where']);
+  });
+
+  it('an ask that names no topic takes the topic of the message', () => {
+    const u = understand('刚被公司裁了，失业金一个月能领多少？是按什么算出来的', lexicon);
+    expect(u.asks).toHaveLength(2);
+    expect(u.asks[1]!.concepts.filter((h) => h.concept.topic)).toEqual([]);
+    expect(u.asks[1]!.inherited.map((h) => h.concept.name)).toContain('失业保险金');
+  });
+
+  it('「几」 that means "a few" does not make a clause a question', () => {
+    const u = understand('以前在老家交过几年社保，现在来广州上班了，老家的养老保险能转过来吗？', lexicon);
+    expect(u.asks).toHaveLength(1);
+    expect(u.asks[0]!.kind).toBe('yesno');
+    expect(u.background).toContain('几年');
+  });
+
+  it('a cue with a question word decides the kind (能贷几年 asks for a duration)', () => {
+    expect(answerKindOf('创业担保贷款能贷几年', lexicon)).toBe('duration');
+    expect(answerKindOf('要带啥材料', lexicon)).toBe('materials');
+    expect(answerKindOf('去哪里办', lexicon)).toBe('where');
+    expect(answerKindOf('一个月给多少钱', lexicon)).toBe('amount');
+  });
+
+  it('background words weigh less than the ask’s; formal terms of the ask’s concepts are searched', () => {
+    const u = understand('我在工地干了大半年，失业金怎么领？', lexicon);
+    const q = buildQuery(u.asks[0]!, u, lexicon);
+    const weight = (w: string) => q.terms.find((t) => t.term === w)?.weight ?? 0;
+    expect(weight('工地')).toBeLessThan(weight('失业金'));
+    expect(q.lexical.words.get('失业保险金')).toBeGreaterThan(0);
+    expect(q.kind).toBe('procedure');
+  });
+});
