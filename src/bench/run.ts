@@ -10,6 +10,10 @@ import { buildIndex } from '../index/build.ts';
 import { loadCorpus } from '../ingest/load-corpus.ts';
 import { parseEvalFile, percentile, runItems, summarize, type EvalItem, type EvalReport } from '../eval/evaluate.ts';
 import { buildBaseline, evaluateBaseline, type BaselineReport } from './baseline.ts';
+import { renderAblation, runAblation, SET_NOTES, type AblationRow } from '../eval/compare.ts';
+
+/** The sets the ablation table is measured on. */
+const ABLATION_SETS = ['dev.jsonl', 'colloquial.jsonl'];
 
 /** Targets from the issue. */
 export const TARGETS = { warmP50Ms: 20, coldStartMs: 2000, ingestSeconds: 15 } as const;
@@ -66,6 +70,8 @@ export interface BenchResult {
   /** process.memoryUsage().rss right after the warm run (KiB). */
   benchRssAfterWarmKiB: number;
   comparison: { set: string; policybot: EvalReport; baseline: BaselineReport }[];
+  /** Each pipeline component switched off in turn, on dev.jsonl and colloquial.jsonl (when present). */
+  ablation: AblationRow[];
   baselineParagraphs: number;
 }
 
@@ -189,6 +195,9 @@ export async function runBench(config: Config, opts: BenchOptions): Promise<Benc
       comparison.push({ set: set.name, policybot, baseline: base });
       note(`${set.name}: policybot hit@3 ${policybot.hitAtK}, baseline hit@3 ${base.hitAtK}`);
     }
+    const ablationSets = opts.sets.filter((x) => ABLATION_SETS.includes(x.name));
+    const ablation = ablationSets.length ? await runAblation(engine, ablationSets, 3) : [];
+    if (ablation.length) note(`ablation: ${ablation.length} configurations on ${ablationSets.map((x) => x.name).join(', ')}`);
 
     const r2 = (v: number) => Math.round(v * 100) / 100;
     return {
@@ -213,6 +222,7 @@ export async function runBench(config: Config, opts: BenchOptions): Promise<Benc
       benchMaxRssKiB,
       benchRssAfterWarmKiB,
       comparison,
+      ablation,
       baselineParagraphs: baseline.paragraphs,
     };
   } finally {
@@ -260,15 +270,31 @@ export function renderMarkdown(r: BenchResult): string {
     out.push(
       `### ${c.set} (${p.questions} questions: ${p.answerable} answerable, ${p.abstention.expected} should abstain)`,
       '',
+      ...(SET_NOTES[c.set] ? [SET_NOTES[c.set]!, ''] : []),
       '| Metric | policybot | baseline | ratio |',
       '|---|---:|---:|---:|',
       `| hit@3 | ${fmt(p.hitAtK, 3)} | ${fmt(b.hitAtK, 3)} | ${ratio(p.hitAtK, b.hitAtK)} |`,
       `| MRR | ${fmt(p.mrr, 3)} | ${fmt(b.mrr, 3)} | ${ratio(p.mrr, b.mrr)} |`,
+      `| answer contains gold | ${fmt(p.answerContainsGold, 3)} | — | — |`,
+      `| first sentence contains gold | ${fmt(p.firstSentenceContainsGold, 3)} | — | — |`,
       `| abstention correct / expected | ${p.abstention.correct}/${p.abstention.expected} (${fmt(p.abstention.accuracy, 3)}) | ` +
         `${b.abstention.correct}/${b.abstention.expected} (${fmt(b.abstention.accuracy, 3)}) | — |`,
+      `| — off-topic refused | ${p.abstentionOfftopic.correct}/${p.abstentionOfftopic.expected} | 0/${p.abstentionOfftopic.expected} | — |`,
+      `| — in-domain unanswered refused | ${p.abstentionIndomain.correct}/${p.abstentionIndomain.expected} | 0/${p.abstentionIndomain.expected} | — |`,
       `| false abstentions | ${p.falseAbstentions} | 0 | — |`,
       `| latency p50 (ms) | ${fmt(p.latencyMs.p50)} | ${fmt(b.latencyMs.p50)} | ${ratio(p.latencyMs.p50, b.latencyMs.p50, 1)} |`,
       `| latency p95 (ms) | ${fmt(p.latencyMs.p95)} | ${fmt(b.latencyMs.p95)} | ${ratio(p.latencyMs.p95, b.latencyMs.p95, 1)} |`,
+      '',
+    );
+  }
+  if (r.ablation.length) {
+    out.push(
+      '## Ablation',
+      '',
+      'The full pipeline, then each component switched off alone (`policybot eval --ablation`), same engine and questions. ' +
+        'hit@3 / MRR / first sentence count answerable questions; refused right counts questions that should be refused; false refusals are answerable questions refused.',
+      '',
+      renderAblation(r.ablation),
       '',
     );
   }

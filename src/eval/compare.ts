@@ -6,6 +6,15 @@ import { renderReport, runItems, summarize, type EvalItem, type EvalReport } fro
  * ablation of the pipeline's components. The baseline (MiniSearch, a dev dependency) is loaded
  * only here; without it the comparison says so instead of failing.
  */
+/** What each set is, so a reader knows which figures are held out and which were fitted on. */
+export const SET_NOTES: Record<string, string> = {
+  'blind.jsonl': '**Held out.** Written from the documents by helper sessions that saw no code and no other question set; frozen before the changes it measures; never tuned on.',
+  'colloquial.jsonl': 'Realistic WeChat-style questions (shared). **Calibration data**: the abstention model is fitted on it, so these are training figures.',
+  'dev.jsonl': 'Short formal questions (shared). **Fitted on** by earlier sessions; training figures.',
+  'colloquial-train.jsonl': 'Our own colloquial questions, written for calibration. **Fitted on**; training figures.',
+  'calibration.jsonl': 'Our own formal questions. **Fitted on**; training figures.',
+};
+
 export interface EvalSetInput {
   name: string;
   items: EvalItem[];
@@ -48,7 +57,7 @@ const f3 = (v: number) => v.toFixed(3);
 export function renderComparison(results: SetComparison[], opts: { misses: boolean; embedder: string }): string {
   const lines: string[] = [`embedder ${opts.embedder}; baseline: paragraph BM25 (MiniSearch) over jieba tokens, never abstains`];
   for (const r of results) {
-    lines.push('', `== ${r.set}`, renderReport(r.policybot, { misses: opts.misses }));
+    lines.push('', `== ${r.set}`, ...(SET_NOTES[r.set] ? [SET_NOTES[r.set]!.replace(/\*\*/g, '')] : []), renderReport(r.policybot, { misses: opts.misses }));
     if (r.baseline) lines.push(`baseline           hit@${r.policybot.k} ${f3(r.baseline.hitAtK)}  MRR ${f3(r.baseline.mrr)}  p50 ${r.baseline.latencyMs.p50} ms`);
     else lines.push('baseline           not measured (minisearch is a dev dependency: npm ci without --omit=dev)');
   }
