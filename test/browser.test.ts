@@ -77,6 +77,29 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     t?.cleanup();
   });
 
+  it('a refusal shows the closest provisions under their label, as links, and says how the question was read', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const problems = watch(page);
+    await page.goto(`${base}/`);
+    await page.fill('#question', '我在北京，上个月被公司裁了，北京现在失业金每个月发多少钱？');
+    await page.click('#send');
+    const reply = page.locator('.msg.bot').last();
+    await reply.locator('.related-heading').waitFor({ timeout: 15_000 });
+    await expect(reply.locator('.related-heading').textContent()).resolves.toBe('相关规定（不是对您问题的直接回答）');
+    await expect(reply.locator('.sources.related li a.source-link').count()).resolves.toBeGreaterThan(0);
+    await expect(reply.locator('.text').textContent()).resolves.toContain('北京市');
+    // A refusal cites nothing: no [n] markers in its text.
+    await expect(reply.locator('a.cite').count()).resolves.toBe(0);
+    await page.fill('#question', '刚在广州被公司裁了，失业金现在一个月到底能领多少？急');
+    await page.click('#send');
+    const answer = page.locator('.msg.bot').last();
+    await answer.locator('a.cite').first().waitFor({ timeout: 15_000 });
+    await expect(answer.locator('.understood').textContent()).resolves.toContain('失业保险金');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-chat-related-phone.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('asks, shows a cited answer, and a citation opens the document at the highlighted paragraph', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems = watch(page);
