@@ -6,6 +6,7 @@ import type { Citation } from './contract.ts';
 import { paragraphUrl } from '../links.ts';
 import { termWeights } from '../retrieve/query.ts';
 import { statesFigure } from '../retrieve/figures.ts';
+import { related } from '../text/gazetteer.ts';
 import type { AnswerKind } from '../text/lexicon.ts';
 import { metaFieldAsked, metaSentence } from './metadata.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from '../retrieve/answer-type.ts';
@@ -35,6 +36,8 @@ const LIST_KINDS: ReadonlySet<AnswerKind> = new Set(['who', 'materials', 'what',
 /** A sentence that gives the kind of answer asked for is preferred this much (and leads the answer). */
 const KIND_SENTENCE_BOOST = 1.35;
 const FIGURE_SENTENCE_BOOST = 1.25;
+/** A sentence from another place's document, for a question that names a place. */
+const OTHER_PLACE_SENTENCE = 0.6;
 /** A sentence that gives the asked kind shares its paragraph's topic: it is credited with this share of the paragraph's coverage. */
 const PARAGRAPH_CONTEXT = 1;
 /** …in a short paragraph (an FAQ answer), whose sentences are about one thing; a long one mixes measures. */
@@ -77,6 +80,9 @@ export function composeAnswer(
   const answerType = answerTypeOf(query.norm);
   const top = passages[0]?.score ?? 1;
 
+  // A question about a place is answered first from that place's documents (or national/unknown ones).
+  const placeFactor = (p: Passage) =>
+    !query.places.length || !p.doc.region || p.doc.region === '全国' || query.places.some((a) => related(a, p.doc.region!)) ? 1 : OTHER_PLACE_SENTENCE;
   const candidates: Candidate[] = [];
   passages.forEach((passage, rank) => {
     // The document's title and the passage's headings are its context: terms found only there count half.
@@ -105,7 +111,7 @@ export function composeAnswer(
       // 「…按最低工资标准的百分之九十计发。目前发放标准为每月2250元。」: the second sentence names no topic
       // word, but gives what is asked about the paragraph's topic.
       if (offers && sentences.length <= SHORT_PARAGRAPH_SENTENCES) covered = Math.max(covered, PARAGRAPH_CONTEXT * passageCovered);
-      let score = (covered / total) * (0.3 + 0.7 * (passage.score / top)) * (1 / (1 + RANK_DECAY * rank));
+      let score = (covered / total) * (0.3 + 0.7 * (passage.score / top)) * (1 / (1 + RANK_DECAY * rank)) * placeFactor(passage);
       if (offers) score *= KIND_SENTENCE_BOOST;
       // 「一个月能领多少钱」: the sentence with the sum (per month) over the one with the rule behind it.
       if (kind === 'amount' && statesFigure(norm, query.norm)) score *= FIGURE_SENTENCE_BOOST;

@@ -148,7 +148,7 @@ export function answerProbability(f: AbstainFeatures, m: AbstainModel = model as
 /**
  * 「北京现在失业金每个月发多少钱？」: a sum asked for a place is answered only by a passage of a
  * document for that place (or one containing it) that names the ask's topic and states a figure
- * (per the period asked, when one is). Documents without a region do not count.
+ * (per the period asked, when one is). A document whose region is unknown counts as possibly the place's.
  */
 function regionalFigureMissing(query: Query, passages: Passage[], retriever: Pick<HybridRetriever, 'docHas'>): AbstainReason | null {
   if (query.kind !== 'amount' || !query.places.length) return null;
@@ -159,7 +159,8 @@ function regionalFigureMissing(query: Query, passages: Passage[], retriever: Pic
   const topicNamed = (p: Passage, rank: number) =>
     own.length ? names(p, (f) => p.norm.includes(f)) || ((rank < TOP || p.coverage >= 0.3) && names(p, (f) => retriever.docHas(p.doc.docId, f))) : p.coverage >= 0.5;
   const ok = passages.some((p, rank) => {
-    if (!p.doc.region || !query.places.some((a) => covers(p.doc.region!, a))) return false;
+    // A document whose place is unknown may be that place's: it can answer (refusals stay conservative).
+    if (p.doc.region && !query.places.some((a) => covers(p.doc.region!, a))) return false;
     if (!topicNamed(p, rank)) return false;
     // Lenient: a refusal needs the figure to be missing in every form.
     return statesFigure(p.textNorm, query.norm, true);
