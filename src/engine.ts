@@ -34,14 +34,14 @@ export interface AskOptions {
   region?: string | null;
   /** How the question was rewritten, shown as 「按“…”查找」 (follow-ups set it). */
   understood?: string;
-  /** Pipeline switches for ablation (all on by default). */
+  /** Pipeline switches for ablation (on by default, except feedback). */
   pipeline?: PipelineSwitches;
 }
 
 export interface PipelineSwitches {
   /** Lexicon expansion of everyday words to the documents' terms. */
   expand?: boolean;
-  /** Pseudo-relevance feedback. */
+  /** Pseudo-relevance feedback (off by default: it did not help on the calibration sets). */
   prf?: boolean;
   /** Rerank by the kind of answer asked for. */
   kindRerank?: boolean;

@@ -67,7 +67,7 @@ export function renderComparison(results: SetComparison[], opts: { misses: boole
 export const ABLATIONS: Array<{ name: string; pipeline: PipelineSwitches }> = [
   { name: 'full pipeline', pipeline: {} },
   { name: 'no lexicon expansion', pipeline: { expand: false } },
-  { name: 'no pseudo-relevance feedback', pipeline: { prf: false } },
+  { name: 'with pseudo-relevance feedback (off by default)', pipeline: { prf: true } },
   { name: 'no answer-kind rerank', pipeline: { kindRerank: false } },
   { name: 'no vectors', pipeline: { vectors: false } },
   { name: 'no ask splitting', pipeline: { split: false } },
