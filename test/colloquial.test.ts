@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
+import { sharedSetOr } from './helpers/bundled.ts';
 import { createChatCore } from '../src/chat/core.ts';
 import { openChatStore } from '../src/chat/store.ts';
 import { renderPlain, renderTelegramHtml } from '../src/chat/format.ts';
@@ -15,10 +16,7 @@ import { foldForCompare } from '../src/text/normalize.ts';
  * colloquial.jsonl is the realistic set the abstention model is calibrated on (not held out);
  * the floor below guards against regressions, it is not a generalisation figure.
  */
-const REPO = path.join(import.meta.dirname, '..');
-const COLLOQUIAL = path.resolve(REPO, '..', 'shared', 'eval', 'colloquial.jsonl');
-const FALLBACK = path.join(REPO, 'test', 'fixtures', 'colloquial-train.jsonl');
-const FILE = fs.existsSync(COLLOQUIAL) ? COLLOQUIAL : FALLBACK;
+const FILE = sharedSetOr('colloquial.jsonl', 'colloquial-train.jsonl');
 /** Regression floor (measured 0.80 on colloquial.jsonl, 0.72 on the fallback set when this was written). */
 const HIT_FLOOR = 0.7;
 

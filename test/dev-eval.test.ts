@@ -5,13 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine, type Engine } from '../src/engine.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
-import { copyBundled } from './helpers/bundled.ts';
+import { copyBundled, sharedSetOr } from './helpers/bundled.ts';
 import { parseEvalFile, renderReport, runItems, summarize, type EvalReport } from '../src/eval/evaluate.ts';
 
-const REPO = path.join(import.meta.dirname, '..');
-const DEV = path.resolve(REPO, '..', 'shared', 'eval', 'dev.jsonl');
-const FALLBACK = path.join(REPO, 'test', 'fixtures', 'calibration.jsonl');
-const FILE = fs.existsSync(DEV) ? DEV : FALLBACK;
+const FILE = sharedSetOr('dev.jsonl', 'calibration.jsonl');
+const DEV = path.basename(FILE) === 'dev.jsonl' ? FILE : null;
 const K = 3;
 
 let root: string;
@@ -34,7 +32,7 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-describe(`eval set ${path.relative(REPO, FILE)}`, () => {
+describe(`eval set ${path.basename(FILE)}`, () => {
   it('has answerable and abstain questions', () => {
     expect(report.answerable).toBeGreaterThan(0);
     expect(report.abstention.expected).toBeGreaterThan(0);

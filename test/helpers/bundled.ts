@@ -16,3 +16,11 @@ export function copyBundled(root: string): { corpus: string; index: string } {
   fs.cpSync(inject('bundledIndex'), index, { recursive: true });
   return { corpus, index };
 }
+
+const REPO = path.join(import.meta.dirname, '..', '..');
+
+/** A shared eval set (`../shared/eval/<name>`) when the checkout has ../shared beside it, else our fixture. */
+export function sharedSetOr(name: string, fixture: string): string {
+  const shared = path.resolve(REPO, '..', 'shared', 'eval', name);
+  return fs.existsSync(shared) ? shared : path.join(REPO, 'test', 'fixtures', fixture);
+}
