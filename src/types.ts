@@ -11,6 +11,11 @@ export interface Paragraph {
   headingPath: string[];
   /** True when the paragraph is itself a heading line (一、 / (一) / 第X章 …). */
   isHeading: boolean;
+  /**
+   * The place this paragraph is about when its section names one other than the document's
+   * (a roundup's 「二、河南省」 section, a 「浙江：」 label); absent means the document's region.
+   */
+  region?: string;
 }
 
 export interface PolicyDocument {

@@ -82,7 +82,7 @@ export function composeAnswer(
 
   // A question about a place is answered first from that place's documents (or national/unknown ones).
   const placeFactor = (p: Passage) =>
-    !query.places.length || !p.doc.region || p.doc.region === '全国' || query.places.some((a) => related(a, p.doc.region!)) ? 1 : OTHER_PLACE_SENTENCE;
+    !query.places.length || !p.region || p.region === '全国' || query.places.some((a) => related(a, p.region!)) ? 1 : OTHER_PLACE_SENTENCE;
   const candidates: Candidate[] = [];
   passages.forEach((passage, rank) => {
     // The document's title and the passage's headings are its context: terms found only there count half.
@@ -251,7 +251,7 @@ export function toCitation(p: Passage, n: number, baseUrl: string): Citation {
     sourceUrl: p.doc.sourceUrl,
     date: p.doc.date,
     issuer: p.doc.issuer,
-    region: p.doc.region,
+    region: p.region,
     docNumber: p.doc.docNumber,
     kind: p.doc.kind,
     headingPath: p.chunk.headingPath,

@@ -31,10 +31,11 @@ export function warningsFor(sources: CitedSource[], askedPlaces: string[], today
   const warnings: Warning[] = [];
   const refs = (xs: CitedSource[]) => xs.map((s) => `[${s.citation.n}]`).join('');
 
-  // REGION: the question names a place a cited document does not cover…
+  // REGION: the question names a place a cited passage does not cover (its section's place, else its document's)…
+  const regionOf = (s: CitedSource) => s.citation.region;
   if (askedPlaces.length) {
-    const outside = sources.filter((s) => s.doc.region && !askedPlaces.some((a) => covers(s.doc.region!, a)));
-    const byRegion = groupBy(outside, (s) => s.doc.region!);
+    const outside = sources.filter((s) => regionOf(s) && !askedPlaces.some((a) => covers(regionOf(s)!, a)));
+    const byRegion = groupBy(outside, (s) => regionOf(s)!);
     for (const [region, xs] of byRegion) {
       warnings.push({
         code: 'REGION',
@@ -43,11 +44,17 @@ export function warningsFor(sources: CitedSource[], askedPlaces: string[], today
     }
   } else {
     // …or the sources come from places that do not contain one another.
-    const regions = [...new Set(sources.map((s) => s.doc.region).filter((r): r is string => !!r && r !== '全国'))];
+    const regions = [...new Set(sources.map(regionOf).filter((r): r is string => !!r && r !== '全国'))];
     const clash = regions.some((a) => regions.some((b) => a !== b && !related(a, b)));
     if (clash) {
       warnings.push({ code: 'REGION', message: `引用的内容来自不同地区（${regions.join('、')}），各地标准不同，请以您所在地的规定为准。` });
     }
+  }
+  // …and a source whose place nothing states may be another place's.
+  const unknown = sources.filter((s) => !regionOf(s));
+  if (unknown.length) {
+    const where = askedPlaces.length ? `，未必适用于${askedPlaces.join('、')}` : '';
+    warnings.push({ code: 'REGION', message: `${refs(unknown)}的文件未注明适用地区${where}，请以当地政策为准。` });
   }
 
   // DATED: one warning per document, naming all of its sources.

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DocKind, LoadedSource, Paragraph, PolicyDocument } from '../types.ts';
-import { inferRegion, PLACES } from '../text/gazetteer.ts';
+import { covers, findPlaces, inferRegion, lineage, PLACES } from '../text/gazetteer.ts';
+import { normalizeForMatch } from '../text/normalize.ts';
 import { statedEndDates, toIsoDate } from '../text/dates.ts';
 import { assignHeadingPaths } from './headings.ts';
 
@@ -80,6 +81,7 @@ export function buildDocument(relPath: string, bytes: Buffer, src: LoadedSource,
     ? (knownPlace(regionHint) ?? regionHint)
     : issuerLevel(rawIssuer, inferRegion(rawIssuer, `${title} ${src.meta['SiteName'] ?? ''}`, text));
   const issuer = qualifyIssuer(rawIssuer, region);
+  assignSectionRegions(paragraphs, region);
   const ends = paragraphs.flatMap((p) => statedEndDates(p.text)).sort();
   return {
     docId: docIdFor(relPath),
@@ -96,6 +98,46 @@ export function buildDocument(relPath: string, bytes: Buffer, src: LoadedSource,
     contentHash: createHash('sha256').update(bytes).digest('hex'),
     paragraphs,
   };
+}
+
+/** Numbering in front of a heading: 一、 （二） 3. 第四条 ● */
+const HEADING_NUMBER = /^[\s●■◆▲·•\-—]*(?:第[一二三四五六七八九十百零〇\d]+[章节条部分]|[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]?)?\s*/u;
+const MAX_PLACE_HEADING_CHARS = 30;
+
+/** A paragraph's own place label: 「河南省：…」, 「【浙江】…」, 「● 江西：…」. */
+const PLACE_LABEL = /^[\s●■◆▲·•\-—]*[【\[（(]?([^：:】\]）)\s]{2,12})[】\]）)]?\s*[：:]/u;
+
+/**
+ * A roundup with sections for different places (「二、河南省」, 「浙江：」): each paragraph under a heading
+ * (or with a label) naming exactly one place that is not the document's place or one containing it gets
+ * that place as its region; retrieval, warnings and the measures catalog use it.
+ */
+function assignSectionRegions(paragraphs: Paragraph[], docRegion: string | null): void {
+  const cache = new Map<string, string | null>();
+  const placeOf = (text: string): string | null => {
+    let r = cache.get(text);
+    if (r === undefined) {
+      // A section is about a place when its heading opens with it (「二、河南省」「浙江：」), not when it
+      // mentions one in passing (「…港澳台居民来往内地通行证…」).
+      const norm = normalizeForMatch(text).replace(HEADING_NUMBER, '');
+      const mentions = norm.length <= MAX_PLACE_HEADING_CHARS ? findPlaces(norm, { short: 'major' }).filter((m) => m.index <= 2) : [];
+      const names = [...new Set(mentions.map((m) => m.place.name))].filter((n) => n !== '全国');
+      const specific = names.filter((n) => !names.some((o) => o !== n && lineage(o).includes(n)));
+      r = specific.length === 1 ? specific[0]! : null;
+      cache.set(text, r);
+    }
+    return r;
+  };
+  for (const p of paragraphs) {
+    const label = PLACE_LABEL.exec(p.text)?.[1];
+    const sources = [...(label ? [label] : []), ...(p.isHeading ? [p.text] : []), ...[...p.headingPath].reverse()];
+    for (const src of sources) {
+      const place = placeOf(src);
+      if (!place) continue;
+      if (place !== docRegion && !(docRegion && covers(place, docRegion))) p.region = place;
+      break;
+    }
+  }
 }
 
 /**

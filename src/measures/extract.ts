@@ -114,7 +114,7 @@ function finish(doc: PolicyDocument, d: Draft): Measure {
     docId: doc.docId,
     docTitle: doc.title,
     docDate: doc.date,
-    region: doc.region,
+    region: d.paragraph.region ?? doc.region,
     issuer: doc.issuer,
     docNumber: doc.docNumber,
     paragraphId: d.paragraph.id,

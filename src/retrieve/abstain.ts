@@ -117,7 +117,7 @@ export function abstainFeatures(query: Query, passages: Passage[], retriever: Pi
   }
   const kind = query.kind;
   const kindOffered = !kind || kind === 'what' || kind === 'yesno' || top.some((p) => retriever.offersKind(p.textNorm, kind)) ? 1 : 0;
-  const regionOk = !query.places.length || top.some((p) => !p.doc.region || query.places.some((a) => covers(p.doc.region!, a) || covers(a, p.doc.region!))) ? 1 : 0;
+  const regionOk = !query.places.length || top.some((p) => !p.region || query.places.some((a) => covers(p.region!, a) || covers(a, p.region!))) ? 1 : 0;
   return {
     coverage,
     bigramCoverage,
@@ -160,7 +160,7 @@ function regionalFigureMissing(query: Query, passages: Passage[], retriever: Pic
     own.length ? names(p, (f) => p.norm.includes(f)) || ((rank < TOP || p.coverage >= 0.3) && names(p, (f) => retriever.docHas(p.doc.docId, f))) : p.coverage >= 0.5;
   const ok = passages.some((p, rank) => {
     // A document whose place is unknown may be that place's: it can answer (refusals stay conservative).
-    if (p.doc.region && !query.places.some((a) => covers(p.doc.region!, a))) return false;
+    if (p.region && !query.places.some((a) => covers(p.region!, a))) return false;
     if (!topicNamed(p, rank)) return false;
     // Lenient: a refusal needs the figure to be missing in every form.
     return statesFigure(p.textNorm, query.norm, true);
@@ -178,7 +178,7 @@ function regionalDocumentMissing(query: Query, passages: Passage[]): AbstainReas
   if (!query.places.length || query.places.includes('全国')) return null;
   const top = passages.slice(0, TOP);
   if (!top.length) return null;
-  const applies = (p: Passage) => !p.doc.region || p.doc.region === '全国' || query.places.some((a) => covers(p.doc.region!, a));
+  const applies = (p: Passage) => !p.region || p.region === '全国' || query.places.some((a) => covers(p.region!, a));
   return top.some(applies) ? null : { code: 'no-regional-document', place: query.places[0]! };
 }
 

@@ -40,6 +40,8 @@ export interface Passage {
   offersKind: boolean;
   /** Chunk number in the index. */
   index: number;
+  /** The place the passage is about: its paragraph's section region, else its document's (null: unknown). */
+  region: string | null;
 }
 
 interface CitedText {
@@ -267,6 +269,7 @@ export class HybridRetriever {
       items: cited.items,
       lead: cited.lead,
       key: cited.key,
+      region: paragraph.region ?? doc.region,
       norm: cited.norm,
       textNorm: cited.textNorm,
       index: i,
@@ -327,7 +330,7 @@ export class HybridRetriever {
 
   private priors(r: Run): void {
     for (const p of r.passages) {
-      p.score *= regionFactor(r.query.places, p.doc.region);
+      p.score *= regionFactor(r.query.places, p.region);
       if (p.doc.kind === 'news') p.score *= NEWS_PRIOR;
     }
   }

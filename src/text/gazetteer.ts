@@ -38,14 +38,15 @@ const EXTRA = YAML.parse(fs.readFileSync(path.join(PLACES_DIR, 'aliases.yml'), '
 
 /** Ethnic groups in the names of autonomous prefectures and counties (恩施土家族苗族自治州 → 恩施). */
 const ETHNIC =
-  /(?:蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺)族/u;
+  /(?:蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺)族?/u;
 
 function shortOf(name: string, level: 1 | 2 | 3): string | null {
   let s = name;
   if (level === 1) s = s.replace(/(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$/u, '');
   else if (/自治[州县旗]$/u.test(s)) {
-    const m = ETHNIC.exec(s);
-    s = m && m.index >= 2 ? s.slice(0, m.index) : s.replace(/自治[州县旗]$/u, '');
+    // The place name is what comes before the first ethnic group (伊犁哈萨克自治州 → 伊犁; names may drop 族).
+    const m = ETHNIC.exec(s.slice(2));
+    s = m ? s.slice(0, m.index + 2) : s.replace(/自治[州县旗]$/u, '');
   } else s = s.replace(/(?:林区|特区|新区|地区|市|盟|区|县|旗)$/u, '');
   return s.length >= 2 && s !== name ? s : null;
 }
@@ -241,12 +242,18 @@ export function inferRegion(issuer: string | null, title: string, text: string):
   const support = new Map<string, number>();
   for (const [name, n] of counts) for (const a of lineage(name)) support.set(a, (support.get(a) ?? 0) + n);
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  // The deepest place that carries at least 40% of all mentions.
+  // The deepest place that carries at least 40% of all mentions — and clearly more than any place unrelated
+  // to it (a roundup of several provinces has no one region).
   let best: string | null = null;
   for (const [name, n] of support) {
     if (n / total < 0.4 || name === '全国') continue;
     const level = PLACES.get(name)?.level ?? 0;
     if (!best || level > (PLACES.get(best)?.level ?? 0) || (level === (PLACES.get(best)?.level ?? 0) && n > (support.get(best) ?? 0))) best = name;
+  }
+  if (best) {
+    const mine = support.get(best)!;
+    const rival = Math.max(0, ...[...support].filter(([name]) => name !== '全国' && !related(name, best!)).map(([, n]) => n));
+    if (rival * 2 > mine) best = null;
   }
   return best;
 }
@@ -276,3 +283,6 @@ export function mostSpecific(names: string[]): string | null {
   for (const n of names) if (!best || (PLACES.get(n)?.level ?? 0) > (PLACES.get(best)?.level ?? 0)) best = n;
   return best;
 }
+
+/** How a document or measure whose place nothing states is shown. */
+export const UNKNOWN_REGION = '地区未注明';

@@ -2,6 +2,7 @@ import type { PolicyDocument } from '../../types.ts';
 import { datedStatus } from '../../answer/warnings.ts';
 import { html } from '../html.ts';
 import { page } from './layout.ts';
+import { UNKNOWN_REGION } from '../../text/gazetteer.ts';
 
 const KIND_LABEL: Record<PolicyDocument['kind'], string> = { policy: '政策文件', law: '法律法规', faq: '问答', news: '新闻报道' };
 
@@ -33,7 +34,7 @@ export function docPage(doc: PolicyDocument, today: Date): string {
 <article class="card">
 <h1>${doc.title}</h1>
 <dl class="meta">
-${row('发文机关', doc.issuer)}${row('日期', doc.date)}${row('文号', doc.docNumber)}${row('地区', doc.region)}${row('类型', KIND_LABEL[doc.kind])}
+${row('发文机关', doc.issuer)}${row('日期', doc.date)}${row('文号', doc.docNumber)}${row('地区', doc.region ?? UNKNOWN_REGION)}${row('类型', KIND_LABEL[doc.kind])}
 ${href ? html`<dt>原文</dt><dd><a href="${href}" rel="noopener noreferrer nofollow" target="_blank">${href}</a></dd>` : null}
 </dl>
 ${notice}${newsNotice}

@@ -2,6 +2,7 @@ import type { Measure } from '../../measures/types.ts';
 import { groupsText, KIND_LABEL } from '../../measures/view.ts';
 import { html, raw } from '../html.ts';
 import { page } from './layout.ts';
+import { UNKNOWN_REGION } from '../../text/gazetteer.ts';
 
 const CSS = raw(`
 h2 { font-size: 18px; margin: 4px 0; }
@@ -23,7 +24,7 @@ export function measuresPage(measures: readonly Measure[], opts: { region: strin
     const d = ms[0]!;
     return html`<section class="card">
 <h2><a href="docs/${encodeURIComponent(d.docId)}">${d.docTitle}</a></h2>
-<p class="muted">${[d.issuer, d.docDate, d.docNumber, d.region].filter(Boolean).join(' · ')}</p>
+<p class="muted">${[d.issuer, d.docDate, d.docNumber, d.region ?? UNKNOWN_REGION].filter(Boolean).join(' · ')}</p>
 <ul class="measures">${ms.map((m) => {
       const expired = m.validUntil !== null && m.validUntil < opts.today;
       return html`<li id="${m.id}"><strong>${m.name}</strong> <span class="muted">（${m.recipient === 'employer' ? '单位' : '个人'}申领 · ${KIND_LABEL[m.kind]}）</span>${
