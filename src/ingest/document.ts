@@ -105,7 +105,7 @@ const HEADING_NUMBER = /^[\s●■◆▲·•\-—]*(?:第[一二三四五六七
 const MAX_PLACE_HEADING_CHARS = 30;
 
 /** A paragraph's own place label: 「河南省：…」, 「【浙江】…」, 「● 江西：…」. */
-const PLACE_LABEL = /^[\s●■◆▲·•\-—]*[【\[（(]?([^：:】\]）)\s]{2,12})[】\]）)]?\s*[：:]/u;
+const PLACE_LABEL = /^[\s●■◆▲·•\-—]*[【[（(]?([^：:】\]）)\s]{2,12})[】\]）)]?\s*[：:]/u;
 
 /**
  * A roundup with sections for different places (「二、河南省」, 「浙江：」): each paragraph under a heading
