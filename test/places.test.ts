@@ -144,3 +144,32 @@ describe('answers for places outside the bundled corpus', () => {
     await core.close();
   });
 });
+
+describe('new document shapes load cleanly', () => {
+  it('titles lose site suffixes and bullets, not their subtitles or year ranges', async () => {
+    const { cleanTitle } = await import('../src/ingest/document.ts');
+    expect(cleanTitle('2025年灵活就业补贴申领指南--职达面试')).toBe('2025年灵活就业补贴申领指南');
+    expect(cleanTitle('● 关于印发就业见习办法的通知')).toBe('关于印发就业见习办法的通知');
+    expect(cleanTitle('广州市创业补贴政策_广州市人民政府')).toBe('广州市创业补贴政策');
+    expect(cleanTitle('“社保服务进万家”问答课堂——如何转移')).toBe('“社保服务进万家”问答课堂——如何转移');
+    expect(cleanTitle('关于2024-2025年度补贴的通知')).toBe('关于2024-2025年度补贴的通知');
+  });
+
+  it('Markdown: ## headings and bold measure names are headings, markup is not text, labelled issuer and date are read', async () => {
+    const { loadText } = await import('../src/ingest/load-text.ts');
+    const md = ['# 某市高校毕业生扶持政策清单', '> 发布单位：荆门市人力资源和社会保障局 更新日期：2025年4月', '## 一、就业类补贴', '1. **生活补贴**', '- **标准**：本科1万元、硕士3万元。', '↑', 'Top'].join('\n');
+    const src = loadText(md, 'x.md');
+    const d = buildDocument('x.md', Buffer.from(md), src);
+    expect(d.title).toBe('某市高校毕业生扶持政策清单');
+    expect(d.issuer).toBe('荆门市人力资源和社会保障局');
+    expect(d.date).toBe('2025-04');
+    expect(d.region).toBe('荆门市');
+    const texts = d.paragraphs.map((p) => p.text);
+    expect(texts).toContain('标准：本科1万元、硕士3万元。');
+    expect(texts.some((t) => t.includes('**'))).toBe(false);
+    expect(texts).not.toContain('↑');
+    expect(texts).not.toContain('Top');
+    const item = d.paragraphs.find((p) => p.text.startsWith('标准'))!;
+    expect(item.headingPath.join(' ')).toContain('生活补贴');
+  });
+});

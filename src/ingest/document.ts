@@ -21,16 +21,31 @@ export function docIdFor(relPath: string): string {
 
 const TITLE_SUFFIX = /(意见|办法|通知|方案|规定|细则|决定|通告|公告|条例|措施|清单|指引|指南|规划|计划|法)$/;
 
+/** Page furniture that is not text: a back-to-top widget (「↑」「Top」「返回顶部」), share and print buttons. */
+const WIDGET = /^(?:[↑↓←→^▲△▼▽]+|top|back to top|返回顶部|回到顶部|顶部|打印|关闭|分享|分享到|收藏|【打印】|【关闭】|【返回顶部】|\[打印\]|\[关闭\])$/iu;
+
+/** A page title without its site suffix (「…--职达面试」「…_广州市人民政府」) and leading bullets (「●」). */
+export function cleanTitle(title: string): string {
+  let t = title.replace(/^[\s●■◆▲·•\-—*#]+/u, '').trim();
+  // 「——」 introduces a subtitle in Chinese titles and stays; ASCII dashes, underscores and bars end a site name.
+  // A lone hyphen counts only with spaces around it (「2024-2025年度」 is part of a title).
+  const m = /^(.{6,}?)(?:\s*(?:--|_|\||｜)\s*|\s+-\s+)([^\d\-_|｜][^-_|｜]{1,15})$/u.exec(t);
+  // The part after the separator is a site name: short, and no part of the title's sentence.
+  if (m && !/[，。；：]/u.test(m[2]!)) t = m[1]!.trim();
+  return t;
+}
+
 function guessTitle(blocks: string[]): string | null {
   const head = blocks.slice(0, 12);
   // A policy title line: short, ends like a title, not a heading or sentence.
   const formal = head.find((b) => b.length <= 60 && TITLE_SUFFIX.test(b) && !/[。；，,]/.test(b) && !/^[一二三四五六七八九十(（\d]/.test(b));
   if (formal) return formal;
-  const quoted = head.map((b) => /《([^》]{4,60})》/.exec(b)?.[1]).find(Boolean);
+  // A line that is just a 《…》 title; a 《…》 cited inside a sentence is another document.
+  const quoted = head.map((b) => /^\s*《([^》]{4,60})》\s*$/u.exec(b)?.[1]).find(Boolean);
   if (quoted) return quoted;
-  // A headline: the first short line that is not a byline or editor's note.
+  // A headline: the first short line that is not a byline, an editor's note or a metadata line.
   const headline = head.find(
-    (b) => b.length >= 6 && b.length <= 40 && !/[。]$/.test(b) && !/记者|通讯员|编者按|来源|^□|摄$/.test(b),
+    (b) => b.length >= 6 && b.length <= 40 && !/[。]$/.test(b) && !/记者|通讯员|编者按|来源|^□|摄$|[:：]\s*\S/.test(b),
   );
   return headline ?? null;
 }
@@ -68,8 +83,10 @@ export interface Sidecar {
 
 /** Assigns ids, headings, region and kind: the one place every format ends up. */
 export function buildDocument(relPath: string, bytes: Buffer, src: LoadedSource, sidecar: Sidecar = {}): PolicyDocument {
-  const blocks = src.blocks.map((b) => b.replace(/[\u200b-\u200f\ufeff]/g, '').replace(/[ \t\u00a0\u3000]+/g, ' ').trim()).filter(Boolean);
-  const title = sidecar.title ?? src.title ?? guessTitle(blocks) ?? path.basename(relPath).replace(/\.[^.]+$/, '');
+  const blocks = src.blocks
+    .map((b) => b.replace(/[\u200b-\u200f\ufeff]/g, '').replace(/[ \t\u00a0\u3000]+/g, ' ').trim())
+    .filter((b) => b && !WIDGET.test(b));
+  const title = sidecar.title ?? cleanTitle(src.title ?? guessTitle(blocks) ?? path.basename(relPath).replace(/\.[^.]+$/, '').replace(/^附件\s*\d*[-_.、：:\s]*/u, ''));
   const pathed = assignHeadingPaths(blocks);
   // Drop a first paragraph that only repeats the title.
   const start = pathed[0] && pathed[0].text === title ? 1 : 0;

@@ -10,7 +10,7 @@ import { toIsoDate } from '../text/dates.ts';
  * one paragraph per line. Markdown laws carry their title as `# …` and an info block
  * ended by `<!-- INFO END -->`.
  */
-export function loadText(raw: string, _file?: string): LoadedSource {
+export function loadText(raw: string, file?: string): LoadedSource {
   const { data, body } = splitFrontMatter(raw);
   const isHtmlBody = /<(p|div|br|h[1-6]|table|section|article)[\s>/]/i.test(body);
   const source: LoadedSource = {
@@ -71,8 +71,33 @@ export function loadText(raw: string, _file?: string): LoadedSource {
       if (rest[0] === source.title) rest = rest.slice(1);
     }
   }
+  if (file && /\.(?:md|markdown)$/i.test(file)) rest = rest.map(plainMarkdown).filter(Boolean);
+  labelledMeta(rest, source);
   source.blocks = [...table.rows, ...rest];
   return source;
+}
+
+/** Markdown inline markup is not text: **加粗**, leading list bullets and quote marks go; the words stay. */
+function plainMarkdown(line: string): string {
+  return line
+    .replace(/^\s*>\s?/u, '')
+    .replace(/^\s*[-*+]\s+/u, '')
+    .replace(/(\*\*|__)(.+?)\1/gu, '$2')
+    .replace(/(^|[^*])\*([^*\s][^*]*?)\*(?!\*)/gu, '$1$2')
+    .replace(/`([^`]+)`/gu, '$1')
+    .trim();
+}
+
+const ISSUER_LABEL = /(?:发布单位|发布机构|发文单位|发文机关|来源单位|信息来源)[:：]\s*([^\s|，,；;]{2,40})/u;
+const DATE_LABEL = /(?:发布日期|发布时间|成文日期|印发日期|更新日期|更新时间)[:：]\s*(\d{4}[-年./]\d{1,2}(?:月(?:\d{1,2}日?)?|[-./]\d{1,2})?)/u;
+
+/** 「发布单位：杭州市人力资源和社会保障局 更新日期：2025年4月」 in the first lines of a text. */
+function labelledMeta(lines: string[], source: LoadedSource): void {
+  for (const line of lines.slice(0, 6)) {
+    source.issuer ??= ISSUER_LABEL.exec(line)?.[1] ?? null;
+    const d = DATE_LABEL.exec(line)?.[1];
+    if (d) source.date ??= toIsoDate(d);
+  }
 }
 
 /** 「第十二届全国人民代表大会常务委员会第十四次会议…」 → 全国人民代表大会常务委员会; 「国务院令第258号」 → 国务院. */
