@@ -1,7 +1,7 @@
 import type { Passage } from './hybrid.ts';
 import type { HybridRetriever } from './hybrid.ts';
 import { termWeights, WEIGHTS, type Query } from './query.ts';
-import { covers } from '../text/gazetteer.ts';
+import { covers, related } from '../text/gazetteer.ts';
 import { statesFigure } from './figures.ts';
 import model from './abstain-model.json' with { type: 'json' };
 
@@ -178,7 +178,8 @@ function regionalDocumentMissing(query: Query, passages: Passage[]): AbstainReas
   if (!query.places.length || query.places.includes('全国')) return null;
   const top = passages.slice(0, TOP);
   if (!top.length) return null;
-  const applies = (p: Passage) => !p.region || p.region === '全国' || query.places.some((a) => covers(p.region!, a));
+  // A document of a place inside the one asked (a 青岛 page for a 山东 question) is not another place's.
+  const applies = (p: Passage) => !p.region || p.region === '全国' || query.places.some((a) => related(p.region!, a));
   return top.some(applies) ? null : { code: 'no-regional-document', place: query.places[0]! };
 }
 
