@@ -172,4 +172,14 @@ describe('new document shapes load cleanly', () => {
     const item = d.paragraphs.find((p) => p.text.startsWith('标准'))!;
     expect(item.headingPath.join(' ')).toContain('生活补贴');
   });
+
+  it('a roundup from a commercial site is news, a page from a government site keeps its kind', () => {
+    const text = '2025年各地灵活就业补贴政策汇总\n河南省：按每人每月200元给予补贴。';
+    const src = (url: string) => ({ blocks: text.split('\n'), title: '2025年各地灵活就业补贴政策汇总--职达面试', meta: {}, sourceUrl: url }) as never;
+    const commercial = buildDocument('a.html', Buffer.from(text), src('https://www.example-jobs.com/article/123'));
+    expect(commercial.kind).toBe('news');
+    expect(commercial.title).toBe('2025年各地灵活就业补贴政策汇总');
+    const gov = buildDocument('b.html', Buffer.from(text), src('https://rsj.gz.gov.cn/zcfg/123.html'));
+    expect(gov.kind).toBe('policy');
+  });
 });

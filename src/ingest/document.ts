@@ -50,12 +50,25 @@ function guessTitle(blocks: string[]): string | null {
   return headline ?? null;
 }
 
+const OFFICIAL_ISSUER = /(?:局|厅|部|委员会|委|政府|办公室|办公厅|人大常委会|人民代表大会|服务中心|管理中心|总工会)$/u;
+
+function isGovernmentUrl(url: string): boolean {
+  try {
+    return /(?:^|\.)gov\.cn$/iu.test(new URL(url).hostname);
+  } catch {
+    return true;
+  }
+}
+
 function guessKind(src: LoadedSource, title: string, relPath: string, blocks: string[]): DocKind {
   if (src.kind) return src.kind;
   if (/问答|常见问题|解答|答疑|问与答|Q&A|指南|指引|流程|详解|简介/i.test(title)) return 'faq';
   const head = blocks.slice(0, 8).join('\n');
   const articles = blocks.filter((b) => /^第[一二三四五六七八九十百零\d]+条/.test(b)).length;
   if (articles >= 5 && /(法|条例|规定|规则)$/.test(title)) return 'law';
+  // A page from a site that is not a government one, without a 文号 or an official issuer, reposts or
+  // summarises: it is news, whatever its title (a commercial site's 「政策汇总」 is not a policy).
+  if (!src.docNumber && !OFFICIAL_ISSUER.test(src.issuer ?? '') && src.sourceUrl && !isGovernmentUrl(src.sourceUrl)) return 'news';
   if (src.docNumber || /(意见|办法|通知|方案|细则|决定|通告|公告|措施|清单)$/.test(title)) return 'policy';
   if (/记者|通讯员|讯[)）]?|报道|编者按|新闻|日报|晚报/.test(head) || /news|post|新媒体/i.test(src.meta['categories'] ?? '')) {
     return 'news';
