@@ -2,7 +2,6 @@ import type { Passage } from '../retrieve/hybrid.ts';
 import type { Query } from '../retrieve/query.ts';
 import type { AbstainReason } from '../retrieve/abstain.ts';
 import type { Lexicon } from '../text/lexicon.ts';
-import { normalizeForMatch } from '../text/normalize.ts';
 import type { Ask, Understanding } from '../understand/message.ts';
 import type { Answer, Citation, Part, Warning } from './contract.ts';
 import { refusalText } from './refusal.ts';
@@ -166,7 +165,3 @@ function renumber(cs: Citation[]): Citation[] {
   return cs.map((c, i) => ({ ...c, n: i + 1 }));
 }
 
-/** For tests and tools: the normalised first sentence of a text. */
-export function firstSentence(text: string): string {
-  return normalizeForMatch(text.split(/(?<=[。！？!?])|\n/u)[0] ?? '');
-}

@@ -1,7 +1,6 @@
-import { normalizeForMatch } from '../text/normalize.ts';
 import { analyzeNormalized, cjkBigrams } from '../text/tokenize.ts';
 import type { AnswerKind, Concept, Lexicon } from '../text/lexicon.ts';
-import { understand, type Ask, type Understanding } from '../understand/message.ts';
+import type { Ask, Understanding } from '../understand/message.ts';
 
 /**
  * One ask, ready for retrieval, abstention and composition: its content words weighted by
@@ -152,12 +151,6 @@ export function buildQuery(ask: Ask, u: Understanding, lexicon: Lexicon, opts: Q
   };
 }
 
-/** A message as one query (its first ask, with the rest as background): tools and tests. */
-export function parseQuery(raw: string, lexicon: Lexicon, region: string | null = null): Query {
-  const u = understand(raw, lexicon, region);
-  const ask = u.asks[0] ?? { text: raw, norm: normalizeForMatch(raw), kind: null, concepts: [], inherited: [] };
-  return buildQuery(ask, u, lexicon);
-}
 
 /** Each content word with its formal alternatives, weighted by the rarer of its forms and by where it comes from. */
 export function termWeights(query: Query, idf: (w: string) => number): Array<{ forms: string[]; weight: number }> {
