@@ -12,7 +12,7 @@ import { buildQuery, type Query } from './retrieve/query.ts';
 import { abstainFeatures, decideAbstention, emptyFeatures, type AbstainDecision, type AbstainFeatures } from './retrieve/abstain.ts';
 import { composeAnswer, DEFAULT_COMPOSE, toCitation } from './answer/compose.ts';
 import type { Answer } from './answer/contract.ts';
-import { combineParts, relatedProvisions, understoodText, wholeAsk, type ComposedPart } from './answer/parts.ts';
+import { combineParts, relatedProvisions, renumber, understoodText, wholeAsk, type ComposedPart } from './answer/parts.ts';
 import { understand, type Ask, type Understanding } from './understand/message.ts';
 import type { AnswerKind, Lexicon } from './text/lexicon.ts';
 import { noProgress, type Progress } from './progress.ts';
@@ -218,7 +218,7 @@ function regionalRefusalCovers(results: Array<{ trace: AskTrace; part: ComposedP
       return samePlace && shared;
     });
     if (!same) continue;
-    r.part = { ...r.part, abstained: true, answer: '', reason: refused[0]!.part.reason, related: r.part.cited.map((c, i) => ({ ...c.citation, n: i + 1 })), cited: [] };
+    r.part = { ...r.part, abstained: true, answer: '', reason: refused[0]!.part.reason, related: renumber(r.part.cited.map((c) => c.citation)), cited: [] };
   }
 }
 

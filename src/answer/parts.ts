@@ -161,7 +161,8 @@ function dedupe(cs: Citation[]): Citation[] {
   });
 }
 
-function renumber(cs: Citation[]): Citation[] {
+/** Citations numbered 1…n in their order (a list of related provisions of its own). */
+export function renumber(cs: readonly Citation[]): Citation[] {
   return cs.map((c, i) => ({ ...c, n: i + 1 }));
 }
 

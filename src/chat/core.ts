@@ -6,6 +6,8 @@ import { PolicybotError, isPolicybotError } from '../errors.ts';
 import { placesInQuestion, resolvePlace } from '../text/gazetteer.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
 import type { AnswerKind } from '../text/lexicon.ts';
+import type { Understanding } from '../understand/message.ts';
+import { renumber } from '../answer/parts.ts';
 import type { ChatCore, ChatReply, IncomingMessage, ReplyButton, ReplyKind, Vote } from './types.ts';
 import { openChatStore, storePath, type ChatStore, type FollowUpContext } from './store.ts';
 import { parseRegion, resolveFollowUp, topicOf } from './followup.ts';
@@ -101,16 +103,18 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
 
     const named = placesInQuestion(question);
     const region = named.length === 0 ? (user?.region ?? null) : null;
-    const understood = resolved.kind === 'new' ? undefined : understoodFollowUp(engine, question, region);
+    // Read once: the follow-up's 「按…查找」, its kind and the topic kept for the next turn come from it.
+    const read = engine.understand(question, region);
+    const understood = resolved.kind === 'new' ? undefined : understoodFollowUp(engine, read, question, region);
     let answer = await withTimeout(engine.ask(question, { region, ...(understood ? { understood } : {}) }), config.chat.timeoutMs);
-    if (resolved.kind === 'topic' && fresh) answer = followUpAnswer(engine, answer, fresh, resolved.topic);
+    if (resolved.kind === 'topic' && fresh) answer = followUpAnswer(engine, read, answer, fresh, resolved.topic);
     const answerId = store.saveAnswer({ channel: msg.channel, userId: msg.userId, answer });
     if (answer.abstained) store.logUnanswered({ channel: msg.channel, userId: msg.userId, question, region: named[0] ?? region });
 
     // A question that names exactly one place teaches us where the user is — unless they told us
     // with /region (asking about 广州 from 城阳区 does not move them).
     const learned = named.length === 1 && !user?.region ? named[0]! : undefined;
-    const topic = resolved.kind === 'topic' ? resolved.topic : topicFor(engine, question);
+    const topic = resolved.kind === 'topic' ? resolved.topic : topicFor(read, question);
     store.updateUser(msg.channel, msg.userId, {
       ...(learned ? { region: learned } : {}),
       lastQuestion: question,
@@ -189,8 +193,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
  * What a question is about, for the next follow-up: its place as typed and the lexicon concepts
  * of its asks (「广州 失业保险金」), or — when it names none — the question without its asking tail.
  */
-function topicFor(engine: Engine, question: string): string {
-  const u = engine.understand(question);
+function topicFor(u: Understanding, question: string): string {
   const names = [...new Set(u.asks.flatMap((a) => [...a.concepts, ...a.inherited]).filter((h) => h.concept.topic).map((h) => h.concept.name))];
   if (!names.length) return topicOf(question);
   return [u.placeWords[0], ...names.slice(0, 2)].filter(Boolean).join(' ');
@@ -199,8 +202,7 @@ function topicFor(engine: Engine, question: string): string {
 const citedKey = (c: Pick<Citation, 'docId' | 'paragraphId'>) => `${c.docId}#${c.paragraphId}`;
 
 /** 「按“广州 失业保险金 申请材料”查找」 for a rewritten follow-up: place, topic and the kind of answer asked. */
-function understoodFollowUp(engine: Engine, question: string, region: string | null): string {
-  const u = engine.understand(question, region);
+function understoodFollowUp(engine: Engine, u: Understanding, question: string, region: string | null): string {
   const ask = u.asks[0];
   const kind = ask?.kind && ask.kind !== 'what' && ask.kind !== 'yesno' ? engine.lexicon.kind(ask.kind).label : '';
   const topic = (ask?.concepts.filter((h) => h.concept.topic).map((h) => h.concept.name) ?? []).slice(0, 2);
@@ -218,11 +220,11 @@ const STATED_KINDS: ReadonlySet<AnswerKind> = new Set(['materials', 'where', 'am
  * is in none of them, the reply says the documents do not state it and shows those paragraphs as
  * related provisions.
  */
-function followUpAnswer(engine: Engine, answer: Answer, previous: FollowUpContext, topic: string): Answer {
+function followUpAnswer(engine: Engine, u: Understanding, answer: Answer, previous: FollowUpContext, topic: string): Answer {
   if (answer.abstained || !answer.citations.length) return answer;
   const before = new Set(previous.cited ?? []);
   const repeated = answer.citations.filter((c) => before.has(citedKey(c))).length * 2 >= answer.citations.length;
-  const kind = engine.understand(answer.question).asks[0]?.kind ?? null;
+  const kind = u.asks[0]?.kind ?? null;
   const stated = !kind || !STATED_KINDS.has(kind) || answer.citations.some((c) => engine.retriever.offersKind(normalizeForMatch(c.text), kind));
   if (!repeated && stated) return answer;
   const what = kind && STATED_KINDS.has(kind) ? engine.lexicon.kind(kind).label : '这一点';
@@ -232,7 +234,7 @@ function followUpAnswer(engine: Engine, answer: Answer, previous: FollowUpContex
     answer: `现有文件里没有写明「${topic}」的${what}${repeated ? '，刚才引用的条文也没有说到' : ''}。建议拨打人社服务热线 ${HOTLINE}，或咨询当地人力资源和社会保障部门。`,
     citations: [],
     warnings: [],
-    related: answer.citations.map((c, i) => ({ ...c, n: i + 1 })),
+    related: renumber(answer.citations),
   };
 }
 

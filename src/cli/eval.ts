@@ -57,7 +57,6 @@ export const evalCommand = (base: CliContext) =>
     },
   });
 
-const MODEL_FILE = path.join(sourceRoot(), 'retrieve', 'abstain-model.json');
 
 export const calibrateCommand = (base: CliContext) =>
   defineCommand({
@@ -86,8 +85,9 @@ export const calibrateCommand = (base: CliContext) =>
       println(ctx.io.stdout, JSON.stringify(model, null, 2));
       println(ctx.io.stdout, `cross-validation (${folds} folds) ${cv.correct}/${cv.total}; training ${cv.trainCorrect}/${cv.total}`);
       if (args.write) {
-        fs.writeFileSync(MODEL_FILE, `${JSON.stringify(model, null, 2)}\n`);
-        println(ctx.io.stdout, `written to ${path.relative(process.cwd(), MODEL_FILE)}`);
+        const file = path.join(sourceRoot(), 'retrieve', 'abstain-model.json');
+        fs.writeFileSync(file, `${JSON.stringify(model, null, 2)}\n`);
+        println(ctx.io.stdout, `written to ${path.relative(process.cwd(), file)}`);
       }
     },
   });

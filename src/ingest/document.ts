@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DocKind, LoadedSource, Paragraph, PolicyDocument } from '../types.ts';
-import { covers, findPlaces, inferRegion, lineage, PLACES } from '../text/gazetteer.ts';
+import { covers, deepestPlaces, findPlaces, inferRegion, PLACES } from '../text/gazetteer.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
 import { statedEndDates, toIsoDate } from '../text/dates.ts';
 import { assignHeadingPaths } from './headings.ts';
@@ -151,8 +151,7 @@ function assignSectionRegions(paragraphs: Paragraph[], docRegion: string | null)
       // mentions one in passing (「…港澳台居民来往内地通行证…」).
       const norm = normalizeForMatch(text).replace(HEADING_NUMBER, '');
       const mentions = norm.length <= MAX_PLACE_HEADING_CHARS ? findPlaces(norm, { short: 'major' }).filter((m) => m.index <= 2) : [];
-      const names = [...new Set(mentions.map((m) => m.place.name))].filter((n) => n !== '全国');
-      const specific = names.filter((n) => !names.some((o) => o !== n && lineage(o).includes(n)));
+      const specific = deepestPlaces(mentions);
       r = specific.length === 1 ? specific[0]! : null;
       cache.set(text, r);
     }

@@ -195,7 +195,12 @@ function disambiguate(candidates: Place[], context: Place[]): Place | null {
 
 /** The most specific places named in a question (ancestors of another mention dropped). */
 export function placesInQuestion(text: string): string[] {
-  const names = [...new Set(findPlaces(text, { short: true }).map((m) => m.place.name))].filter((n) => n !== '全国');
+  return deepestPlaces(findPlaces(text, { short: true }));
+}
+
+/** The places of some mentions, each once, without 全国 and without those another one lies in. */
+export function deepestPlaces(mentions: readonly Mention[]): string[] {
+  const names = [...new Set(mentions.map((m) => m.place.name))].filter((n) => n !== '全国');
   return names.filter((n) => !names.some((o) => o !== n && lineage(o).includes(n)));
 }
 

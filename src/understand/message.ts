@@ -1,6 +1,6 @@
 import { normalizeForMatch } from '../text/normalize.ts';
 import { cut } from '../text/tokenize.ts';
-import { findPlaces, mostSpecific, placesInQuestion } from '../text/gazetteer.ts';
+import { deepestPlaces, findPlaces, mostSpecific, placesInQuestion } from '../text/gazetteer.ts';
 import type { AnswerKind, ConceptHit, Lexicon } from '../text/lexicon.ts';
 
 /**
@@ -165,7 +165,7 @@ export function understand(raw: string, lexicon: Lexicon, region: string | null 
 
   const mentions = findPlaces(norm, { short: true });
   const placeWords = [...new Set(mentions.map((m) => norm.slice(m.index, m.index + m.length)))];
-  const places = placesInQuestion(norm);
+  const places = deepestPlaces(mentions);
   if (region && !places.length) {
     const r = placesInQuestion(normalizeForMatch(region));
     const best = mostSpecific(r);
