@@ -34,7 +34,8 @@ export const evalCommand = (base: CliContext) =>
       file: { type: 'string', description: `JSONL 问题集，逗号分隔（默认 ${DEFAULT_EVAL_FILES.join(', ')} 中存在的）` },
       k: { type: 'string', description: 'hit@k 的 k（默认 3）' },
       json: { type: 'boolean', description: '输出 JSON' },
-      misses: { type: 'boolean', default: true, description: '列出未命中的问题（--no-misses 关闭：盲测集只看总数）' },
+      misses: { type: 'boolean', default: true, description: '列出未命中的问题（--no-misses 关闭）；盲测集的未命中默认不列出' },
+      'held-out-misses': { type: 'boolean', description: '也列出盲测集（held out）的未命中问题：看过就不再是盲测' },
       ablation: { type: 'boolean', description: '逐一关闭各组件（词表扩展、伪相关反馈、答案类型重排、向量、拆分问题、拒答）并报告' },
       ...DIR_ARGS,
     },
@@ -53,7 +54,7 @@ export const evalCommand = (base: CliContext) =>
         println(ctx.io.stdout, JSON.stringify(results.length === 1 ? results[0]!.policybot : results, null, 2));
         return;
       }
-      println(ctx.io.stdout, renderComparison(results, { misses: args.misses !== false, embedder: engine.embedder.id }));
+      println(ctx.io.stdout, renderComparison(results, { misses: args.misses !== false, heldOutMisses: Boolean(args['held-out-misses']), embedder: engine.embedder.id }));
     },
   });
 

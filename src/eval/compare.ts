@@ -15,6 +15,9 @@ export const SET_NOTES: Record<string, string> = {
   'calibration.jsonl': 'Our own formal questions. **Fitted on**; training figures.',
 };
 
+/** Sets whose questions must not be looked at one by one: their misses are hidden unless asked for. */
+export const HELD_OUT_SETS = new Set(['blind.jsonl', 'questions.jsonl']);
+
 export interface EvalSetInput {
   name: string;
   items: EvalItem[];
@@ -54,10 +57,13 @@ export async function compareSets(engine: Engine, sets: EvalSetInput[], k: numbe
 
 const f3 = (v: number) => v.toFixed(3);
 
-export function renderComparison(results: SetComparison[], opts: { misses: boolean; embedder: string }): string {
+export function renderComparison(results: SetComparison[], opts: { misses: boolean; heldOutMisses?: boolean; embedder: string }): string {
   const lines: string[] = [`embedder ${opts.embedder}; baseline: paragraph BM25 (MiniSearch) over jieba tokens, never abstains`];
   for (const r of results) {
-    lines.push('', `== ${r.set}`, ...(SET_NOTES[r.set] ? [SET_NOTES[r.set]!.replace(/\*\*/g, '')] : []), renderReport(r.policybot, { misses: opts.misses }));
+    const heldOut = HELD_OUT_SETS.has(r.set);
+    const misses = opts.misses && (!heldOut || opts.heldOutMisses === true);
+    lines.push('', `== ${r.set}`, ...(SET_NOTES[r.set] ? [SET_NOTES[r.set]!.replace(/\*\*/g, '')] : []), renderReport(r.policybot, { misses }));
+    if (heldOut && opts.misses && !misses && r.policybot.misses.length) lines.push(`misses: ${r.policybot.misses.length} (held out: not listed; --held-out-misses lists them)`);
     if (r.baseline) lines.push(`baseline           hit@${r.policybot.k} ${f3(r.baseline.hitAtK)}  MRR ${f3(r.baseline.mrr)}  p50 ${r.baseline.latencyMs.p50} ms`);
     else lines.push('baseline           not measured (minisearch is a dev dependency: npm ci without --omit=dev)');
   }
