@@ -40,6 +40,10 @@ export interface PolicyDocument {
   /** sha256 of the file bytes. */
   contentHash: string;
   paragraphs: Paragraph[];
+  /** The page this file is an attachment of (its docId), when it is one. */
+  attachmentOf?: string | null;
+  /** The attachments of this page (docIds), in the order the page lists them. */
+  attachments?: string[];
 }
 
 /** What a format loader extracts from one file, before ids, headings and region are assigned. */
@@ -54,6 +58,8 @@ export interface LoadedSource {
   meta: Record<string, string>;
   /** Text blocks in reading order, one per paragraph (no markup). */
   blocks: string[];
+  /** Blocks the file's markup makes headings (Word heading styles, a sheet's name): text → level 1–6. */
+  markedHeadings?: Map<string, number>;
 }
 
 export interface Chunk {

@@ -73,8 +73,8 @@ describe('decode', () => {
 });
 
 describe('loadCorpus with bad files', () => {
-  it('reports every bad file by name with a reason and ingests the good ones', () => {
-    const { documents, problems } = loadCorpus(dir);
+  it('reports every bad file by name with a reason and ingests the good ones', async () => {
+    const { documents, problems } = await loadCorpus(dir);
     const files = documents.map((d) => d.file).sort();
     expect(files).toEqual(['gbk.txt', 'good.txt']);
 
@@ -87,12 +87,13 @@ describe('loadCorpus with bad files', () => {
     expect(byFile.get('empty.txt')!.reason).toMatch(/空/);
     expect(byFile.get('binary.txt')!.reason).toMatch(/二进制|NUL/);
     expect(byFile.get('garbled.txt')!.reason).toMatch(/编码/);
-    expect(byFile.get('scan.pdf')!.code).toBe('E_UNSUPPORTED');
-    expect(byFile.get('scan.pdf')!.reason).toContain('.pdf');
+    // A PDF header with nothing readable after it: reported as damaged, not indexed empty.
+    expect(byFile.get('scan.pdf')!.code).toBe('E_BAD_DOCUMENT');
+    expect(byFile.get('scan.pdf')!.reason).toMatch(/PDF.*损坏|PDF.*无法读取/);
   });
 
-  it('decodes the GBK file correctly', () => {
-    const d = loadCorpus(dir).documents.find((x) => x.file === 'gbk.txt')!;
+  it('decodes the GBK file correctly', async () => {
+    const d = (await loadCorpus(dir)).documents.find((x) => x.file === 'gbk.txt')!;
     const text = [d.title, ...d.paragraphs.map((p) => p.text)].join('\n');
     expect(text).toContain('你好，失业保险金申领指南');
     expect(text).toContain('到公共就业服务机构办理失业登记');

@@ -17,8 +17,8 @@ const byPrefix = (prefix: string): PolicyDocument => {
   return d;
 };
 
-beforeAll(() => {
-  const res = loadCorpus(CORPUS);
+beforeAll(async () => {
+  const res = await loadCorpus(CORPUS);
   expect(res.problems).toEqual([]);
   docs = res.documents;
 });
@@ -147,8 +147,8 @@ describe('traditional Chinese input', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('ingests it and keeps the displayed text traditional', () => {
-    const { documents, problems } = loadCorpus(dir);
+  it('ingests it and keeps the displayed text traditional', async () => {
+    const { documents, problems } = await loadCorpus(dir);
     expect(problems).toEqual([]);
     expect(documents).toHaveLength(1);
     const d = documents[0]!;
@@ -160,8 +160,8 @@ describe('traditional Chinese input', () => {
 });
 
 describe('stable ids', () => {
-  it('loading the corpus twice gives identical document, paragraph and chunk ids', () => {
-    const again = loadCorpus(CORPUS).documents;
+  it('loading the corpus twice gives identical document, paragraph and chunk ids', async () => {
+    const again = (await loadCorpus(CORPUS)).documents;
     const ids = (ds: PolicyDocument[]) =>
       ds.map((d) => ({ docId: d.docId, paragraphs: d.paragraphs.map((p) => p.id), chunks: chunkDocument(d).map((c) => c.id), hash: d.contentHash }));
     expect(ids(again)).toEqual(ids(docs));

@@ -14,8 +14,8 @@ import { key, readGold, report, score } from './helpers/measures-gold.ts';
 const REPO = path.join(import.meta.dirname, '..');
 
 let docs: PolicyDocument[];
-beforeAll(() => {
-  docs = loadCorpus(path.join(REPO, 'corpus')).documents;
+beforeAll(async () => {
+  docs = (await loadCorpus(path.join(REPO, 'corpus'))).documents;
 });
 
 describe.each(['003', '18b'])('measures of %s against the gold file', (name) => {

@@ -42,8 +42,8 @@ function expectAtLeast(p: PR, [precision, recall]: readonly [number, number], wh
 
 let docs: PolicyDocument[];
 const scores = new Map<string, Score>();
-beforeAll(() => {
-  docs = loadCorpus(path.join(REPO, 'corpus')).documents;
+beforeAll(async () => {
+  docs = (await loadCorpus(path.join(REPO, 'corpus'))).documents;
 });
 
 describe.each(HELD_OUT)('held-out measures of %s', (name) => {

@@ -186,7 +186,7 @@ export async function runBench(config: Config, opts: BenchOptions): Promise<Benc
     const benchRssAfterWarmKiB = Math.round(process.memoryUsage().rss / 1024);
 
     // 5. policybot vs the naive baseline, per eval set.
-    const baseline = buildBaseline(loadCorpus(config.corpusDir).documents);
+    const baseline = buildBaseline((await loadCorpus(config.corpusDir)).documents);
     baseline.search(firstQ, 3); // warm-up, as the engine had one
     const comparison: BenchResult['comparison'] = [];
     for (const set of opts.sets) {

@@ -74,7 +74,7 @@ export async function buildIndex(config: Config, logger: Logger, progress: Progr
   const corpusHash = currentCorpusHash(config.corpusDir, config.lexiconDirs);
 
   progress.start('读取文件', 1);
-  const { documents, problems } = loadCorpus(config.corpusDir, (_f, done, total) => {
+  const { documents, problems } = await loadCorpus(config.corpusDir, (_f, done, total) => {
     if (done === 0) progress.start('读取文件', total);
     progress.update(done);
   });

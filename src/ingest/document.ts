@@ -92,6 +92,8 @@ export interface Sidecar {
   region?: string;
   kind?: DocKind;
   sourceUrl?: string;
+  /** The page this file is an attachment of: a path relative to the file's folder or the corpus root. */
+  parent?: string;
 }
 
 /** Assigns ids, headings, region and kind: the one place every format ends up. */
@@ -100,7 +102,7 @@ export function buildDocument(relPath: string, bytes: Buffer, src: LoadedSource,
     .map((b) => b.replace(/[\u200b-\u200f\ufeff]/g, '').replace(/[ \t\u00a0\u3000]+/g, ' ').trim())
     .filter((b) => b && !WIDGET.test(b));
   const title = sidecar.title ?? cleanTitle(src.title ?? guessTitle(blocks) ?? path.basename(relPath).replace(/\.[^.]+$/, '').replace(/^附件\s*\d*[-_.、：:\s]*/u, ''));
-  const pathed = assignHeadingPaths(blocks);
+  const pathed = assignHeadingPaths(blocks, src.markedHeadings);
   // Drop a first paragraph that only repeats the title.
   const start = pathed[0] && pathed[0].text === title ? 1 : 0;
   const paragraphs: Paragraph[] = pathed.slice(start).map((b, i) => ({ id: `p${i + 1}`, ...b }));

@@ -50,6 +50,20 @@ export function headingOf(text: string): HeadingInfo | null {
   return null;
 }
 
+/** A heading by markup only (a Word 「标题 1」 without numbering): h1 as 一、, h2 as （一）, deeper as 1. */
+function markedHeading(text: string, marked?: ReadonlyMap<string, number>): HeadingInfo | null {
+  const level = marked?.get(text);
+  if (level === undefined || text.length > 60) return null;
+  return { level: Math.min(6, 3 + level), label: text.trim(), isHeading: true };
+}
+
+/** Whether what follows a heading line is its content: body text, or numbering one level deeper. */
+function opensSection(h: HeadingInfo, next: HeadingInfo | null, hasNext: boolean): boolean {
+  if (!hasNext) return false;
+  if (!next) return true;
+  return next.level > h.level;
+}
+
 export interface PathedBlock {
   text: string;
   headingPath: string[];
@@ -65,15 +79,25 @@ const LEAD_IN_LEVEL = 10;
  * a colon stays open over the numbered items that follow it, so each item keeps the
  * condition it belongs to in its path; a plain paragraph or a new heading closes it.
  */
-export function assignHeadingPaths(blocks: string[]): PathedBlock[] {
+export function assignHeadingPaths(blocks: string[], marked?: ReadonlyMap<string, number>): PathedBlock[] {
   const stack: Array<{ level: number; label: string }> = [];
   const out: PathedBlock[] = [];
   const popLeadIns = () => {
     while (stack.length && stack[stack.length - 1]!.level === LEAD_IN_LEVEL) stack.pop();
   };
   const path = () => stack.map((s) => s.label);
-  for (const text of blocks) {
-    const h = headingOf(text);
+  const infos = blocks.map((text) => headingOf(text) ?? markedHeading(text, marked));
+  let itemLevel = -1;
+  for (const [i, text] of blocks.entries()) {
+    let h = infos[i] ?? null;
+    // A short numbered line with nothing under it is a list item (「1. 本人身份证」 then 「2. …」), not a heading.
+    // So is one right after such an item of its level (the last item of a list, before the text resumes).
+    if (h?.isHeading && h.level >= 4 && h.level !== QUESTION_LEVEL && !marked?.has(text)) {
+      if (!opensSection(h, infos[i + 1] ?? null, i + 1 < blocks.length) || itemLevel === h.level) {
+        h = { ...h, isHeading: false };
+        itemLevel = h.level;
+      }
+    } else if (!h || h.level <= 3) itemLevel = -1;
     if (h && (h.isHeading || h.level === 3)) {
       popLeadIns();
       while (stack.length && stack[stack.length - 1]!.level >= h.level) stack.pop();

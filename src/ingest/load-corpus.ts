@@ -6,15 +6,35 @@ import { errorMessage } from '../errors.ts';
 import { buildDocument, type Sidecar } from './document.ts';
 import { loadHtml } from './load-html.ts';
 import { loadText } from './load-text.ts';
+import { loadPdf } from './load-pdf.ts';
+import { loadDocx } from './load-docx.ts';
+import { loadDoc } from './load-doc.ts';
+import { loadCsv, loadXlsx } from './load-sheet.ts';
+import { UnreadableFile } from './problem.ts';
+import { sniff, SNIFFED_NAMES, type Sniffed } from './sniff.ts';
+import { linkAttachments } from './attachments.ts';
+
+type TextLoader = { type: 'text'; load: (raw: string, file: string) => LoadedSource };
+type BinaryLoader = { type: 'binary'; expects: Sniffed; load: (bytes: Buffer, file: string) => Promise<LoadedSource> };
+const text = (load: TextLoader['load']): TextLoader => ({ type: 'text', load });
+const binary = (expects: Sniffed, load: BinaryLoader['load']): BinaryLoader => ({ type: 'binary', expects, load });
 
 /** File extensions and their loaders: a new format is one new entry. */
-const LOADERS: Record<string, (raw: string, file: string) => LoadedSource> = {
-  '.txt': loadText,
-  '.md': loadText,
-  '.markdown': loadText,
-  '.html': loadHtml,
-  '.htm': loadHtml,
+const LOADERS: Record<string, TextLoader | BinaryLoader> = {
+  '.txt': text(loadText),
+  '.md': text(loadText),
+  '.markdown': text(loadText),
+  '.html': text(loadHtml),
+  '.htm': text(loadHtml),
+  '.csv': text(loadCsv),
+  '.pdf': binary('pdf', loadPdf),
+  '.docx': binary('zip', loadDocx),
+  '.doc': binary('ole', loadDoc),
+  '.xlsx': binary('zip', loadXlsx),
 };
+
+/** The formats `corpus/` takes, for messages and the README. */
+export const SUPPORTED_EXTENSIONS = Object.keys(LOADERS);
 
 const SIDECAR = /\.meta\.ya?ml$/i;
 /** Documentation that lives beside the documents and is not itself a document. */
@@ -50,39 +70,55 @@ export interface LoadResult {
 }
 
 /** Loads every readable document; files that cannot be read are reported by name and skipped. */
-export function loadCorpus(root: string, onFile?: (file: string, done: number, total: number) => void): LoadResult {
+export async function loadCorpus(root: string, onFile?: (file: string, done: number, total: number) => void): Promise<LoadResult> {
   const files = listCorpusFiles(root);
-  const documents: PolicyDocument[] = [];
+  const loaded: Array<{ doc: PolicyDocument; sidecar: Sidecar }> = [];
   const problems: IngestProblem[] = [];
-  files.forEach((f, i) => {
+  for (const [i, f] of files.entries()) {
     onFile?.(f.rel, i, files.length);
     try {
-      const doc = loadFile(f);
+      const doc = await loadFile(f);
       if ('problem' in doc) problems.push(doc.problem);
-      else documents.push(doc);
+      else loaded.push(doc);
     } catch (err) {
-      problems.push({ file: f.rel, code: 'E_BAD_DOCUMENT', reason: `无法解析：${errorMessage(err)}` });
+      if (err instanceof UnreadableFile) problems.push({ file: f.rel, code: err.code, reason: err.reason });
+      else problems.push({ file: f.rel, code: 'E_BAD_DOCUMENT', reason: `无法解析：${errorMessage(err)}` });
     }
-  });
+  }
   onFile?.('', files.length, files.length);
+  const documents = loaded.map((l) => l.doc);
+  linkAttachments(documents, new Map(loaded.map((l) => [l.doc.docId, l.sidecar.parent])));
   return { documents, problems };
 }
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-function loadFile(f: CorpusFile): PolicyDocument | { problem: IngestProblem } {
+async function loadFile(f: CorpusFile): Promise<{ doc: PolicyDocument; sidecar: Sidecar } | { problem: IngestProblem }> {
   const problem = (code: string, reason: string) => ({ problem: { file: f.rel, code, reason } });
   const ext = path.extname(f.rel).toLowerCase();
-  const loader = LOADERS[ext];
-  if (!loader) return problem('E_UNSUPPORTED', `不支持的文件类型「${ext || '无扩展名'}」（支持 ${Object.keys(LOADERS).join(' ')}）`);
+  let loader = LOADERS[ext];
+  if (!loader) return problem('E_UNSUPPORTED', `不支持的文件类型「${ext || '无扩展名'}」（支持 ${SUPPORTED_EXTENSIONS.join(' ')}）`);
   if (f.size === 0) return problem('E_BAD_DOCUMENT', '文件为空');
   if (f.size > MAX_FILE_BYTES) return problem('E_BAD_DOCUMENT', `文件过大（${Math.round(f.size / 1048576)} MB，上限 20 MB）`);
   const bytes = fs.readFileSync(f.abs);
-  const decoded = decode(bytes, ext);
-  if ('error' in decoded) return problem('E_BAD_DOCUMENT', decoded.error);
-  const src = loader(decoded.text, f.rel);
+  let src: LoadedSource;
+  if (loader.type === 'binary') {
+    const kind = sniff(bytes);
+    if (kind !== loader.expects) {
+      // Word files are often saved under the other Word extension; an encrypted .docx/.xlsx is an OLE container.
+      if (ext === '.doc' && kind === 'zip') loader = LOADERS['.docx']!;
+      else if ((ext === '.docx' || ext === '.xlsx') && kind === 'ole') return problem('E_ENCRYPTED', 'Office 文档已加密（需要密码），无法读取；请提供未加密的版本');
+      else return problem('E_MISLABELLED', `扩展名是 ${ext}，但内容是 ${SNIFFED_NAMES[kind]}，没有收录`);
+    }
+    src = await (loader as BinaryLoader).load(bytes, f.rel);
+  } else {
+    const decoded = decode(bytes, ext);
+    if ('error' in decoded) return problem('E_BAD_DOCUMENT', decoded.error);
+    src = loader.load(decoded.text, f.rel);
+  }
   if (src.blocks.join('').replace(/\s/g, '').length < 10) return problem('E_BAD_DOCUMENT', '没有可提取的正文');
-  return buildDocument(f.rel, bytes, src, readSidecar(f.abs));
+  const sidecar = readSidecar(f.abs);
+  return { doc: buildDocument(f.rel, bytes, src, sidecar), sidecar };
 }
 
 /** UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK as government sites often serve. */
@@ -108,8 +144,9 @@ export function decode(bytes: Buffer, ext = ''): { text: string } | { error: str
 }
 
 function readSidecar(abs: string): Sidecar {
-  const file = abs.replace(/\.[^.]+$/, '') + '.meta.yml';
-  if (!fs.existsSync(file)) return {};
+  // 「附件1.pdf」 → 附件1.meta.yml, or 附件1.pdf.meta.yml beside it.
+  const file = [abs.replace(/\.[^.]+$/, '') + '.meta.yml', `${abs}.meta.yml`].find((f) => fs.existsSync(f));
+  if (!file) return {};
   const data: unknown = parseYaml(fs.readFileSync(file, 'utf8'));
   if (!data || typeof data !== 'object') return {};
   const d = data as Record<string, unknown>;
@@ -123,5 +160,6 @@ function readSidecar(abs: string): Sidecar {
     region: s('region'),
     kind: kind === 'policy' || kind === 'law' || kind === 'faq' || kind === 'news' ? kind : undefined,
     sourceUrl: s('sourceUrl') ?? s('url'),
+    parent: s('parent') ?? s('attachmentOf'),
   };
 }

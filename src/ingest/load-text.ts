@@ -3,6 +3,7 @@ import { fmString, splitFrontMatter } from './front-matter.ts';
 import { htmlToBlocks } from './load-html.ts';
 import { extractMetaTable, tableDate, tableDocNumber, tableIssuer } from './meta-table.ts';
 import { toIsoDate } from '../text/dates.ts';
+import { labelledMeta } from './plain-meta.ts';
 
 /**
  * `.txt` and `.md` files: optional YAML front matter, an optional `key | value |`
@@ -86,18 +87,6 @@ function plainMarkdown(line: string): string {
     .replace(/(^|[^*])\*([^*\s][^*]*?)\*(?!\*)/gu, '$1$2')
     .replace(/`([^`]+)`/gu, '$1')
     .trim();
-}
-
-const ISSUER_LABEL = /(?:发布单位|发布机构|发文单位|发文机关|来源单位|信息来源)[:：]\s*([^\s|，,；;]{2,40})/u;
-const DATE_LABEL = /(?:发布日期|发布时间|成文日期|印发日期|更新日期|更新时间)[:：]\s*(\d{4}[-年./]\d{1,2}(?:月(?:\d{1,2}日?)?|[-./]\d{1,2})?)/u;
-
-/** 「发布单位：杭州市人力资源和社会保障局 更新日期：2025年4月」 in the first lines of a text. */
-function labelledMeta(lines: string[], source: LoadedSource): void {
-  for (const line of lines.slice(0, 6)) {
-    source.issuer ??= ISSUER_LABEL.exec(line)?.[1] ?? null;
-    const d = DATE_LABEL.exec(line)?.[1];
-    if (d) source.date ??= toIsoDate(d);
-  }
 }
 
 /** 「第十二届全国人民代表大会常务委员会第十四次会议…」 → 全国人民代表大会常务委员会; 「国务院令第258号」 → 国务院. */

@@ -1,0 +1,88 @@
+/**
+ * Tables of Word files and spreadsheets as paragraphs: a row keeps its column headers
+ * (「补贴项目：一次性创业补贴；补贴标准：5000元；申请条件：…」), so each row answers on its own.
+ */
+
+const clean = (c: string) => c.replace(/[\r\n\t\u00a0\u3000]+/g, ' ').replace(/\s+/g, ' ').trim();
+
+/** A header row: two or more short labels, not figures. */
+function isHeaderRow(cells: string[]): boolean {
+  const filled = cells.filter(Boolean);
+  if (filled.length < 2 || filled.length < cells.length * 0.6) return false;
+  return filled.every((c) => c.length <= 20 && !/\d{2,}|[。；]/u.test(c));
+}
+
+export interface TableBlocks {
+  /** A caption row above the header (a merged 「…一览表」 cell), when there is one. */
+  caption: string | null;
+  blocks: string[];
+}
+
+export function tableBlocks(raw: string[][]): TableBlocks {
+  let rows = raw.map((r) => r.map((c) => clean(c ?? ''))).filter((r) => r.some(Boolean));
+  let caption: string | null = null;
+  // A first row with one filled cell over a wider table is its caption.
+  if (rows.length > 1 && rows[0]!.filter(Boolean).length === 1 && Math.max(...rows.slice(1).map((r) => r.filter(Boolean).length)) >= 2) {
+    caption = rows[0]!.find(Boolean)!;
+    rows = rows.slice(1);
+  }
+  if (!rows.length) return { caption, blocks: [] };
+  const header = rows.length > 1 && isHeaderRow(rows[0]!) ? rows[0]! : null;
+  const body = header ? rows.slice(1) : rows;
+  const blocks: string[] = [];
+  for (const r of body) {
+    const filled = r.filter(Boolean);
+    if (!filled.length) continue;
+    if (header) {
+      const pairs = r.map((v, i) => [header[i] || `第${i + 1}列`, v] as const).filter(([, v]) => v);
+      // A row that only repeats a group label (one filled cell) stays as it is.
+      blocks.push(pairs.length === 1 && filled.length === 1 ? filled[0]! : pairs.map(([h, v]) => `${h}：${v}`).join('；'));
+    } else if (filled.length === 2 && r.length === 2 && filled[0]!.length <= 20) {
+      blocks.push(`${filled[0]}：${filled[1]}`);
+    } else {
+      blocks.push(filled.length === 1 ? filled[0]! : filled.join(' | '));
+    }
+  }
+  return { caption, blocks };
+}
+
+/** CSV text (RFC 4180: quoted fields, doubled quotes, newlines inside quotes) to rows. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  const sep = detectSeparator(text);
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field === '') quoted = true;
+    else if (ch === sep) {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
+  }
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Comma, or a tab or semicolon when the first line has more of those. */
+function detectSeparator(text: string): string {
+  const first = text.split(/\r?\n/, 1)[0] ?? '';
+  const count = (c: string) => first.split(c).length - 1;
+  return [',', '\t', ';'].sort((a, b) => count(b) - count(a))[0]!;
+}
