@@ -1,7 +1,7 @@
 import type { Passage } from '../retrieve/hybrid.ts';
 import type { Query } from '../retrieve/query.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
-import { splitSentences } from '../text/sentences.ts';
+import { isFieldRow, splitSentences } from '../text/sentences.ts';
 import type { Citation } from './contract.ts';
 import { paragraphUrl } from '../links.ts';
 import { termWeights } from '../retrieve/query.ts';
@@ -89,7 +89,7 @@ export function composeAnswer(
     const heading = normalizeForMatch(`${passage.doc.title} ${passage.chunk.headingPath.join(' ')}`);
     const body = passage.lead ? `${passage.lead.replace(/[:：。]$/u, '')}：` : passage.items.length ? passage.paragraph.text : passage.text;
     // Sub-list items stay in the cited passage; the answer quotes the top-level items.
-    const sentences = passage.lead ? [body] : splitSentences(body);
+    const sentences = passage.lead || isFieldRow(body) ? [body] : splitSentences(body);
     const lead = passage.lead ? 0 : passage.items.length ? findLastIndex(sentences, (x) => LEAD_IN.test(x)) : -1;
     let passageCovered = 0;
     for (const w of weights) if (w.forms.some((f) => passage.textNorm.includes(f))) passageCovered += w.weight;

@@ -20,7 +20,7 @@ export async function loadDoc(bytes: Buffer): Promise<LoadedSource> {
 
 /** Lines to blocks: runs of tab-separated lines are a table. */
 export function docBlocks(body: string): string[] {
-  const lines = body.split(/\r\n|\r|\n/).map((l) => l.replace(/\u0007/g, '\t'));
+  const lines = body.split(/\r\n|\r|\n/).map((l) => l.replaceAll(String.fromCharCode(7), '\t'));
   const blocks: string[] = [];
   let table: string[][] = [];
   const flush = () => {

@@ -62,7 +62,7 @@ async function readPages(bytes: Uint8Array): Promise<{ pages: PageRuns[]; title:
         if (typeof item.str !== 'string' || !item.transform) continue;
         const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0] = item.transform;
         const size = Math.hypot(c, d) || Math.hypot(a, b) || item.height || 10;
-        runs.push({ text: item.str.replace(/\u0000/g, ''), x: e, y: f, width: item.width ?? 0, size });
+        runs.push({ text: item.str.replaceAll(String.fromCharCode(0), ''), x: e, y: f, width: item.width ?? 0, size });
       }
       pages.push({ width: view.width, height: view.height, runs });
       page.cleanup();

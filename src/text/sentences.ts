@@ -18,3 +18,10 @@ export function splitSentences(text: string): string[] {
   if (cur.trim()) out.push(cur.trim());
   return out;
 }
+
+/** A table row kept with its column headers (「补贴项目：一次性创业补贴；补贴标准：5000元」): one statement, not split. */
+const FIELD = /^[^：:；;。]{1,20}[：:][^；;]+$/u;
+export function isFieldRow(text: string): boolean {
+  const parts = text.split(/[；;]/u).filter((p) => p.trim());
+  return parts.length >= 2 && parts.every((p) => FIELD.test(p.trim()));
+}

@@ -208,6 +208,7 @@ export async function writeAttachmentFixtures(dir: string, opts: { bad?: boolean
   fs.mkdirSync(files, { recursive: true });
   const notice = path.join(dir, 'nantong-notice.html');
   fs.writeFileSync(notice, NOTICE_HTML);
+  if (!fs.existsSync(CJK_FONT)) throw new Error(`the PDF fixtures need a CJK font: ${CJK_FONT} (apt-get install fonts-droid-fallback; .ci/run installs it)`);
   const font = fs.readFileSync(CJK_FONT);
   const pdf = path.join(files, '附件1 南通市灵活就业人员社会保险补贴实施细则.pdf');
   fs.writeFileSync(pdf, await twoColumnPdf(font));

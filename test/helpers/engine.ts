@@ -22,12 +22,16 @@ export interface TestEngine {
  * built once per run, unless `files` change the corpus). `env` adds or overrides variables;
  * `files` adds documents to the corpus copy.
  */
-export async function testEngine(env: Record<string, string> = {}, opts: { files?: Record<string, string> } = {}): Promise<TestEngine> {
+export async function testEngine(
+  env: Record<string, string> = {},
+  opts: { files?: Record<string, string>; prepare?: (corpusDir: string) => Promise<void> } = {},
+): Promise<TestEngine> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-test-'));
   // The shared index of the bundled corpus is copied; extra files make it stale, so it is rebuilt.
   copyBundled(root);
   // Extra corpus files (path relative to the corpus → content), written before the index is built.
   for (const [rel, text] of Object.entries(opts.files ?? {})) fs.writeFileSync(path.join(root, 'corpus', rel), text);
+  await opts.prepare?.(path.join(root, 'corpus'));
   const config = loadConfig(
     {
       EMBEDDER: 'hashed',

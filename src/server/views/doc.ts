@@ -11,8 +11,21 @@ function safeHref(url: string | null): string | null {
   return url && /^https?:\/\//i.test(url) ? url : null;
 }
 
+/** How a person names a file's format, for the download link. */
+export function formatName(file: string): string {
+  const ext = file.replace(/^.*\./, '').toLowerCase();
+  return ({ pdf: 'PDF', docx: 'Word', doc: 'Word', xlsx: 'Excel', csv: 'CSV', html: '网页', htm: '网页', txt: '文本', md: '文本' } as Record<string, string>)[ext] ?? ext.toUpperCase();
+}
+
+export interface DocLinks {
+  /** The page this document is an attachment of. */
+  parent?: PolicyDocument | undefined;
+  /** This page's attachments. */
+  attachments?: PolicyDocument[];
+}
+
 /** The paragraph-anchored viewer: every paragraph is an element whose id is its paragraph id. */
-export function docPage(doc: PolicyDocument, today: Date): string {
+export function docPage(doc: PolicyDocument, today: Date, links: DocLinks = {}): string {
   const dated = datedStatus(doc, doc.validUntil ? [doc.validUntil] : [], today);
   const notice =
     dated?.reason === 'ended'
@@ -36,7 +49,10 @@ export function docPage(doc: PolicyDocument, today: Date): string {
 <dl class="meta">
 ${row('发文机关', doc.issuer)}${row('日期', doc.date)}${row('文号', doc.docNumber)}${row('地区', doc.region ?? UNKNOWN_REGION)}${row('类型', KIND_LABEL[doc.kind])}
 ${href ? html`<dt>原文</dt><dd><a href="${href}" rel="noopener noreferrer nofollow" target="_blank">${href}</a></dd>` : null}
+${links.parent ? html`<dt>所属文件</dt><dd class="parent">本文件是<a href="${links.parent.docId}">《${links.parent.title}》</a>的附件</dd>` : null}
+<dt>原始文件</dt><dd><a class="download" href="${doc.docId}/original" download>下载${formatName(doc.file)}原件</a></dd>
 </dl>
+${links.attachments?.length ? html`<nav class="attachments" aria-label="附件"><h2>附件：</h2><ol>${links.attachments.map((a) => html`<li><a href="${a.docId}">${a.title}</a>（${formatName(a.file)}）</li>`)}</ol></nav>` : null}
 ${notice}${newsNotice}
 </article>
 <section class="card doc-body" aria-label="正文">
