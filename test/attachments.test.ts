@@ -12,7 +12,7 @@ import { testServer, type TestServer } from './helpers/server.ts';
 let dir: string;
 let docs: PolicyDocument[];
 let problems: IngestProblem[];
-const byName = (part: string) => docs.find((d) => d.file.includes(part))!;
+const byName = (part: string) => docs.find((d) => (part.startsWith('.') ? d.file.endsWith(part) : d.file.includes(part)))!;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-attach-'));
@@ -64,6 +64,18 @@ describe('Word and spreadsheet attachments', () => {
     expect(row.headingPath).toEqual(['二、补贴标准']);
   });
 
+  it('reads an old Word .doc: its text with Chinese quotes, and table rows with their column headers', () => {
+    const doc = byName('.doc');
+    expect(doc.title).toBe('南通市灵活就业人员社会保险补贴申报流程');
+    expect(doc.paragraphs.map((p) => p.text)).toEqual([
+      '一、网上申报',
+      '申请人登录江苏智慧人社网上办事大厅，选择“灵活就业人员社会保险补贴申领”，上传材料后提交。',
+      '环节：街道初审；办理时限：5个工作日',
+      '环节：区人社局复核；办理时限：10个工作日',
+    ]);
+    expect(doc.attachmentOf).toBe(byName('nantong-notice.html').docId);
+  });
+
   it('turns XLSX and CSV rows into paragraphs that keep their column headers', () => {
     const xlsx = byName('附件3');
     expect(xlsx.title).toBe('南通市就业创业补贴标准一览表');
@@ -76,7 +88,7 @@ describe('Word and spreadsheet attachments', () => {
 describe('a page and its attachments', () => {
   it('links attachments to their 通知 page by folder and by sidecar; they inherit issuer, 文号, date and region', () => {
     const notice = byName('nantong-notice.html');
-    const attached = ['附件1', '附件2', '附件3', 'biaozhun-copy'].map(byName);
+    const attached = ['附件1', '附件2', '附件3', '附件4', 'biaozhun-copy'].map(byName);
     for (const a of attached) {
       expect(a.attachmentOf).toBe(notice.docId);
       expect(a.issuer).toBe(NOTICE_ISSUER);
@@ -85,9 +97,9 @@ describe('a page and its attachments', () => {
       expect(a.region).toBe('南通市');
     }
     expect(notice.attachments).toEqual(expect.arrayContaining(attached.map((a) => a.docId)));
-    // The folder's files in their order: 附件1, 附件2, 附件3.
-    const inFolder = notice.attachments!.filter((id) => attached.slice(0, 3).some((a) => a.docId === id));
-    expect(inFolder).toEqual(attached.slice(0, 3).map((a) => a.docId));
+    // The folder's files in their order: 附件1 … 附件4.
+    const inFolder = notice.attachments!.filter((id) => attached.slice(0, 4).some((a) => a.docId === id));
+    expect(inFolder).toEqual(attached.slice(0, 4).map((a) => a.docId));
   });
 
   it('reports bad files by name with the reason and still ingests the rest', () => {
@@ -97,7 +109,7 @@ describe('a page and its attachments', () => {
     expect(reason.get('error-page.pdf')).toMatchObject({ code: 'E_MISLABELLED', reason: expect.stringMatching(/\.pdf.*HTML/) });
     expect(reason.get('truncated.pdf')).toMatchObject({ code: 'E_BAD_DOCUMENT', reason: expect.stringContaining('损坏') });
     expect(reason.get('broken.docx')).toMatchObject({ code: 'E_BAD_DOCUMENT' });
-    expect(docs.map((d) => d.file).sort()).toHaveLength(6);
+    expect(docs.map((d) => d.file).sort()).toHaveLength(7);
     expect(docs.some((d) => d.file === 'scan.pdf' || d.paragraphs.length === 0)).toBe(false);
   });
 });

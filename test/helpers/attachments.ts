@@ -4,6 +4,7 @@ import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf
 import fontkit from '@pdf-lib/fontkit';
 import { AlignmentType, Document, HeadingLevel, LevelFormat, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import ExcelJS from 'exceljs';
+import CFB from 'cfb';
 
 /**
  * Policy attachments generated with libraries, as operators download them: a 通知 page that links
@@ -191,12 +192,46 @@ async function standardsXlsx(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+/**
+ * A Word 97–2003 file: an OLE compound file with a WordDocument stream (a FIB and the text as
+ * UTF-16) and a 1Table stream holding the piece table, the parts a reader needs. Paragraphs end
+ * with \r; table cells with \x07 (a row's end too).
+ */
+export function wordDoc(paragraphs: Array<string | string[][]>): Buffer {
+  const text =
+    paragraphs.map((p) => (typeof p === 'string' ? `${p}\r` : p.map((row) => row.map((c) => `${c}\u0007`).join('') + '\u0007').join(''))).join('') + '\r';
+  const TEXT_AT = 0x800;
+  const chars = Buffer.from(text, 'utf16le');
+  const word = Buffer.alloc(TEXT_AT + chars.length);
+  word.writeUInt16LE(0xa5ec, 0); // wIdent
+  word.writeUInt16LE(0x00c1, 2); // nFib (Word 97)
+  word.writeUInt16LE(0x0200, 0xa); // fWhichTblStm: the piece table is in 1Table
+  word.writeUInt32LE(TEXT_AT, 0x18); // fcMin
+  word.writeUInt32LE(TEXT_AT + chars.length, 0x1c); // fcMac
+  word.writeUInt32LE(text.length, 0x4c); // ccpText
+  chars.copy(word, TEXT_AT);
+  // Clx: one Pcdt holding a PlcPcd of one piece (CPs 0 and n, then a PCD whose fc is the text's offset, uncompressed).
+  const plc = Buffer.alloc(8 + 8);
+  plc.writeUInt32LE(0, 0);
+  plc.writeUInt32LE(text.length, 4);
+  plc.writeUInt32LE(TEXT_AT, 8 + 2);
+  const clx = Buffer.concat([Buffer.from([0x02]), Buffer.alloc(4), plc]);
+  clx.writeUInt32LE(plc.length, 1);
+  word.writeUInt32LE(0, 0x1a2); // fcClx
+  word.writeUInt32LE(clx.length, 0x1a6); // lcbClx
+  const cfb = CFB.utils.cfb_new();
+  CFB.utils.cfb_add(cfb, '/WordDocument', word);
+  CFB.utils.cfb_add(cfb, '/1Table', clx);
+  return Buffer.from(CFB.write(cfb, { type: 'buffer' }) as Uint8Array);
+}
+
 export interface AttachmentFixtures {
   dir: string;
   notice: string;
   pdf: string;
   docx: string;
   xlsx: string;
+  doc: string;
 }
 
 /**
@@ -216,6 +251,20 @@ export async function writeAttachmentFixtures(dir: string, opts: { bad?: boolean
   fs.writeFileSync(docx, await materialsDocx());
   const xlsx = path.join(files, '附件3_补贴标准.xlsx');
   fs.writeFileSync(xlsx, await standardsXlsx());
+  const doc = path.join(files, '附件4 申报流程.doc');
+  fs.writeFileSync(
+    doc,
+    wordDoc([
+      '南通市灵活就业人员社会保险补贴申报流程',
+      '一、网上申报',
+      '申请人登录江苏智慧人社网上办事大厅，选择“灵活就业人员社会保险补贴申领”，上传材料后提交。',
+      [
+        ['环节', '办理时限'],
+        ['街道初审', '5个工作日'],
+        ['区人社局复核', '10个工作日'],
+      ],
+    ]),
+  );
   if (opts.bad) {
     fs.writeFileSync(path.join(dir, 'scan.pdf'), await scannedPdf());
     fs.writeFileSync(path.join(dir, 'locked.pdf'), encryptedPdf());
@@ -224,5 +273,5 @@ export async function writeAttachmentFixtures(dir: string, opts: { bad?: boolean
     fs.writeFileSync(path.join(dir, 'truncated.pdf'), whole.subarray(0, Math.floor(whole.length / 3)));
     fs.writeFileSync(path.join(dir, 'broken.docx'), Buffer.from('PK\u0003\u0004 not really a zip', 'latin1'));
   }
-  return { dir, notice, pdf, docx, xlsx };
+  return { dir, notice, pdf, docx, xlsx, doc };
 }
