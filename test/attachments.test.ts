@@ -7,6 +7,8 @@ import type { IngestProblem, PolicyDocument } from '../src/types.ts';
 import { NOTICE_ISSUER, NOTICE_NUMBER, PDF_HEADER, writeAttachmentFixtures } from './helpers/attachments.ts';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
 import { testServer, type TestServer } from './helpers/server.ts';
+import { dropFurniture, isPageNumber, readingOrder, toParagraphs, type TextRun } from '../src/ingest/pdf-layout.ts';
+import { mastheadIssuer } from '../src/ingest/load-pdf.ts';
 
 /** 南通 documents generated with docx, pdf-lib and exceljs (test/helpers/attachments.ts): a 通知 page, its PDF, DOCX and XLSX attachments, and bad files. */
 let dir: string;
@@ -48,6 +50,42 @@ describe('PDF attachment', () => {
     const third = pdf.paragraphs.find((p) => p.text.startsWith('第三条'))!;
     expect(third.text).toContain('每人每月300元');
     expect(third.headingPath).toEqual(['第二章 补贴标准']);
+  });
+});
+
+describe('PDF layout rules', () => {
+  /** A single-column page of 10.5 pt lines, 18 pt apart, each as one run; `indent` in characters. */
+  const page = (lines: Array<{ text: string; indent?: number; size?: number }>) => {
+    let y = 780;
+    const runs: TextRun[] = lines.map((l) => {
+      const size = l.size ?? 10.5;
+      const run = { text: l.text, x: 72 + (l.indent ?? 0) * size, y, width: [...l.text].length * size, size };
+      y -= size * 1.7;
+      return run;
+    });
+    return { width: 595, height: 842, runs };
+  };
+
+  it('starts a paragraph at a first line indented two characters, and joins the lines under it', () => {
+    // Full lines: 30 characters after a two-character indent.
+    const body = '为进一步做好高校毕业生等青年就业创业工作，现就有关事项通知如下';
+    const body2 = '各地要加强组织领导，压实工作责任，确保各项政策落到实处，让广大';
+    expect([[...body].length, [...body2].length]).toEqual([31, 31]);
+    const p = page([
+      { text: body, indent: 2 },
+      { text: '，请结合实际认真贯彻落实。' },
+      { text: body2, indent: 2 },
+      { text: '群众应享尽享。' },
+    ]);
+    const lines = dropFurniture([{ lines: readingOrder(p, 1), height: p.height }]);
+    expect(toParagraphs(lines)).toEqual([`${body}，请结合实际认真贯彻落实。`, `${body2}群众应享尽享。`]);
+  });
+
+  it('takes the masthead (版头) as the issuer, and knows page numbers', () => {
+    const p = page([{ text: '南通市人力资源和社会保障局文件', size: 26 }, { text: '通人社规〔2025〕7号' }]);
+    expect(mastheadIssuer(readingOrder(p, 1))).toBe('南通市人力资源和社会保障局');
+    for (const n of ['- 3 -', '—3—', '第3页', '第 3 页 共 12 页', '3/12', '12']) expect(isPageNumber(n)).toBe(true);
+    for (const t of ['第三条', '2025年', '3. 申请材料']) expect(isPageNumber(t)).toBe(false);
   });
 });
 

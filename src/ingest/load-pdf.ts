@@ -22,9 +22,17 @@ function metadataTitle(raw: unknown): string | null {
   return t;
 }
 
-/** The largest line at the top of the first page, when it stands out from the body text. */
+/** The masthead of an official document (版头): the issuing body's name and 文件, in large red type. */
+const MASTHEAD = /^[\u4e00-\u9fff（）()、\s]{4,60}文件$/u;
+
+export function mastheadIssuer(lines: Line[]): string | null {
+  const m = lines.filter((l) => l.page === 1).slice(0, 4).find((l) => MASTHEAD.test(l.text));
+  return m ? m.text.replace(/\s+/g, '').replace(/文件$/, '') : null;
+}
+
+/** The largest line at the top of the first page, when it stands out from the body text (the masthead is not a title). */
 function headlineOf(lines: Line[]): string | null {
-  const first = lines.filter((l) => l.page === 1).slice(0, 8);
+  const first = lines.filter((l) => l.page === 1 && !MASTHEAD.test(l.text)).slice(0, 8);
   if (!first.length) return null;
   const sizes = lines.map((l) => l.size).sort((a, b) => a - b);
   const body = sizes[Math.floor(sizes.length / 2)]!;
@@ -90,8 +98,10 @@ export async function loadPdf(bytes: Buffer): Promise<LoadedSource> {
   const paragraphs = toParagraphs(kept);
   const headline = headlineOf(lines);
   const source = plainSource(paragraphs, { title: metadataTitle(title) ?? headline });
-  // The headline is the title, not the first paragraph.
-  if (headline && source.blocks[0] === headline) source.blocks = source.blocks.slice(1);
+  // The headline is the title, not the first paragraph; the masthead names the issuer.
+  const masthead = mastheadIssuer(lines);
+  source.issuer ??= masthead;
+  source.blocks = source.blocks.filter((b, i) => !(i < 3 && (b === headline || (masthead && b.replace(/\s+/g, '') === `${masthead}文件`))));
   source.meta['格式'] = 'PDF';
   source.meta['页数'] = String(pages.length);
   return source;

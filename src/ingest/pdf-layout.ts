@@ -175,12 +175,11 @@ export function dropFurniture(pages: Array<{ lines: Line[]; height: number }>): 
 
 /** The start of a heading or a numbered item: it begins a paragraph of its own. */
 const STARTS_BLOCK = /^(?:第[一二三四五六七八九十百零〇\d]+[编章节条]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d)|[①-⑳]|附件\s*\d*[:：]?|问[:：]|答[:：])/u;
-const ENDS_SENTENCE = /[。！？!?；;：:]$/u;
 
 /**
  * Lines to paragraphs. A line continues the paragraph above it unless it starts a heading or a
- * numbered item, changes font size, follows a clear vertical gap or a short line (one that ends
- * before the column's right edge), or the line above ends a sentence and is itself short.
+ * numbered item, is indented (a first line, two characters in), changes font size, or follows a
+ * clear vertical gap or a short line (one that ends before the column's right edge).
  */
 export function toParagraphs(pages: Line[][]): string[] {
   const lines = pages.flat();
@@ -195,6 +194,12 @@ export function toParagraphs(pages: Line[][]): string[] {
     byColumn.set(k, a);
   }
   for (const [k, a] of byColumn) rightEdge.set(k, Math.max(...a));
+  // The column's left edge: where most lines start (a first line indented two characters starts a paragraph).
+  const leftEdge = new Map<string, number>();
+  for (const l of lines) {
+    const k = `${l.page}:${l.column}`;
+    leftEdge.set(k, Math.min(leftEdge.get(k) ?? Number.POSITIVE_INFINITY, l.x));
+  }
   const out: string[] = [];
   let current = '';
   let prev: Line | null = null;
@@ -214,7 +219,9 @@ export function toParagraphs(pages: Line[][]): string[] {
     const gap = sameFlow ? prev.y - l.y : 0;
     const bigGap = sameFlow && gap > Math.max(prev.size, l.size) * 2.2;
     const sizeChange = Math.abs(l.size - prev.size) > Math.min(l.size, prev.size) * 0.15;
-    const breakHere = STARTS_BLOCK.test(l.text) || sizeChange || bigGap || prevShort || (ENDS_SENTENCE.test(prev.text) && prevShort);
+    const left = leftEdge.get(`${l.page}:${l.column}`) ?? l.x;
+    const indented = l.x > left + l.size * 1.2 && l.x < left + l.size * 4;
+    const breakHere = STARTS_BLOCK.test(l.text) || sizeChange || bigGap || prevShort || indented;
     if (breakHere) {
       flush();
       current = l.text;
