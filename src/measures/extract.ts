@@ -1,7 +1,7 @@
 import type { Paragraph, PolicyDocument } from '../types.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { statedEndDates } from '../text/dates.ts';
-import type { Amount, Condition, Measure, Recipient, TargetGroup } from './types.ts';
+import { TARGET_GROUPS, type Amount, type Condition, type Measure, type Recipient, type TargetGroup } from './types.ts';
 import { parseAmounts } from './amounts.ts';
 import { groupsOf } from './groups.ts';
 import { applicationDeadline, conditionsOf } from './conditions.ts';
@@ -376,16 +376,59 @@ function mergeByName(doc: PolicyDocument, drafts: Draft[]): Measure[] {
       byName.set(m.name, m);
       continue;
     }
-    for (const g of m.groups) if (!prev.groups.includes(g)) prev.groups.push(g);
-    for (const a of m.amounts) if (!prev.amounts.some((b) => b.value === a.value && b.unit === a.unit)) prev.amounts.push(a);
-    for (const c of m.conditions) if (!prev.conditions.some((o) => o.type === c.type && o.text === c.text)) prev.conditions.push(c);
-    prev.duration ??= m.duration;
-    prev.applicationDeadline ??= m.applicationDeadline;
-    prev.validUntil = latest([prev.validUntil, m.validUntil].filter((x): x is string => x !== null));
+    absorb(prev, m);
   }
   // Employer measures never list 用人单位 next to 小微企业 (a merge can bring both).
   for (const m of byName.values()) if (m.groups.includes('小微企业')) m.groups = m.groups.filter((g) => g !== '用人单位');
-  return [...byName.values()];
+  return foldMentions([...byName.values()]);
+}
+
+/** A later mention adds its groups, amounts and conditions to the measure it names. */
+function absorb(prev: Measure, m: Measure): void {
+  for (const g of m.groups) if (!prev.groups.includes(g)) prev.groups.push(g);
+  for (const a of m.amounts) if (!prev.amounts.some((b) => b.value === a.value && b.unit === a.unit)) prev.amounts.push(a);
+  for (const c of m.conditions) if (!prev.conditions.some((o) => o.type === c.type && o.text === c.text)) prev.conditions.push(c);
+  prev.duration ??= m.duration;
+  prev.applicationDeadline ??= m.applicationDeadline;
+  prev.validUntil = latest([prev.validUntil, m.validUntil].filter((x): x is string => x !== null));
+}
+
+/** Who a short name is for, not what it is: 「就业困难人员补贴期限」「个人贷款」「小微企业贷款额度」「人员补贴」. */
+const WHO_PREFIX = new RegExp(`^(?:${[...TARGET_GROUPS, '个人', '用人单位', '单位', '企业', '人员', '见习人员', '借款人'].sort((a, b) => b.length - a.length).join('|')})`, 'u');
+const BARE_HEAD = /^(?:补贴|补助|贷款|贴息)$/u;
+const INSURANCE_PART = /^(?:基本)?(?:养老|医疗|失业|工伤)保险(?:费)?补贴$/u;
+
+/**
+ * Short names that refer to a measure the document states under a fuller name: a target group or
+ * borrower type with a bare noun (「就业困难人员补贴期限最长3年」 in a flexible-employment notice,
+ * 「个人贷款期限」 in a loan guide) continues the one measure of that kind; a shorter name without an
+ * amount of its own (「生活补贴、租房补贴 | 浙里办APP」 in a table of where to apply) is the one measure
+ * whose name contains it. Otherwise a bare reference names nothing and is dropped.
+ */
+function foldMentions(measures: Measure[]): Measure[] {
+  const out = [...measures];
+  for (const m of measures) {
+    const others = out.filter((o) => o !== m);
+    const bare = BARE_HEAD.test(m.name.replace(WHO_PREFIX, ''));
+    let into: Measure | undefined;
+    if (INSURANCE_PART.test(m.name)) {
+      // 「基本养老保险补贴每人每月400元，基本医疗保险补贴每人每月160元」: the parts of a social-insurance subsidy.
+      const whole = others.filter((o) => /社会保险补贴$/.test(o.name));
+      if (whole.length !== 1) continue;
+      into = whole[0];
+    } else if (bare) {
+      const sameKind = others.filter((o) => o.kind === m.kind && !BARE_HEAD.test(o.name.replace(WHO_PREFIX, '')));
+      into = sameKind.length === 1 ? sameKind[0] : undefined;
+      if (!into && m.amounts.length) continue;
+    } else if (m.amounts.length === 0) {
+      const containing = others.filter((o) => o.name.length > m.name.length && o.name.includes(m.name) && o.kind === m.kind && o.recipient === m.recipient);
+      into = containing.length === 1 ? containing[0] : undefined;
+      if (!into) continue;
+    } else continue;
+    if (into) absorb(into, m);
+    out.splice(out.indexOf(m), 1);
+  }
+  return out;
 }
 
 export function extractFromDocument(doc: PolicyDocument): Measure[] {

@@ -18,6 +18,8 @@ const LEFT_STOPS = [
   '申请', '申领', '办理', '按规定', '规定', '同等', '可以', '可', '并', '或', '和', '及', '与', '等', '对', '为', '将',
   '领取', '发给', '支付', '通过', '建立', '完善', '鼓励', '利用', '拓宽', '搜索', '骗取', '核拨', '先行', '符合', '没有', '同时',
   '最长', '最高', '最多', '每次', '提交', '提出', '确定', '根据',
+  // Negations, exclusions and pointers: 「不予补贴」「不纳入本通知补贴范围」「选择“…补贴申领”」「同一人员补贴期限」.
+  '不予', '不纳入', '纳入', '选择', '进入', '点击', '同一', '其中', '本通知', '本办法', '本细则', '本政策', '只能', '不得', '不再', '重复', '一次(?!性)',
   '的', '了', '按', '以', '在', '于', '从', '至', '由', '向', '其', '除', '我市', '本市',
 ];
 const LEFT_STOP_RE = new RegExp(`(?:${LEFT_STOPS.join('|')})(?!.*(?:${LEFT_STOPS.join('|')}))`);
@@ -37,7 +39,13 @@ const NOT_A_MEASURE_AFTER = /^(?:资金|余额|标准|金额|人员|基金|担�
  */
 const NOT_A_MEASURE = /丧葬|抚恤|伤残|死亡|医疗补助|伙食|(?:住房|购车|消费|助学|扶贫|其他)贷款$|财政补贴$|政府补贴$|经费补贴$|集体补助$|^骗取|示范/;
 /** Names that only point at other measures (相关补贴, 上述补贴) or are the head alone. */
-const GENERIC_PREFIX = /^(?:全额|支付|政府|各项|各类|相关|有关|上述|该|此类|这些|其他|其它|有关|同类|更高标准|财政|工作|培训|优惠)/;
+const GENERIC_PREFIX = /^(?:全额|支付|政府|各项|各类|相关|有关|上述|该|此类|这些|其他|其它|有关|同类|更高标准|财政|工作|培训|优惠|政策性)/;
+
+/**
+ * A name right after these is mentioned, not offered: an exclusion (「已享受公益性岗位补贴的人员，不纳入…」),
+ * a refusal (「不予贴息」) or a ban on repeats (「不得重复享受…补贴」).
+ */
+const MENTIONED_AFTER = /(?:已(?:经)?(?:享受|领取|申领|获得)|正在享受|不予|不纳入|不得(?:重复)?(?:享受|申领)|不再(?:享受|发放)|未(?:享受|领取))$/u;
 
 /** …相关补贴 / …有关补贴 anywhere in the name (骗取就业援助相关补贴) points at other measures too. */
 const GENERIC_INSIDE = /相关|有关/;
@@ -70,6 +78,7 @@ export function findNames(sentence: string): NameHit[] {
     if (s > 0 && /[0-9A-Za-z]/.test(sentence[s - 1]!) && s === m.index - left.length && !stop) continue;
     const raw = left + m[0];
     if (NOT_A_MEASURE.test(raw) || /^[他者下上因年期]/.test(raw)) continue;
+    if (MENTIONED_AFTER.test(sentence.slice(Math.max(0, s - 8), s))) continue;
     // A bare two-character noun (给予补贴, 申请贷款) names nothing; 贷款贴息 / 税收优惠 alone do.
     if ((left.length === 0 && m[0].length <= 2) || GENERIC_PREFIX.test(raw) || GENERIC_INSIDE.test(raw)) continue;
     // 贷款 directly followed by 贴息 is read as one name (贷款贴息) by the longer head.
@@ -119,6 +128,8 @@ export function normaliseName(raw: string, context = ''): string {
   if (/贷款$/.test(n)) n = n.replace(/^(?:个人|小微企业|企业)(?=.{4,}$)/, '');
   else n = n.replace(/^(?:用人单位|单位|个人)(?=.{4,}$)/, '');
   if (n === '技能提升补贴') n = '职业技能提升补贴';
+  // Documents write both 灵活就业社会保险补贴 and 灵活就业人员社会保险补贴 for the one measure.
+  n = n.replace(/^灵活就业人员(?=社会保险补贴$)/, '灵活就业');
   if (n === '见习补贴') n = '就业见习补贴';
   if (n === '社会保险补贴' && /灵活就业|新就业形态|新业态/.test(context)) n = '灵活就业社会保险补贴';
   return n;

@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadCorpus } from '../../src/ingest/load-corpus.ts';
+import { amountInYuan } from '../../src/measures/amounts.ts';
+import { extractFromDocument } from '../../src/measures/extract.ts';
+import type { Measure } from '../../src/measures/types.ts';
+import type { PolicyDocument } from '../../src/types.ts';
+import { pr, type PR } from './measures-gold.ts';
+
+/**
+ * The frozen blind measures set (test/fixtures/measures-blind, written by a helper that saw no code):
+ * its gold names a measure by the document's wording and a quote of the stating line. A measure
+ * matches an extracted one stated in the same paragraph whose name equals it or contains it (or the
+ * reverse), leading places and borrower types aside: the wording differs, the measure is the same.
+ */
+export const BLIND_DIR = path.join(import.meta.dirname, '..', 'fixtures', 'measures-blind');
+
+interface BlindAmount {
+  value: number;
+  unit: '元' | '万元' | '%';
+}
+interface BlindMeasure {
+  name: string;
+  quote: string;
+  recipient: 'individual' | 'employer';
+  groups: string[];
+  amounts: BlindAmount[];
+}
+interface BlindGold {
+  file: string;
+  measures: BlindMeasure[];
+}
+
+export async function blindDocuments(): Promise<PolicyDocument[]> {
+  return (await loadCorpus(BLIND_DIR)).documents;
+}
+
+export function blindGold(): BlindGold[] {
+  return fs
+    .readdirSync(BLIND_DIR)
+    .filter((f) => f.endsWith('.gold.json'))
+    .sort()
+    .map((f) => JSON.parse(fs.readFileSync(path.join(BLIND_DIR, f), 'utf8')) as BlindGold);
+}
+
+const bare = (name: string) => name.replace(/^(?:个人|小微企业|企业|单位|用人单位)/u, '').replace(/（[^）]*）|\([^)]*\)/gu, '');
+const sameName = (a: string, b: string) => {
+  const x = bare(a);
+  const y = bare(b);
+  return x === y || (x.length >= 4 && y.includes(x)) || (y.length >= 4 && x.includes(y));
+};
+const amountKey = (a: { value: number | null; unit: string | null }) => `${a.unit === '%' ? '%' : '元'}:${(amountInYuan(a as never) ?? NaN).toFixed(2)}`;
+
+export interface BlindScore {
+  measures: PR;
+  amounts: PR;
+  groups: PR;
+  missing: string[];
+  extra: string[];
+}
+
+export function scoreBlind(gold: BlindGold, doc: PolicyDocument, got: Measure[] = extractFromDocument(doc)): BlindScore {
+  const paragraphOf = (quote: string) => doc.paragraphs.find((p) => p.text.includes(quote))?.id ?? '?';
+  const pairs: Array<[BlindMeasure, Measure]> = [];
+  const used = new Set<Measure>();
+  for (const g of gold.measures) {
+    const pid = paragraphOf(g.quote);
+    const m = got.find((x) => !used.has(x) && x.paragraphId === pid && sameName(g.name, x.name)) ?? got.find((x) => !used.has(x) && sameName(g.name, x.name));
+    if (m) {
+      pairs.push([g, m]);
+      used.add(m);
+    }
+  }
+  const count = (f: (g: BlindMeasure, m: Measure) => [string[], string[]]) => {
+    let tp = 0;
+    let ex = 0;
+    let gd = 0;
+    for (const [g, m] of pairs) {
+      const [gs, ms] = f(g, m);
+      tp += ms.filter((x) => gs.includes(x)).length;
+      ex += ms.length;
+      gd += gs.length;
+    }
+    // Amounts and groups of unmatched gold measures are missed; those of extra measures are wrong.
+    for (const g of gold.measures) if (!pairs.some(([x]) => x === g)) gd += f(g, { amounts: [], groups: [] } as unknown as Measure)[0].length;
+    for (const m of got) if (!used.has(m)) ex += f({ amounts: [], groups: [] } as unknown as BlindMeasure, m)[1].length;
+    return pr(tp, ex, gd);
+  };
+  return {
+    measures: pr(pairs.length, got.length, gold.measures.length),
+    amounts: count((g, m) => [[...new Set(g.amounts.map(amountKey))], [...new Set(m.amounts.map(amountKey))]]),
+    groups: count((g, m) => [g.groups, m.groups]),
+    missing: gold.measures.filter((g) => !pairs.some(([x]) => x === g)).map((g) => g.name),
+    extra: got.filter((m) => !used.has(m)).map((m) => `${m.name}@${m.paragraphId}`),
+  };
+}
