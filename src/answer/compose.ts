@@ -126,6 +126,17 @@ export function composeAnswer(
     });
   });
   candidates.sort((a, b) => b.score - a.score || a.rank - b.rank || a.position - b.position);
+  // A broad question (「有什么支持」) is answered from several provisions: a passage's second and later
+  // sentences give way to the best sentence of the next passage.
+  if (kind === null || kind === 'what') {
+    const seen = new Map<Passage, number>();
+    for (const c of candidates) {
+      const n = seen.get(c.passage) ?? 0;
+      if (n > 0) c.score *= BROAD_REPEAT;
+      seen.set(c.passage, n + 1);
+    }
+    candidates.sort((a, b) => b.score - a.score || a.rank - b.rank || a.position - b.position);
+  }
 
   const best = candidates[0]?.score ?? 0;
   const chosen: Candidate[] = [];
@@ -179,6 +190,9 @@ export function composeAnswer(
     .join('');
   return { answer, cited };
 }
+
+/** For a broad question, a passage's later sentences count this much against other passages' best. */
+const BROAD_REPEAT = 0.7;
 
 /** Retrieval rank counts: a sentence of the n-th passage is worth 1 / (1 + RANK_DECAY·n). */
 const RANK_DECAY = 0.25;

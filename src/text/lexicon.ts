@@ -22,7 +22,8 @@ const ConceptFileSchema = z.object({
     .array(
       z.object({
         name: z.string().min(1),
-        formal: z.array(z.string().min(1)).min(1),
+        /** May be empty in a file that only adds everyday words to an existing concept (a new concept then uses its name). */
+        formal: z.array(z.string().min(1)).default([]),
         everyday: z.array(z.string().min(1)).default([]),
       }),
     )
@@ -159,9 +160,9 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     const data = parse(ConceptFileSchema, file);
     hash.update(JSON.stringify(data));
     for (const c of data.concepts) {
-      const formal = uniqueNorm(c.formal);
-      const forms = uniqueNorm([...c.formal, ...c.everyday]).sort((a, b) => b.length - a.length);
       const existing = concepts.find((x) => x.name === c.name);
+      const formal = uniqueNorm(c.formal.length || existing ? c.formal : [c.name]);
+      const forms = uniqueNorm([...formal, ...c.everyday]).sort((a, b) => b.length - a.length);
       if (existing) {
         // An operator file may add forms to a built-in concept.
         existing.formal = uniqueNorm([...existing.formal, ...formal]);
