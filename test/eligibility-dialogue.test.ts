@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { createChatCore } from '../src/chat/core.ts';
-import { STALE_CHECK_TEXT, isCheckTrigger } from '../src/chat/eligibility.ts';
+import { SHOW_INELIGIBLE_HINT, STALE_CHECK_TEXT, isCheckTrigger } from '../src/chat/eligibility.ts';
 import type { ChatStore } from '../src/chat/store.ts';
 import type { ChatCore, ChatReply } from '../src/chat/types.ts';
 import type { RunningChannel } from '../src/chat/channel.ts';
@@ -20,7 +20,7 @@ import { startTelegramTestServer } from './helpers/telegram.ts';
  * through the real Telegraf bot against telegram-test-api.
  */
 const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1';
-const RESULTS = '根据您提供的情况，逐条核对的结果：';
+const RESULTS = '逐条核对的结果：';
 
 let t: TestEngine;
 let chat: ChatCore & { store: ChatStore };
@@ -101,9 +101,18 @@ describe('the check dialogue through ChatCore (numbered replies, as on WeChat)',
     expect(eligible).toContain('灵活就业社会保险补贴（广东省）');
     expect(eligible).toContain('每人每月300元');
     expect(eligible).toContain('/docs/18b-2026-1bcb9f55#p33');
-    // Employer measures are named with their failing condition.
-    expect(results.text).toContain('「申请对象：用人单位」— 不符合');
-    expect(results.buttons).toEqual([[{ kind: 'callback', label: '重新开始', data: 'ck:restart' }]]);
+    // The facts the verdicts rest on come first, with a way to correct them.
+    expect(results.text).toMatch(/根据您说的：在广州市、2025年\d+月毕业、灵活就业[^\n]*。说得不对？回复「重新开始」/);
+    // 不符合 is collapsed to its count, with how to open it (a command here, a button on Telegram and the web).
+    const collapsed = results.text.slice(results.text.indexOf('【不符合】'));
+    expect(collapsed).toContain(SHOW_INELIGIBLE_HINT);
+    expect(collapsed).not.toContain('「申请对象：用人单位」');
+    expect(results.buttons).toEqual([[{ kind: 'callback', label: '查看不符合', data: 'ck:ineligible' }, { kind: 'callback', label: '重新开始', data: 'ck:restart' }]]);
+    // Opened, each is named with its failing condition (employer measures: 申请对象).
+    const opened = await say(chat, 'w1', '查看不符合');
+    expect(opened.text).toContain('【不符合】');
+    expect(opened.text).toContain('「申请对象：用人单位」— 不符合');
+    expect(opened.text).not.toContain('【可以申请】');
   });
 
   it('several groups can be given at once by their numbers (「1 2」)', async () => {
@@ -237,6 +246,11 @@ describe('the check dialogue on Telegram (telegram-test-api)', () => {
     expect(presses).toBeGreaterThanOrEqual(1);
     expect(seen[0]).toContain('我来帮您核对');
     expect(m!.text).toContain('灵活就业社会保险补贴（广东省）');
-    expect(m!.reply_markup!.inline_keyboard.flat().map((k) => k.callback_data)).toEqual(['ck:restart']);
+    expect(m!.reply_markup!.inline_keyboard.flat().map((k) => k.callback_data)).toEqual(['ck:ineligible', 'ck:restart']);
+    // The 查看不符合 button opens the collapsed group as a new message.
+    await client.sendCallback(client.makeCallbackQuery('ck:ineligible'));
+    const [opened] = await next(client);
+    expect(opened!.text).toContain('【不符合】');
+    expect(opened!.text).toContain('不符合');
   });
 });

@@ -6,7 +6,7 @@ import { engineMeasures } from '../eligibility/index.ts';
 import { parseProfile, OTHER_REGION, type Profile, type ProfileInput } from '../eligibility/profile.ts';
 import { type OptionValue, type QuestionField, type QuestionOption } from '../eligibility/questions.ts';
 import { factsFromText, parseAnswer } from '../eligibility/facts.ts';
-import { renderCheckText, renderQuestion } from '../eligibility/render.ts';
+import { describeProfile, renderCheckText, renderQuestion } from '../eligibility/render.ts';
 import { isPolicybotError } from '../errors.ts';
 import type { ChatReply, ChannelName, IncomingMessage, ReplyButton } from './types.ts';
 import type { ChatStore } from './store.ts';
@@ -29,7 +29,11 @@ export const MAX_QUESTIONS = 8;
 const RESTART_WORDS = new Set(['重新开始', '重来', '重新核对', 'restart']);
 const SKIP_WORDS = new Set(['跳过', '不知道', '不清楚', '不想说', 'skip']);
 const EXIT_WORDS = new Set(['退出', '结束', '取消', '不查了', 'exit', 'quit']);
-const CALLBACK_RE = /^ck:(?:restart|(\d{1,6}):(\d{1,2}|skip))$/;
+const CALLBACK_RE = /^ck:(?:restart|ineligible|(\d{1,6}):(\d{1,2}|skip))$/;
+/** Words that open the collapsed 不符合 group of the last results. */
+const SHOW_INELIGIBLE_WORDS = new Set(['查看不符合', '看不符合', '不符合的', '显示不符合', '查看全部']);
+export const SHOW_INELIGIBLE_HINT = '回复「查看不符合」看这些措施和原因';
+const CORRECT_HINT = '说得不对？回复「重新开始」重新核对。';
 
 export const CHECK_INTRO = '好的，我来帮您核对可以申请哪些补贴。只问会影响结果的问题，随时可以回复「跳过」或「重新开始」。';
 export const FINISHED_TEXT = '这次核对已经完成了。发送「重新开始」可以重新核对，也可以直接提问。';
@@ -139,12 +143,29 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
     s.active = false;
     s.pending = null;
     save(who, s);
-    return reply(resultText(result, preface), [[{ kind: 'callback', label: '重新开始', data: 'ck:restart' }]]);
+    const buttons: ReplyButton[][] = [[{ kind: 'callback', label: '重新开始', data: 'ck:restart' }]];
+    if (result.results.some((r) => r.status === 'not_eligible')) buttons[0]!.unshift({ kind: 'callback', label: '查看不符合', data: 'ck:ineligible' });
+    return reply(resultText(result, preface, profile), buttons);
   }
 
-  function resultText(result: CheckResult, preface: string): string {
-    const body = renderCheckText({ results: result.results, nextQuestion: null }, { perGroup: 6, hideExpired: true });
-    return [preface, '根据您提供的情况，逐条核对的结果：', body, RESULT_FOOTER].filter(Boolean).join('\n\n');
+  function resultText(result: CheckResult, preface: string, profile: Profile): string {
+    const body = renderCheckText(
+      { results: result.results, nextQuestion: null, ...(result.services ? { services: result.services } : {}) },
+      { perGroup: 6, hideExpired: true, collapseIneligible: SHOW_INELIGIBLE_HINT },
+    );
+    const facts = describeProfile(profile);
+    return [preface, facts ? `${facts}。${CORRECT_HINT}` : null, '逐条核对的结果：', body, RESULT_FOOTER].filter(Boolean).join('\n\n');
+  }
+
+  /** The 不符合 group of the last check, each with the condition that rules it out. */
+  function ineligible(who: Who): ChatReply {
+    const s = load(who);
+    if (s.step === 0) return reply('还没有核对过。发送 /check 开始核对可以申请的补贴。');
+    const result = checkEligibility(engineMeasures(engine), profileOf(who, s), { skip: s.skipped });
+    const rows = result.results.filter((r) => r.status === 'not_eligible');
+    if (!rows.length) return reply('上次核对没有不符合的措施。');
+    const body = renderCheckText({ results: rows, nextQuestion: null }, { perGroup: 20 });
+    return reply(body, [[{ kind: 'callback', label: '重新开始', data: 'ck:restart' }]]);
   }
 
   function restart(who: Who): ChatReply {
@@ -180,6 +201,7 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
       const t = text.trim().replace(/[。.！!]+$/u, '');
       const s = load(who);
       if (RESTART_WORDS.has(t) && (s.active || s.step > 0)) return restart(who);
+      if (SHOW_INELIGIBLE_WORDS.has(t) && s.step > 0 && !s.active) return ineligible(who);
       if (!s.active || !s.pending) {
         // A number right after the results is a late option press, not a question for the engine.
         const at = store.getCheckState(who.channel, who.userId)?.updatedAt ?? 0;
@@ -208,6 +230,7 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
       const m = CALLBACK_RE.exec(input.data);
       if (!m) return reply(STALE_CHECK_TEXT);
       if (input.data === 'ck:restart') return restart(input);
+      if (input.data === 'ck:ineligible') return ineligible(input);
       const s = load(input);
       if (!s.active || !s.pending || Number(m[1]) !== s.step) return reply(STALE_CHECK_TEXT);
       if (m[2] === 'skip') return skip(input, s, s.pending.field);

@@ -1,6 +1,6 @@
 import type { Measure } from '../measures/types.ts';
 import type { Profile } from './profile.ts';
-import { evaluateMeasure, type MeasureResult, type MeasureStatus } from './evaluate.ts';
+import { evaluateMeasure, OTHER_REGION_PREFIX, type MeasureResult, type MeasureStatus } from './evaluate.ts';
 import { nextQuestion, type NextQuestion, type QuestionField } from './questions.ts';
 
 /**
@@ -12,7 +12,12 @@ import { nextQuestion, type NextQuestion, type QuestionField } from './questions
 export interface CheckResult {
   results: MeasureResult[];
   nextQuestion: NextQuestion | null;
+  /** Free public services of the person's region (职业指导, 招聘会): listed apart, not checked as benefits. */
+  services?: Array<{ name: string; url: string; region: string | null }>;
 }
+
+/** What a person applies for: subsidies, loans, insurance subsidies, tax relief, subsidised posts. Hiring drives are left out. */
+const CHECKED_KINDS: ReadonlySet<Measure['kind']> = new Set(['cash_subsidy', 'loan', 'insurance', 'tax', 'job']);
 
 const RANK: Record<MeasureStatus, number> = { eligible: 0, unknown: 1, not_eligible: 2, expired: 3 };
 
@@ -40,9 +45,17 @@ export interface CheckOptions {
 }
 
 export function checkEligibility(measures: readonly Measure[], profile: Profile, opts: CheckOptions = {}): CheckResult {
-  const rows = measures.map((m) => ({ m, r: evaluateMeasure(m, profile) }));
+  const rows = measures.filter((m) => CHECKED_KINDS.has(m.kind)).map((m) => ({ m, r: evaluateMeasure(m, profile) }));
   rows.sort(compare);
+  // Services of the person's place (or of places containing it), each once.
+  const services = new Map<string, { name: string; url: string; region: string | null }>();
+  for (const m of measures) {
+    if (m.kind !== 'service' || services.has(m.name)) continue;
+    if (evaluateMeasure(m, profile).conditions.some((c) => c.text.startsWith(OTHER_REGION_PREFIX))) continue;
+    services.set(m.name, { name: m.name, url: m.url, region: m.region });
+  }
   return {
+    ...(services.size ? { services: [...services.values()] } : {}),
     results: rows.map((x) => x.r),
     nextQuestion: nextQuestion(
       rows.filter((x) => x.r.status === 'unknown').map((x) => x.m),

@@ -29,6 +29,8 @@ export interface MeasureResult {
   paragraphId: string;
   url: string;
   conditions: ConditionResult[];
+  /** What the document says to bring and where to apply, when it states them. */
+  parts?: Measure['parts'];
 }
 
 export const OTHER_REGION_PREFIX = '其他地区';
@@ -64,6 +66,7 @@ export function evaluateMeasure(m: Measure, p: Profile): MeasureResult {
     docId: m.docId,
     paragraphId: m.paragraphId,
     url: m.url,
+    ...(m.parts ? { parts: m.parts } : {}),
   };
   if (otherRegion(m, p)) {
     return { ...base, status: 'not_eligible', conditions: [{ text: `${OTHER_REGION_PREFIX}（本措施适用于${m.region}）`, status: 'not_met', url: m.url }] };

@@ -2,6 +2,7 @@ import type { CheckResult } from './check.ts';
 import type { ConditionResult, MeasureResult, MeasureStatus } from './evaluate.ts';
 import { OTHER_REGION_PREFIX } from './evaluate.ts';
 import type { NextQuestion } from './questions.ts';
+import type { Profile } from './profile.ts';
 
 /**
  * Plain-text rendering of a check, shared by the CLI and the chat: results grouped
@@ -39,12 +40,42 @@ export interface RenderOptions {
   perGroup?: number;
   /** Leave out the 已过期 group (the chat does; the CLI shows it). */
   hideExpired?: boolean;
+  /** Show only the count of 不符合, with how to see them (the chat: a command or a button). */
+  collapseIneligible?: string;
+  /** How to see all of a group that was cut at perGroup (the chat's command), else the rest are counted. */
+  moreHint?: string;
 }
 
-export function renderMeasure(r: MeasureResult): string[] {
+const EMPLOYMENT_WORDS: Record<NonNullable<Profile['employment']>, string> = {
+  unemployed: '目前没有工作',
+  flexible: '灵活就业',
+  employed: '在单位上班',
+  self_employed: '自己创业或个体经营',
+  employer: '用人单位',
+};
+
+/** 「根据您说的：2025年毕业、在广州市、灵活就业」: the facts the verdicts rest on, in the person's terms. */
+export function describeProfile(p: Profile): string | null {
+  const facts: string[] = [];
+  if (p.region) facts.push(`在${p.region}`);
+  if (p.graduationDate) facts.push(`${p.graduationDate.slice(0, 4)}年${Number(p.graduationDate.slice(5, 7))}月毕业`);
+  if (p.employment) facts.push(EMPLOYMENT_WORDS[p.employment]);
+  if (p.age !== null) facts.push(`${p.age}岁`);
+  if (p.sex) facts.push(p.sex === 'male' ? '男' : '女');
+  if (p.identities.length) facts.push(p.identities.join('、'));
+  if (p.businessRegisteredDate) facts.push(`${p.businessRegisteredDate.slice(0, 4)}年${Number(p.businessRegisteredDate.slice(5, 7))}月办的执照`);
+  if (p.contributionMonths !== null) facts.push(`社保交了${p.contributionMonths}个月`);
+  return facts.length ? `根据您说的：${facts.join('、')}` : null;
+}
+
+export function renderMeasure(r: MeasureResult, opts: { details?: boolean } = {}): string[] {
   const lines = [`• ${r.name}${r.region ? `（${r.region}）` : ''}${r.amount ? `：${clip(r.amount, 80)}` : ''}`];
   const key = keyCondition(r);
   if (key) lines.push(`  条件：「${clip(key.text)}」— ${STATUS_WORD[key.status]}`);
+  // For what one can apply for: what to bring and where to go, when the document says.
+  if (opts.details && r.parts?.materials) lines.push(`  材料：${clip(r.parts.materials, 80)}`);
+  if (opts.details && r.parts?.process) lines.push(`  办理：${clip(r.parts.process, 80)}`);
+  if (opts.details && r.parts?.contact) lines.push(`  咨询：${clip(r.parts.contact, 40)}`);
   lines.push(`  ${key && key.status !== 'met' ? key.url : r.url}`);
   return lines;
 }
@@ -57,9 +88,18 @@ export function renderCheckText(check: CheckResult, opts: RenderOptions = {}): s
     const rows = check.results.filter((r) => r.status === status && !isOtherRegion(r));
     if (rows.length === 0) continue;
     out.push(`【${GROUP_TITLES[status]}】${rows.length}项`);
+    if (status === 'not_eligible' && opts.collapseIneligible) {
+      out.push(`  ${opts.collapseIneligible}`, '');
+      continue;
+    }
     const shown = opts.perGroup ? rows.slice(0, opts.perGroup) : rows;
-    for (const r of shown) out.push(...renderMeasure(r));
-    if (shown.length < rows.length) out.push(`  ……另有${rows.length - shown.length}项`);
+    for (const r of shown) out.push(...renderMeasure(r, { details: status === 'eligible' }));
+    if (shown.length < rows.length) out.push(`  ……另有${rows.length - shown.length}项${opts.moreHint ? `（${opts.moreHint}）` : ''}`);
+    out.push('');
+  }
+  if (check.services?.length) {
+    out.push(`【还可以使用的免费服务】${check.services.length}项`);
+    for (const sv of check.services.slice(0, opts.perGroup ?? check.services.length)) out.push(`• ${sv.name}${sv.region ? `（${sv.region}）` : ''}`, `  ${sv.url}`);
     out.push('');
   }
   if (others.length) {

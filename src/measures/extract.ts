@@ -1,7 +1,7 @@
 import type { Paragraph, PolicyDocument } from '../types.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { statedEndDates } from '../text/dates.ts';
-import { TARGET_GROUPS, type Amount, type Condition, type Measure, type Recipient, type TargetGroup } from './types.ts';
+import { TARGET_GROUPS, type Amount, type Condition, type Measure, type MeasureParts, type Recipient, type TargetGroup } from './types.ts';
 import { parseAmounts } from './amounts.ts';
 import { groupsOf } from './groups.ts';
 import { applicationDeadline, conditionsOf } from './conditions.ts';
@@ -17,6 +17,44 @@ import { findNames, headingName, isMeasureHeading, kindOf, normaliseName } from 
  *    up to the next name.
  * One measure per (document, name); `url` is left empty here and filled when the catalog is read.
  */
+
+/** Labelled parts of a measure (政策清单 and 办事指南 write them on their own lines), by field. */
+const PART_LABELS: Array<[keyof MeasureParts, RegExp]> = [
+  ['materials', /^(?:申请|申报|所需|提交|需提供的?|办理)?(?:材料|资料)(?:清单)?[:：]\s*/u],
+  ['process', /^(?:[\u4e00-\u9fff]{0,4}申(?:领|请|报)(?:方式|渠道|流程|程序|途径)|办理(?:流程|程序|渠道|地点|方式)|经办(?:机构|部门)|受理(?:部门|地点|机构)|申请)[:：]\s*/u],
+  ['contact', /^(?:咨询|联系)(?:电话|方式)[:：]\s*/u],
+  ['legalBasis', /^(?:文件|政策)?依据[:：]\s*/u],
+];
+
+/** A worked example (补贴测算, 「例：某企业招用3人…」) explains an amount; it states no measure of its own. */
+export const WORKED_EXAMPLE = /^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]?\s*)?(?:补贴测算|测算示例|计算示例|测算|举例|示例|例如|例)\s*\d*\s*[:：]/u;
+const underExample = (p: Paragraph) => WORKED_EXAMPLE.test(p.text.trim()) || p.headingPath.some((h) => /测算|示例|举例/.test(h));
+
+/** The labelled part a line states, with the text after its label (and the items a bare label introduces). */
+function partOf(text: string): [keyof MeasureParts, string] | null {
+  for (const [field, re] of PART_LABELS) {
+    const m = re.exec(text.trim());
+    if (m) return [field, text.trim().slice(m[0].length)];
+  }
+  return null;
+}
+
+function collectParts(body: readonly Paragraph[]): MeasureParts | undefined {
+  const parts: MeasureParts = {};
+  let open: keyof MeasureParts | null = null;
+  for (const p of body) {
+    const hit = partOf(p.text);
+    if (hit) {
+      const [field, rest] = hit;
+      parts[field] = parts[field] ? `${parts[field]}；${rest}` : rest;
+      open = rest ? null : field;
+    } else if (open && /^\s*(?:[（(]?\d{1,2}[）)．.、]|[①-⑳]|[（(][一二三四五六七八九十]+[）)])/.test(p.text)) {
+      parts[open] = parts[open] ? `${parts[open]}；${p.text.trim()}` : p.text.trim();
+    } else open = null;
+  }
+  for (const k of Object.keys(parts) as Array<keyof MeasureParts>) if (!parts[k]) delete parts[k];
+  return Object.keys(parts).length ? parts : undefined;
+}
 
 /** Lines under a measure heading that are not about who gets what (how to apply, links). */
 const PROCEDURE_LINE = /^(?:[\u4e00-\u9fff]{0,6}申(?:领|请)方式|网址|办理(?:渠道|地点|流程)|咨询电话|联系电话)[:：]/;
@@ -44,6 +82,11 @@ function statedRecipient(body: readonly Paragraph[]): Recipient | null {
   for (const p of body) {
     const m = TARGET_LINE.exec(p.text.trim());
     if (!m) continue;
+    // The head of the 对象 phrase decides: 「…的见习单位」「符合条件的小微企业」 pay a unit; 「应届毕业生（含…），与在杭
+    // 单位签订…」 or 「高校毕业生在杭首次创办企业…」 pay a person (the unit or firm there is not the subject).
+    const head = m[1]!.split(/[，,（(；;。]/u)[0]!;
+    if (/(?:单位|企业|机构|基地|组织|合作社)(?:等)?$/u.test(head) && (/的/u.test(head) || head.length <= 8)) return 'employer';
+    if (/人员|个人|创业者|毕业生|劳动者|学生|青年|职工|农民工|军人|残疾人/.test(head)) return 'individual';
     if (/单位|企业|机构|基地|组织/.test(m[1]!)) return 'employer';
     if (/人员|个人|创业者|毕业生|劳动者|学生|青年/.test(m[1]!)) return 'individual';
   }
@@ -77,6 +120,7 @@ interface Draft {
   pieces: Array<{ paragraphId: string; text: string }>;
   amounts: Amount[];
   validUntil: string | null;
+  parts?: MeasureParts | undefined;
 }
 
 /** Groups a measure lists, excluding the ones that are employment forms or employers (they become other conditions). */
@@ -111,6 +155,7 @@ function finish(doc: PolicyDocument, d: Draft): Measure {
     duration: durationOf(d.span),
     validUntil: d.validUntil,
     applicationDeadline: applicationDeadline(d.span),
+    ...(d.parts ? { parts: d.parts } : {}),
     docId: doc.docId,
     docTitle: doc.title,
     docDate: doc.date,
@@ -158,11 +203,15 @@ function headingMeasures(doc: PolicyDocument): { drafts: Draft[]; covered: Set<s
       const h = doc.paragraphs[i]!;
       const depth = h.headingPath.length;
       const body: Paragraph[] = [];
+      const labelled: Paragraph[] = [];
       for (let j = i + 1; j < doc.paragraphs.length; j++) {
         const p = doc.paragraphs[j]!;
         if (p.headingPath[depth] !== h.text) break;
         covered.add(p.id);
+        labelled.push(p);
         if (p.isHeading || PROCEDURE_LINE.test(p.text.trim()) || AUDIENCE_LABEL.test(p.text.trim()) || /^https?:\/\//.test(p.text.trim())) continue;
+        // What to bring and how to apply are parts of the measure, not who gets what; nor is a worked example.
+        if (partOf(p.text) || underExample(p)) continue;
         body.push(p);
       }
       if (body.length === 0) continue;
@@ -178,6 +227,7 @@ function headingMeasures(doc: PolicyDocument): { drafts: Draft[]; covered: Set<s
         pieces: listPieces(body),
         amounts: parseAmounts(span, name),
         validUntil: latest(body.flatMap((p) => statedEndDates(p.text))),
+        parts: collectParts(labelled),
       });
     }
   }
@@ -284,7 +334,7 @@ function sentenceMeasures(doc: PolicyDocument, covered: Set<string>): Draft[] {
 }
 
 function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, covered: Set<string>, drafts: Draft[]): void {
-  if (p.isHeading || covered.has(p.id)) return;
+  if (p.isHeading || covered.has(p.id) || underExample(p)) return;
   const sentences = splitSentences(p.text);
   /** Measures named so far in this paragraph: a later sentence with only a bare 贷款/补贴 refers back to the last. */
   const inParagraph: Draft[] = [];
@@ -390,6 +440,7 @@ function absorb(prev: Measure, m: Measure): void {
   for (const c of m.conditions) if (!prev.conditions.some((o) => o.type === c.type && o.text === c.text)) prev.conditions.push(c);
   prev.duration ??= m.duration;
   prev.applicationDeadline ??= m.applicationDeadline;
+  if (m.parts) prev.parts = { ...m.parts, ...prev.parts };
   prev.validUntil = latest([prev.validUntil, m.validUntil].filter((x): x is string => x !== null));
 }
 
@@ -421,7 +472,10 @@ function foldMentions(measures: Measure[]): Measure[] {
       into = sameKind.length === 1 ? sameKind[0] : undefined;
       if (!into && m.amounts.length) continue;
     } else if (m.amounts.length === 0) {
-      const containing = others.filter((o) => o.name.length > m.name.length && o.name.includes(m.name) && o.kind === m.kind && o.recipient === m.recipient);
+      // A bare mention (no amount, no group: a table of where to apply) is the measure whatever its guessed recipient.
+      const containing = others.filter(
+        (o) => o.name.length > m.name.length && o.name.includes(m.name) && o.kind === m.kind && (o.recipient === m.recipient || m.groups.length === 0),
+      );
       into = containing.length === 1 ? containing[0] : undefined;
       if (!into) continue;
     } else continue;

@@ -153,7 +153,9 @@ export function kindOf(name: string): MeasureKind {
   if (/贷款|贴息/.test(name)) return 'loan';
   if (/税收|减免|税费/.test(name)) return 'tax';
   if (/意外伤害保险|商业保险|保险$/.test(name)) return 'insurance';
-  if (/岗位|招聘|招录|服务项目|兵役|见习岗位/.test(name)) return 'job';
+  // A hiring drive (事业单位公开招聘, 选聘) is not a benefit one applies for; a subsidised post (公益性岗位) is.
+  if (/公开招聘|招聘会|招录|选聘|招考|招聘活动|招聘$/.test(name)) return 'recruitment';
+  if (/岗位|服务项目|兵役|见习岗位/.test(name)) return 'job';
   if (/服务$|指导$|培训$/.test(name)) return 'service';
   return 'cash_subsidy';
 }

@@ -6,7 +6,8 @@
  */
 
 /** 'tax' = tax relief (重点群体就业创业税收优惠), added after the first draft. */
-export type MeasureKind = 'cash_subsidy' | 'loan' | 'insurance' | 'service' | 'job' | 'tax';
+/** `service`: a free public service (职业指导, 招聘会); `recruitment`: a hiring drive (事业单位公开招聘): neither is applied for as a benefit. */
+export type MeasureKind = 'cash_subsidy' | 'loan' | 'insurance' | 'service' | 'job' | 'tax' | 'recruitment';
 export type Recipient = 'individual' | 'employer';
 
 /** The one vocabulary for target groups (documents say it many ways; the extractor maps them here). */
@@ -108,6 +109,11 @@ export interface Measure {
    * { text, from: '办理就业登记', months: 12 }. Added later; absent or null when the text states none.
    */
   applicationDeadline?: { text: string; from: string; months: number } | null;
+  /**
+   * The measure's labelled parts as the document states them (「申请材料：…」「办理流程：…」「咨询电话：…」
+   * 「文件依据：…」), for showing what to bring and where to apply. Added later; absent when not stated.
+   */
+  parts?: MeasureParts;
   docId: string;
   docTitle: string;
   docDate: string | null;
@@ -119,6 +125,13 @@ export interface Measure {
   url: string;
   /** The source paragraph text (for display and quoting). */
   sourceText: string;
+}
+
+export interface MeasureParts {
+  materials?: string;
+  process?: string;
+  contact?: string;
+  legalBasis?: string;
 }
 
 export interface MeasuresCatalog {

@@ -22,6 +22,7 @@ export const KIND_LABEL: Record<Measure['kind'], string> = {
   service: '服务',
   job: '岗位',
   tax: '税收优惠',
+  recruitment: '招聘',
 };
 
 export function groupsText(m: Measure): string {
