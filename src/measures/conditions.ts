@@ -20,7 +20,7 @@ function clauseAt(text: string, at: number, end = at): string {
 
 const num = (s: string | undefined): number | null => {
   if (!s) return null;
-  const d: Record<string, number> = { 一: 1, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 十二: 12 };
+  const d: Record<string, number> = { 一: 1, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 十二: 12, 二十四: 24, 三十六: 36 };
   return d[s] ?? (Number.isFinite(Number(s)) ? Number(s) : null);
 };
 
@@ -85,6 +85,38 @@ export function applicationDeadline(text: string): { text: string; from: string;
   return null;
 }
 
+/**
+ * Groups that qualify a head group within one clause: 「低保家庭、零就业家庭、残疾的高校毕业生」 (modifiers, 的, head)
+ * is all of the head and any of the modifiers, not any of them all. Only when every group of the measure is
+ * in that clause; a list of parallel groups (「高校毕业生、退役军人」) stays alternatives.
+ */
+function nestedGroups(
+  text: string,
+  mentions: ReturnType<typeof findGroups>,
+  groups: TargetGroup[],
+): { head: TargetGroup[]; modifiers: TargetGroup[]; headText: string; modifierText: string } | null {
+  for (let i = mentions.length - 1; i > 0; i--) {
+    const head = mentions[i]!;
+    const before = text.slice(0, head.index);
+    // The head follows 「…的」 directly (「家庭的高校毕业生」「人员中的」 is the reverse and not read).
+    if (!/的\s*$/u.test(before) || /中的\s*$/u.test(before)) continue;
+    const clauseStart = Math.max(before.lastIndexOf('，'), before.lastIndexOf(','), before.lastIndexOf('。'), before.lastIndexOf('；'), before.lastIndexOf('：')) + 1;
+    const modifiers = mentions.filter((m) => m.index >= clauseStart && m.index < head.index).flatMap((m) => m.groups).filter((g) => !head.groups.includes(g));
+    if (!modifiers.length) continue;
+    const all = new Set([...modifiers, ...head.groups]);
+    if (!groups.every((g) => all.has(g))) return null;
+    const firstModifier = mentions.find((m) => m.index >= clauseStart)!;
+    return {
+      head: head.groups.filter((g) => groups.includes(g)),
+      modifiers: [...new Set(modifiers)].filter((g) => groups.includes(g)),
+      headText: clauseAt(text, firstModifier.index, head.index + head.text.length),
+      // The qualifying part alone (「低保家庭、零就业家庭、残疾」), so the two conditions read apart.
+      modifierText: text.slice(firstModifier.index, head.index).replace(/的\s*$/u, ''),
+    };
+  }
+  return null;
+}
+
 const EMPLOYMENT: Array<[RegExp, Employment]> = [
   [/实现灵活就业|以灵活就业|灵活就业人员身份|灵活就业类型|依托新业态平台/, 'flexible'],
   [/创办|自主创业|创业主体|经营者/, 'self_employed'],
@@ -101,10 +133,18 @@ export function conditionsOf(
   if (groups.length > 0) {
     const windows: GraduateWindow[] = groups.includes('高校毕业生') ? graduateWindows(text) : [];
     const mentions = findGroups(text);
-    const first = mentions[0];
-    const last = mentions[mentions.length - 1];
-    const quoted = first && last ? clauseAt(text, first.index, last.index + last.text.length) : groups.join('、');
-    out.push({ type: 'group', groups, graduateWindow: windows[0] ?? null, graduateWindows: windows, text: quoted, paragraphId });
+    const nested = nestedGroups(text, mentions, groups);
+    if (nested) {
+      // 「低保家庭、残疾的高校毕业生」: a graduate (required) who is also one of the others (any).
+      const headWindows = nested.head.includes('高校毕业生') ? windows : [];
+      out.push({ type: 'group', groups: nested.head, graduateWindow: headWindows[0] ?? null, graduateWindows: headWindows, text: nested.headText, paragraphId });
+      out.push({ type: 'group', groups: nested.modifiers, graduateWindow: null, graduateWindows: [], text: nested.modifierText, paragraphId });
+    } else {
+      const first = mentions[0];
+      const last = mentions[mentions.length - 1];
+      const quoted = first && last ? clauseAt(text, first.index, last.index + last.text.length) : groups.join('、');
+      out.push({ type: 'group', groups, graduateWindow: windows[0] ?? null, graduateWindows: windows, text: quoted, paragraphId });
+    }
   }
 
   if (opts.recipient === 'individual') {
@@ -128,20 +168,30 @@ export function conditionsOf(
   const contract = /签订\s*(\d+|一|两|二|三)\s*年以上(?:期限)?(?:的)?劳动合同/.exec(text);
   if (contract) out.push({ type: 'contract', minYears: num(contract[1])!, text: clauseAt(text, contract.index), paragraphId });
 
+  const N = '(\\d+|[一二两三四五六七八九十]{1,3})';
   const contrib =
-    /缴纳\s*(\d+)\s*个月以上(?:的)?社会保险费/.exec(text) ??
-    /连续\s*(\d+)\s*个月缴纳社会保险费/.exec(text) ??
-    /缴纳[^，,。；;]{0,20}?满\s*(\d+)\s*个月/.exec(text);
-  if (contrib) out.push({ type: 'contributions', minMonths: Number(contrib[1]), text: clauseAt(text, contrib.index), paragraphId });
+    new RegExp(`缴纳\\s*${N}\\s*个月以上(?:的)?社会保险费`).exec(text) ??
+    new RegExp(`连续\\s*${N}\\s*个月缴纳社会保险费`).exec(text) ??
+    new RegExp(`缴纳[^，,。；;]{0,20}?满\\s*${N}\\s*个月`).exec(text) ??
+    // 「参保满12个月」「连续缴费满6个月」「累计缴费12个月以上」
+    new RegExp(`(?:参保|缴费|参加社会保险)(?:时间)?(?:累计|连续)?(?:满|达到)?\\s*${N}\\s*个月(?:以上|及以上)?`).exec(text);
+  const contribMonths = contrib ? num(contrib[1]) : null;
+  if (contrib && contribMonths) out.push({ type: 'contributions', minMonths: contribMonths, text: clauseAt(text, contrib.index), paragraphId });
 
-  const regYears = /登记注册\s*(\d+)\s*年内/.exec(text);
-  const regMonths = /登记注册满\s*(\d+)\s*个月/.exec(text);
-  if (regYears || regMonths) {
-    const at = (regYears ?? regMonths)!.index;
+  // How long the business has existed: 「登记注册3年内」「成立未满3年」; how long it has run: 「登记注册满12个月」
+  // 「正常经营6个月以上」「经营满六个月」「持续经营6个月及以上」.
+  const regYears = new RegExp(`(?:登记注册|注册登记|注册|成立|创办)(?:未满|不满|不超过)?\\s*${N}\\s*年(?:内|以内)?(?![^，,。；;]{0,3}以上)`).exec(text);
+  const regMonths =
+    new RegExp(`登记注册满\\s*${N}\\s*个月`).exec(text) ??
+    new RegExp(`(?:正常|持续|连续)?(?:经营|运营)(?:满|达到)?\\s*${N}\\s*个月(?:以上|及以上)?`).exec(text);
+  const years = regYears && /年(?:内|以内)|未满|不满|不超过/.test(regYears[0]) ? num(regYears[1]) : null;
+  const months = regMonths ? num(regMonths[1]) : null;
+  if (years || months) {
+    const at = (years ? regYears : regMonths)!.index;
     out.push({
       type: 'business_age',
-      maxYears: regYears ? Number(regYears[1]) : null,
-      minMonths: regMonths ? Number(regMonths[1]) : null,
+      maxYears: years,
+      minMonths: months,
       text: clauseAt(text, at),
       paragraphId,
     });

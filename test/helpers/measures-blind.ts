@@ -94,3 +94,52 @@ export function scoreBlind(gold: BlindGold, doc: PolicyDocument, got: Measure[] 
     extra: got.filter((m) => !used.has(m)).map((m) => `${m.name}@${m.paragraphId}`),
   };
 }
+
+/** One frozen eligibility scenario: a person, a measure of a blind document, the verdict the author expects. */
+export interface BlindScenario {
+  doc: string;
+  profile: {
+    region: string;
+    age?: number;
+    sex?: 'male' | 'female';
+    graduationYear?: number;
+    employment?: 'unemployed' | 'employed' | 'flexible' | 'self_employed' | 'student';
+    groups?: string[];
+    businessMonths?: number;
+    insuredMonths?: number;
+  };
+  measure: string;
+  expected: 'eligible' | 'ineligible' | 'unknown';
+  why: string;
+}
+
+export function blindScenarios(): BlindScenario[] {
+  return JSON.parse(fs.readFileSync(path.join(BLIND_DIR, 'profiles.json'), 'utf8')) as BlindScenario[];
+}
+
+/** The extracted measure a scenario is about: in its document, the same name (as the scorer matches names). */
+export function scenarioMeasure(s: BlindScenario, measures: Measure[]): Measure | undefined {
+  return measures.find((m) => sameName(s.measure, m.name));
+}
+
+/** A scenario's profile in the checker's terms, `today` given: months of business and contributions become dates and counts. */
+export function scenarioProfile(s: BlindScenario, today: string): Record<string, unknown> {
+  const p = s.profile;
+  const monthsAgo = (n: number) => {
+    const d = new Date(`${today}T00:00:00Z`);
+    d.setUTCMonth(d.getUTCMonth() - n);
+    return d.toISOString().slice(0, 7);
+  };
+  const employment = p.employment === 'student' ? undefined : p.employment;
+  return {
+    region: p.region,
+    ...(p.age !== undefined ? { age: p.age } : {}),
+    ...(p.sex ? { sex: p.sex } : {}),
+    ...(p.graduationYear ? { graduationDate: `${p.graduationYear}-06` } : {}),
+    ...(employment ? { employment } : {}),
+    identities: (p.groups ?? []).filter((g) => g !== '创业者'),
+    identitiesComplete: true,
+    ...(p.businessMonths !== undefined ? { businessRegisteredDate: monthsAgo(p.businessMonths) } : {}),
+    ...(p.insuredMonths !== undefined ? { contributionMonths: p.insuredMonths } : {}),
+  };
+}
