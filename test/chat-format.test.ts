@@ -102,6 +102,18 @@ describe('renderTelegramHtml', () => {
 });
 
 describe('renderPlain', () => {
+  it('gives a list with a link per item (the /check results) short numbered links, the addresses once at the end', () => {
+    const text = ['【可以申请】2项', '• 一次性创业补贴：5000元', '  http://localhost:3000/docs/a#p3', '• 创业担保贷款：最高30万元', '  http://localhost:3000/docs/b#p7', '【还需确认】1项', '• 场地租金补贴', '  http://localhost:3000/docs/a#p3'].join('\n');
+    const reply: ChatReply = { kind: 'command', text, answer: null, citations: [], warnings: [], buttons: [], answerId: null };
+    const out = renderPlain(reply).join('\n');
+    expect(out).toContain('• 一次性创业补贴：5000元 〔1〕');
+    expect(out).toContain('• 创业担保贷款：最高30万元 〔2〕');
+    // The same paragraph keeps its number.
+    expect(out).toContain('• 场地租金补贴 〔1〕');
+    expect(out).toMatch(/链接：\n〔1〕http:\/\/localhost:3000\/docs\/a#p3\n〔2〕http:\/\/localhost:3000\/docs\/b#p7$/);
+    expect(out.match(/docs\/a#p3/g)).toHaveLength(1);
+  });
+
   it('body, then ⚠️ warnings, then numbered sources with metadata and links', () => {
     const [text, ...rest] = renderPlain(answer, { maxChars: 10_000 });
     expect(rest).toEqual([]);

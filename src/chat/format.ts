@@ -38,8 +38,18 @@ export function renderPlain(reply: ChatReply, opts: { maxChars?: number } = {}):
   };
   const understood = understoodLine(reply);
   if (understood) para(understood);
-  if (reply.text.trim()) para(reply.text.trim());
+  // A list with a link per item (the /check results): short numbered links, the addresses at the end.
+  const { body, links } = reply.kind === 'command' ? numberLinkLines(reply.text.trim()) : { body: reply.text.trim(), links: [] };
+  if (body) para(body);
   for (const w of reply.warnings) para(`⚠️ ${w.message}`);
+  if (links.length) {
+    para('链接：');
+    links.forEach((url, i) => {
+      toks.push({ s: '\n', brk: 1 });
+      pushPlain(toks, `〔${i + 1}〕`);
+      toks.push({ s: url, brk: 0 });
+    });
+  }
   const list = (heading: string, cs: readonly Citation[]) => {
     para(heading);
     for (const c of cs) {
@@ -53,6 +63,27 @@ export function renderPlain(reply: ChatReply, opts: { maxChars?: number } = {}):
   const related = reply.answer?.related ?? [];
   if (related.length) list(`${RELATED_HEADING}：`, related);
   return pack(toks, max);
+}
+
+/**
+ * Lines that hold only a link (「  http://…/docs/x#p3」 under each item) become a marker 〔n〕 on the line above,
+ * and the links are listed once at the end: a chat without link buttons stays readable. Only for two or more.
+ */
+export function numberLinkLines(text: string): { body: string; links: string[] } {
+  const lines = text.split('\n');
+  const isLink = (l: string) => /^\s*https?:\/\/\S+\s*$/u.test(l);
+  if (lines.filter(isLink).length < 2) return { body: text, links: [] };
+  const out: string[] = [];
+  const links: string[] = [];
+  for (const line of lines) {
+    if (isLink(line) && out.length) {
+      const url = line.trim();
+      let n = links.indexOf(url);
+      if (n < 0) n = links.push(url) - 1;
+      out[out.length - 1] += ` 〔${n + 1}〕`;
+    } else out.push(line);
+  }
+  return { body: out.join('\n'), links };
 }
 
 /** Telegram's limit is 4096 characters per message; stay a little below it. */

@@ -71,7 +71,7 @@
     var last = 0;
     var m;
     while ((m = re.exec(text)) !== null) {
-      if (m.index > last) box.appendChild(document.createTextNode(text.slice(last, m.index)));
+      if (m.index > last) appendLinked(box, text.slice(last, m.index));
       var c = byN[Number(m[1])];
       if (c) {
         var a = el('a', 'cite', '[' + c.n + ']');
@@ -83,8 +83,24 @@
       }
       last = re.lastIndex;
     }
-    if (last < text.length) box.appendChild(document.createTextNode(text.slice(last)));
+    if (last < text.length) appendLinked(box, text.slice(last));
     return box;
+  }
+
+  // Plain text with its http(s) addresses as links (the /check results list one per item).
+  function appendLinked(box, text) {
+    var re = /https?:\/\/[^\s）)」』，。、；]+/g;
+    var last = 0;
+    var m;
+    while ((m = re.exec(text)) !== null) {
+      if (m.index > last) box.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var a = el('a', 'link', /\/docs\//.test(m[0]) ? '查看原文' : m[0]);
+      a.href = m[0];
+      a.title = m[0];
+      box.appendChild(a);
+      last = re.lastIndex;
+    }
+    if (last < text.length) box.appendChild(document.createTextNode(text.slice(last)));
   }
 
   function renderSources(citations, label, className) {
