@@ -245,6 +245,18 @@ describe('guards', () => {
     expect((await say(core, '/help')).kind).toBe('command');
   });
 
+  it('stickers and photos do not use up the rate limit: the questions after them are answered', async () => {
+    const { core } = memCore({ config: withChat({ rateLimitPerMinute: 3 }) });
+    for (let i = 0; i < 5; i++) expect((await say(core, null, { kind: 'sticker' })).kind).toBe('guard');
+    for (let i = 0; i < 3; i++) expect((await say(core, '/help')).kind).toBe('command');
+    expect((await say(core, '/help')).text).toContain('提问太频繁');
+  });
+
+  it('/start tells about the subsidy check', async () => {
+    const { core } = memCore();
+    expect((await say(core, '/start')).text).toContain('/check');
+  });
+
   it('text over 500 characters is refused without asking the engine', async () => {
     const { core, store } = memCore();
     const r = await say(core, '失业保险金怎么领取'.repeat(60));

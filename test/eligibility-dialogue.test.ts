@@ -91,6 +91,9 @@ describe('the check dialogue through ChatCore (numbered replies, as on WeChat)',
     expect(optionCount(first)).toBeGreaterThanOrEqual(2);
     expect(first.buttons.flat().filter((b) => b.kind === 'callback' && /^ck:1:\d+$/.test(b.data)).length).toBe(optionCount(first));
     expect(renderPlain(first).join('\n')).toMatch(/\n1\. /);
+    // WeChat has no buttons: the hint says to reply with the number.
+    expect(first.text).toContain('回复序号即可');
+    expect(first.text).not.toContain('点按钮');
 
     const { results, asked } = await answerUntilResults(first, (r) => say(chat, 'w1', String(optionCount(r))));
     expect(asked).toBeLessThanOrEqual(4);
@@ -245,6 +248,7 @@ describe('the check dialogue on Telegram (telegram-test-api)', () => {
     }
     expect(presses).toBeGreaterThanOrEqual(1);
     expect(seen[0]).toContain('我来帮您核对');
+    expect(seen[0]).toContain('点按钮或回复序号');
     expect(m!.text).toContain('灵活就业社会保险补贴（广东省）');
     expect(m!.reply_markup!.inline_keyboard.flat().map((k) => k.callback_data)).toEqual(['ck:ineligible', 'ck:restart']);
     // The 查看不符合 button opens the collapsed group as a new message.

@@ -127,8 +127,9 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
 
   async function handle(msg: IncomingMessage): Promise<ChatReply | null> {
     if (msg.isGroup && !msg.mentioned) return null;
-    if (!limiter.take(`${msg.channel}:${msg.userId}`)) return reply('guard', T.RATE_LIMIT_TEXT);
+    // A sticker or a photo gets a short note and costs nothing: the limit counts questions.
     if (msg.kind !== 'text') return reply('guard', T.NON_TEXT_TEXT);
+    if (!limiter.take(`${msg.channel}:${msg.userId}`)) return reply('guard', T.RATE_LIMIT_TEXT);
     const text = msg.isGroup ? stripMentions(msg.text ?? '') : (msg.text ?? '').trim();
     if (!text) return reply('guard', T.EMPTY_TEXT);
     if (charCount(text) > MAX_QUESTION_CHARS) return reply('guard', T.tooLongText(charCount(text), MAX_QUESTION_CHARS));

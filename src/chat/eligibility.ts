@@ -38,7 +38,10 @@ const CORRECT_HINT = '说得不对？回复「重新开始」重新核对。';
 export const CHECK_INTRO = '好的，我来帮您核对可以申请哪些补贴。只问会影响结果的问题，随时可以回复「跳过」或「重新开始」。';
 export const FINISHED_TEXT = '这次核对已经完成了。发送「重新开始」可以重新核对，也可以直接提问。';
 export const STALE_CHECK_TEXT = '这个选项已经过期了。发送 /check 重新开始核对。';
-const ANSWER_HINT = '（点按钮或回复序号即可；回复「跳过」跳过这一题，「重新开始」从头再来。）';
+/** How to answer: channels with buttons (Telegram, the web) say 点按钮; WeChat and 公众号 have none. */
+const CHANNELS_WITH_BUTTONS: ReadonlySet<ChannelName> = new Set(['telegram', 'web']);
+export const answerHint = (channel: ChannelName) =>
+  `（${CHANNELS_WITH_BUTTONS.has(channel) ? '点按钮或回复序号即可' : '回复序号即可'}；回复「跳过」跳过这一题，「重新开始」从头再来。）`;
 const RESULT_FOOTER = '以上只按您提供的情况逐条核对政策原文，结果仅供参考，以原文和当地人社部门的解释为准。发送「重新开始」可以重新核对。';
 
 interface DialogueState {
@@ -138,7 +141,7 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
         { kind: 'callback', label: '跳过', data: `ck:${s.step}:skip` },
         { kind: 'callback', label: '重新开始', data: 'ck:restart' },
       ]);
-      return reply([preface, renderQuestion(q).replace(/^还需要了解：/, ''), ANSWER_HINT].filter(Boolean).join('\n\n'), buttons);
+      return reply([preface, renderQuestion(q).replace(/^还需要了解：/, ''), answerHint(who.channel)].filter(Boolean).join('\n\n'), buttons);
     }
     s.active = false;
     s.pending = null;
