@@ -4,6 +4,7 @@ import { htmlToBlocks } from './load-html.ts';
 import { extractMetaTable, tableDate, tableDocNumber, tableIssuer } from './meta-table.ts';
 import { toIsoDate } from '../text/dates.ts';
 import { labelledMeta } from './plain-meta.ts';
+import { barTables } from './table-rows.ts';
 
 /**
  * `.txt` and `.md` files: optional YAML front matter, an optional `key | value |`
@@ -47,7 +48,8 @@ export function loadText(raw: string, file?: string): LoadedSource {
   source.date ??= toIsoDate(tableDate(table.fields));
   for (const [k, v] of Object.entries(table.fields)) if (v) source.meta[k] = v;
 
-  let rest = table.rest.map((l) => l.replace(/\u00a0/g, ' ').trim());
+  // A data table written with bars keeps its column headers on each row (the metadata table is read above).
+  let rest = barTables(table.rest.map((l) => l.replace(/\u00a0/g, ' ').trim()));
   // Markdown law files: '# 标题', an info block, '<!-- INFO END -->'.
   const infoEnd = rest.findIndex((l) => /^<!--\s*INFO END\s*-->$/i.test(l));
   if (infoEnd >= 0) {

@@ -86,3 +86,38 @@ function detectSeparator(text: string): string {
   const count = (c: string) => first.split(c).length - 1;
   return [',', '\t', ';'].sort((a, b) => count(b) - count(a))[0]!;
 }
+
+/** A line of a table written with bars: 「a | b | c」 or Markdown's 「| a | b | c |」 (three or more cells). */
+function barCells(line: string): string[] | null {
+  if (!line.includes('|')) return null;
+  const cells = line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  return cells.length >= 3 ? cells : null;
+}
+const MD_RULE = /^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?$/;
+
+/**
+ * Runs of bar-table lines in a text (two lines or more) become rows with their column headers, as in
+ * Word and spreadsheet tables; a Markdown rule line (|---|---|) is dropped. Other lines stay as they are.
+ */
+export function barTables(lines: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    const run: string[][] = [];
+    let j = i;
+    for (; j < lines.length; j++) {
+      if (MD_RULE.test(lines[j]!.trim())) continue;
+      const cells = barCells(lines[j]!);
+      if (!cells) break;
+      run.push(cells);
+    }
+    if (run.length >= 2) {
+      const { caption, blocks } = tableBlocks(run);
+      out.push(...(caption ? [caption] : []), ...blocks);
+      i = j;
+    } else {
+      out.push(lines[i]!);
+      i++;
+    }
+  }
+  return out;
+}

@@ -1,11 +1,11 @@
 import type { Paragraph, PolicyDocument } from '../types.ts';
-import { splitSentences } from '../text/sentences.ts';
+import { isFieldRow, splitSentences } from '../text/sentences.ts';
 import { statedEndDates } from '../text/dates.ts';
 import { TARGET_GROUPS, type Amount, type Condition, type Measure, type MeasureParts, type Recipient, type TargetGroup } from './types.ts';
 import { parseAmounts } from './amounts.ts';
 import { groupsOf } from './groups.ts';
 import { applicationDeadline, conditionsOf } from './conditions.ts';
-import { findNames, headingName, isMeasureHeading, kindOf, normaliseName } from './names.ts';
+import { findNames, headingName, isMeasureHeading, kindOf, MEASURE_HEADS, normaliseName } from './names.ts';
 
 /**
  * documents → Measure[] (rule-based, no model). Two ways a measure is stated:
@@ -333,8 +333,45 @@ function sentenceMeasures(doc: PolicyDocument, covered: Set<string>): Draft[] {
   return drafts;
 }
 
+/** The column of a table row that names the measure, and the ones that say who, how much and on what terms. */
+const ROW_NAME = /^(?:补贴|补助|政策|扶持|资助|项目)?(?:项目|名称|类别|类型)(?:名称)?$/u;
+const ROW_WHO = /对象|人群|范围/u;
+const ROW_AMOUNT = /标准|金额|额度|数额/u;
+
+/**
+ * A table row kept with its headers (「补贴项目：一次性创业补贴；补贴对象：…；补贴标准：每户5000元；申请条件：…」)
+ * is one measure named by its name column: structure first, the sentence rules are for prose.
+ */
+function rowMeasure(p: Paragraph): Draft | null {
+  if (!isFieldRow(p.text)) return null;
+  const fields = p.text.split(/[；;]/u).map((f) => f.trim()).filter(Boolean).map((f) => {
+    const at = f.search(/[：:]/u);
+    return { key: f.slice(0, at).trim(), value: f.slice(at + 1).trim() };
+  });
+  const nameField = fields.find((f) => ROW_NAME.test(f.key));
+  if (!nameField || !new RegExp(`(?:${MEASURE_HEADS})$`, 'u').test(nameField.value.replace(/[（(][^）)]*[）)]$/u, ''))) return null;
+  const name = normaliseName(nameField.value.replace(/[（(][^）)]*[）)]$/u, ''), p.text);
+  const who = fields.find((f) => ROW_WHO.test(f.key));
+  const amountText = fields.filter((f) => ROW_AMOUNT.test(f.key)).map((f) => f.value).join('；') || p.text;
+  const recipient = (who && statedRecipient([{ ...p, text: `对象：${who.value}` }])) ?? guessRecipient(p.text, name);
+  return {
+    name,
+    recipient,
+    paragraph: p,
+    span: p.text,
+    pieces: [{ paragraphId: p.id, text: p.text }],
+    amounts: parseAmounts(amountText, name),
+    validUntil: latest(statedEndDates(p.text)),
+  };
+}
+
 function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, covered: Set<string>, drafts: Draft[]): void {
   if (p.isHeading || covered.has(p.id) || underExample(p)) return;
+  const row = rowMeasure(p);
+  if (row) {
+    drafts.push(row);
+    return;
+  }
   const sentences = splitSentences(p.text);
   /** Measures named so far in this paragraph: a later sentence with only a bare 贷款/补贴 refers back to the last. */
   const inParagraph: Draft[] = [];
@@ -369,7 +406,7 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
       let j = ci;
       // Conditions before the name: clauses ending in 的/后/时 (…的,给予X), starting with 对 (对…,给予X), or
       // continuing such a clause (「A、B自主创业自筹资金不足，并符合以下条件的，可申请X」).
-      while (j > 0 && !hitClauses.has(j - 1) && (/(?:的|后|时)$/.test(clauses[j - 1]!.text.trim()) || /^对/.test(clauses[j - 1]!.text.trim()) || /^(?:并|且|同时|而且)/.test(clauses[j]!.text.trim()))) j--;
+      while (j > 0 && !hitClauses.has(j - 1) && (/(?:的|后|时)$/.test(clauses[j - 1]!.text.trim()) || ADDRESSEE.test(clauses[j - 1]!.text.trim()) || /^(?:并|且|同时|而且)/.test(clauses[j]!.text.trim()))) j--;
       let k = ci;
       while (k + 1 < clauses.length && !hitClauses.has(k + 1)) k++;
       const span = sentence.slice(clauses[j]!.start, clauses[k]!.end);
@@ -398,6 +435,9 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
     }
   });
 }
+
+/** A clause saying whom a measure is for: 「对…」, also after an enumerator (「一是对…」「此外，对…」). */
+const ADDRESSEE = /^(?:[一二三四五六七八九十]是|其[一二三四]|此外|另外|同时)?对/u;
 
 /** A sentence naming no measure that speaks of the same kind of benefit as `name` with a bare noun (贷款…, 该补贴). */
 function refersBack(sentence: string, name: string): boolean {

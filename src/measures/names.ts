@@ -10,6 +10,8 @@ import { findPlaces } from '../text/gazetteer.ts';
  * 「按规定落实职业培训补贴政策」 → 职业培训补贴. Then the lexicon below normalises it.
  */
 const HEADS = '贷款贴息|税收优惠|稳岗返还|公益性岗位|安家费补贴|补贴|补助|贷款|贴息';
+/** The benefit nouns a measure's name ends in. */
+export const MEASURE_HEADS = HEADS;
 const HEAD_RE = new RegExp(`(${HEADS})`, 'g');
 
 /** Characters and words a name never extends over (to its left). */
@@ -30,7 +32,7 @@ const LEFT_STOP_RE = new RegExp(`(?:${LEFT_STOPS.join('|')})(?!.*(?:${LEFT_STOPS
  * An attribute of a named measure (创业担保贷款申请对象, …贷款额度, …利率, 见习补贴期限) still names the
  * measure: a bare head (贷款额度) is dropped anyway, a qualified one is the measure it qualifies.
  */
-const NOT_A_MEASURE_AFTER = /^(?:资金|余额|标准|金额|人员|基金|担保基金|发放|费用|花名册|申请表|申报表|审批表|登记表|明细表|汇总表|台账)/;
+const NOT_A_MEASURE_AFTER = /^(?:资金|余额|标准|金额|人员|基金|担保基金|发放|费用|花名册|申请表|申报表|审批表|登记表|明细表|汇总表|台账|”?为名|”?名义)/;
 /**
  * Not employment measures: social-insurance benefits paid on death, injury or illness
  * (丧葬补助, 一次性伤残补助 …), private loans listed as disqualifying (住房贷款, 购车贷款 …),
@@ -39,7 +41,7 @@ const NOT_A_MEASURE_AFTER = /^(?:资金|余额|标准|金额|人员|基金|担�
  */
 const NOT_A_MEASURE = /丧葬|抚恤|伤残|死亡|医疗补助|伙食|(?:住房|购车|消费|助学|扶贫|其他)贷款$|财政补贴$|政府补贴$|经费补贴$|集体补助$|^骗取|示范/;
 /** Names that only point at other measures (相关补贴, 上述补贴) or are the head alone. */
-const GENERIC_PREFIX = /^(?:全额|支付|政府|各项|各类|相关|有关|上述|该|此类|这些|其他|其它|有关|同类|更高标准|财政|工作|培训|优惠|政策性)/;
+const GENERIC_PREFIX = /^(?:全额|支付|政府|各项|各类|多项|两项|两类|所有|全部|各种|相关|有关|上述|该|此类|这些|其他|其它|有关|同类|更高标准|财政|工作|培训|优惠|政策性)/;
 
 /**
  * A name right after these is mentioned, not offered: an exclusion (「已享受公益性岗位补贴的人员，不纳入…」),
@@ -69,6 +71,12 @@ export function findNames(sentence: string): NameHit[] {
     let s = m.index;
     while (s > 0 && m.index - s < 18 && /[\u4e00-\u9fff“”"]/.test(sentence[s - 1]!)) s--;
     let left = sentence.slice(s, m.index);
+    // An opening quote not closed before the noun (「官网“补贴申领”专栏」) starts the name, if anything.
+    const quote = left.lastIndexOf('“');
+    if (quote >= 0 && !left.slice(quote).includes('”')) {
+      s += quote + 1;
+      left = sentence.slice(s, m.index);
+    }
     const stop = LEFT_STOP_RE.exec(left);
     if (stop) {
       s += stop.index + stop[0].length;

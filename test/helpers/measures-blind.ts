@@ -31,16 +31,19 @@ interface BlindGold {
   measures: BlindMeasure[];
 }
 
-export async function blindDocuments(): Promise<PolicyDocument[]> {
-  return (await loadCorpus(BLIND_DIR)).documents;
+/** The development set (test/fixtures/measures-dev): same shape, written by a helper, tuned on openly. */
+export const DEV_DIR = path.join(import.meta.dirname, '..', 'fixtures', 'measures-dev');
+
+export async function blindDocuments(dir = BLIND_DIR): Promise<PolicyDocument[]> {
+  return (await loadCorpus(dir)).documents;
 }
 
-export function blindGold(): BlindGold[] {
+export function blindGold(dir = BLIND_DIR): BlindGold[] {
   return fs
-    .readdirSync(BLIND_DIR)
+    .readdirSync(dir)
     .filter((f) => f.endsWith('.gold.json'))
     .sort()
-    .map((f) => JSON.parse(fs.readFileSync(path.join(BLIND_DIR, f), 'utf8')) as BlindGold);
+    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as BlindGold);
 }
 
 const bare = (name: string) => name.replace(/^(?:个人|小微企业|企业|单位|用人单位)/u, '').replace(/（[^）]*）|\([^)]*\)/gu, '');
