@@ -103,12 +103,20 @@ function nestedGroups(
     const clauseStart = Math.max(before.lastIndexOf('，'), before.lastIndexOf(','), before.lastIndexOf('。'), before.lastIndexOf('；'), before.lastIndexOf('：')) + 1;
     const modifiers = mentions.filter((m) => m.index >= clauseStart && m.index < head.index).flatMap((m) => m.groups).filter((g) => !head.groups.includes(g));
     if (!modifiers.length) continue;
+    // 「…的高校毕业生，以及残疾高校毕业生…」: more alternatives follow that may not all be read; nesting could
+    // then refuse someone the text admits, so the groups stay alternatives.
+    const after = text.slice(head.index + head.text.length).split(/[。；;]/u)[0] ?? '';
+    if (/^[^。；;]*?(?:以及|或者|或)[^。；;]*?(?:毕业生|人员|家庭|青年|军人|残疾)/u.test(after)) return null;
     const all = new Set([...modifiers, ...head.groups]);
     if (!groups.every((g) => all.has(g))) return null;
     const firstModifier = mentions.find((m) => m.index >= clauseStart)!;
+    const heads = head.groups.filter((g) => groups.includes(g));
+    const quals = [...new Set(modifiers)].filter((g) => groups.includes(g));
+    // 「以灵活就业人员身份参保的高校毕业生」: the qualifier is an employment form (its own condition), not a group.
+    if (!heads.length || !quals.length) return null;
     return {
-      head: head.groups.filter((g) => groups.includes(g)),
-      modifiers: [...new Set(modifiers)].filter((g) => groups.includes(g)),
+      head: heads,
+      modifiers: quals,
       headText: clauseAt(text, firstModifier.index, head.index + head.text.length),
       // The qualifying part alone (「低保家庭、零就业家庭、残疾」), so the two conditions read apart.
       modifierText: text.slice(firstModifier.index, head.index).replace(/的\s*$/u, ''),
@@ -184,10 +192,13 @@ export function conditionsOf(
   const regMonths =
     new RegExp(`登记注册满\\s*${N}\\s*个月`).exec(text) ??
     new RegExp(`(?:正常|持续|连续)?(?:经营|运营)(?:满|达到)?\\s*${N}\\s*个月(?:以上|及以上)?`).exec(text);
+  // 「正常经营满1年」: a year of business is twelve months.
+  const regYearsRun = regMonths ? null : new RegExp(`(?:正常|持续|连续)?(?:经营|运营)(?:满|达到)\\s*${N}\\s*年(?:以上|及以上)?`).exec(text);
   const years = regYears && /年(?:内|以内)|未满|不满|不超过/.test(regYears[0]) ? num(regYears[1]) : null;
-  const months = regMonths ? num(regMonths[1]) : null;
+  const yearsRun = regYearsRun ? num(regYearsRun[1]) : null;
+  const months = regMonths ? num(regMonths[1]) : yearsRun ? yearsRun * 12 : null;
   if (years || months) {
-    const at = (years ? regYears : regMonths)!.index;
+    const at = (years ? regYears : (regMonths ?? regYearsRun))!.index;
     out.push({
       type: 'business_age',
       maxYears: years,

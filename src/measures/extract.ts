@@ -406,7 +406,7 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
       let j = ci;
       // Conditions before the name: clauses ending in 的/后/时 (…的,给予X), starting with 对 (对…,给予X), or
       // continuing such a clause (「A、B自主创业自筹资金不足，并符合以下条件的，可申请X」).
-      while (j > 0 && !hitClauses.has(j - 1) && (/(?:的|后|时)$/.test(clauses[j - 1]!.text.trim()) || ADDRESSEE.test(clauses[j - 1]!.text.trim()) || /^(?:并|且|同时|而且)/.test(clauses[j]!.text.trim()))) j--;
+      while (j > 0 && !hitClauses.has(j - 1) && (/(?:的|后|时)$/.test(clauses[j - 1]!.text.trim()) || ADDRESSEE.test(clauses[j - 1]!.text.trim()) || /^(?:并|且|同时|而且|以及)/.test(clauses[j]!.text.trim()))) j--;
       let k = ci;
       while (k + 1 < clauses.length && !hitClauses.has(k + 1)) k++;
       const span = sentence.slice(clauses[j]!.start, clauses[k]!.end);
@@ -437,7 +437,7 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
 }
 
 /** A clause saying whom a measure is for: 「对…」, also after an enumerator (「一是对…」「此外，对…」). */
-const ADDRESSEE = /^(?:[一二三四五六七八九十]是|其[一二三四]|此外|另外|同时)?对/u;
+const ADDRESSEE = /^(?:(?:[一二三四五六七八九十]是|其[一二三四]|此外|另外|同时)?对|以及)/u;
 
 /** A sentence naming no measure that speaks of the same kind of benefit as `name` with a bare noun (贷款…, 该补贴). */
 function refersBack(sentence: string, name: string): boolean {

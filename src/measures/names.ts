@@ -23,6 +23,8 @@ const LEFT_STOPS = [
   // Negations, exclusions and pointers: 「不予补贴」「不纳入本通知补贴范围」「选择“…补贴申领”」「同一人员补贴期限」.
   '不予', '不纳入', '纳入', '选择', '进入', '点击', '同一', '其中', '本通知', '本办法', '本细则', '本政策', '只能', '不得', '不再', '重复', '一次(?!性)',
   '的', '了', '按', '以', '在', '于', '从', '至', '由', '向', '其', '除', '我市', '本市',
+  // An amount before the name (「给予每人1000元一次性求职创业补贴」) ends at its unit.
+  '元',
 ];
 const LEFT_STOP_RE = new RegExp(`(?:${LEFT_STOPS.join('|')})(?!.*(?:${LEFT_STOPS.join('|')}))`);
 
