@@ -252,6 +252,17 @@ describe('guards', () => {
     expect((await say(core, '/help')).text).toContain('提问太频繁');
   });
 
+  it('in a group, a bare option number from someone in the middle of /check is their answer; from others it is ignored', async () => {
+    const { core } = memCore();
+    const group = { isGroup: true, chatId: 'g1' };
+    const first = await say(core, '@bot /check', { ...group, mentioned: true, userId: 'u-check' });
+    expect(first.text).toContain('我来帮您核对');
+    const next = await core.handleMessage(msg('1', { ...group, mentioned: false, userId: 'u-check' }));
+    expect(next?.text).toMatch(/已记下|逐条核对/);
+    expect(await core.handleMessage(msg('1', { ...group, mentioned: false, userId: 'someone-else' }))).toBeNull();
+    expect(await core.handleMessage(msg('失业金怎么领', { ...group, mentioned: false, userId: 'u-check' }))).toBeNull();
+  });
+
   it('/start tells about the subsidy check', async () => {
     const { core } = memCore();
     expect((await say(core, '/start')).text).toContain('/check');

@@ -101,6 +101,17 @@ describe('renderTelegramHtml', () => {
   });
 });
 
+describe('splitting a list with links', () => {
+  it('never puts an item\'s link at the top of the next part (Telegram)', () => {
+    const items = Array.from({ length: 40 }, (_, i) => `• 补贴措施第${i + 1}项：每人每月${300 + i}元\n  http://localhost:3000/docs/doc-${i}#p${i + 3}`);
+    const reply: ChatReply = { kind: 'command', text: items.join('\n'), answer: null, citations: [], warnings: [], buttons: [], answerId: null };
+    const parts = renderTelegramHtml(reply, { maxChars: 500 });
+    expect(parts.length).toBeGreaterThan(3);
+    for (const p of parts) expect(p.trimStart()).not.toMatch(/^https?:/);
+    expect(parts.join('\n').match(/docs\/doc-/g)).toHaveLength(40);
+  });
+});
+
 describe('renderPlain', () => {
   it('gives a list with a link per item (the /check results) short numbered links, the addresses once at the end', () => {
     const text = ['【可以申请】2项', '• 一次性创业补贴：5000元', '  http://localhost:3000/docs/a#p3', '• 创业担保贷款：最高30万元', '  http://localhost:3000/docs/b#p7', '【还需确认】1项', '• 场地租金补贴', '  http://localhost:3000/docs/a#p3'].join('\n');

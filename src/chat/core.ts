@@ -15,6 +15,9 @@ import { RateLimiter } from './rate-limit.ts';
 import * as T from './commands.ts';
 import { createCheckDialogue, isCheckTrigger } from './eligibility.ts';
 
+
+/** A bare answer to a /check question: option numbers, or 跳过 / 重新开始 / 退出. */
+const DIALOGUE_ANSWER = /^(?:\d{1,2}(?:[\s,，、]+\d{1,2})*|跳过|重新开始|退出)$/u;
 export interface ChatCoreOptions {
   config: Config;
   logger: Logger;
@@ -126,7 +129,8 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
   }
 
   async function handle(msg: IncomingMessage): Promise<ChatReply | null> {
-    if (msg.isGroup && !msg.mentioned) return null;
+    // In a group only messages addressed to the bot count, except the answer of someone in the middle of a /check.
+    if (msg.isGroup && !msg.mentioned && !(msg.kind === 'text' && DIALOGUE_ANSWER.test((msg.text ?? '').trim()) && check.awaitsAnswer(msg))) return null;
     // A sticker or a photo gets a short note and costs nothing: the limit counts questions.
     if (msg.kind !== 'text') return reply('guard', T.NON_TEXT_TEXT);
     if (!limiter.take(`${msg.channel}:${msg.userId}`)) return reply('guard', T.RATE_LIMIT_TEXT);

@@ -75,6 +75,8 @@ export interface CheckDialogue {
   /** Remembers first-person facts from an ordinary message (「我去年毕业」). */
   learn(msg: Pick<IncomingMessage, 'channel' | 'userId'>, text: string): void;
   isCallback(data: string): boolean;
+  /** Whether this person's dialogue waits for an answer (in a group, a bare 「2」 from them is that answer). */
+  awaitsAnswer(msg: Pick<IncomingMessage, 'channel' | 'userId'>): boolean;
 }
 
 export function createCheckDialogue(deps: { config: Config; engine: Engine; store: ChatStore; now?: () => number }): CheckDialogue {
@@ -191,6 +193,11 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
 
   return {
     isCallback: (data) => data.startsWith('ck:'),
+
+    awaitsAnswer(who) {
+      const s = load(who);
+      return s.active && s.pending !== null;
+    },
 
     start(who, preface) {
       const s = load(who);

@@ -196,7 +196,18 @@ function glueTags(toks: Tok[]): Tok[] {
  * paragraph break, else between two tokens. A single token longer than `max` (a huge URL)
  * goes alone rather than being cut.
  */
+/** A line that is only a link stays with the line above it (an item and its link are never split apart). */
+function glueLinkLines(toks: Tok[]): void {
+  for (let i = 0; i < toks.length; i++) {
+    if (!/^https?:\/\//.test(toks[i]!.s)) continue;
+    let j = i - 1;
+    while (j >= 0 && toks[j]!.s === ' ') j--;
+    if (j >= 0 && toks[j]!.s === '\n') toks[j]!.brk = 0;
+  }
+}
+
 function pack(toks: Tok[], max: number): string[] {
+  glueLinkLines(toks);
   const out: string[] = [];
   let start = 0;
   while (start < toks.length) {
