@@ -100,6 +100,35 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     await page.close();
   });
 
+  it('keeps the conversation across a reload and Back, and 清空对话 clears it', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const problems = watch(page);
+    await page.goto(`${base}/`);
+    await page.fill('#question', '创业担保贷款的额度是多少？');
+    await page.click('#send');
+    const answer = page.locator('.msg.bot').last();
+    await answer.locator('a.cite').first().waitFor({ timeout: 15_000 });
+    const text = await answer.locator('.text').textContent();
+    // The whole new answer is scrolled into view above the sticky question box.
+    const box = await answer.boundingBox();
+    const form = await page.locator('#ask-form').boundingBox();
+    expect(box!.y + box!.height).toBeLessThanOrEqual(form!.y + 1);
+    await page.reload();
+    await expect(page.locator('.msg.user').last().textContent()).resolves.toBe('创业担保贷款的额度是多少？');
+    await expect(page.locator('.msg.bot .text').last().textContent()).resolves.toBe(text);
+    // Open a document, come Back: still there.
+    await page.goto(await page.locator('.msg.bot a.source-link').first().getAttribute('href') as string);
+    await page.goBack();
+    await expect(page.locator('.msg.bot .text').last().textContent()).resolves.toBe(text);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-chat-history-phone.png'), fullPage: true });
+    await page.click('#clear');
+    await expect(page.locator('#chat .msg').count()).resolves.toBe(0);
+    await page.reload();
+    await expect(page.locator('#chat .msg').count()).resolves.toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('asks, shows a cited answer, and a citation opens the document at the highlighted paragraph', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems = watch(page);
@@ -129,7 +158,16 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     const cite = answer.locator('a.cite').first();
     const href = await cite.getAttribute('href');
     expect(href).toMatch(new RegExp(`^${base}/docs/[^#]+#p\\d+$`));
+    // Tapping [1] previews the cited paragraph inline, with a link to the whole document.
     await cite.click();
+    const preview = answer.locator('.preview');
+    await preview.waitFor();
+    await expect(preview.locator('.preview-text').textContent()).resolves.toBe(expected.citations[0]!.text);
+    await expect(preview.locator('a.preview-full').getAttribute('href')).resolves.toBe(href);
+    await expect(page.url()).toBe(`${base}/`);
+    await cite.click();
+    await expect(answer.locator('.preview').count()).resolves.toBe(0);
+    await page.goto(href!);
     await page.waitForURL(/\/docs\/[^#]+#p\d+$/);
     const id = decodeURIComponent(new URL(page.url()).hash.slice(1));
     const para = page.locator(`[id="${id}"]`);
@@ -167,7 +205,13 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
 
     const cite = answer.locator('a.cite').first();
     if ((await cite.count()) > 0) {
+      // A tap previews the paragraph in the chat; its 查看全文 link opens the viewer at it.
       await cite.tap();
+      const full = answer.locator('.preview a.preview-full');
+      await full.waitFor();
+      const overflowPreview = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflowPreview).toBeLessThanOrEqual(0);
+      await page.goto((await full.getAttribute('href'))!);
       await page.waitForURL(/#p\d+$/);
       const id = decodeURIComponent(new URL(page.url()).hash.slice(1));
       const box = await page.locator(`[id="${id}"]`).boundingBox();

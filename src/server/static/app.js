@@ -32,6 +32,28 @@
   }
   var SESSION = sessionId();
 
+  // The conversation, kept in this browser so a reload or Back (after opening a document) restores it.
+  var HISTORY_KEY = 'policybot.history.v1';
+  var HISTORY_MAX = 60;
+  function loadHistory() {
+    try {
+      var h = JSON.parse(localStorage.getItem(HISTORY_KEY) || '[]');
+      return Array.isArray(h) ? h : [];
+    } catch {
+      return [];
+    }
+  }
+  var history = loadHistory();
+  function remember(entry) {
+    history.push(entry);
+    if (history.length > HISTORY_MAX) history = history.slice(-HISTORY_MAX);
+    try {
+      localStorage.setItem(HISTORY_KEY, JSON.stringify(history));
+    } catch {
+      // Full or private storage: the conversation lives for this page only.
+    }
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -77,6 +99,8 @@
         var a = el('a', 'cite', '[' + c.n + ']');
         a.href = c.url;
         a.title = c.title;
+        a.setAttribute('aria-expanded', 'false');
+        a.addEventListener('click', togglePreview.bind(null, box, a, c));
         box.appendChild(a);
       } else {
         box.appendChild(document.createTextNode(m[0]));
@@ -85,6 +109,33 @@
     }
     if (last < text.length) appendLinked(box, text.slice(last));
     return box;
+  }
+
+  // [n] opens the cited paragraph under the answer (its heading path, its text, a link to the whole
+  // document in a new tab), so reading the source does not leave the chat; tapping again closes it.
+  function togglePreview(textBox, link, c, e) {
+    e.preventDefault();
+    var id = 'preview-' + c.n;
+    var open = textBox.parentNode && textBox.parentNode.querySelector('.preview[data-n="' + c.n + '"]');
+    if (open) {
+      open.parentNode.removeChild(open);
+      link.setAttribute('aria-expanded', 'false');
+      return;
+    }
+    var box = el('div', 'preview');
+    box.setAttribute('data-n', String(c.n));
+    box.id = id + '-' + Math.random().toString(36).slice(2, 8);
+    box.appendChild(el('div', 'preview-head', '[' + c.n + '] 《' + c.title + '》' + (c.label ? ' · ' + c.label : '')));
+    var path = (c.headingPath || []).join(' › ');
+    if (path) box.appendChild(el('div', 'preview-path', path));
+    box.appendChild(el('blockquote', 'preview-text', c.text || ''));
+    var full = el('a', 'preview-full', '查看全文');
+    full.href = c.url;
+    full.target = '_blank';
+    full.rel = 'noopener';
+    box.appendChild(full);
+    textBox.parentNode.insertBefore(box, textBox.nextSibling);
+    link.setAttribute('aria-expanded', 'true');
   }
 
   // Plain text with its http(s) addresses as links (the /check results list one per item).
@@ -96,6 +147,8 @@
       if (m.index > last) box.appendChild(document.createTextNode(text.slice(last, m.index)));
       var a = el('a', 'link', /\/docs\//.test(m[0]) ? '查看原文' : m[0]);
       a.href = m[0];
+      a.target = '_blank';
+      a.rel = 'noopener';
       a.title = m[0];
       box.appendChild(a);
       last = re.lastIndex;
@@ -111,6 +164,9 @@
       li.appendChild(document.createTextNode('[' + c.n + '] '));
       var a = el('a', 'source-link', '《' + c.title + '》' + (c.label ? ' · ' + c.label : ''));
       a.href = c.url;
+      // A document opens in its own tab: the chat stays where it is.
+      a.target = '_blank';
+      a.rel = 'noopener';
       li.appendChild(a);
       var meta = [c.issuer, c.date, c.docNumber].filter(Boolean).join(' · ');
       if (meta) li.appendChild(el('span', 'src-meta', ' ' + meta));
@@ -145,7 +201,7 @@
     return box;
   }
 
-  function renderReply(reply) {
+  function renderReply(reply, restored) {
     var box = el('div', 'msg bot');
     box.setAttribute('data-kind', reply.kind);
     var citations = reply.citations || [];
@@ -166,7 +222,11 @@
     }
     if (reply.answerId) box.appendChild(renderFeedback(reply.answerId));
     var choices = renderChoices(reply.buttons || []);
-    if (choices) box.appendChild(choices);
+    if (choices) {
+      // A restored question of the subsidy check has been answered or has expired.
+      if (restored) Array.prototype.forEach.call(choices.querySelectorAll('button'), function (x) { x.disabled = true; });
+      box.appendChild(choices);
+    }
     return box;
   }
 
@@ -188,8 +248,10 @@
       btn.addEventListener('click', function () {
         Array.prototype.forEach.call(box.querySelectorAll('button'), function (x) { x.disabled = true; });
         chat.appendChild(el('div', 'msg user', b.label));
+        remember({ user: b.label });
         postJson('api/chat/callback', { sessionId: SESSION, data: b.data })
           .then(function (data) {
+            if (data && data.reply) remember({ reply: data.reply });
             var node = data && data.reply ? renderReply(data.reply) : el('div', 'msg bot', '（没有回复）');
             chat.appendChild(node);
             scrollDown(node);
@@ -207,6 +269,7 @@
     question = question.trim();
     if (!question) return;
     chat.appendChild(el('div', 'msg user', question));
+    remember({ user: question });
     var loading = el('div', 'msg loading', '正在查找政策原文');
     chat.appendChild(loading);
     scrollDown(loading);
@@ -214,6 +277,7 @@
     input.value = '';
     postJson('api/chat', { question: question, sessionId: SESSION })
       .then(function (data) {
+        if (data && data.reply) remember({ reply: data.reply });
         var node = data && data.reply ? renderReply(data.reply) : el('div', 'msg bot', '（没有回复）');
         chat.replaceChild(node, loading);
       })
@@ -240,6 +304,26 @@
       if (!send.disabled) ask(input.value);
     }
   });
+  // The conversation so far, then the 清空对话 button.
+  history.forEach(function (entry) {
+    if (entry && typeof entry.user === 'string') chat.appendChild(el('div', 'msg user', entry.user));
+    else if (entry && entry.reply && typeof entry.reply === 'object') chat.appendChild(renderReply(entry.reply, true));
+  });
+  var clear = document.getElementById('clear');
+  if (clear) {
+    clear.addEventListener('click', function () {
+      history = [];
+      try {
+        localStorage.removeItem(HISTORY_KEY);
+      } catch {
+        // nothing stored
+      }
+      while (chat.firstChild) chat.removeChild(chat.firstChild);
+      input.focus();
+    });
+  }
+  if (chat.lastElementChild) chat.lastElementChild.scrollIntoView({ block: 'end' });
+
   examples.addEventListener('click', function (e) {
     var t = e.target;
     if (t && t.classList && t.classList.contains('chip') && !send.disabled) ask(t.textContent || '');

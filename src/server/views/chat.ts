@@ -10,7 +10,13 @@ export const EXAMPLE_QUESTIONS = [
 
 const CHAT_CSS = raw(`
 #chat { display:flex; flex-direction:column; gap:10px; min-height: 40vh; }
-.msg { max-width: 100%; }
+.msg { max-width: 100%; scroll-margin-bottom: 120px; }
+.preview { margin-top: 8px; border-left: 3px solid #0b5cad; background: #f4f8fd; padding: 6px 10px; border-radius: 6px; font-size: 14px; }
+.preview-head { font-weight: 600; }
+.preview-path { color: var(--muted); font-size: 13px; }
+.preview-text { margin: 4px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.clear { font: inherit; font-size: 13px; background: none; border: 1px solid var(--line); border-radius: 8px; padding: 2px 10px; color: var(--muted); cursor: pointer; }
+.chat-tools { display: flex; justify-content: flex-end; margin: 4px 0; }
 .msg.user { align-self:flex-end; background:#0b5cad; color:#fff; border-radius:12px 12px 2px 12px; padding:8px 12px; max-width: 85%; overflow-wrap:anywhere; }
 .msg.bot { background:#fff; border:1px solid var(--line); border-radius:12px 12px 12px 2px; padding:10px 14px; }
 .msg.bot .text { white-space: pre-wrap; overflow-wrap:anywhere; }
@@ -48,6 +54,7 @@ export function chatPage(opts: { documents: number }): string {
 <p class="muted">目前收录 ${opts.documents} 份政策文件。没有找到依据时，我会直接告诉您，不会编造。想知道自己能申请哪些补贴，发送 /check；也可以看<a href="measures">政策措施一览</a>。</p>
 <div class="chips" id="examples" aria-label="示例问题">${EXAMPLE_QUESTIONS.map((q) => html`<button type="button" class="chip">${q}</button>`)}</div>
 </div>
+<div class="chat-tools"><button type="button" id="clear" class="clear">清空对话</button></div>
 <div id="chat" aria-live="polite"></div>
 <form class="ask" id="ask-form">
 <textarea id="question" name="question" rows="2" maxlength="500" placeholder="请输入您的问题，例如：灵活就业人员的社会保险补贴给哪些人？" aria-label="问题" required></textarea>

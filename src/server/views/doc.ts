@@ -24,6 +24,21 @@ export interface DocLinks {
   attachments?: PolicyDocument[];
 }
 
+const TEXT_URL = /https?:\/\/[^\s）)」』，。、；<>"']+/gu;
+
+/** A paragraph's text with the web addresses it states as links (escaped text, never markup from the file). */
+function linkedText(text: string): Array<string | ReturnType<typeof html>> {
+  const out: Array<string | ReturnType<typeof html>> = [];
+  let last = 0;
+  for (const m of text.matchAll(TEXT_URL)) {
+    if (m.index > last) out.push(text.slice(last, m.index));
+    out.push(html`<a class="text-link" href="${m[0]}" rel="noopener noreferrer nofollow" target="_blank">${m[0]}</a>`);
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}
+
 /** The paragraph-anchored viewer: every paragraph is an element whose id is its paragraph id. */
 export function docPage(doc: PolicyDocument, today: Date, links: DocLinks = {}): string {
   const dated = datedStatus(doc, doc.validUntil ? [doc.validUntil] : [], today);
@@ -40,7 +55,7 @@ export function docPage(doc: PolicyDocument, today: Date, links: DocLinks = {}):
   const paragraphs = doc.paragraphs.map(
     (p) => html`<p class="para${p.isHeading ? ' heading' : ''}" id="${p.id}" data-heading="${p.headingPath.join(' › ')}"><a class="pid" href="#${p.id}" title="本段链接">§${p.id.replace(/^p/, '')}</a>${
       p.headingPath.length ? html`<span class="hp">${p.headingPath.join(' › ')}</span>` : null
-    }${p.text}</p>`,
+    }${linkedText(p.text)}</p>`,
   );
 
   const body = html`<main>

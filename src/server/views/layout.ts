@@ -22,7 +22,7 @@ dl.meta { display:grid; grid-template-columns: max-content 1fr; gap: 2px 12px; m
 dl.meta dt { color:var(--muted); }
 dl.meta dd { margin:0; overflow-wrap:anywhere; }
 nav.attachments h2 { font-size:16px; margin:12px 0 4px; } nav.attachments ol { margin:0; padding-left:1.4em; font-size:15px; }
-.para { position:relative; margin: 0; padding: 6px 10px; border-radius:6px; scroll-margin-top: 30vh; }
+.para { position:relative; margin: 0; padding: 6px 10px; border-radius:6px; scroll-margin-top: 30vh; overflow-wrap: anywhere; }
 .para.heading { font-weight:700; margin-top: 10px; }
 .para .hp { display:none; font-size: 13px; color: var(--muted); font-weight: 400; }
 .para:target, .para.is-target { background: var(--hl); box-shadow: inset 4px 0 0 #e0a800; }
