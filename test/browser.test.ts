@@ -164,7 +164,7 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     await preview.waitFor();
     await expect(preview.locator('.preview-text').textContent()).resolves.toBe(expected.citations[0]!.text);
     await expect(preview.locator('a.preview-full').getAttribute('href')).resolves.toBe(href);
-    await expect(page.url()).toBe(`${base}/`);
+    expect(page.url()).toBe(`${base}/`);
     await cite.click();
     await expect(answer.locator('.preview').count()).resolves.toBe(0);
     await page.goto(href!);
