@@ -60,6 +60,13 @@ const EnvSchema = z.object({
     .optional(),
   WECHAT_MP_APPID: z.string().min(1).optional(),
   WECHAT_MP_PATH: z.string().startsWith('/').default('/wechat-mp'),
+  /** 安全模式 / 兼容模式: the 43-character EncodingAESKey from the console. */
+  WECHAT_MP_ENCODING_AES_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, 'must be the 43 letters and digits of the EncodingAESKey in the 公众号 console')
+    .optional(),
+  /** plain (明文模式), compatible (兼容模式: both accepted), safe (安全模式: encrypted only). Default: safe with a key, else plain. */
+  WECHAT_MP_MODE: z.enum(['plain', 'compatible', 'safe']).optional(),
 });
 
 export interface Config {
@@ -109,6 +116,9 @@ export interface Config {
     token: string | null;
     appId: string | null;
     path: string;
+    /** The message encryption key (安全模式, 兼容模式); null in 明文模式. */
+    encodingAesKey: string | null;
+    mode: 'plain' | 'compatible' | 'safe';
   };
 }
 
@@ -119,6 +129,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new PolicybotError('E_CONFIG', `invalid configuration: ${issues}`);
   }
   const e = parsed.data;
+  // Encrypted modes need the key, and the AppID that every encrypted message must carry.
+  const mpMode = e.WECHAT_MP_MODE ?? (e.WECHAT_MP_ENCODING_AES_KEY ? 'safe' : 'plain');
+  if (mpMode !== 'plain' && (!e.WECHAT_MP_ENCODING_AES_KEY || !e.WECHAT_MP_APPID)) {
+    throw new PolicybotError('E_CONFIG', `invalid configuration: WECHAT_MP_MODE=${mpMode} needs WECHAT_MP_ENCODING_AES_KEY and WECHAT_MP_APPID`, {
+      userMessage: `公众号${mpMode === 'safe' ? '安全模式' : '兼容模式'}需要同时设置 WECHAT_MP_ENCODING_AES_KEY（消息加解密密钥）和 WECHAT_MP_APPID`,
+    });
+  }
   const indexDir = path.resolve(cwd, e.INDEX_DIR);
   return {
     corpusDir: path.resolve(cwd, e.CORPUS_DIR),
@@ -166,6 +183,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       token: e.WECHAT_MP_TOKEN ?? null,
       appId: e.WECHAT_MP_APPID ?? null,
       path: e.WECHAT_MP_PATH,
+      encodingAesKey: e.WECHAT_MP_ENCODING_AES_KEY ?? null,
+      mode: mpMode,
     },
   };
 }
@@ -192,5 +211,5 @@ function stripEmpty(env: Record<string, string | undefined>): Record<string, str
 
 /** The secret values of a config (tokens), for masking wherever text leaves the process. */
 export function configSecrets(config: Config): string[] {
-  return [config.telegram.token, config.telegram.webhookSecret, config.wechaty.puppetToken, config.wechatMp.token].filter((s): s is string => !!s);
+  return [config.telegram.token, config.telegram.webhookSecret, config.wechaty.puppetToken, config.wechatMp.token, config.wechatMp.encodingAesKey].filter((s): s is string => !!s);
 }

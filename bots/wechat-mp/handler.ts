@@ -4,6 +4,7 @@ import { checkSignature } from './signature.ts';
 import { parseMpXml, textReplyXml, type MpMessage } from './xml.ts';
 import { TtlCache } from './ttl-cache.ts';
 import { fitParts, utf8Bytes } from './bytes.ts';
+import { checkMsgSignature, MpCrypto, MpCryptoError, msgSignature } from './crypto.ts';
 
 /**
  * The Official Account (公众号) callback in plaintext mode (明文模式).
@@ -59,6 +60,9 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
   const keepMs = opts.keepMs ?? 10 * 60_000;
   const maxAgeSec = opts.maxAgeSec ?? 300;
   const log = logger.child({ channel: 'wechat-mp' });
+  const mode = config.wechatMp.mode;
+  const crypto = mode !== 'plain' && config.wechatMp.encodingAesKey && config.wechatMp.appId ? new MpCrypto(config.wechatMp.encodingAesKey, config.wechatMp.appId) : null;
+  const forbidden: HttpResponse = { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'forbidden' };
 
   // Per MsgId (or user+CreateTime for events): the reply being produced or produced. Retries
   // come within ~15 s; a few minutes covers slow answers too.
@@ -173,9 +177,52 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
     }
   }
 
-  function xmlResponse(msg: MpMessage, outcome: Outcome): HttpResponse {
+  function xmlResponse(msg: MpMessage, outcome: Outcome, encrypted: boolean): HttpResponse {
     if (!outcome) return NO_REPLY;
-    return { status: 200, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: textReplyXml(msg, outcome.content, now()) };
+    const xml = textReplyXml(msg, outcome.content, now());
+    return { status: 200, headers: { 'content-type': 'application/xml; charset=utf-8' }, body: encrypted && crypto ? encryptedReply(xml) : xml };
+  }
+
+  /** A reply in 安全模式: the reply XML encrypted, signed with a fresh timestamp and nonce. */
+  function encryptedReply(xml: string): string {
+    const encrypt = crypto!.encrypt(xml);
+    const timestamp = String(Math.floor(now() / 1000));
+    const nonce = String(Math.floor(Math.random() * 1e9));
+    const signature = msgSignature(token!, timestamp, nonce, encrypt);
+    return `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt><MsgSignature><![CDATA[${signature}]]></MsgSignature><TimeStamp>${timestamp}</TimeStamp><Nonce><![CDATA[${nonce}]]></Nonce></xml>`;
+  }
+
+  /**
+   * The message XML of a POST: as sent in 明文模式; decrypted from its Encrypt field in 安全模式 and
+   * 兼容模式 after its msg_signature is checked. Null (with the reason logged) when it must be refused.
+   */
+  function messageXml(req: HttpRequest): { xml: string; encrypted: boolean } | { refuse: HttpResponse } {
+    const encryptedField = /<Encrypt>\s*(?:<!\[CDATA\[)?([A-Za-z0-9+/=\s]+?)(?:\]\]>)?\s*<\/Encrypt>/.exec(req.body)?.[1]?.replace(/\s+/g, '');
+    const asksAes = req.query['encrypt_type'] === 'aes';
+    if (!encryptedField && !asksAes) {
+      // A plaintext message in 安全模式 would be a downgrade: the platform only sends encrypted ones there.
+      if (mode === 'safe') {
+        log.warn({ ip: req.ip }, 'wechat-mp: refused a plaintext message in 安全模式');
+        return { refuse: forbidden };
+      }
+      return { xml: req.body, encrypted: false };
+    }
+    if (!crypto || !encryptedField) {
+      // An encrypted message without a key (明文模式 configured): say so to the operator.
+      log.warn('wechat-mp: received an encrypted (安全模式) message; set WECHAT_MP_ENCODING_AES_KEY and WECHAT_MP_APPID, or 明文模式 in the console');
+      return { refuse: NO_REPLY };
+    }
+    if (!checkMsgSignature(token!, { msg_signature: req.query['msg_signature'], timestamp: req.query['timestamp'], nonce: req.query['nonce'] }, encryptedField)) {
+      log.warn({ ip: req.ip }, 'wechat-mp: rejected an encrypted message with a bad msg_signature');
+      return { refuse: forbidden };
+    }
+    try {
+      return { xml: crypto.decrypt(encryptedField), encrypted: true };
+    } catch (err) {
+      const reason = err instanceof MpCryptoError ? err.reason : 'decrypt failed';
+      log.warn({ reason, ip: req.ip }, 'wechat-mp: could not decrypt a message');
+      return { refuse: forbidden };
+    }
   }
 
   function questionKey(msg: MpMessage): string | null {
@@ -190,12 +237,10 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
       log.warn({ reason: sig.reason, ip: req.ip }, 'wechat-mp: rejected a POST with a bad signature');
       return { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'forbidden' };
     }
-    if (/<Encrypt>/.test(req.body) && !/<MsgType>/.test(req.body)) {
-      // 安全模式: only the encrypted envelope is sent. Not supported yet; say so to the operator.
-      log.warn('wechat-mp: received an encrypted (安全模式) message; set 明文模式 or 兼容模式 in the console');
-      return NO_REPLY;
-    }
-    const parsed = parseMpXml(req.body);
+    const body = messageXml(req);
+    if ('refuse' in body) return body.refuse;
+    const encrypted = body.encrypted;
+    const parsed = parseMpXml(body.xml);
     if (!parsed.ok) {
       log.warn({ reason: parsed.reason, ip: req.ip }, 'wechat-mp: malformed message body');
       return { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'bad request' };
@@ -227,11 +272,11 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
     }
 
     const outcome = await within(pending, replyWithinMs);
-    if (outcome !== undefined) return xmlResponse(msg, outcome);
+    if (outcome !== undefined) return xmlResponse(msg, outcome, encrypted);
     const qKey = questionKey(msg);
     if (qKey) late.set(qKey, pending);
     log.warn({ msgType: msg.MsgType, replyWithinMs }, 'wechat-mp: answer not ready in time, sent the 正在查询 notice');
-    return xmlResponse(msg, { content: PENDING_TEXT });
+    return xmlResponse(msg, { content: PENDING_TEXT }, encrypted);
   }
 
   async function handleGet(req: HttpRequest): Promise<HttpResponse> {
