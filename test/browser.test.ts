@@ -129,6 +129,34 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     await page.close();
   });
 
+  it('suggests next questions the documents answer, and 👎 asks for a reason', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const problems = watch(page);
+    await page.goto(`${base}/`);
+    await page.fill('#question', '创业担保贷款的额度是多少？');
+    await page.click('#send');
+    const answer = page.locator('.msg.bot').last();
+    await answer.locator('a.cite').first().waitFor({ timeout: 15_000 });
+    const chips = answer.locator('.suggestions .suggestion');
+    const n = await chips.count();
+    expect(n).toBeGreaterThanOrEqual(1);
+    expect(n).toBeLessThanOrEqual(3);
+    const suggestion = (await chips.first().textContent())!;
+    // 👎 → a reason → stored with the vote.
+    await answer.locator('button.vote-down').click();
+    await answer.locator('.why button', { hasText: '没回答我的问题' }).click();
+    await answer.locator('.feedback-status', { hasText: '谢谢您的反馈' }).waitFor();
+    expect(chat.store.listFeedback().some((r) => r.vote === 'down' && r.comment === '没回答我的问题')).toBe(true);
+    // The suggestion is sent as a follow-up about the same topic, and answered with citations.
+    await chips.first().click();
+    await expect(page.locator('.msg.user').last().textContent()).resolves.toBe(suggestion);
+    const next = page.locator('.msg.bot').nth(1);
+    await next.locator('a.cite').first().waitFor({ timeout: 15_000 });
+    await expect(next.locator('.understood').textContent()).resolves.toContain('创业担保贷款');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('asks, shows a cited answer, and a citation opens the document at the highlighted paragraph', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems = watch(page);

@@ -8,13 +8,17 @@ import { normalizeForMatch } from '../text/normalize.ts';
 import type { AnswerKind } from '../text/lexicon.ts';
 import type { Understanding } from '../understand/message.ts';
 import { renumber } from '../answer/parts.ts';
-import type { ChatCore, ChatReply, IncomingMessage, ReplyButton, ReplyKind, Vote } from './types.ts';
+import type { ChannelName, ChatCore, ChatReply, IncomingMessage, ReplyButton, ReplyKind, Vote } from './types.ts';
+import { suggestFollowUps } from './suggest.ts';
 import { openChatStore, storePath, type ChatStore, type FollowUpContext } from './store.ts';
 import { parseRegion, resolveFollowUp, topicOf } from './followup.ts';
 import { RateLimiter } from './rate-limit.ts';
 import * as T from './commands.ts';
 import { createCheckDialogue, isCheckTrigger } from './eligibility.ts';
 
+
+/** Channels that show suggested next questions (as tappable chips). */
+const SUGGESTING_CHANNELS: ReadonlySet<ChannelName> = new Set(['web']);
 
 /** A bare answer to a /check question: option numbers, or 跳过 / 重新开始 / 退出. */
 const DIALOGUE_ANSWER = /^(?:\d{1,2}(?:[\s,，、]+\d{1,2})*|跳过|重新开始|退出)$/u;
@@ -125,7 +129,12 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
       context: { question, topic, cited: answer.citations.map(citedKey) },
     });
     if (resolved.kind !== 'new') logger.debug({ channel: msg.channel, followUp: resolved.kind }, 'follow-up question rewritten');
-    return answerReply(answer, answerId);
+    const out = answerReply(answer, answerId);
+    if (!answer.abstained && SUGGESTING_CHANNELS.has(msg.channel)) {
+      const suggestions = await suggestFollowUps(engine, topic, read.asks[0]?.kind ?? null, named[0] ?? region).catch(() => []);
+      if (suggestions.length) out.suggestions = suggestions;
+    }
+    return out;
   }
 
   async function handle(msg: IncomingMessage): Promise<ChatReply | null> {

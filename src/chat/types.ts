@@ -43,6 +43,8 @@ export interface ChatReply {
   buttons: ReplyButton[][];
   /** Id of the stored answer, for feedback; null when the reply is not an answer. */
   answerId: string | null;
+  /** Next questions the documents can answer about the same topic (「需要什么材料？」); sent as follow-ups. */
+  suggestions?: string[];
 }
 
 export type Vote = 'up' | 'down';

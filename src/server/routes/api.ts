@@ -22,6 +22,8 @@ const FeedbackBody = z.object({
   answerId: z.string().min(1).max(100),
   vote: z.enum(['up', 'down']),
   sessionId: SESSION_ID,
+  /** Why an answer did not help (a 👎 reason), optional. */
+  comment: z.string().max(500).optional(),
 });
 
 /** Validates a JSON body; failures become a 400 naming the field, in Chinese and English. */
@@ -94,7 +96,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
 
   app.post('/api/feedback', async (req) => {
     const body = parseBody(FeedbackBody, req);
-    await chat.recordFeedback({ channel: 'web', userId: body.sessionId, answerId: body.answerId, vote: body.vote });
+    await chat.recordFeedback({ channel: 'web', userId: body.sessionId, answerId: body.answerId, vote: body.vote, ...(body.comment ? { comment: body.comment } : {}) });
     return { ok: true };
   });
 

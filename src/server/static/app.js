@@ -1,4 +1,4 @@
-/* global document, localStorage, fetch, crypto */
+/* global document, localStorage, fetch, crypto, navigator */
 // The web chat. No framework. Every piece of server data is put into the page with
 // textContent / createElement (never parsed as markup), so policy text cannot inject markup.
 (function () {
@@ -194,9 +194,43 @@
         });
     }
     up.addEventListener('click', function () { vote('up'); });
-    down.addEventListener('click', function () { vote('down'); });
+    // 👎 asks why (optional): a few common reasons, or none.
+    down.addEventListener('click', function () {
+      up.disabled = down.disabled = true;
+      var why = el('div', 'why');
+      why.appendChild(el('span', null, '哪里不好？（可不选）'));
+      ['没回答我的问题', '内容不对或过期', '太长看不懂', '不用说了'].forEach(function (label, i, all) {
+        var b = el('button', 'why-reason', label);
+        b.type = 'button';
+        b.addEventListener('click', function () {
+          Array.prototype.forEach.call(why.querySelectorAll('button'), function (x) { x.disabled = true; });
+          var body = { answerId: answerId, vote: 'down', sessionId: SESSION };
+          if (i < all.length - 1) body.comment = label;
+          postJson('api/feedback', body)
+            .then(function () {
+              status.textContent = '谢谢您的反馈！';
+              if (why.parentNode) why.parentNode.removeChild(why);
+            })
+            .catch(function (err) { status.textContent = err.message; });
+        });
+        why.appendChild(b);
+      });
+      box.appendChild(why);
+    });
     box.appendChild(up);
     box.appendChild(down);
+    // Copy the answer with its sources (to paste into a chat or a note).
+    var copy = el('button', 'copy', '复制');
+    copy.type = 'button';
+    copy.setAttribute('aria-label', '复制回答和出处');
+    copy.addEventListener('click', function () {
+      var msg = box.parentNode;
+      var text = msg ? msg.getAttribute('data-copy') || '' : '';
+      var done = function () { status.textContent = '已复制'; };
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, function () { status.textContent = '复制失败，请长按文字复制'; });
+      else status.textContent = '复制失败，请长按文字复制';
+    });
+    box.appendChild(copy);
     box.appendChild(status);
     return box;
   }
@@ -220,7 +254,23 @@
       warnings.forEach(function (x) { w.appendChild(el('div', 'notice', '⚠ ' + x.message)); });
       box.appendChild(w);
     }
+    if (citations.length) {
+      box.setAttribute('data-copy', (reply.text || '') + '\n\n来源：\n' + citations.map(function (c) { return '[' + c.n + '] 《' + c.title + '》' + (c.label ? ' ' + c.label : '') + ' ' + c.url; }).join('\n'));
+    }
     if (reply.answerId) box.appendChild(renderFeedback(reply.answerId));
+    // What people ask next about the same topic, when the documents answer it.
+    var suggestions = reply.suggestions || [];
+    if (suggestions.length && !restored) {
+      var next = el('div', 'suggestions');
+      next.setAttribute('aria-label', '接着问');
+      suggestions.forEach(function (q) {
+        var chip = el('button', 'chip suggestion', q);
+        chip.type = 'button';
+        chip.addEventListener('click', function () { if (!send.disabled) ask(q); });
+        next.appendChild(chip);
+      });
+      box.appendChild(next);
+    }
     var choices = renderChoices(reply.buttons || []);
     if (choices) {
       // A restored question of the subsidy check has been answered or has expired.

@@ -35,6 +35,9 @@ const CHAT_CSS = raw(`
 .choices { display:flex; flex-wrap:wrap; gap:8px; margin-top: 10px; }
 .choice { border:1px solid var(--accent, #1a5fb4); color: var(--accent, #1a5fb4); background:#fff; border-radius: 8px; padding: 6px 14px; font-size: 15px; cursor:pointer; min-height: 36px; }
 .choice[disabled] { opacity: .5; cursor: default; }
+.suggestions { display:flex; flex-wrap:wrap; gap:6px; margin-top: 8px; }
+.why { display:flex; flex-wrap:wrap; gap:6px; align-items:center; margin-top: 6px; font-size: 13px; }
+.why button, .feedback button.copy { font-size: 13px; }
 .chips { display:flex; flex-wrap:wrap; gap:8px; margin: 8px 0 12px; }
 .chip { border:1px solid var(--line); background:#fff; border-radius: 16px; padding: 4px 12px; font-size: 14px; cursor:pointer; color: var(--fg); }
 form.ask { position: sticky; bottom: 0; background: var(--bg); padding: 10px 0; display:flex; gap: 8px; }
