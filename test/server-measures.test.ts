@@ -49,6 +49,27 @@ describe('GET /measures', () => {
     expect(sb.body).not.toContain('城阳区稳定和扩大就业');
   });
 
+  it('searches and filters by target group, kind and validity, saying how many of how many', async () => {
+    const count = (body: string) => (body.match(/<li id="/g) ?? []).length;
+    const all = await get('/measures');
+    const loans = await get('/measures?kind=loan');
+    expect(count(loans.body)).toBe(t.engine.measures.filter((m) => m.kind === 'loan').length);
+    expect(count(loans.body)).toBeLessThan(count(all.body));
+    expect(loans.body).toMatch(/筛选出 \d+ 项（共 \d+ 项）/);
+    expect(loans.body).toContain('<option value="loan" selected>');
+    const grads = await get(`/measures?group=${encodeURIComponent('高校毕业生')}&active=1`);
+    expect(count(grads.body)).toBe(t.engine.measures.filter((m) => m.groups.includes('高校毕业生') && (m.validUntil === null || m.validUntil >= '2026-11-22')).length);
+    expect(grads.body).not.toContain('已到期');
+    const search = await get(`/measures?q=${encodeURIComponent('见习')}`);
+    expect(count(search.body)).toBeGreaterThan(0);
+    for (const name of [...search.body.matchAll(/<li id="[^"]*"><strong>([^<]+)<\/strong>/g)].map((m) => m[1]!)) {
+      const m = t.engine.measures.find((x) => x.name === name)!;
+      expect(`${m.name}${m.sourceText}${m.docTitle}`).toContain('见习');
+    }
+    const none = await get(`/measures?q=${encodeURIComponent('不存在的词汇组合')}`);
+    expect(none.body).toContain('没有找到符合条件的措施');
+  });
+
   it('answers an unknown region with a 400 page in Chinese, the input escaped', async () => {
     const r = await get(`/measures?region=${encodeURIComponent('<b>火星</b>')}`);
     expect(r.status).toBe(400);

@@ -52,3 +52,23 @@ export function renderMeasuresText(measures: readonly Measure[]): string {
   lines.push(`共 ${measures.length} 项措施，来自 ${byDoc.size} 份文件。金额和条件以原文为准。`);
   return lines.join('\n');
 }
+
+/** Filters of the measures page and API: words in the name or source, a target group, a kind, only those in force. */
+export interface MeasureFilter {
+  q?: string | null;
+  group?: string | null;
+  kind?: Measure['kind'] | null;
+  active?: boolean;
+  today?: string;
+}
+
+export function filterMeasures(measures: readonly Measure[], f: MeasureFilter): Measure[] {
+  const words = (f.q ?? '').trim().split(/\s+/u).filter(Boolean);
+  return measures.filter(
+    (m) =>
+      words.every((w) => m.name.includes(w) || m.sourceText.includes(w) || m.docTitle.includes(w)) &&
+      (!f.group || m.groups.includes(f.group as never)) &&
+      (!f.kind || m.kind === f.kind) &&
+      (!f.active || !f.today || m.validUntil === null || m.validUntil >= f.today),
+  );
+}

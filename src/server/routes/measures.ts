@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine.ts';
-import { measuresForRegion } from '../../measures/view.ts';
+import { filterMeasures, KIND_LABEL, measuresForRegion } from '../../measures/view.ts';
+import { TARGET_GROUPS } from '../../measures/types.ts';
 import { requirePlace } from '../../text/gazetteer.ts';
 import { isPolicybotError } from '../../errors.ts';
 import { measuresPage } from '../views/measures.ts';
@@ -26,13 +27,23 @@ export async function measuresRoutes(app: FastifyInstance, deps: MeasuresRouteDe
   });
 
   // The same catalog as a page; an unknown region is a 400 page with the Chinese message.
-  app.get<{ Querystring: { region?: string } }>('/measures', async (req, reply) => {
+  app.get<{ Querystring: { region?: string; q?: string; group?: string; kind?: string; active?: string } }>('/measures', async (req, reply) => {
     reply.type('text/html; charset=utf-8');
-    const raw = typeof req.query.region === 'string' ? req.query.region.trim().slice(0, 30) : '';
+    const str = (v: unknown, max: number) => (typeof v === 'string' ? v.trim().slice(0, max) : '');
+    const raw = str(req.query.region, 30);
     try {
       const region = raw ? requirePlace(raw) : null;
       const today = engine.config.today().toISOString().slice(0, 10);
-      return reply.send(measuresPage(measuresForRegion(engine.measures, region), { region, today }));
+      const kind = str(req.query.kind, 20);
+      const filter = {
+        q: str(req.query.q, 30) || null,
+        group: (TARGET_GROUPS as readonly string[]).includes(str(req.query.group, 20)) ? str(req.query.group, 20) : null,
+        kind: kind in KIND_LABEL ? (kind as keyof typeof KIND_LABEL) : null,
+        active: req.query.active === '1',
+        today,
+      };
+      const all = measuresForRegion(engine.measures, region);
+      return reply.send(measuresPage(filterMeasures(all, filter), { region, today, filter, total: all.length }));
     } catch (err) {
       if (!isPolicybotError(err, 'E_BAD_INPUT')) throw err;
       return reply.code(400).send(errorPage(400, err.userMessage, './'));
