@@ -129,6 +129,36 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     await page.close();
   });
 
+  it('/check ends in result cards with tappable 查看原文 links, on a phone without sideways scroll', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const problems = watch(page);
+    await page.goto(`${base}/`);
+    await page.fill('#question', '我今年毕业，在广州跑外卖');
+    await page.click('#send');
+    await page.locator('.msg.bot').last().waitFor({ timeout: 15_000 });
+    await page.fill('#question', '/check');
+    await page.click('#send');
+    for (let i = 0; i < 10 && (await page.locator('.check-results').count()) === 0; i++) {
+      const options = page.locator('.msg.bot').last().locator('button.choice:not([disabled])');
+      await options.first().waitFor({ timeout: 15_000 });
+      const n = await options.count();
+      // The last option before 跳过 / 重新开始 (or 查看不符合).
+      await options.nth(Math.max(0, n - 3)).click();
+      await page.waitForTimeout(200);
+    }
+    const results = page.locator('.check-results').last();
+    await results.waitFor({ timeout: 15_000 });
+    await expect(results.locator('.check-facts').textContent()).resolves.toContain('根据您说的');
+    await expect(results.locator('.check-card').count()).resolves.toBeGreaterThan(0);
+    const link = results.locator('a.check-link').first();
+    await expect(link.getAttribute('href')).resolves.toMatch(new RegExp(`^${base}/docs/[^#]+#p\\d+$`));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-check-cards-phone.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('suggests next questions the documents answer, and 👎 asks for a reason', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems = watch(page);

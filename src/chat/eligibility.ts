@@ -6,7 +6,7 @@ import { engineMeasures } from '../eligibility/index.ts';
 import { parseProfile, OTHER_REGION, type Profile, type ProfileInput } from '../eligibility/profile.ts';
 import { type OptionValue, type QuestionField, type QuestionOption } from '../eligibility/questions.ts';
 import { factsFromText, parseAnswer } from '../eligibility/facts.ts';
-import { describeProfile, renderCheckText, renderQuestion } from '../eligibility/render.ts';
+import { checkCards, describeProfile, renderCheckText, renderQuestion } from '../eligibility/render.ts';
 import { isPolicybotError } from '../errors.ts';
 import type { ChatReply, ChannelName, IncomingMessage, ReplyButton } from './types.ts';
 import type { ChatStore } from './store.ts';
@@ -150,7 +150,14 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
     save(who, s);
     const buttons: ReplyButton[][] = [[{ kind: 'callback', label: '重新开始', data: 'ck:restart' }]];
     if (result.results.some((r) => r.status === 'not_eligible')) buttons[0]!.unshift({ kind: 'callback', label: '查看不符合', data: 'ck:ineligible' });
-    return reply(resultText(result, preface, profile), buttons);
+    const facts = describeProfile(profile);
+    return {
+      ...reply(resultText(result, preface, profile), buttons),
+      cards: checkCards(
+        { results: result.results, nextQuestion: null, ...(result.services ? { services: result.services } : {}) },
+        { perGroup: 6, hideExpired: true, collapseIneligible: SHOW_INELIGIBLE_HINT, facts: facts ? `${facts}。${CORRECT_HINT}` : null },
+      ),
+    };
   }
 
   function resultText(result: CheckResult, preface: string, profile: Profile): string {

@@ -1,3 +1,4 @@
+import type { CheckCards } from '../eligibility/render.ts';
 import type { Answer, Citation, Warning } from '../answer/contract.ts';
 
 /**
@@ -45,6 +46,8 @@ export interface ChatReply {
   answerId: string | null;
   /** Next questions the documents can answer about the same topic (「需要什么材料？」); sent as follow-ups. */
   suggestions?: string[];
+  /** The /check results as data, for channels that draw cards (the web); `text` says the same. */
+  cards?: CheckCards;
 }
 
 export type Vote = 'up' | 'down';

@@ -115,3 +115,51 @@ export function renderCheckText(check: CheckResult, opts: RenderOptions = {}): s
 export function renderQuestion(q: NextQuestion): string {
   return [`还需要了解：${q.prompt}`, ...q.options.map((o, i) => `${i + 1}. ${o.label}`)].join('\n');
 }
+
+/** One result as a card (the web chat): what it is, how much, the deciding condition, the links. */
+export interface CheckCard {
+  name: string;
+  region: string | null;
+  amount: string | null;
+  condition: { text: string; status: 'met' | 'not_met' | 'unknown' } | null;
+  url: string;
+  materials?: string;
+  process?: string;
+}
+
+export interface CheckCards {
+  facts: string | null;
+  groups: Array<{ status: MeasureStatus; title: string; count: number; items: CheckCard[]; note?: string }>;
+  services: Array<{ name: string; url: string }>;
+}
+
+/** The same results as renderCheckText, as data for cards. */
+export function checkCards(check: CheckResult, opts: RenderOptions & { facts?: string | null } = {}): CheckCards {
+  const order: MeasureStatus[] = opts.hideExpired ? ['eligible', 'unknown', 'not_eligible'] : ['eligible', 'unknown', 'not_eligible', 'expired'];
+  const groups: CheckCards['groups'] = [];
+  for (const status of order) {
+    const rows = check.results.filter((r) => r.status === status && !isOtherRegion(r));
+    if (!rows.length) continue;
+    const collapsed = status === 'not_eligible' && opts.collapseIneligible;
+    const shown = collapsed ? [] : opts.perGroup ? rows.slice(0, opts.perGroup) : rows;
+    groups.push({
+      status,
+      title: GROUP_TITLES[status],
+      count: rows.length,
+      items: shown.map((r) => {
+        const key = keyCondition(r);
+        return {
+          name: r.name,
+          region: r.region,
+          amount: r.amount,
+          condition: key ? { text: key.text, status: key.status } : null,
+          url: key && key.status !== 'met' ? key.url : r.url,
+          ...(status === 'eligible' && r.parts?.materials ? { materials: r.parts.materials } : {}),
+          ...(status === 'eligible' && r.parts?.process ? { process: r.parts.process } : {}),
+        };
+      }),
+      ...(collapsed ? { note: opts.collapseIneligible! } : shown.length < rows.length ? { note: `另有${rows.length - shown.length}项` } : {}),
+    });
+  }
+  return { facts: opts.facts ?? null, groups, services: (check.services ?? []).map((sv) => ({ name: sv.name, url: sv.url })) };
+}

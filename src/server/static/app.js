@@ -138,6 +138,46 @@
     link.setAttribute('aria-expanded', 'true');
   }
 
+  // The /check results as cards: group, then per measure its amount, the deciding condition and links.
+  var STATUS_WORD = { met: '符合', not_met: '不符合', unknown: '待确认' };
+  function renderCards(cards) {
+    var box = el('div', 'text check-results');
+    if (cards.facts) box.appendChild(el('p', 'check-facts', cards.facts));
+    (cards.groups || []).forEach(function (g) {
+      var section = el('section', 'check-group check-' + g.status);
+      section.appendChild(el('h3', null, g.title + '（' + g.count + '项）'));
+      (g.items || []).forEach(function (it) {
+        var card = el('div', 'check-card');
+        card.appendChild(el('div', 'check-name', it.name + (it.region ? '（' + it.region + '）' : '')));
+        if (it.amount) card.appendChild(el('div', 'check-amount', it.amount));
+        if (it.condition) card.appendChild(el('div', 'check-cond', '条件：' + it.condition.text + ' — ' + (STATUS_WORD[it.condition.status] || '')));
+        if (it.materials) card.appendChild(el('div', 'check-part', '材料：' + it.materials));
+        if (it.process) card.appendChild(el('div', 'check-part', '办理：' + it.process));
+        if (/^https?:\/\//.test(it.url || '')) {
+          var a = el('a', 'check-link', '查看原文');
+          a.href = it.url;
+          a.target = '_blank';
+          a.rel = 'noopener';
+          card.appendChild(a);
+        }
+        section.appendChild(card);
+      });
+      if (g.note) section.appendChild(el('div', 'check-note', g.note));
+      box.appendChild(section);
+    });
+    if ((cards.services || []).length) {
+      var sv = el('section', 'check-group check-services');
+      sv.appendChild(el('h3', null, '还可以使用的免费服务'));
+      cards.services.forEach(function (x) {
+        var a = el('a', 'check-link', x.name);
+        if (/^https?:\/\//.test(x.url || '')) a.href = x.url;
+        sv.appendChild(el('div', 'check-card')).appendChild(a);
+      });
+      box.appendChild(sv);
+    }
+    return box;
+  }
+
   // Plain text with its http(s) addresses as links (the /check results list one per item).
   function appendLinked(box, text) {
     var re = /https?:\/\/[^\s）)」』，。、；]+/g;
@@ -241,7 +281,7 @@
     var citations = reply.citations || [];
     var answer = reply.answer || {};
     if (answer.understood) box.appendChild(el('div', 'understood', '🔎 按' + answer.understood + '查找'));
-    box.appendChild(renderText(reply.text || '', citations));
+    box.appendChild(reply.cards ? renderCards(reply.cards) : renderText(reply.text || '', citations));
     if (citations.length) box.appendChild(renderSources(citations));
     var related = answer.related || [];
     if (related.length) {

@@ -35,6 +35,14 @@ const CHAT_CSS = raw(`
 .choices { display:flex; flex-wrap:wrap; gap:8px; margin-top: 10px; }
 .choice { border:1px solid var(--accent, #1a5fb4); color: var(--accent, #1a5fb4); background:#fff; border-radius: 8px; padding: 6px 14px; font-size: 15px; cursor:pointer; min-height: 36px; }
 .choice[disabled] { opacity: .5; cursor: default; }
+.check-results { white-space: normal; }
+.check-facts { margin: 0 0 6px; color: var(--muted); font-size: 14px; }
+.check-group h3 { font-size: 15px; margin: 10px 0 4px; }
+.check-card { border: 1px solid var(--line); border-radius: 8px; padding: 6px 10px; margin: 4px 0; font-size: 14px; overflow-wrap: anywhere; }
+.check-name { font-weight: 600; }
+.check-eligible .check-card { border-left: 3px solid #2e7d32; }
+.check-unknown .check-card { border-left: 3px solid #b26a00; }
+.check-cond, .check-part, .check-note { color: var(--muted); }
 .suggestions { display:flex; flex-wrap:wrap; gap:6px; margin-top: 8px; }
 .why { display:flex; flex-wrap:wrap; gap:6px; align-items:center; margin-top: 6px; font-size: 13px; }
 .why button, .feedback button.copy { font-size: 13px; }
