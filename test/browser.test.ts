@@ -172,6 +172,13 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     expect(n).toBeGreaterThanOrEqual(1);
     expect(n).toBeLessThanOrEqual(3);
     const suggestion = (await chips.first().textContent())!;
+    // 复制 puts the answer and its sources on the clipboard.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await answer.locator('button.copy').click();
+    await answer.locator('.feedback-status', { hasText: '已复制' }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toContain((await answer.locator('.text').textContent())!.slice(0, 20));
+    expect(copied).toMatch(/来源：\n\[1\] 《.+》.*http/);
     // 👎 → a reason → stored with the vote.
     await answer.locator('button.vote-down').click();
     await answer.locator('.why button', { hasText: '没回答我的问题' }).click();

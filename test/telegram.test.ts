@@ -86,6 +86,9 @@ describe('Telegram channel (long polling)', () => {
     const urlButtons = rows.flat().filter((b) => b.url);
     expect(urlButtons.map((b) => b.url)).toEqual(expected.citations.map((c) => c.url));
     expect(urlButtons[0]!.text.startsWith('[1] ')).toBe(true);
+    // Sources of one document are told apart by their paragraph: every button label differs and names it.
+    expect(new Set(urlButtons.map((b) => b.text.replace(/^\[\d+\]\s*/, ''))).size).toBe(urlButtons.length);
+    expect(urlButtons.map((b) => b.text)).toEqual(expected.citations.map((c) => expect.stringContaining(c.label)));
     const last = rows[rows.length - 1]!;
     expect(last.map((b) => b.text.slice(0, 2))).toEqual(['👍', '👎']);
     const up = last[0]!.callback_data!;
