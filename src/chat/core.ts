@@ -10,7 +10,8 @@ import type { Understanding } from '../understand/message.ts';
 import { renumber } from '../answer/parts.ts';
 import type { ChannelName, ChatCore, ChatReply, IncomingMessage, ReplyButton, ReplyKind, Vote } from './types.ts';
 import { suggestFollowUps } from './suggest.ts';
-import { openChatStore, storePath, type ChatStore, type FollowUpContext } from './store.ts';
+import { storePath, type ChatStore, type FollowUpContext } from './store.ts';
+import { guardStore, openGuardedStore } from './store-guard.ts';
 import { parseRegion, resolveFollowUp, topicOf } from './followup.ts';
 import { RateLimiter } from './rate-limit.ts';
 import * as T from './commands.ts';
@@ -47,7 +48,9 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
   const { config, logger, engine } = opts;
   const now = opts.now ?? Date.now;
   const ownsStore = !opts.store;
-  const store = opts.store ?? openChatStore(storePath(config), { now });
+  // Storing never blocks an answer: failures are counted and reported as degraded health.
+  const guarded = opts.store ? guardStore(opts.store, logger) : openGuardedStore(storePath(config), logger, { now });
+  const store = guarded.store;
   const limiter = new RateLimiter(config.chat.rateLimitPerMinute, 60_000, now);
   const check = createCheckDialogue({ config, engine, store, now });
 
@@ -115,7 +118,8 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
     const understood = resolved.kind === 'new' ? undefined : understoodFollowUp(engine, read, question, region);
     let answer = await withTimeout(engine.ask(question, { region, ...(understood ? { understood } : {}) }), config.chat.timeoutMs);
     if (resolved.kind === 'topic' && fresh) answer = followUpAnswer(engine, read, answer, fresh, resolved.topic);
-    const answerId = store.saveAnswer({ channel: msg.channel, userId: msg.userId, answer });
+    // null when the store failed: the answer still goes out, without feedback buttons.
+    const answerId = store.saveAnswer({ channel: msg.channel, userId: msg.userId, answer }) as string | null;
     if (answer.abstained) store.logUnanswered({ channel: msg.channel, userId: msg.userId, question, region: named[0] ?? region });
 
     // A question that names exactly one place teaches us where the user is — unless they told us
@@ -183,6 +187,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
       store.addFeedback({ answerId: input.answerId, channel: input.channel, userId: input.userId, vote: input.vote, comment: input.comment?.slice(0, 2000) ?? null });
     },
     markProcessed: (channel, messageId) => store.markProcessed(channel, messageId),
+    health: () => guarded.health(),
     async close() {
       if (ownsStore) store.close();
     },
@@ -253,11 +258,11 @@ function followUpAnswer(engine: Engine, u: Understanding, answer: Answer, previo
 }
 
 /** The reply for an engine answer: body, citations, warnings and the source/feedback buttons. */
-function answerReply(answer: Answer, answerId: string): ChatReply {
+function answerReply(answer: Answer, answerId: string | null): ChatReply {
   const buttons: ReplyButton[][] = [];
   if (!answer.abstained) {
     for (const c of answer.citations) buttons.push([{ kind: 'url', label: sourceButtonLabel(c), url: c.url }]);
-    buttons.push([
+    if (answerId) buttons.push([
       { kind: 'callback', label: '👍 有帮助', data: callbackData('up', answerId) },
       { kind: 'callback', label: '👎 没帮助', data: callbackData('down', answerId) },
     ]);

@@ -64,5 +64,7 @@ export interface ChatCore {
    * returns false when it was already seen. Ids are remembered for a day.
    */
   markProcessed(channel: ChannelName, messageId: string): boolean;
+  /** Whether answers are being stored (optional: a core without a store has nothing to report). */
+  health?(): { problem: string | null; errors: number };
   close(): Promise<void>;
 }

@@ -49,7 +49,7 @@ function sendError(req: FastifyRequest, reply: FastifyReply, status: number, cod
 /** Builds the HTTP app (not listening yet): API, pages, health, metrics and channel routes. */
 export async function buildServer(deps: ServerDeps): Promise<PolicybotServer> {
   const { config, logger, engine, chat } = deps;
-  const metrics = createMetrics();
+  const metrics = createMetrics({ storeErrors: () => chat.health?.().errors ?? 0 });
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Access logs only at LOG_LEVEL=debug or trace; errors are logged at every level.
@@ -99,7 +99,7 @@ export async function buildServer(deps: ServerDeps): Promise<PolicybotServer> {
     });
   }
 
-  await app.register(opsRoutes, { engine, metrics });
+  await app.register(opsRoutes, { engine, metrics, chat });
   await app.register(pageRoutes, { engine, config });
   await app.register(apiRoutes, { config, engine, chat, metrics });
   await app.register(checkRoutes, { config, engine, chat });

@@ -10,10 +10,13 @@ export interface ServerMetrics {
   answerSeconds: Histogram<'endpoint'>;
   abstentions: Counter<'endpoint'>;
   errors: Counter<'code'>;
+  /** Failed chat-store writes and reads (answers still went out); read from the chat core when scraped. */
+  storeErrors: Counter;
 }
 
-export function createMetrics(): ServerMetrics {
+export function createMetrics(opts: { storeErrors?: () => number } = {}): ServerMetrics {
   const registry = new Registry();
+  let seen = 0;
   collectDefaultMetrics({ register: registry, prefix: 'policybot_' });
   return {
     registry,
@@ -35,6 +38,16 @@ export function createMetrics(): ServerMetrics {
       help: 'Questions answered with "not covered by the documents"',
       labelNames: ['endpoint'],
       registers: [registry],
+    }),
+    storeErrors: new Counter({
+      name: 'policybot_store_errors_total',
+      help: 'Chat store operations that failed (disk full, read-only DATA_DIR); the answers were still sent',
+      registers: [registry],
+      collect() {
+        const now = opts.storeErrors?.() ?? 0;
+        if (now > seen) this.inc(now - seen);
+        seen = Math.max(seen, now);
+      },
     }),
     errors: new Counter({
       name: 'policybot_errors_total',

@@ -1,15 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine.ts';
 import type { ServerMetrics } from '../metrics.ts';
+import type { ChatCore } from '../../chat/types.ts';
 
 /** Health for load balancers and Prometheus metrics; neither is rate limited. */
-export async function opsRoutes(app: FastifyInstance, deps: { engine: Engine; metrics: ServerMetrics }): Promise<void> {
-  const { engine, metrics } = deps;
+export async function opsRoutes(app: FastifyInstance, deps: { engine: Engine; metrics: ServerMetrics; chat?: ChatCore }): Promise<void> {
+  const { engine, metrics, chat } = deps;
 
   app.get('/healthz', async (_req, reply) => {
     reply.header('cache-control', 'no-store');
+    // Answers are served either way; a store that cannot save them is reported, not hidden.
+    const store = chat?.health?.();
     return {
-      status: 'ok',
+      status: store?.problem ? 'degraded' : 'ok',
+      ...(store?.problem ? { store: store.problem, storeErrors: store.errors } : {}),
       // The engine only exists once its index has been loaded (or rebuilt), so a running
       // server always has one; the field is there for monitors that check it.
       indexLoaded: engine.documents.length > 0,
