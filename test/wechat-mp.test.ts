@@ -108,6 +108,9 @@ describe('公众号 URL verification (GET)', () => {
     expect(tampered.status).toBe(403);
     const missing = await get.handle(request('GET', { echostr: 'x3' }));
     expect(missing.status).toBe(403);
+    // A correctly signed verification an hour old is refused too.
+    const stale = await get.handle(request('GET', { ...signedQuery(TOKEN, String(Math.floor(Date.now() / 1000) - 3600)), echostr: 'x4' }));
+    expect(stale.status).toBe(403);
   });
 });
 
@@ -151,6 +154,30 @@ describe('公众号 messages (POST)', () => {
     expect(second.Content).toBe(first.Content);
     expect(third.Content).toBe(first.Content);
     expect(first.Content).toMatch(/#p\d+/);
+  });
+
+  it('refuses a signed URL replayed with another body; the platform retry (same nonce, same body) still gets its reply', async () => {
+    const chat = counting(core);
+    const { post: route } = routes(chat);
+    const q = signedQuery();
+    const body = incomingXml({ from: 'oUserR', type: 'text', Content: '失业保险金怎么领取？' });
+    const first = replyOf(await route.handle(request('POST', q, body)));
+    const retry = replyOf(await route.handle(request('POST', q, body)));
+    expect(retry.Content).toBe(first.Content);
+    const forged = await route.handle(request('POST', q, incomingXml({ from: 'oAttacker', type: 'text', Content: '创业担保贷款的额度是多少？' })));
+    expect(forged.status).toBe(403);
+    expect(chat.calls).toBe(1);
+  });
+
+  it('keys duplicates by sender and MsgId: another user with the same MsgId gets an answer of their own', async () => {
+    const chat = counting(core);
+    const { post: route } = routes(chat);
+    const id = '6998877665544339999';
+    const x = replyOf(await post(route, incomingXml({ from: 'oUserX', type: 'text', Content: '创业担保贷款的额度是多少？', msgId: id })));
+    const y = replyOf(await post(route, incomingXml({ from: 'oUserY', type: 'text', Content: '失业保险金怎么领取？', msgId: id })));
+    expect(y.ToUserName).toBe('oUserY');
+    expect(y.Content).not.toBe(x.Content);
+    expect(chat.calls).toBe(2);
   });
 
   it('does not answer a MsgId again after a restart (processed ids are stored)', async () => {

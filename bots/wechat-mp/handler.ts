@@ -3,6 +3,7 @@ import { renderPlain, isPolicybotError } from '../../src/index.ts';
 import { checkSignature } from './signature.ts';
 import { parseMpXml, textReplyXml, type MpMessage } from './xml.ts';
 import { TtlCache } from './ttl-cache.ts';
+import { createHash } from 'node:crypto';
 import { fitParts, utf8Bytes } from './bytes.ts';
 import { checkMsgSignature, MpCrypto, MpCryptoError, msgSignature } from './crypto.ts';
 
@@ -69,6 +70,8 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
   const byMessage = new TtlCache<Pending>({ ttlMs: 5 * 60_000, maxEntries: 5000, now });
   // Per user + question: an answer that missed the 5-second window, for when the user resends it.
   const late = new TtlCache<Pending>({ ttlMs: keepMs, maxEntries: 2000, now });
+  // Signed URLs seen within the signature window: timestamp+nonce → hash of the body they came with.
+  const nonces = new TtlCache<string>({ ttlMs: (opts.maxAgeSec ?? 300) * 2000, maxEntries: 20000, now });
   // Per user: the parts of the last long answer not yet shown (「更多」).
   const more = new TtlCache<string[]>({ ttlMs: keepMs, maxEntries: 5000, now });
 
@@ -237,6 +240,16 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
       log.warn({ reason: sig.reason, ip: req.ip }, 'wechat-mp: rejected a POST with a bad signature');
       return { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'forbidden' };
     }
+    // A signed URL is good for the whole window: its nonce is remembered with the body it came with, so
+    // the platform's retry (same nonce, same body) passes and a replay with another body does not.
+    const nonceKey = `${req.query['timestamp']}:${req.query['nonce']}`;
+    const bodyHash = createHash('sha256').update(req.body).digest('hex');
+    const seenBody = nonces.get(nonceKey);
+    if (seenBody !== undefined && seenBody !== bodyHash) {
+      log.warn({ ip: req.ip }, 'wechat-mp: refused a signed URL replayed with another body');
+      return forbidden;
+    }
+    nonces.set(nonceKey, bodyHash);
     const body = messageXml(req);
     if ('refuse' in body) return body.refuse;
     const encrypted = body.encrypted;
@@ -246,7 +259,8 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
       return { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'bad request' };
     }
     const msg = parsed.message;
-    const key = msg.fields['MsgId'] ?? `${msg.FromUserName}:${msg.CreateTime}:${msg.fields['Event'] ?? msg.MsgType}`;
+    // Per sender: another user sending someone's MsgId gets nothing of theirs.
+    const key = `${msg.FromUserName}:${msg.fields['MsgId'] ?? `${msg.CreateTime}:${msg.fields['Event'] ?? msg.MsgType}`}`;
 
     let pending = byMessage.get(key);
     if (pending) {
@@ -280,7 +294,7 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
   }
 
   async function handleGet(req: HttpRequest): Promise<HttpResponse> {
-    const sig = checkSignature(token!, req.query);
+    const sig = checkSignature(token!, req.query, { nowMs: now(), maxAgeSec });
     const echostr = req.query['echostr'];
     if (!sig.ok || !echostr) {
       log.warn({ reason: sig.ok ? 'no echostr' : sig.reason, ip: req.ip }, 'wechat-mp: URL verification failed');
