@@ -105,6 +105,32 @@ describe('policybot CLI', () => {
     expect(r.stderr).toContain('E_BAD_QUESTION');
   });
 
+  it('on stdin, a line that fails (over 500 characters) makes the exit code non-zero; the other lines are answered', async () => {
+    const r = await run(['ask', '--corpus', corpus, '--index', index], { stdin: `城选计划是什么？\n${'失'.repeat(600)}\n` });
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { error?: { code: string } });
+    expect(lines).toHaveLength(2);
+    expect(lines[1]!.error?.code).toBe('E_BAD_QUESTION');
+  });
+
+  it('an empty question is an error; a question starting with "-" is a question, also after --', async () => {
+    const empty = await run(['ask', '', '--corpus', corpus, '--index', index]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('问题是空的');
+    const dirs = ['--corpus', corpus, '--index', index];
+    for (const argv of [['ask', '-1岁的孩子能参保吗', '--json', ...dirs], ['ask', '--json', ...dirs, '--', '-1岁的孩子能参保吗']]) {
+      const r = await run(argv);
+      expect(r.code, r.stderr).toBe(0);
+      expect(AnswerSchema.parse(JSON.parse(r.stdout)).question).toBe('-1岁的孩子能参保吗');
+    }
+  });
+
+  it('text from users reaches the terminal without its control characters (no escape sequences run)', async () => {
+    const r = await run(['ask', '--corpus', corpus, '--index', index], { stdin: 'a\u001b]0;PWNED\u0007\u009b2Jb\n' });
+    expect(r.stdout).not.toMatch(/[\u001b\u0007\u009b]/u);
+    expect(r.stdout).toContain('\\u001b]0;PWNED\\u0007');
+  });
+
   it('an unknown command exits 2', async () => {
     const r = await run(['frobnicate']);
     expect(r.code).toBe(2);

@@ -20,13 +20,31 @@ export interface CliContext {
   channels: ChannelModule[];
 }
 
-export function println(stream: Writable, text = ''): void {
-  stream.write(`${text}\n`);
+/**
+ * Control characters other than newline and tab (ESC sequences that clear the screen or set the
+ * window title, C1 controls) shown as visible escapes: text from users and documents reaches the
+ * terminal as text. Inside JSON the escape is a valid JSON escape too.
+ */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Applies --corpus / --index flags to the context's config. */
+export function println(stream: Writable, text = ''): void {
+  stream.write(`${terminalSafe(text)}\n`);
+}
+
+/** Applies --corpus / --index flags to the context's config; the exit code stays the command's own. */
 export function withFlags(ctx: CliContext, args: { corpus?: string | undefined; index?: string | undefined; out?: string | undefined }): CliContext {
-  return { ...ctx, config: withDirs(ctx.config, { corpusDir: args.corpus, indexDir: args.index ?? args.out }) };
+  const derived = { ...ctx, config: withDirs(ctx.config, { corpusDir: args.corpus, indexDir: args.index ?? args.out }) };
+  Object.defineProperty(derived, 'exitCode', {
+    get: () => ctx.exitCode,
+    set: (v: number) => {
+      ctx.exitCode = v;
+    },
+    enumerable: true,
+  });
+  return derived;
 }
 
 /** The --corpus / --index flags shared by commands that open an index. */
