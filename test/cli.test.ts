@@ -127,6 +127,7 @@ describe('policybot CLI', () => {
 
   it('text from users reaches the terminal without its control characters (no escape sequences run)', async () => {
     const r = await run(['ask', '--corpus', corpus, '--index', index], { stdin: 'a\u001b]0;PWNED\u0007\u009b2Jb\n' });
+    // eslint-disable-next-line no-control-regex
     expect(r.stdout).not.toMatch(/[\u001b\u0007\u009b]/u);
     expect(r.stdout).toContain('\\u001b]0;PWNED\\u0007');
   });
