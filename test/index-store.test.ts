@@ -198,6 +198,20 @@ describe('atomic and corrupt indexes', () => {
     expect(() => readIndex(dir)).not.toThrow();
   }, 60_000);
 
+  it('one digit changed in the manifest (the vector dimension) is caught by its checksum and rebuilt', async () => {
+    const dir = copyIndex('edited');
+    const file = path.join(indexPath(dir), 'manifest.json');
+    const text = fs.readFileSync(file, 'utf8');
+    const dim = String(data.manifest.embedder.dimension);
+    fs.writeFileSync(file, text.replace(`"dimension": ${dim}`, `"dimension": ${Number(dim) + 10}`));
+    expect(fs.readFileSync(file, 'utf8')).not.toBe(text);
+    expectCorrupt(() => readManifest(dir));
+    const engine = await openEngine(configFor(dir), { logger });
+    const a = await engine.ask('新业态平台上的灵活就业人员意外伤害保险补贴标准是多少？');
+    expect(a.citations.length).toBeGreaterThan(0);
+    expect(readManifest(dir).embedder.dimension).toBe(data.manifest.embedder.dimension);
+  }, 60_000);
+
   it('a fresh index is reused, not rebuilt', async () => {
     const dir = copyIndex('fresh');
     const config = configFor(dir);

@@ -33,6 +33,17 @@ export interface Manifest {
   problems: IngestProblem[];
   /** sha256 of each artifact file. */
   files: Record<string, string>;
+  /** sha256 of the manifest's own fields (everything but this one), so an edited manifest is caught too. */
+  checksum?: string;
+}
+
+/** The manifest's own checksum: sha256 of its JSON without the checksum field, keys in a fixed order. */
+export function manifestChecksum(m: Omit<Manifest, 'checksum'> & { checksum?: string }): string {
+  const { checksum: _omit, ...rest } = m;
+  void _omit;
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(canonical(rest))).digest('hex');
 }
 
 export interface IndexData {
@@ -79,7 +90,8 @@ export function writeIndex(indexDir: string, data: Omit<IndexData, 'manifest'> &
     data.vectors.save(path.join(tmp, ARTIFACTS.vectors));
     const files: Record<string, string> = {};
     for (const name of Object.values(ARTIFACTS)) files[name] = sha256File(path.join(tmp, name));
-    const manifest: Manifest = { ...data.manifest, files };
+    const unsigned: Manifest = { ...data.manifest, files };
+    const manifest: Manifest = { ...unsigned, checksum: manifestChecksum(unsigned) };
     write('manifest.json', JSON.stringify(manifest, null, 2));
     const old = fs.existsSync(target) ? `${tmp}-old` : null;
     if (old) fs.renameSync(target, old);
@@ -124,7 +136,8 @@ export function readManifest(indexDir: string): Manifest {
   try {
     m = JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
   } catch (err) {
-    throw new PolicybotError('E_INDEX_CORRUPT', `index manifest is not valid JSON: ${errorMessage(err)}`, { cause: err });
+    // Not JSON, or not readable at all (permissions): either way this index cannot be used.
+    throw new PolicybotError('E_INDEX_CORRUPT', `index manifest cannot be read: ${errorMessage(err)}`, { cause: err });
   }
   if (!m || typeof m !== 'object' || !m.embedder || !m.files || typeof m.corpusHash !== 'string') {
     throw new PolicybotError('E_INDEX_CORRUPT', 'index manifest is incomplete');
@@ -132,6 +145,8 @@ export function readManifest(indexDir: string): Manifest {
   if (m.formatVersion !== FORMAT_VERSION) {
     throw new PolicybotError('E_INDEX_STALE', `index format ${m.formatVersion} ≠ ${FORMAT_VERSION}`);
   }
+  if (typeof m.checksum !== 'string') throw new PolicybotError('E_INDEX_STALE', 'index manifest has no checksum (built by an older version)');
+  if (m.checksum !== manifestChecksum(m)) throw new PolicybotError('E_INDEX_CORRUPT', 'index manifest does not match its checksum (edited or damaged)');
   return m;
 }
 
@@ -141,7 +156,13 @@ export function readIndex(indexDir: string): IndexData {
   for (const name of Object.values(ARTIFACTS)) {
     const file = path.join(dir, name);
     if (!fs.existsSync(file)) throw new PolicybotError('E_INDEX_CORRUPT', `index file ${name} is missing`);
-    if (sha256File(file) !== manifest.files[name]) throw new PolicybotError('E_INDEX_CORRUPT', `index file ${name} does not match its checksum`);
+    let sum: string;
+    try {
+      sum = sha256File(file);
+    } catch (err) {
+      throw new PolicybotError('E_INDEX_CORRUPT', `index file ${name} cannot be read: ${errorMessage(err)}`, { cause: err });
+    }
+    if (sum !== manifest.files[name]) throw new PolicybotError('E_INDEX_CORRUPT', `index file ${name} does not match its checksum`);
   }
   try {
     const json = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
