@@ -33,7 +33,17 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   CORS_ORIGIN: z.string().optional(),
-  HTTP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  // Per client address: generous enough for an office behind one NAT (many people, one address).
+  HTTP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(300),
+  /**
+   * Which X-Forwarded-For to believe, as Fastify's trustProxy: unset or false trusts none (the
+   * connection's address is the client's); true trusts all; a number is the count of proxy hops;
+   * otherwise comma-separated addresses or CIDRs (e.g. 127.0.0.1,10.0.0.0/8) of your proxies.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(?:true|false|\d{1,2}|[0-9A-Fa-f:./,\s]+|loopback|linklocal|uniquelocal)$/, 'true, false, a hop count, or comma-separated proxy addresses/CIDRs')
+    .optional(),
   // Conversation core (src/chat)
   DATA_DIR: z.string().min(1).default('data'),
   CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
@@ -93,6 +103,8 @@ export interface Config {
     /** Allowed CORS origin; null keeps CORS off. */
     corsOrigin: string | null;
     rateLimitPerMinute: number;
+    /** Fastify's trustProxy: false (default) trusts no X-Forwarded-For. */
+    trustProxy: boolean | number | string[];
   };
   chat: {
     /** Where the SQLite state file lives (git-ignored). */
@@ -120,6 +132,13 @@ export interface Config {
     encodingAesKey: string | null;
     mode: 'plain' | 'compatible' | 'safe';
   };
+}
+
+function parseTrustProxy(v: string | undefined): boolean | number | string[] {
+  if (!v || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  return v.split(',').map((x) => x.trim()).filter(Boolean);
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
@@ -162,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       port: e.PORT,
       corsOrigin: e.CORS_ORIGIN ?? null,
       rateLimitPerMinute: e.HTTP_RATE_LIMIT_PER_MINUTE,
+      trustProxy: parseTrustProxy(e.TRUST_PROXY),
     },
     chat: {
       dataDir: path.resolve(cwd, e.DATA_DIR),

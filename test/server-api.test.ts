@@ -341,6 +341,27 @@ describe('rate limit and CORS', () => {
     expect((await fetch(`${otherBase}/`)).status).toBe(200);
   });
 
+  it('a client cannot dodge the limit with X-Forwarded-For (no proxy is trusted by default)', async () => {
+    const config = { ...t.config, server: { ...t.config.server, rateLimitPerMinute: 2 } };
+    expect(config.server.trustProxy).toBe(false);
+    const s = await buildServer({ config, logger: t.logger, engine: t.engine, chat });
+    const srv = await startServer(s.app, { host: '127.0.0.1', port: 0 });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await fetch(`http://127.0.0.1:${srv.port}/api/ask`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${i + 1}` },
+          body: JSON.stringify({ question: '社保补贴' }),
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([200, 200, 429, 429]);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('CORS: off by default; with CORS_ORIGIN only that origin is allowed', async () => {
     const plain = await fetch(`${base}/api/docs`, { headers: { origin: ORIGIN } });
     expect(plain.headers.get('access-control-allow-origin')).toBeNull();

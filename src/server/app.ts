@@ -29,12 +29,11 @@ export interface PolicybotServer {
   metrics: ServerMetrics;
 }
 
-/**
- * Reverse proxies on the same host or a private network (nginx, a container network) may
- * set X-Forwarded-For; a client's own header is ignored otherwise, so it cannot dodge the
- * per-IP rate limit.
- */
-const TRUSTED_PROXIES = ['loopback', 'linklocal', 'uniquelocal', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+
+/** TRUST_PROXY as a hop count: the nearest n addresses are proxies (as proxy-addr reads a number). */
+function trustHops(n: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < n;
+}
 
 function wantsJson(req: FastifyRequest): boolean {
   return req.url.startsWith('/api/') || req.url === '/api' || !(req.headers.accept ?? '').includes('text/html');
@@ -55,7 +54,9 @@ export async function buildServer(deps: ServerDeps): Promise<PolicybotServer> {
     // Access logs only at LOG_LEVEL=debug or trace; errors are logged at every level.
     logController: new LogController({ disableRequestLogging: !logger.isLevelEnabled('debug') }),
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: TRUSTED_PROXIES,
+    // X-Forwarded-For only from the proxies TRUST_PROXY names (none by default), so a client cannot
+    // pick its own address and dodge the per-address rate limit.
+    trustProxy: typeof config.server.trustProxy === 'number' ? trustHops(config.server.trustProxy) : config.server.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
   });
 
