@@ -48,6 +48,8 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
   CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
   CHAT_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
+  /** How long chat records (questions, answers, feedback, settings) are kept. */
+  RETENTION_DAYS: z.coerce.number().int().positive().max(3650).default(180),
   // Telegram (bots/telegram)
   TELEGRAM_BOT_TOKEN: z
     .string()
@@ -111,6 +113,8 @@ export interface Config {
     dataDir: string;
     rateLimitPerMinute: number;
     timeoutMs: number;
+    /** Records older than this many days are deleted (RETENTION_DAYS). */
+    retentionDays: number;
   };
   telegram: {
     token: string | null;
@@ -187,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dataDir: path.resolve(cwd, e.DATA_DIR),
       rateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
       timeoutMs: e.CHAT_TIMEOUT_MS,
+      retentionDays: e.RETENTION_DAYS,
     },
     telegram: {
       token: e.TELEGRAM_BOT_TOKEN ?? null,

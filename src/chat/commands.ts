@@ -5,7 +5,7 @@ import type { PolicyDocument } from '../types.ts';
  * may carry a bot suffix (/help@policy_bot); a full-width slash (／) counts too, since Chinese
  * input methods type it.
  */
-export type CommandName = 'start' | 'help' | 'region' | 'sources' | 'feedback' | 'check';
+export type CommandName = 'start' | 'help' | 'region' | 'sources' | 'feedback' | 'check' | 'forget';
 
 export interface ParsedCommand {
   name: CommandName | 'unknown';
@@ -14,7 +14,7 @@ export interface ParsedCommand {
   arg: string;
 }
 
-const KNOWN: readonly CommandName[] = ['start', 'help', 'region', 'sources', 'feedback', 'check'];
+const KNOWN: readonly CommandName[] = ['start', 'help', 'region', 'sources', 'feedback', 'check', 'forget'];
 const GREETINGS = new Set(['你好', '您好', 'hi', 'hello', '嗨', '哈喽']);
 /** Questions about the bot itself get the introduction, not a search of the policies. */
 const ABOUT_BOT = /^(?:你好[，,]?\s*)?(?:你是谁|你是什么|您是谁|你叫什么(?:名字)?|你能做什么|你可以做什么|你会什么|你有什么用|怎么用|如何使用)[?？吗呀啊]*$/u;
@@ -57,6 +57,7 @@ export const HELP_TEXT = [
   '/check — 看看我能申请哪些补贴（只问会影响结果的问题，逐条核对条件）',
   '/sources — 我知道的政策文件',
   '/feedback 意见 — 对上一个回答提意见',
+  '/forget — 删除本服务保存的您的全部记录（地区、提问、回答、反馈、补贴核对）',
   '',
   '回答只摘录政策原文，请以原文和当地人社部门的解释为准；也可拨打人社服务热线 12333。',
 ].join('\n');

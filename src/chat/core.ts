@@ -52,6 +52,14 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
   const guarded = opts.store ? guardStore(opts.store, logger) : openGuardedStore(storePath(config), logger, { now });
   const store = guarded.store;
   const limiter = new RateLimiter(config.chat.rateLimitPerMinute, 60_000, now);
+  // Retention: what is older than RETENTION_DAYS is deleted at start and then daily.
+  const retain = () => {
+    const removed = store.prune(now() - config.chat.retentionDays * 86_400_000);
+    if (removed) logger.info({ removed, days: config.chat.retentionDays }, 'chat store: old records deleted (retention)');
+  };
+  retain();
+  const retention = setInterval(retain, 86_400_000);
+  retention.unref();
   const check = createCheckDialogue({ config, engine, store, now });
 
   const reply = (kind: ReplyKind, text: string): ChatReply => ({ kind, text, answer: null, citations: [], warnings: [], buttons: [], answerId: null });
@@ -94,6 +102,10 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
       }
       case 'check':
         return check.start(msg);
+      case 'forget': {
+        const { rows } = store.forgetUser(msg.channel, msg.userId) ?? { rows: 0 };
+        return reply('command', rows ? `已删除本服务保存的您的全部记录（${rows} 条：地区、提问、回答、反馈和补贴核对）。之后的提问会重新开始记录，可以随时再发送 /forget。` : '本服务没有保存您的记录。');
+      }
       case 'unknown':
         return reply('command', T.unknownCommandText(cmd.raw.slice(0, 32)));
     }
@@ -189,6 +201,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
     markProcessed: (channel, messageId) => store.markProcessed(channel, messageId),
     health: () => guarded.health(),
     async close() {
+      clearInterval(retention);
       if (ownsStore) store.close();
     },
   };

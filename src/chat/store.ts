@@ -139,6 +139,10 @@ export interface ChatStore {
   getCheckState(channel: ChannelName, userId: string): { state: string; updatedAt: number } | null;
   /** Stores (or with null, deletes) the subsidy-check dialogue state. */
   setCheckState(channel: ChannelName, userId: string, state: string | null): void;
+  /** Deletes everything stored about one person (their settings, answers, feedback, questions, /check); the counts deleted. */
+  forgetUser(channel: ChannelName, userId: string): { rows: number };
+  /** Deletes what is older than `beforeMs` (retention); the number of rows deleted. */
+  prune(beforeMs: number): number;
   close(): void;
 }
 
@@ -184,7 +188,27 @@ export function openChatStore(file: string, opts: { now?: () => number } = {}): 
        ON CONFLICT(key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
     ),
     deleteCheck: db.prepare('DELETE FROM check_dialogues WHERE key = ?'),
+    // Feedback rows reference answers: they go first.
+    forget: [
+      db.prepare('DELETE FROM feedback WHERE (channel = @channel AND user_id = @user) OR answer_id IN (SELECT id FROM answers WHERE channel = @channel AND user_id = @user)'),
+      db.prepare('DELETE FROM answers WHERE channel = @channel AND user_id = @user'),
+      db.prepare('DELETE FROM unanswered WHERE channel = @channel AND user_id = @user'),
+      db.prepare('DELETE FROM users WHERE key = @key'),
+      db.prepare('DELETE FROM check_dialogues WHERE key = @key'),
+    ],
+    prune: [
+      db.prepare('DELETE FROM feedback WHERE created_at < @before OR answer_id IN (SELECT id FROM answers WHERE created_at < @before)'),
+      db.prepare('DELETE FROM answers WHERE created_at < @before'),
+      db.prepare('DELETE FROM unanswered WHERE created_at < @before'),
+      db.prepare('DELETE FROM users WHERE updated_at < @before'),
+      db.prepare('DELETE FROM check_dialogues WHERE updated_at < @before'),
+    ],
   };
+  const forgetUser = db.transaction((channel: ChannelName, userId: string) => {
+    const args = { channel, user: userId, key: `${channel}:${userId}` };
+    return { rows: q.forget.reduce((n, st) => n + st.run(args).changes, 0) };
+  });
+  const prune = db.transaction((before: number) => q.prune.reduce((n, st) => n + st.run({ before }).changes, 0));
   let processedSincePrune = 0;
 
   const getUser = (channel: ChannelName, userId: string): UserState | null => {
@@ -287,6 +311,8 @@ export function openChatStore(file: string, opts: { now?: () => number } = {}): 
       if (state === null) q.deleteCheck.run(`${channel}:${userId}`);
       else q.putCheck.run(`${channel}:${userId}`, state, now());
     },
+    forgetUser: (channel, userId) => forgetUser(channel, userId),
+    prune: (beforeMs) => prune(beforeMs),
     close() {
       if (db.open) db.close();
     },

@@ -21,6 +21,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Sub>> = {
   start: async () => (await import('./start.ts')).startCommand,
   bench: async () => (await import('./bench.ts')).benchCommand,
   unanswered: async () => (await import('./unanswered.ts')).unansweredCommand,
+  forget: async () => (await import('./forget.ts')).forgetCommand,
   check: async () => (await import('./check.ts')).checkCommand,
   measures: async () => (await import('./measures.ts')).measuresCommand,
 };
