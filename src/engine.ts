@@ -1,9 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { PolicybotError, isPolicybotError, errorMessage } from './errors.ts';
 import { buildIndex, currentCorpusHash, useLexicon } from './index/build.ts';
-import { readIndex, readManifest, type IndexData, type Manifest } from './index/store.ts';
+import { cleanupStale, readIndex, readManifest, type IndexData, type Manifest } from './index/store.ts';
 import { embedderForQueries, planEmbedder } from './embed/resolve.ts';
 import { HASHED_VERSION } from './embed/hashed.ts';
 import type { Embedder } from './embed/embedder.ts';
@@ -114,6 +115,8 @@ export function staleness(config: Config, manifest: Manifest): string | null {
 /** Loads the index, building it first when it is missing, stale or corrupt. */
 export async function ensureIndex(config: Config, logger: Logger, progress: Progress = noProgress, rebuild = true): Promise<IndexData> {
   let reason: string | null = null;
+  // Temp folders of builds that were killed are removed at the next start, not only after the next build.
+  if (fs.existsSync(config.indexDir)) cleanupStale(config.indexDir);
   try {
     const manifest = readManifest(config.indexDir);
     reason = staleness(config, manifest);

@@ -212,6 +212,17 @@ describe('atomic and corrupt indexes', () => {
     expect(readManifest(dir).embedder.dimension).toBe(data.manifest.embedder.dimension);
   }, 60_000);
 
+  it('temp folders of a killed build are removed at the next start, without a rebuild', async () => {
+    const dir = copyIndex('killed');
+    const leftover = path.join(dir, '.index-tmp-999998-cafebabe');
+    fs.mkdirSync(leftover);
+    fs.writeFileSync(path.join(leftover, 'vectors.hnsw'), Buffer.alloc(1024));
+    const before = readManifest(dir).builtAt;
+    await ensureIndex(configFor(dir), logger);
+    expect(fs.existsSync(leftover)).toBe(false);
+    expect(readManifest(dir).builtAt).toBe(before);
+  });
+
   it('a fresh index is reused, not rebuilt', async () => {
     const dir = copyIndex('fresh');
     const config = configFor(dir);

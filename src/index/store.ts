@@ -107,7 +107,7 @@ export function writeIndex(indexDir: string, data: Omit<IndexData, 'manifest'> &
 }
 
 /** Removes temp folders left by builds that crashed. */
-function cleanupStale(indexDir: string): void {
+export function cleanupStale(indexDir: string): void {
   for (const name of fs.existsSync(indexDir) ? fs.readdirSync(indexDir) : []) {
     if (!name.startsWith('.index-tmp-')) continue;
     const pid = Number(/^\.index-tmp-(\d+)-/.exec(name)?.[1]);
