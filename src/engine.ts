@@ -76,6 +76,8 @@ export interface Inspection {
 export interface Engine {
   readonly config: Config;
   readonly manifest: Manifest;
+  /** Why this engine's index is out of date (opened with serveStale while a new one builds), else null. */
+  readonly stale: string | null;
   readonly embedder: Embedder;
   readonly retriever: HybridRetriever;
   readonly lexicon: Lexicon;
@@ -96,6 +98,11 @@ export interface OpenOptions {
   progress?: Progress;
   /** Rebuild a missing, stale or corrupt index (default) or fail with its error code. */
   rebuild?: boolean;
+  /**
+   * A stale but intact index is opened as it is (its reason in `engine.stale`) instead of being rebuilt
+   * first: the server answers from it while the new one builds in the background.
+   */
+  serveStale?: boolean;
 }
 
 /** Why an existing index cannot be used as is, or null when it is fresh. */
@@ -113,7 +120,7 @@ export function staleness(config: Config, manifest: Manifest): string | null {
 }
 
 /** Loads the index, building it first when it is missing, stale or corrupt. */
-export async function ensureIndex(config: Config, logger: Logger, progress: Progress = noProgress, rebuild = true): Promise<IndexData> {
+export async function ensureIndex(config: Config, logger: Logger, progress: Progress = noProgress, rebuild = true, serveStale = false): Promise<IndexData & { stale?: string }> {
   let reason: string | null = null;
   // Temp folders of builds that were killed are removed at the next start, not only after the next build.
   if (fs.existsSync(config.indexDir)) cleanupStale(config.indexDir);
@@ -121,6 +128,7 @@ export async function ensureIndex(config: Config, logger: Logger, progress: Prog
     const manifest = readManifest(config.indexDir);
     reason = staleness(config, manifest);
     if (!reason) return readIndex(config.indexDir);
+    if (serveStale) return { ...readIndex(config.indexDir), stale: reason };
     if (!rebuild) throw new PolicybotError('E_INDEX_STALE', `index is stale: ${reason}`);
   } catch (err) {
     if (!isPolicybotError(err) || !['E_INDEX_MISSING', 'E_INDEX_CORRUPT', 'E_INDEX_STALE'].includes(err.code)) throw err;
@@ -135,7 +143,7 @@ export async function ensureIndex(config: Config, logger: Logger, progress: Prog
 
 export async function openEngine(config: Config, opts: OpenOptions): Promise<Engine> {
   const { logger } = opts;
-  const data = await ensureIndex(config, logger, opts.progress, opts.rebuild ?? true);
+  const data = await ensureIndex(config, logger, opts.progress, opts.rebuild ?? true, opts.serveStale ?? false);
   let embedder: Embedder;
   try {
     embedder = await embedderForQueries(config, data.manifest.embedder.id, data.embedderState, logger);
@@ -191,6 +199,7 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
   return {
     config,
     manifest: data.manifest,
+    stale: data.stale ?? null,
     embedder,
     retriever,
     documents: data.documents,

@@ -71,3 +71,45 @@ describe('policybot start (launch)', () => {
     await running.stop(); // idempotent
   });
 });
+
+describe('a changed corpus while the service starts', () => {
+  it('serves the previous index at once, builds the new one in the background, then swaps it in', async () => {
+    const own = await testEngine();
+    try {
+      const fs = await import('node:fs');
+      const path = await import('node:path');
+      const hashBefore = own.engine.manifest.corpusHash;
+      fs.writeFileSync(
+        path.join(own.config.corpusDir, 'zz-new-policy.md'),
+        '---\ntitle: 测试市零工驿站补贴办法\nissuer: 测试市人力资源和社会保障局\ndate: 2026-10-01\nregion: 全国\n---\n零工驿站每接待一名求职者给予运营补贴20元，每年最高5万元。\n',
+      );
+      const out = capture();
+      const ctx: CliContext = {
+        config: { ...own.config, server: { ...own.config.server, host: '127.0.0.1', port: 0 } },
+        logger: own.logger,
+        io: { stdin: new PassThrough(), stdout: out.stream, stderr: capture().stream },
+        exitCode: 0,
+        channels: [],
+      };
+      const running = await launch(ctx);
+      try {
+        expect(out.text()).toContain('先用上次的索引回答');
+        // Right after start the previous index serves (the build begins once the server listens).
+        expect(running.engine.manifest.corpusHash).toBe(hashBefore);
+        expect(running.engine.stale).toContain('corpus');
+        const health = async () => (await (await fetch(`${running.url.replace('localhost', '127.0.0.1')}/healthz`)).json()) as { corpusHash: string; rebuilding?: boolean };
+        await running.rebuilt();
+        const after = await health();
+        expect(after.corpusHash).not.toBe(hashBefore);
+        expect(after.rebuilding).toBeUndefined();
+        const a = await running.engine.ask('零工驿站运营补贴每接待一名求职者给多少钱？');
+        expect(a.citations.some((c) => c.title === '测试市零工驿站补贴办法')).toBe(true);
+        expect(out.text()).toContain('新索引已启用');
+      } finally {
+        await running.stop();
+      }
+    } finally {
+      own.cleanup();
+    }
+  }, 120_000);
+});

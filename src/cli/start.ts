@@ -2,6 +2,7 @@ import readline from 'node:readline';
 import { EXAMPLES } from '../chat/commands.ts';
 import { defineCommand } from 'citty';
 import { openEngine, type Engine } from '../engine.ts';
+import { swappableEngine } from '../engine-swap.ts';
 import { errorMessage, isPolicybotError } from '../errors.ts';
 import { configSecrets } from '../config.ts';
 import { scrubSecrets } from '../log.ts';
@@ -23,6 +24,8 @@ export interface Launched {
   chat: ChatCore;
   /** Stops channels, closes the server, then closes the chat store. Safe to call twice. */
   stop(): Promise<void>;
+  /** Settles when a background rebuild (started because the corpus changed) has swapped in. */
+  rebuilt(): Promise<void>;
 }
 
 /**
@@ -31,8 +34,27 @@ export interface Launched {
  */
 export async function launch(ctx: CliContext): Promise<Launched> {
   const { config, logger, io } = ctx;
-  const engine = await openEngine(config, { logger, progress: terminalProgress(io.stderr) });
+  // A changed corpus does not keep the service down: the previous index answers while the new one builds.
+  const first = await openEngine(config, { logger, progress: terminalProgress(io.stderr), serveStale: true });
+  const live = swappableEngine(first);
+  const engine = live.engine;
   const chat = createChatCore({ config, logger, engine });
+  let rebuilding: Promise<void> | null = null;
+  // Started once the server listens (below), so the first requests are answered from the previous index.
+  const rebuildInBackground = () => {
+    if (!first.stale) return;
+    logger.warn({ reason: first.stale, corpusHash: first.manifest.corpusHash }, 'serving the previous index while the new one builds');
+    rebuilding = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => openEngine(config, { logger }))
+      .then((next) => {
+        live.swap(next);
+        logger.info({ corpusHash: next.manifest.corpusHash, documents: next.manifest.counts.documents }, 'new index swapped in');
+        println(io.stdout, `  ✓ 新索引已启用：${next.manifest.counts.documents} 份文件（${next.manifest.corpusHash.slice(0, 12)}）`);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'background rebuild failed; still serving the previous index');
+      });
+  };
   const running: Array<{ name: string; channel: RunningChannel }> = [];
   const lines: string[] = [];
   const stopChannels = async () => {
@@ -73,10 +95,12 @@ export async function launch(ctx: CliContext): Promise<Launched> {
     println(io.stdout, `policybot 已启动：${server.url}`);
     println(io.stdout, `  嵌入模型：${engine.embedder.description}`);
     println(io.stdout, `  政策文件：${engine.manifest.counts.documents} 份`);
+    if (first.stale) println(io.stdout, `  ⟳ 政策库有变化（${first.stale}）：先用上次的索引回答，新索引在后台建立，完成后自动启用`);
     println(io.stdout, `  ● 网页聊天：${server.url}/  （API：POST /api/ask，健康检查：/healthz）`);
     for (const line of lines) println(io.stdout, line);
     const linkHint = publicUrlHint(config.publicBaseUrl, server.port);
     if (linkHint) println(io.stdout, linkHint);
+    rebuildInBackground();
 
     let stopped: Promise<void> | null = null;
     return {
@@ -84,10 +108,13 @@ export async function launch(ctx: CliContext): Promise<Launched> {
       port: server.port,
       engine,
       chat,
+      rebuilt: () => rebuilding ?? Promise.resolve(),
       stop() {
         stopped ??= (async () => {
           await stopChannels();
           await server.close();
+          // A background build is left to finish (it writes atomically) before the store closes.
+          await rebuilding;
           await chat.close();
         })();
         return stopped;

@@ -89,11 +89,16 @@ export async function buildIndex(config: Config, logger: Logger, progress: Progr
   const embedTexts = chunks.map((c) => `${contextOf(byId.get(c.docId), c)}\n${c.text}`);
 
   progress.start('分词', chunks.length);
-  const fielded: FieldedTokens[] = chunks.map((c, i) => {
+  const fielded: FieldedTokens[] = [];
+  for (const [i, c] of chunks.entries()) {
     const a = analyze(c.text);
-    if (i % 100 === 0) progress.update(i);
-    return { words: a.words, bigrams: a.bigrams, context: analyze(contextOf(byId.get(c.docId), c)).words };
-  });
+    fielded.push({ words: a.words, bigrams: a.bigrams, context: analyze(contextOf(byId.get(c.docId), c)).words });
+    if (i % 100 === 0) {
+      progress.update(i);
+      // A build in the background (a changed corpus while serving) lets requests through now and then.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
   progress.update(chunks.length);
   progress.stop();
   const lexical = Bm25Index.build(fielded);

@@ -48,7 +48,7 @@ function sendError(req: FastifyRequest, reply: FastifyReply, status: number, cod
 /** Builds the HTTP app (not listening yet): API, pages, health, metrics and channel routes. */
 export async function buildServer(deps: ServerDeps): Promise<PolicybotServer> {
   const { config, logger, engine, chat } = deps;
-  const metrics = createMetrics({ storeErrors: () => chat.health?.().errors ?? 0 });
+  const metrics = createMetrics({ storeErrors: () => chat.health?.().errors ?? 0, corpusHash: () => engine.manifest.corpusHash });
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Access logs only at LOG_LEVEL=debug or trace; errors are logged at every level.

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * Prometheus metrics with a registry of their own (never the global one), so several
@@ -14,9 +14,20 @@ export interface ServerMetrics {
   storeErrors: Counter;
 }
 
-export function createMetrics(opts: { storeErrors?: () => number } = {}): ServerMetrics {
+export function createMetrics(opts: { storeErrors?: () => number; corpusHash?: () => string } = {}): ServerMetrics {
   const registry = new Registry();
   let seen = 0;
+  // Which index is live (its corpus hash as a label), for dashboards and alerts after a rebuild.
+  new Gauge({
+    name: 'policybot_index_info',
+    help: 'The index being served: 1 for its corpus hash',
+    labelNames: ['corpus_hash'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      if (opts.corpusHash) this.set({ corpus_hash: opts.corpusHash().slice(0, 16) }, 1);
+    },
+  });
   collectDefaultMetrics({ register: registry, prefix: 'policybot_' });
   return {
     registry,

@@ -18,6 +18,9 @@ export async function opsRoutes(app: FastifyInstance, deps: { engine: Engine; me
       // server always has one; the field is there for monitors that check it.
       indexLoaded: engine.documents.length > 0,
       embedder: engine.embedder.id,
+      // Which index answers: its corpus hash, and whether a newer one is being built.
+      corpusHash: engine.manifest.corpusHash,
+      ...(engine.stale ? { rebuilding: true, staleReason: engine.stale } : {}),
       semantic: engine.embedder.semantic,
       documents: engine.manifest.counts.documents,
     };
