@@ -288,6 +288,7 @@ describe('health and metrics', () => {
       indexLoaded: true,
       embedder: t.engine.embedder.id,
       semantic: false,
+      corpusHash: t.engine.manifest.corpusHash,
       documents: t.engine.manifest.counts.documents,
     });
   });
