@@ -159,6 +159,25 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     await page.close();
   });
 
+  it('/measures filters by kind and searches, as a form', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const problems = watch(page);
+    await page.goto(`${base}/measures`);
+    const all = await page.locator('ul.measures li').count();
+    await page.selectOption('select[name="kind"]', 'loan');
+    await page.click('form.filters button[type="submit"]');
+    await page.waitForURL(/kind=loan/);
+    const loans = await page.locator('ul.measures li').count();
+    expect(loans).toBe(t.engine.measures.filter((m) => m.kind === 'loan').length);
+    expect(loans).toBeLessThan(all);
+    await expect(page.locator('.card').first().textContent()).resolves.toMatch(/筛选出 \d+ 项（共 \d+ 项）/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'measures-filter-phone.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('suggests next questions the documents answer, and 👎 asks for a reason', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems = watch(page);
