@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   // Conversation core (src/chat)
   DATA_DIR: z.string().min(1).default('data'),
   CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  /** Chat questions per minute from one client address (web), whatever session ids it uses. */
+  CHAT_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(200),
   CHAT_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
   /** How long chat records (questions, answers, feedback, settings) are kept. */
   RETENTION_DAYS: z.coerce.number().int().positive().max(3650).default(180),
@@ -112,6 +114,8 @@ export interface Config {
     /** Where the SQLite state file lives (git-ignored). */
     dataDir: string;
     rateLimitPerMinute: number;
+    /** Per client address (CHAT_RATE_LIMIT_PER_ADDRESS). */
+    rateLimitPerAddress: number;
     timeoutMs: number;
     /** Records older than this many days are deleted (RETENTION_DAYS). */
     retentionDays: number;
@@ -190,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chat: {
       dataDir: path.resolve(cwd, e.DATA_DIR),
       rateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
+      rateLimitPerAddress: e.CHAT_RATE_LIMIT_PER_ADDRESS,
       timeoutMs: e.CHAT_TIMEOUT_MS,
       retentionDays: e.RETENTION_DAYS,
     },

@@ -245,6 +245,14 @@ describe('guards', () => {
     expect((await say(core, '/help')).kind).toBe('command');
   });
 
+  it('new session ids from one address do not buy new budgets: the address has its own (wider) limit', async () => {
+    const { core } = memCore({ config: withChat({ rateLimitPerMinute: 3, rateLimitPerAddress: 4 }) });
+    const from = (i: number, address: string) => say(core, '/help', { channel: 'web', userId: `session-${i}`, chatId: `session-${i}`, address });
+    for (let i = 0; i < 4; i++) expect((await from(i, '198.51.100.7')).kind).toBe('command');
+    expect((await from(4, '198.51.100.7')).text).toContain('提问太频繁');
+    expect((await from(5, '198.51.100.8')).kind).toBe('command');
+  });
+
   it('stickers and photos do not use up the rate limit: the questions after them are answered', async () => {
     const { core } = memCore({ config: withChat({ rateLimitPerMinute: 3 }) });
     for (let i = 0; i < 5; i++) expect((await say(core, null, { kind: 'sticker' })).kind).toBe('guard');

@@ -52,6 +52,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
   const guarded = opts.store ? guardStore(opts.store, logger) : openGuardedStore(storePath(config), logger, { now });
   const store = guarded.store;
   const limiter = new RateLimiter(config.chat.rateLimitPerMinute, 60_000, now);
+  const addressLimiter = new RateLimiter(config.chat.rateLimitPerAddress ?? config.chat.rateLimitPerMinute * 20, 60_000, now);
   // Retention: what is older than RETENTION_DAYS is deleted at start and then daily.
   const retain = () => {
     const removed = store.prune(now() - config.chat.retentionDays * 86_400_000);
@@ -159,6 +160,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
     // A sticker or a photo gets a short note and costs nothing: the limit counts questions.
     if (msg.kind !== 'text') return reply('guard', T.NON_TEXT_TEXT);
     if (!limiter.take(`${msg.channel}:${msg.userId}`)) return reply('guard', T.RATE_LIMIT_TEXT);
+    if (msg.address && !addressLimiter.take(`${msg.channel}@${msg.address}`)) return reply('guard', T.RATE_LIMIT_TEXT);
     const text = msg.isGroup ? stripMentions(msg.text ?? '') : (msg.text ?? '').trim();
     if (!text) return reply('guard', T.EMPTY_TEXT);
     if (charCount(text) > MAX_QUESTION_CHARS) return reply('guard', T.tooLongText(charCount(text), MAX_QUESTION_CHARS));

@@ -23,6 +23,11 @@ export interface IncomingMessage {
   mentioned: boolean;
   /** Platform message id when there is one (de-duplication, logs). */
   messageId?: string;
+  /**
+   * The client's network address when the channel knows it (the web). Limits count it too, so new
+   * session ids do not buy new budgets; its own limit is wide enough for an office behind one NAT.
+   */
+  address?: string;
 }
 
 export type ReplyButton =

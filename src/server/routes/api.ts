@@ -88,6 +88,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
       kind: 'text',
       isGroup: false,
       mentioned: true,
+      address: req.ip,
     });
     stop();
     if (reply?.kind === 'abstain') metrics.abstentions.inc({ endpoint: 'chat' });
