@@ -342,6 +342,20 @@ describe('rate limit and CORS', () => {
     expect((await fetch(`${otherBase}/`)).status).toBe(200);
   });
 
+  it('/api/check shares the API budget: no second allowance next to /api/ask', async () => {
+    const config = { ...t.config, server: { ...t.config.server, rateLimitPerMinute: 3 } };
+    const s = await buildServer({ config, logger: t.logger, engine: t.engine, chat });
+    const srv = await startServer(s.app, { host: '127.0.0.1', port: 0 });
+    try {
+      const call = (p: string, body: unknown) =>
+        fetch(`http://127.0.0.1:${srv.port}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status);
+      const statuses = [await call('/api/ask', { question: '社保补贴' }), await call('/api/ask', { question: '社保补贴' }), await call('/api/check', { region: '广州市' }), await call('/api/check', { region: '广州市' })];
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('a client cannot dodge the limit with X-Forwarded-For (no proxy is trusted by default)', async () => {
     const config = { ...t.config, server: { ...t.config.server, rateLimitPerMinute: 2 } };
     expect(config.server.trustProxy).toBe(false);

@@ -11,7 +11,6 @@ import { apiRoutes } from './routes/api.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { channelRoutes } from './routes/channels.ts';
-import { checkRoutes } from './routes/check.ts';
 import { measuresRoutes } from './routes/measures.ts';
 import { errorPage } from './views/layout.ts';
 
@@ -103,7 +102,6 @@ export async function buildServer(deps: ServerDeps): Promise<PolicybotServer> {
   await app.register(opsRoutes, { engine, metrics, chat });
   await app.register(pageRoutes, { engine, config });
   await app.register(apiRoutes, { config, engine, chat, metrics });
-  await app.register(checkRoutes, { config, engine, chat });
   await app.register(measuresRoutes, { engine });
   if (deps.routes?.length) await app.register(channelRoutes, { routes: deps.routes });
   await app.ready();

@@ -6,10 +6,11 @@ import type { ChatCore } from '../../chat/types.ts';
 import type { Config } from '../../config.ts';
 import type { PolicyDocument } from '../../types.ts';
 import type { ServerMetrics } from '../metrics.ts';
+import { checkRoutes } from './check.ts';
+import { SESSION_ID } from './session-id.ts';
 import { HttpError, RATE_LIMIT_MESSAGE } from '../http-errors.ts';
 
 /** A web visitor's id: the random value the page keeps in localStorage. */
-export const SESSION_ID = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'sessionId must be 16–64 letters, digits, _ or -');
 
 const AskBody = z.object({
   question: z.string(),
@@ -67,6 +68,9 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
     timeWindow: 60_000,
     errorResponseBuilder: () => Object.assign(new Error(RATE_LIMIT_MESSAGE), { statusCode: 429, code: 'E_RATE_LIMIT' }),
   });
+
+  // The check API and the chat's button presses share this plugin's limiter: one budget per client.
+  await app.register(checkRoutes, { config, engine, chat });
 
   app.post('/api/ask', async (req) => {
     const body = parseBody(AskBody, req);

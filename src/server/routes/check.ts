@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
 import type { ChatCore } from '../../chat/types.ts';
 import type { Config } from '../../config.ts';
 import type { Engine } from '../../engine.ts';
 import { checkProfile } from '../../eligibility/index.ts';
-import { HttpError, RATE_LIMIT_MESSAGE } from '../http-errors.ts';
-import { SESSION_ID } from './api.ts';
+import { HttpError } from '../http-errors.ts';
+import { SESSION_ID } from './session-id.ts';
 
 export interface CheckRouteDeps {
   config: Config;
@@ -22,13 +21,8 @@ const CallbackBody = z.object({ sessionId: SESSION_ID, data: z.string().min(1).m
  * message naming the field.
  */
 export async function checkRoutes(app: FastifyInstance, deps: CheckRouteDeps): Promise<void> {
-  const { config, engine, chat } = deps;
-  // Its own limiter (the API plugin's is encapsulated there), same budget per client IP.
-  await app.register(rateLimit, {
-    max: config.server.rateLimitPerMinute,
-    timeWindow: 60_000,
-    errorResponseBuilder: () => Object.assign(new Error(RATE_LIMIT_MESSAGE), { statusCode: 429, code: 'E_RATE_LIMIT' }),
-  });
+  const { engine, chat } = deps;
+  // Registered inside the API plugin (routes/api.ts): one rate-limit budget per client for all of /api.
   app.post('/api/check', async (req) => checkProfile(engine, req.body));
 
   // A press on a callback button of a web chat reply (the check dialogue's options): the
