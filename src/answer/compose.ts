@@ -120,6 +120,8 @@ export function composeAnswer(
         score *= answerTypeFactor(listed, LIST_ANSWER_BOOST);
       }
       if (text.length < 8 && !isLead) score *= 0.3;
+      // A worked case about a named person (「李先生名下有工商登记信息…」) illustrates a rule; the rule leads.
+      if (CASE_SENTENCE.test(text)) score *= CASE_FACTOR;
       // An FAQ's question line is not an answer.
       if (/[？?]$/u.test(text)) score *= 0.2;
       candidates.push({ passage, rank, position, text, score, leadIn: isLead, isItem, offers });
@@ -190,6 +192,10 @@ export function composeAnswer(
     .join('');
   return { answer, cited };
 }
+
+/** A sentence about a named example person: 李先生…, 张女士…, 小王…, 例如某… */
+const CASE_SENTENCE = /^(?:[（(]?\d[）)]?\s*)?(?:[\u4e00-\u9fff](?:先生|女士|同学|师傅|阿姨|大爷)|小[\u4e00-\u9fff](?=[，,是在于从今])|例如|比如|举例)/u;
+const CASE_FACTOR = 0.6;
 
 /** For a broad question, a passage's later sentences count this much against other passages' best. */
 const BROAD_REPEAT = 0.7;
