@@ -17,12 +17,12 @@ import { RateLimiter } from './rate-limit.ts';
 import * as T from './commands.ts';
 import { createCheckDialogue, isCheckTrigger } from './eligibility.ts';
 
-
 /** Channels that show suggested next questions (as tappable chips). */
 const SUGGESTING_CHANNELS: ReadonlySet<ChannelName> = new Set(['web']);
 
 /** A bare answer to a /check question: option numbers, or 跳过 / 重新开始 / 退出. */
 const DIALOGUE_ANSWER = /^(?:\d{1,2}(?:[\s,，、]+\d{1,2})*|跳过|重新开始|退出)$/u;
+
 export interface ChatCoreOptions {
   config: Config;
   logger: Logger;
