@@ -48,6 +48,20 @@ function watch(page: Page): string[] {
   return problems;
 }
 
+/** Types a question into the web chat, sends it, and waits for a reply that cites sources. */
+async function askInPage(page: Page, question: string) {
+  await page.fill('#question', question);
+  await page.click('#send');
+  const answer = page.locator('.msg.bot').last();
+  await answer.locator('a.cite').first().waitFor({ timeout: 15_000 });
+  return answer;
+}
+
+/** How far the page scrolls sideways (0 or less: it fits the screen). */
+function sidewaysScroll(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
 describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : ` (skipped: ${CHROMIUM} is not installed; .ci/run installs Debian's chromium)`}`, () => {
   let t: TestEngine;
   let chat: ReturnType<typeof createChatCore>;
@@ -90,10 +104,7 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     await expect(reply.locator('.text').textContent()).resolves.toContain('北京市');
     // A refusal cites nothing: no [n] markers in its text.
     await expect(reply.locator('a.cite').count()).resolves.toBe(0);
-    await page.fill('#question', '刚在广州被公司裁了，失业金现在一个月到底能领多少？急');
-    await page.click('#send');
-    const answer = page.locator('.msg.bot').last();
-    await answer.locator('a.cite').first().waitFor({ timeout: 15_000 });
+    const answer = await askInPage(page, '刚在广州被公司裁了，失业金现在一个月到底能领多少？急');
     await expect(answer.locator('.understood').textContent()).resolves.toContain('失业保险金');
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-chat-related-phone.png'), fullPage: true });
     expect(problems).toEqual([]);
@@ -104,15 +115,16 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     const problems = watch(page);
     await page.goto(`${base}/`);
-    await page.fill('#question', '创业担保贷款的额度是多少？');
-    await page.click('#send');
-    const answer = page.locator('.msg.bot').last();
-    await answer.locator('a.cite').first().waitFor({ timeout: 15_000 });
+    const answer = await askInPage(page, '创业担保贷款的额度是多少？');
     const text = await answer.locator('.text').textContent();
-    // The whole new answer is scrolled into view above the sticky question box.
-    const box = await answer.boundingBox();
-    const form = await page.locator('#ask-form').boundingBox();
-    expect(box!.y + box!.height).toBeLessThanOrEqual(form!.y + 1);
+    // The whole new answer is scrolled into view above the sticky question box (the scroll is smooth:
+    // it is measured once it has settled).
+    const gap = async () => {
+      const box = await answer.boundingBox();
+      const form = await page.locator('#ask-form').boundingBox();
+      return form!.y + 1 - (box!.y + box!.height);
+    };
+    await expect.poll(gap, { timeout: 3000 }).toBeGreaterThanOrEqual(0);
     await page.reload();
     await expect(page.locator('.msg.user').last().textContent()).resolves.toBe('创业担保贷款的额度是多少？');
     await expect(page.locator('.msg.bot .text').last().textContent()).resolves.toBe(text);
@@ -152,7 +164,7 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     await expect(results.locator('.check-card').count()).resolves.toBeGreaterThan(0);
     const link = results.locator('a.check-link').first();
     await expect(link.getAttribute('href')).resolves.toMatch(new RegExp(`^${base}/docs/[^#]+#p\\d+$`));
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await sidewaysScroll(page);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-check-cards-phone.png'), fullPage: true });
     expect(problems).toEqual([]);
@@ -171,7 +183,7 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     expect(loans).toBe(t.engine.measures.filter((m) => m.kind === 'loan').length);
     expect(loans).toBeLessThan(all);
     await expect(page.locator('.card').first().textContent()).resolves.toMatch(/筛选出 \d+ 项（共 \d+ 项）/);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await sidewaysScroll(page);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'measures-filter-phone.png'), fullPage: true });
     expect(problems).toEqual([]);
@@ -182,10 +194,7 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems = watch(page);
     await page.goto(`${base}/`);
-    await page.fill('#question', '创业担保贷款的额度是多少？');
-    await page.click('#send');
-    const answer = page.locator('.msg.bot').last();
-    await answer.locator('a.cite').first().waitFor({ timeout: 15_000 });
+    const answer = await askInPage(page, '创业担保贷款的额度是多少？');
     const chips = answer.locator('.suggestions .suggestion');
     const n = await chips.count();
     expect(n).toBeGreaterThanOrEqual(1);
@@ -220,10 +229,7 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     await expect(page.locator('.chip').count()).resolves.toBeGreaterThan(0);
 
     const question = devQuestion();
-    await page.fill('#question', question);
-    await page.click('#send');
-    const answer = page.locator('.msg.bot').last();
-    await answer.locator('a.cite').first().waitFor({ timeout: 15_000 });
+    const answer = await askInPage(page, question);
     await expect(page.locator('.msg.user').last().textContent()).resolves.toBe(question);
     await expect(answer.locator('.sources li').count()).resolves.toBeGreaterThan(0);
     await expect(answer.locator('.sources li').first().textContent()).resolves.toMatch(/^\[1\] 《.+》/);
@@ -283,7 +289,7 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     const answer = page.locator('.msg.bot').last();
     await answer.locator('.text').waitFor({ timeout: 15_000 });
     await expect(answer.textContent()).resolves.toMatch(/\S/);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await sidewaysScroll(page);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-chat-phone.png'), fullPage: true });
 
@@ -293,7 +299,7 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
       await cite.tap();
       const full = answer.locator('.preview a.preview-full');
       await full.waitFor();
-      const overflowPreview = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflowPreview = await sidewaysScroll(page);
       expect(overflowPreview).toBeLessThanOrEqual(0);
       await page.goto((await full.getAttribute('href'))!);
       await page.waitForURL(/#p\d+$/);
