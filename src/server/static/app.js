@@ -115,7 +115,6 @@
   // document in a new tab), so reading the source does not leave the chat; tapping again closes it.
   function togglePreview(textBox, link, c, e) {
     e.preventDefault();
-    var id = 'preview-' + c.n;
     var open = textBox.parentNode && textBox.parentNode.querySelector('.preview[data-n="' + c.n + '"]');
     if (open) {
       open.parentNode.removeChild(open);
@@ -124,7 +123,6 @@
     }
     var box = el('div', 'preview');
     box.setAttribute('data-n', String(c.n));
-    box.id = id + '-' + Math.random().toString(36).slice(2, 8);
     box.appendChild(el('div', 'preview-head', '[' + c.n + '] 《' + c.title + '》' + (c.label ? ' · ' + c.label : '')));
     var path = (c.headingPath || []).join(' › ');
     if (path) box.appendChild(el('div', 'preview-path', path));
