@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'E_INDEX_CORRUPT'
   | 'E_EMBEDDER_UNAVAILABLE'
   | 'E_BAD_QUESTION'
-  | 'E_BAD_INPUT';
+  | 'E_BAD_INPUT'
+  | 'E_FORBIDDEN';
 
 const DEFAULT_USER_MESSAGES: Record<ErrorCode, string> = {
   E_CONFIG: '服务配置有误，请联系管理员。',
@@ -24,6 +25,7 @@ const DEFAULT_USER_MESSAGES: Record<ErrorCode, string> = {
   E_EMBEDDER_UNAVAILABLE: '语义模型不可用，已改用内置离线模型。',
   E_BAD_QUESTION: '请输入一个与就业、社保政策有关的问题。',
   E_BAD_INPUT: '输入格式有误。',
+  E_FORBIDDEN: '没有权限进行这个操作。',
 };
 
 export class PolicybotError extends Error {

@@ -163,7 +163,7 @@ describe('region and follow-ups', () => {
     const r = await say(c2, Q);
     expect(r.citations[0]!.region).toBe('青岛市城阳区');
     // The answer stored before the restart can still be rated.
-    await c2.recordFeedback({ channel: 'web', userId: 'w1', answerId: first.answerId!, vote: 'down' });
+    await c2.recordFeedback({ channel: 'telegram', userId: 'u1', answerId: first.answerId!, vote: 'down' });
     await c2.close();
 
     const store = openChatStore(storePath(config));

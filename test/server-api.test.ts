@@ -150,6 +150,23 @@ describe('POST /api/chat and /api/feedback', () => {
     expect(rows[0]).toMatchObject({ channel: 'web', userId: sessionId, vote: 'down' });
   });
 
+  it('counts one vote per answer from the person it was given to: other session ids cannot stuff the ballot', async () => {
+    const res = await post('/api/chat', JSON.stringify({ question: '失业保险金能领多久？', sessionId }));
+    const { reply } = (await res.json()) as { reply: { answerId: string } };
+    expect((await post('/api/feedback', JSON.stringify({ answerId: reply.answerId, vote: 'up', sessionId }))).status).toBe(200);
+    expect((await post('/api/feedback', JSON.stringify({ answerId: reply.answerId, vote: 'down', sessionId }))).status).toBe(200);
+    const strangers = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => post('/api/feedback', JSON.stringify({ answerId: reply.answerId, vote: 'up', sessionId: `other-session-${i}-0123456789` }))),
+    );
+    for (const s of strangers) {
+      expect(s.status).toBe(403);
+      expect(((await s.json()) as { error: { message: string } }).error.message).toContain('只能评价');
+    }
+    const rows = chat.store.listFeedback(reply.answerId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ userId: sessionId, vote: 'down' });
+  });
+
   it('rejects a malformed session id and an unknown answer id clearly', async () => {
     const bad = await post('/api/chat', JSON.stringify({ question: '社保', sessionId: '<x>' }));
     expect(bad.status).toBe(400);

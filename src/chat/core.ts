@@ -195,8 +195,14 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
       }
     },
     async recordFeedback(input) {
-      if (!store.getAnswer(input.answerId)) {
+      const answer = store.getAnswer(input.answerId);
+      if (!answer) {
         throw new PolicybotError('E_BAD_INPUT', `unknown answer id ${input.answerId.slice(0, 40)}`, { userMessage: '找不到这条回答，可能已经过期。' });
+      }
+      // Session ids are chosen by the client, so a vote counts only from the conversation the
+      // answer was given in; otherwise one answer could collect a vote per invented session.
+      if (answer.channel !== input.channel || answer.userId !== input.userId) {
+        throw new PolicybotError('E_FORBIDDEN', 'feedback from another conversation', { userMessage: '只能评价自己收到的回答。' });
       }
       store.addFeedback({ answerId: input.answerId, channel: input.channel, userId: input.userId, vote: input.vote, comment: input.comment?.slice(0, 2000) ?? null });
     },

@@ -46,6 +46,7 @@ const INPUT_CODES = new Set(['E_BAD_QUESTION', 'E_BAD_INPUT']);
 export function toApiError(err: unknown): ApiError {
   if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.userMessage };
   if (isPolicybotError(err)) {
+    if (err.code === 'E_FORBIDDEN') return { status: 403, code: err.code, message: err.userMessage };
     if (INPUT_CODES.has(err.code)) return { status: 400, code: err.code, message: `${err.userMessage} (${err.message})` };
     // Index or embedder trouble: the service is not ready; details stay in the log.
     return { status: 503, code: err.code, message: `${err.userMessage} (Service temporarily unavailable.)` };
