@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
+import { answerHealth } from './answer-health.ts';
 import { PolicybotError, isPolicybotError, errorMessage } from './errors.ts';
 import { buildIndex, currentCorpusHash, useLexicon } from './index/build.ts';
 import { cleanupStale, readIndex, readManifest, type IndexData, type Manifest } from './index/store.ts';
@@ -91,6 +92,8 @@ export interface Engine {
   ask(question: string, opts?: AskOptions): Promise<Answer>;
   /** The answer with each ask's retrieval and abstention features (eval, calibration). */
   inspect(question: string, opts?: AskOptions): Promise<Inspection>;
+  /** Null while questions get answers; else why they fail (for /healthz). */
+  answering(): string | null;
 }
 
 export interface OpenOptions {
@@ -195,6 +198,19 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     return { features: best?.features ?? emptyFeatures(), abstained: answer.abstained, answer, asks: traces };
   };
 
+  const health = answerHealth();
+  const tracked = async (question: string, o?: AskOptions): Promise<Inspection> => {
+    try {
+      const r = await run(question, o);
+      health.ok();
+      return r;
+    } catch (err) {
+      health.failed(err);
+      throw err;
+    }
+  };
+  const empty = data.manifest.counts.chunks === 0 ? 'the index holds no passages' : null;
+
   const byId = new Map(data.documents.map((d) => [d.docId, d]));
   return {
     config,
@@ -207,8 +223,9 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     measures: withUrls(data.measures.measures, config.publicBaseUrl),
     lexicon,
     understand: (question, region) => understand(question, lexicon, region ?? null),
-    ask: async (question, o) => (await run(question, o)).answer,
-    inspect: run,
+    ask: async (question, o) => (await tracked(question, o)).answer,
+    inspect: tracked,
+    answering: () => empty ?? health.problem(),
   };
 }
 

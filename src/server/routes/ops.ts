@@ -11,11 +11,14 @@ export async function opsRoutes(app: FastifyInstance, deps: { engine: Engine; me
     reply.header('cache-control', 'no-store');
     // Answers are served either way; a store that cannot save them is reported, not hidden.
     const store = chat?.health?.();
+    // No index that can answer is a failure (503, so a load balancer stops sending users here);
+    // a store that cannot save is degraded (200: answers still go out).
+    const answering = engine.answering();
+    if (answering) reply.code(503);
     return {
-      status: store?.problem ? 'degraded' : 'ok',
+      status: answering ? 'down' : store?.problem ? 'degraded' : 'ok',
+      ...(answering ? { answering } : {}),
       ...(store?.problem ? { store: store.problem, storeErrors: store.errors } : {}),
-      // The engine only exists once its index has been loaded (or rebuilt), so a running
-      // server always has one; the field is there for monitors that check it.
       indexLoaded: engine.documents.length > 0,
       embedder: engine.embedder.id,
       // Which index answers: its corpus hash, and whether a newer one is being built.
