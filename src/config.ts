@@ -81,6 +81,12 @@ const EnvSchema = z.object({
     .optional(),
   /** plain (明文模式), compatible (兼容模式: both accepted), safe (安全模式: encrypted only). Default: safe with a key, else plain. */
   WECHAT_MP_MODE: z.enum(['plain', 'compatible', 'safe']).optional(),
+  // Optional language model (src/llm): off unless LLM_PROVIDER is set.
+  LLM_PROVIDER: z.enum(['openai', 'ollama', 'off', 'none']).optional(),
+  LLM_BASE_URL: z.string().url().optional(),
+  LLM_API_KEY: z.string().min(8, 'looks too short for an API key').optional(),
+  LLM_MODEL: z.string().min(1).optional(),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(8000),
 });
 
 export interface Config {
@@ -140,6 +146,43 @@ export interface Config {
     encodingAesKey: string | null;
     mode: 'plain' | 'compatible' | 'safe';
   };
+  /** The optional language model; null when LLM_PROVIDER is unset (answers are extractive). */
+  llm: LlmConfig | null;
+}
+
+export interface LlmConfig {
+  provider: 'openai' | 'ollama';
+  /** OpenAI-compatible endpoint (…/v1) or the Ollama server; null: the provider's default. */
+  baseUrl: string | null;
+  apiKey: string | null;
+  model: string;
+  timeoutMs: number;
+}
+
+const OLLAMA_DEFAULT_URL = 'http://127.0.0.1:11434';
+
+function llmConfig(e: z.infer<typeof EnvSchema>): LlmConfig | null {
+  const provider = e.LLM_PROVIDER;
+  if (!provider || provider === 'off' || provider === 'none') return null;
+  const missing = (what: string, zh: string) =>
+    new PolicybotError('E_CONFIG', `invalid configuration: LLM_PROVIDER=${provider} needs ${what}`, { userMessage: `已设置 LLM_PROVIDER=${provider}，还需要设置 ${zh}` });
+  if (!e.LLM_MODEL) throw missing('LLM_MODEL', 'LLM_MODEL（模型名称，例如 deepseek-chat、qwen-plus、qwen2.5:7b）');
+  // An OpenAI-compatible endpoint needs a key unless it is a local server (vLLM, LM Studio…).
+  if (provider === 'openai' && !e.LLM_API_KEY && !(e.LLM_BASE_URL && isLocal(e.LLM_BASE_URL))) {
+    throw missing('LLM_API_KEY (or a local LLM_BASE_URL)', 'LLM_API_KEY（接口密钥），或把 LLM_BASE_URL 指向本机的兼容服务');
+  }
+  return {
+    provider,
+    baseUrl: (e.LLM_BASE_URL ?? (provider === 'ollama' ? OLLAMA_DEFAULT_URL : null))?.replace(/\/+$/, '') ?? null,
+    apiKey: e.LLM_API_KEY ?? null,
+    model: e.LLM_MODEL,
+    timeoutMs: e.LLM_TIMEOUT_MS,
+  };
+}
+
+function isLocal(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\./.test(host) || /^10\./.test(host) || /^192\.168\./.test(host);
 }
 
 function parseTrustProxy(v: string | undefined): boolean | number | string[] {
@@ -216,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       encodingAesKey: e.WECHAT_MP_ENCODING_AES_KEY ?? null,
       mode: mpMode,
     },
+    llm: llmConfig(e),
   };
 }
 
@@ -241,5 +285,5 @@ function stripEmpty(env: Record<string, string | undefined>): Record<string, str
 
 /** The secret values of a config (tokens), for masking wherever text leaves the process. */
 export function configSecrets(config: Config): string[] {
-  return [config.telegram.token, config.telegram.webhookSecret, config.wechaty.puppetToken, config.wechatMp.token, config.wechatMp.encodingAesKey].filter((s): s is string => !!s);
+  return [config.telegram.token, config.telegram.webhookSecret, config.wechaty.puppetToken, config.wechatMp.token, config.wechatMp.encodingAesKey, config.llm?.apiKey].filter((s): s is string => !!s);
 }

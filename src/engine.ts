@@ -13,7 +13,7 @@ import { HybridRetriever, type Passage } from './retrieve/hybrid.ts';
 import { buildQuery, type Query } from './retrieve/query.ts';
 import { abstainFeatures, decideAbstention, emptyFeatures, type AbstainDecision, type AbstainFeatures } from './retrieve/abstain.ts';
 import { composeAnswer, DEFAULT_COMPOSE, toCitation } from './answer/compose.ts';
-import type { Answer } from './answer/contract.ts';
+import { EXTRACTIVE, type Answer } from './answer/contract.ts';
 import { combineParts, relatedProvisions, renumber, understoodText, wholeAsk, type ComposedPart } from './answer/parts.ts';
 import { understand, type Ask, type Understanding } from './understand/message.ts';
 import type { AnswerKind, Lexicon } from './text/lexicon.ts';
@@ -38,6 +38,16 @@ export interface AskOptions {
   understood?: string;
   /** Pipeline switches for ablation (on by default, except feedback). */
   pipeline?: PipelineSwitches;
+  /**
+   * Other wordings of the message (a language model's formal search queries). Each ask is also
+   * retrieved as its variant(s) — one per ask when the counts match, else every variant — and the
+   * wording the abstention model finds most answerable is used; the message's own wins ties.
+   */
+  variants?: string[];
+  /** With a language model configured: false keeps this answer extractive (a tight time budget). */
+  model?: boolean;
+  /** With a language model configured: its text as it streams, before verification. */
+  onToken?: (token: string) => void;
 }
 
 export interface PipelineSwitches {
@@ -66,7 +76,20 @@ export interface AskTrace {
   decision: AbstainDecision;
 }
 
+/** What a language model did for one answer (src/llm), for `eval --llm` and logs. */
+export interface GenerationStats {
+  rewriteQueries: string[];
+  /** Why the extractive answer was kept ('abstained', 'no-answer', 'all-dropped', 'error:<step>', 'off'); null when the model's answer is used. */
+  fallback: string | null;
+  droppedSentences: number;
+  inputTokens: number;
+  outputTokens: number;
+  modelMs: number;
+}
+
 export interface Inspection {
+  /** Set when a language model took part. */
+  generation?: GenerationStats;
   /** Features of the ask most likely to be answerable (the message's own for one ask). */
   features: AbstainFeatures;
   abstained: boolean;
@@ -92,6 +115,8 @@ export interface Engine {
   ask(question: string, opts?: AskOptions): Promise<Answer>;
   /** The answer with each ask's retrieval and abstention features (eval, calibration). */
   inspect(question: string, opts?: AskOptions): Promise<Inspection>;
+  /** Who writes answers: 「extractive」, or the language model that phrases them (「openai:deepseek-chat」). */
+  readonly answeredBy: string;
   /** Null while questions get answers; else why they fail (for /healthz). */
   answering(): string | null;
 }
@@ -175,6 +200,25 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     return { trace, part: { question: askLabel(ask), abstained: false, answer, reason: null, cited, related: [], places: query.places } };
   };
 
+  const preferVariants = async (results: Array<{ trace: AskTrace; part: ComposedPart }>, variants: string[], o: AskOptions) => {
+    const tried = await Promise.all(
+      variants.map(async (v) => {
+        const vu = understand(v, lexicon, o.region ?? null);
+        return runAsk(vu.asks[0] ?? wholeAsk(vu), vu, o);
+      }),
+    );
+    const paired = tried.length === results.length;
+    results.forEach((r, i) => {
+      const own = r.part.abstained ? -1 : r.trace.decision.probability;
+      let best: { trace: AskTrace; part: ComposedPart } | null = null;
+      for (const t of paired ? [tried[i]!] : tried) {
+        if (t.part.abstained || t.trace.decision.probability <= own) continue;
+        if (!best || t.trace.decision.probability > best.trace.decision.probability) best = t;
+      }
+      if (best) results[i] = { trace: best.trace, part: { ...best.part, question: r.part.question } };
+    });
+  };
+
   const run = async (question: string, o: AskOptions = {}): Promise<Inspection> => {
     const t0 = performance.now();
     const q = question.trim();
@@ -188,6 +232,7 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     const asks = o.pipeline?.split === false || !u.asks.length ? [wholeAsk(u)] : u.asks;
     const results: Array<{ trace: AskTrace; part: ComposedPart }> = [];
     if (/\p{L}/u.test(q)) for (const ask of asks) results.push(await runAsk(ask, u, o));
+    if (o.variants?.length && results.length) await preferVariants(results, o.variants, o);
     regionalRefusalCovers(results);
     const tRetrieve = performance.now() - t0;
     const latinOnly = !CJK.test(q) && /[A-Za-z]/.test(q);
@@ -226,6 +271,7 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     ask: async (question, o) => (await tracked(question, o)).answer,
     inspect: tracked,
     answering: () => empty ?? health.problem(),
+    answeredBy: EXTRACTIVE,
   };
 }
 

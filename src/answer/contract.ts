@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+export const EXTRACTIVE = 'extractive';
+
 /** The JSON contract of `policybot ask --json` and `POST /api/ask`. Keep it stable. */
 export const CitationSchema = z.object({
   n: z.number().int().positive(),
@@ -47,6 +49,10 @@ export const AnswerSchema = z.object({
   parts: z.array(PartSchema).optional(),
   /** How the message was understood, when it was rewritten (a follow-up, a long message): 「广州 失业保险金 申请材料」. */
   understood: z.string().optional(),
+  /** Who wrote `answer`: 「extractive」 (sentences of the documents) or the language model, 「openai:deepseek-chat」. */
+  generatedBy: z.string().default(EXTRACTIVE),
+  /** Sentences of the model's answer dropped because they cited no given passage or stated a number it does not. */
+  droppedSentences: z.number().int().min(0).default(0),
 });
 
 export type Citation = z.infer<typeof CitationSchema>;

@@ -3,7 +3,7 @@ import type { Query } from '../retrieve/query.ts';
 import type { AbstainReason } from '../retrieve/abstain.ts';
 import type { Lexicon } from '../text/lexicon.ts';
 import type { Ask, Understanding } from '../understand/message.ts';
-import type { Answer, Citation, Part, Warning } from './contract.ts';
+import { EXTRACTIVE, type Answer, type Citation, type Part, type Warning } from './contract.ts';
 import { refusalText } from './refusal.ts';
 import { warningsFor } from './warnings.ts';
 
@@ -141,6 +141,8 @@ export function combineParts(
     warnings: abstained ? [] : warnings,
     timingsMs: { retrieve: 0, total: 0 },
     related,
+    generatedBy: EXTRACTIVE,
+    droppedSentences: 0,
     ...(outParts.length > 1 ? { parts: outParts } : {}),
     ...(opts.understood && !abstained ? { understood: opts.understood } : {}),
   };

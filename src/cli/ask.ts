@@ -1,6 +1,6 @@
 import readline from 'node:readline';
 import { defineCommand } from 'citty';
-import { openEngine } from '../engine.ts';
+import { openAnsweringEngine } from '../llm/open.ts';
 import { isPolicybotError, errorMessage } from '../errors.ts';
 import type { CliContext } from './io.ts';
 import { DIR_ARGS, println, withFlags } from './io.ts';
@@ -50,7 +50,7 @@ export const askCommand = (base: CliContext) =>
         ctx.exitCode = 2;
         return;
       }
-      const engine = await openEngine(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
+      const engine = await openAnsweringEngine(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
       const opts = { k, region: args.region ?? null };
       const question = typed ?? '';
       if (question) {

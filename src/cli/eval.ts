@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defineCommand } from 'citty';
 import { openEngine } from '../engine.ts';
+import { openAnsweringEngine } from '../llm/open.ts';
 import { PolicybotError } from '../errors.ts';
 import { parseEvalFile, runItems, type EvalItem } from '../eval/evaluate.ts';
 import { ABLATIONS, compareSets, renderAblation, renderComparison, runAblation } from '../eval/compare.ts';
@@ -36,6 +37,7 @@ export const evalCommand = (base: CliContext) =>
       json: { type: 'boolean', description: '输出 JSON' },
       misses: { type: 'boolean', default: true, description: '列出未命中的问题（--no-misses 关闭）；盲测集的未命中默认不列出' },
       'held-out-misses': { type: 'boolean', description: '也列出盲测集（held out）的未命中问题：看过就不再是盲测' },
+      llm: { type: 'boolean', description: '用配置的大模型（LLM_PROVIDER 等）改写问题、组织回答并核对引用，报告同样的指标及丢弃句数、token 数和模型耗时' },
       ablation: { type: 'boolean', description: '逐一关闭各组件（词表扩展、伪相关反馈、答案类型重排、向量、拆分问题、拒答）并报告' },
       ...DIR_ARGS,
     },
@@ -43,7 +45,12 @@ export const evalCommand = (base: CliContext) =>
       const ctx = withFlags(base, { corpus: args.corpus, index: args.index });
       const k = Number.parseInt(args.k ?? '3', 10) || 3;
       const sets = filesArg(args.file).map((f) => ({ name: path.basename(f), items: readItems(f) }));
-      const engine = await openEngine(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
+      if (args.llm && !ctx.config.llm) {
+        throw new PolicybotError('E_CONFIG', 'eval --llm needs LLM_PROVIDER', { userMessage: '没有配置大模型：请先设置 LLM_PROVIDER、LLM_MODEL（及 LLM_BASE_URL、LLM_API_KEY），见 README「接入大模型（可选）」' });
+      }
+      // Without --llm the figures are the extractive ones even when a model is configured.
+      const open = args.llm ? openAnsweringEngine : openEngine;
+      const engine = await open(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
       if (args.ablation) {
         const rows = await runAblation(engine, sets, k);
         println(ctx.io.stdout, args.json ? JSON.stringify(rows, null, 2) : renderAblation(rows, ABLATIONS));
@@ -54,7 +61,7 @@ export const evalCommand = (base: CliContext) =>
         println(ctx.io.stdout, JSON.stringify(results.length === 1 ? results[0]!.policybot : results, null, 2));
         return;
       }
-      println(ctx.io.stdout, renderComparison(results, { misses: args.misses !== false, heldOutMisses: Boolean(args['held-out-misses']), embedder: engine.embedder.id }));
+      println(ctx.io.stdout, renderComparison(results, { misses: args.misses !== false, heldOutMisses: Boolean(args['held-out-misses']), embedder: engine.embedder.id, answeredBy: engine.answeredBy }));
     },
   });
 

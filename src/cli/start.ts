@@ -1,7 +1,9 @@
 import readline from 'node:readline';
 import { EXAMPLES } from '../chat/commands.ts';
+import { EXTRACTIVE } from '../answer/contract.ts';
 import { defineCommand } from 'citty';
-import { openEngine, type Engine } from '../engine.ts';
+import type { Engine } from '../engine.ts';
+import { openAnsweringEngine } from '../llm/open.ts';
 import { swappableEngine } from '../engine-swap.ts';
 import { errorMessage, isPolicybotError } from '../errors.ts';
 import { configSecrets } from '../config.ts';
@@ -35,7 +37,7 @@ export interface Launched {
 export async function launch(ctx: CliContext): Promise<Launched> {
   const { config, logger, io } = ctx;
   // A changed corpus does not keep the service down: the previous index answers while the new one builds.
-  const first = await openEngine(config, { logger, progress: terminalProgress(io.stderr), serveStale: true });
+  const first = await openAnsweringEngine(config, { logger, progress: terminalProgress(io.stderr), serveStale: true });
   const live = swappableEngine(first);
   const engine = live.engine;
   const chat = createChatCore({ config, logger, engine });
@@ -45,7 +47,7 @@ export async function launch(ctx: CliContext): Promise<Launched> {
     if (!first.stale) return;
     logger.warn({ reason: first.stale, corpusHash: first.manifest.corpusHash }, 'serving the previous index while the new one builds');
     rebuilding = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => openEngine(config, { logger }))
+      .then(() => openAnsweringEngine(config, { logger }))
       .then((next) => {
         live.swap(next);
         logger.info({ corpusHash: next.manifest.corpusHash, documents: next.manifest.counts.documents }, 'new index swapped in');
@@ -94,6 +96,7 @@ export async function launch(ctx: CliContext): Promise<Launched> {
 
     println(io.stdout, `policybot 已启动：${server.url}`);
     println(io.stdout, `  嵌入模型：${engine.embedder.description}`);
+    println(io.stdout, `  语言模型：${engine.answeredBy === EXTRACTIVE ? '未启用 — 回答由文件原句组成（离线）；设置 LLM_PROVIDER 可接入大模型' : `${engine.answeredBy}（改写问题、组织回答；每句核对引用，超时 ${config.llm?.timeoutMs ?? 0} 毫秒则用原句回答）`}`);
     println(io.stdout, `  政策文件：${engine.manifest.counts.documents} 份`);
     if (first.stale) println(io.stdout, `  ⟳ 政策库有变化（${first.stale}）：先用上次的索引回答，新索引在后台建立，完成后自动启用`);
     println(io.stdout, `  ● 网页聊天：${server.url}/  （API：POST /api/ask，健康检查：/healthz）`);
@@ -156,8 +159,8 @@ function nextSignal(): Promise<NodeJS.Signals> {
 
 /** The terminal chat (`start --terminal`): questions on stdin, answers on stdout. */
 async function terminalChat(ctx: CliContext): Promise<void> {
-  const engine = await openEngine(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
-  println(ctx.io.stderr, `policybot 已就绪：${engine.manifest.counts.documents} 份文件；嵌入模型：${engine.embedder.description}`);
+  const engine = await openAnsweringEngine(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
+  println(ctx.io.stderr, `policybot 已就绪：${engine.manifest.counts.documents} 份文件；嵌入模型：${engine.embedder.description}；回答：${engine.answeredBy}`);
   if (!ctx.io.stdin.isTTY) {
     println(ctx.io.stderr, '标准输入不是终端，无法对话。用 `policybot ask "问题"` 提问，或不带 --terminal 启动网页服务。');
     return;

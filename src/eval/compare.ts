@@ -57,8 +57,8 @@ export async function compareSets(engine: Engine, sets: EvalSetInput[], k: numbe
 
 const f3 = (v: number) => v.toFixed(3);
 
-export function renderComparison(results: SetComparison[], opts: { misses: boolean; heldOutMisses?: boolean; embedder: string }): string {
-  const lines: string[] = [`embedder ${opts.embedder}; baseline: paragraph BM25 (MiniSearch) over jieba tokens, never abstains`];
+export function renderComparison(results: SetComparison[], opts: { misses: boolean; heldOutMisses?: boolean; embedder: string; answeredBy?: string }): string {
+  const lines: string[] = [`embedder ${opts.embedder}; answers ${opts.answeredBy ?? 'extractive'}; baseline: paragraph BM25 (MiniSearch) over jieba tokens, never abstains`];
   for (const r of results) {
     const heldOut = HELD_OUT_SETS.has(r.set);
     const misses = opts.misses && (!heldOut || opts.heldOutMisses === true);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AskOptions, Engine, Inspection } from '../engine.ts';
 import type { AbstainFeatures } from '../retrieve/abstain.ts';
 import type { Answer } from '../answer/contract.ts';
+import { EXTRACTIVE } from '../answer/contract.ts';
 import { PolicybotError } from '../errors.ts';
 import { foldForCompare } from '../text/normalize.ts';
 
@@ -62,6 +63,20 @@ export interface EvalReport {
   falseAbstentions: number;
   latencyMs: { p50: number; p95: number };
   misses: EvalMiss[];
+  /** With `eval --llm`: what the language model did across the set. */
+  generation?: GenerationSummary;
+}
+
+export interface GenerationSummary {
+  model: string;
+  /** Answers the model phrased (and verification kept). */
+  phrased: number;
+  /** Why the others stayed extractive, by reason. */
+  fallbacks: Record<string, number>;
+  droppedSentences: number;
+  inputTokens: number;
+  outputTokens: number;
+  modelMsP50: number;
 }
 
 export interface EvalRow {
@@ -136,6 +151,23 @@ export function summarize(rows: EvalRow[], k: number): EvalReport {
     falseAbstentions: answerable.filter((r) => r.abstained).length,
     latencyMs: { p50: round(percentile(ms, 0.5)), p95: round(percentile(ms, 0.95)) },
     misses,
+    ...(rows.some((r) => r.inspection.generation) ? { generation: generationSummary(rows) } : {}),
+  };
+}
+
+function generationSummary(rows: EvalRow[]): GenerationSummary {
+  const gens = rows.flatMap((r) => (r.inspection.generation ? [{ g: r.inspection.generation, by: r.inspection.answer.generatedBy }] : []));
+  const fallbacks: Record<string, number> = {};
+  for (const { g } of gens) if (g.fallback) fallbacks[g.fallback] = (fallbacks[g.fallback] ?? 0) + 1;
+  const sum = (f: (g: (typeof gens)[number]['g']) => number) => gens.reduce((a, x) => a + f(x.g), 0);
+  return {
+    model: gens.find((x) => x.by !== EXTRACTIVE)?.by ?? 'extractive',
+    phrased: gens.filter((x) => !x.g.fallback).length,
+    fallbacks,
+    droppedSentences: sum((g) => g.droppedSentences),
+    inputTokens: sum((g) => g.inputTokens),
+    outputTokens: sum((g) => g.outputTokens),
+    modelMsP50: round(percentile(gens.map((x) => x.g.modelMs).sort((a, b) => a - b), 0.5)),
   };
 }
 
@@ -160,6 +192,15 @@ export function renderReport(r: EvalReport, opts: { misses?: boolean } = {}): st
     `false abstentions  ${r.falseAbstentions}`,
     `latency ms         p50 ${r.latencyMs.p50}  p95 ${r.latencyMs.p95}`,
   ];
+  if (r.generation) {
+    const g = r.generation;
+    const fb = Object.entries(g.fallbacks).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+    lines.push(
+      `model              ${g.model}: phrased ${g.phrased}/${r.questions}; extractive kept (${fb})`,
+      `dropped sentences  ${g.droppedSentences}`,
+      `tokens             in ${g.inputTokens}  out ${g.outputTokens}; model ms p50 ${g.modelMsP50}`,
+    );
+  }
   if (opts.misses !== false && r.misses.length) {
     lines.push('misses:');
     for (const m of r.misses) lines.push(`  ${m.id} ${m.q} — expected ${m.expected}, ${m.got}`);
