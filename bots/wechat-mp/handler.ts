@@ -19,6 +19,9 @@ import { checkMsgSignature, MpCrypto, MpCryptoError, msgSignature } from './cryp
 export const MORE_HINT = '\n\n回复“更多”查看余下内容';
 export const PENDING_TEXT = '正在查询，请稍后再发一次同样的问题。';
 export const NO_MORE_TEXT = '没有更多内容了，请直接提问。';
+/** With a language model on: the quick reply is the documents' own sentences; 「更多」 gives the model's plainer answer. */
+export const LATER_HINT = '\n\n回复“更多”查看大模型整理的通俗解答';
+export const LATER_PENDING_TEXT = '通俗解答还在整理中，请过几秒再回复“更多”。';
 export const ERROR_TEXT = '抱歉，服务暂时出错，请稍后再试。';
 const MORE_WORDS = new Set(['更多', '更多内容', '查看更多', 'more', '继续']);
 
@@ -74,21 +77,34 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
   const nonces = new TtlCache<string>({ ttlMs: (opts.maxAgeSec ?? 300) * 2000, maxEntries: 20000, now });
   // Per user: the parts of the last long answer not yet shown (「更多」).
   const more = new TtlCache<string[]>({ ttlMs: keepMs, maxEntries: 5000, now });
+  // Per user: a language model's answer to their last question is coming (「更多」 after the last page).
+  const laterFor = new TtlCache<boolean>({ ttlMs: keepMs, maxEntries: 5000, now });
 
   // Leave room for the hint; a CJK character is 3 bytes.
   const partBytes = maxContentBytes - utf8Bytes(MORE_HINT);
   const maxChars = Math.max(100, Math.floor(partBytes / 3));
 
-  function firstPart(userId: string, parts: string[]): string {
+  function firstPart(userId: string, parts: string[], later = false): string {
     const [head, ...rest] = parts;
     if (rest.length > 0) more.set(userId, rest);
     else more.delete(userId);
-    return rest.length > 0 ? `${head ?? ''}${MORE_HINT}` : (head ?? '');
+    if (rest.length > 0) return `${head ?? ''}${MORE_HINT}`;
+    return later ? `${head ?? ''}${LATER_HINT}` : (head ?? '');
   }
 
   function render(userId: string, reply: ChatReply): string {
+    if (reply.later) laterFor.set(userId, true);
+    else laterFor.delete(userId);
     const parts = fitParts(renderPlain(reply, { maxChars }), partBytes).filter((p) => p.trim());
-    return firstPart(userId, parts.length > 0 ? parts : ['']);
+    return firstPart(userId, parts.length > 0 ? parts : [''], reply.later === true);
+  }
+
+  /** 「更多」 after the last page: the language model's answer to the last question, if one is coming. */
+  async function laterReply(userId: string): Promise<Outcome> {
+    const later = await chat.laterAnswer?.('wechat-mp', userId, Math.max(500, replyWithinMs - 500));
+    if (later === 'pending') return { content: LATER_PENDING_TEXT };
+    if (!later) return { content: NO_MORE_TEXT };
+    return { content: render(userId, later) };
   }
 
   async function ask(msg: MpMessage, text: string | null, kind: MessageKind): Promise<Outcome> {
@@ -100,6 +116,8 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
       kind,
       isGroup: false,
       mentioned: true,
+      // The passive reply has 5 seconds: extractive now; a language model's answer on 「更多」.
+      model: false,
     };
     if (msg.fields['MsgId']) incoming.messageId = msg.fields['MsgId'];
     const reply = await chat.handleMessage(incoming);
@@ -116,8 +134,8 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
           const text = msg.fields['Content'] ?? '';
           if (MORE_WORDS.has(text.trim().toLowerCase())) {
             const rest = more.get(user);
-            if (!rest || rest.length === 0) return { content: NO_MORE_TEXT };
-            return { content: firstPart(user, rest) };
+            if (!rest || rest.length === 0) return await laterReply(user);
+            return { content: firstPart(user, rest, rest.length === 1 && laterFor.get(user) === true) };
           }
           return await ask(msg, text, 'text');
         }

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { charCount, MAX_QUESTION_CHARS, type Engine } from '../engine.ts';
-import { HOTLINE, type Answer, type Citation } from '../answer/contract.ts';
+import { EXTRACTIVE, HOTLINE, type Answer, type Citation } from '../answer/contract.ts';
 import { PolicybotError, isPolicybotError } from '../errors.ts';
 import { placesInQuestion, resolvePlace } from '../text/gazetteer.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
@@ -16,6 +16,7 @@ import { parseRegion, resolveFollowUp, topicOf } from './followup.ts';
 import { RateLimiter } from './rate-limit.ts';
 import * as T from './commands.ts';
 import { createCheckDialogue, isCheckTrigger } from './eligibility.ts';
+import { laterAnswers } from './later.ts';
 
 /** Channels that show suggested next questions (as tappable chips). */
 const SUGGESTING_CHANNELS: ReadonlySet<ChannelName> = new Set(['web']);
@@ -62,6 +63,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
   const retention = setInterval(retain, 86_400_000);
   retention.unref();
   const check = createCheckDialogue({ config, engine, store, now });
+  const later = laterAnswers<ChatReply>({ now, onError: (err) => logger.warn({ err }, 'later model answer failed') });
 
   const reply = (kind: ReplyKind, text: string): ChatReply => ({ kind, text, answer: null, citations: [], warnings: [], buttons: [], answerId: null });
 
@@ -129,7 +131,10 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
     // Read once: the follow-up's 「按…查找」, its kind and the topic kept for the next turn come from it.
     const read = engine.understand(question, region);
     const understood = resolved.kind === 'new' ? undefined : understoodFollowUp(engine, read, question, region);
-    let answer = await withTimeout(engine.ask(question, { region, ...(understood ? { understood } : {}) }), config.chat.timeoutMs);
+    const askOpts = { region, ...(understood ? { understood } : {}) };
+    // A channel with a tight reply window gets the extractive answer now, the model's answer later.
+    const quick = msg.model === false && engine.answeredBy !== EXTRACTIVE;
+    let answer = await withTimeout(engine.ask(question, { ...askOpts, ...(quick ? { model: false } : {}), ...(msg.onToken ? { onToken: msg.onToken } : {}) }), config.chat.timeoutMs);
     if (resolved.kind === 'topic' && fresh) answer = followUpAnswer(engine, read, answer, fresh, resolved.topic);
     // null when the store failed: the answer still goes out, without feedback buttons.
     const answerId = store.saveAnswer({ channel: msg.channel, userId: msg.userId, answer }) as string | null;
@@ -147,6 +152,14 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
     });
     if (resolved.kind !== 'new') logger.debug({ channel: msg.channel, followUp: resolved.kind }, 'follow-up question rewritten');
     const out = answerReply(answer, answerId);
+    if (quick && !answer.abstained) {
+      later.prepare(`${msg.channel}:${msg.userId}`, async () => {
+        const a = await withTimeout(engine.ask(question, askOpts), config.chat.timeoutMs);
+        if (a.generatedBy === EXTRACTIVE) return null;
+        return answerReply(a, store.saveAnswer({ channel: msg.channel, userId: msg.userId, answer: a }) as string | null);
+      });
+      out.later = true;
+    }
     if (!answer.abstained && SUGGESTING_CHANNELS.has(msg.channel)) {
       const suggestions = await suggestFollowUps(engine, topic, read.asks[0]?.kind ?? null, named[0] ?? region).catch(() => []);
       if (suggestions.length) out.suggestions = suggestions;
@@ -207,6 +220,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
       store.addFeedback({ answerId: input.answerId, channel: input.channel, userId: input.userId, vote: input.vote, comment: input.comment?.slice(0, 2000) ?? null });
     },
     markProcessed: (channel, messageId) => store.markProcessed(channel, messageId),
+    laterAnswer: (channel, userId, waitMs) => later.take(`${channel}:${userId}`, waitMs),
     health: () => guarded.health(),
     async close() {
       clearInterval(retention);

@@ -28,6 +28,13 @@ export interface IncomingMessage {
    * session ids do not buy new budgets; its own limit is wide enough for an office behind one NAT.
    */
   address?: string;
+  /**
+   * false: this reply must be quick (the 公众号's 5-second window), so it is extractive even with a
+   * language model on; the model's answer is prepared meanwhile and given by `laterAnswer`.
+   */
+  model?: boolean;
+  /** The language model's text as it streams (the web shows it until the verified answer arrives). */
+  onToken?: (token: string) => void;
 }
 
 export type ReplyButton =
@@ -51,6 +58,8 @@ export interface ChatReply {
   answerId: string | null;
   /** Next questions the documents can answer about the same topic (「需要什么材料？」); sent as follow-ups. */
   suggestions?: string[];
+  /** A language model's answer to this question is being prepared (`ChatCore.laterAnswer`). */
+  later?: boolean;
   /** The /check results as data, for channels that draw cards (the web); `text` says the same. */
   cards?: CheckCards;
 }
@@ -69,6 +78,12 @@ export interface ChatCore {
    * returns false when it was already seen. Ids are remembered for a day.
    */
   markProcessed(channel: ChannelName, messageId: string): boolean;
+  /**
+   * The language model's answer to the user's last quick (extractive) reply, waiting up to `waitMs`
+   * for it; 'pending' when it is not ready yet; null when there is none (no model, it failed, or it
+   * kept the quick answer).
+   */
+  laterAnswer?(channel: ChannelName, userId: string, waitMs: number): Promise<ChatReply | 'pending' | null>;
   /** Whether answers are being stored (optional: a core without a store has nothing to report). */
   health?(): { problem: string | null; errors: number };
   close(): Promise<void>;

@@ -99,6 +99,37 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
     return { reply };
   });
 
+  // The same as /api/chat, as server-sent events: `token` events while a language model writes
+  // (its unverified text, for display only), then one `reply` event with the verified reply.
+  app.post('/api/chat/stream', async (req, reply) => {
+    const body = parseBody(ChatBody, req);
+    const stop = metrics.answerSeconds.startTimer({ endpoint: 'chat' });
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+    const send = (event: string, data: unknown) => {
+      if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    try {
+      const out = await chat.handleMessage({
+        channel: 'web',
+        userId: body.sessionId,
+        chatId: body.sessionId,
+        text: body.question,
+        kind: 'text',
+        isGroup: false,
+        mentioned: true,
+        address: req.ip,
+        onToken: (t) => send('token', { t }),
+      });
+      stop();
+      if (out?.kind === 'abstain') metrics.abstentions.inc({ endpoint: 'chat' });
+      send('reply', { reply: out });
+    } finally {
+      res.end();
+    }
+  });
+
   app.post('/api/feedback', async (req) => {
     const body = parseBody(FeedbackBody, req);
     await chat.recordFeedback({ channel: 'web', userId: body.sessionId, answerId: body.answerId, vote: body.vote, ...(body.comment ? { comment: body.comment } : {}) });

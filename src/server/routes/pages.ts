@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine.ts';
 import type { Config } from '../../config.ts';
 import { chatPage } from '../views/chat.ts';
+import { EXTRACTIVE } from '../../answer/contract.ts';
 import { docPage } from '../views/doc.ts';
 import { errorPage } from '../views/layout.ts';
 
@@ -37,7 +38,7 @@ function loadStatic(): Map<string, { body: string; type: string }> {
 export async function pageRoutes(app: FastifyInstance, deps: { engine: Engine; config: Config }): Promise<void> {
   const { engine, config } = deps;
   const statics = loadStatic();
-  const home = chatPage({ documents: engine.documents.length });
+  const home = chatPage({ documents: engine.documents.length, model: engine.answeredBy === EXTRACTIVE ? null : engine.answeredBy });
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(home));
 

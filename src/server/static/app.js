@@ -1,4 +1,4 @@
-/* global document, localStorage, fetch, crypto, navigator */
+/* global document, localStorage, fetch, crypto, navigator, TextDecoder */
 // The web chat. No framework. Every piece of server data is put into the page with
 // textContent / createElement (never parsed as markup), so policy text cannot inject markup.
 (function () {
@@ -8,6 +8,8 @@
   var input = document.getElementById('question');
   var send = document.getElementById('send');
   var chat = document.getElementById('chat');
+  // Set by the page when a language model writes the answers: its draft is streamed.
+  var STREAM = chat.getAttribute('data-stream') === '1';
   var examples = document.getElementById('examples');
 
   // A random id this browser keeps, so the conversation (region, feedback) is per visitor.
@@ -81,6 +83,44 @@
           }
           return data;
         });
+    });
+  }
+
+  // POST as server-sent events (a language model is on): the model's draft arrives as `token`
+  // events and is shown greyed out; the `reply` event carries the verified reply.
+  function postStream(url, body, onToken) {
+    return fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(function (res) {
+      if (!res.ok || !res.body) {
+        return res.json().catch(function () { return null; }).then(function (data) {
+          throw new Error(data && data.error && data.error.message ? data.error.message : '服务暂时不可用，请稍后再试。');
+        });
+      }
+      var reader = res.body.getReader();
+      var decoder = new TextDecoder();
+      var buffer = '';
+      var result = null;
+      function pump() {
+        return reader.read().then(function (chunk) {
+          if (chunk.value) buffer += decoder.decode(chunk.value, { stream: true });
+          var events = buffer.split('\n\n');
+          buffer = events.pop();
+          events.forEach(function (raw) {
+            var name = (/^event: (.*)$/m.exec(raw) || [])[1];
+            var data = (/^data: (.*)$/m.exec(raw) || [])[1];
+            if (!data) return;
+            var parsed = JSON.parse(data);
+            if (name === 'token') onToken(parsed.t);
+            else if (name === 'reply') result = parsed;
+          });
+          if (chunk.done) return result;
+          return pump();
+        });
+      }
+      return pump();
     });
   }
 
@@ -363,7 +403,15 @@
     scrollDown(loading);
     send.disabled = true;
     input.value = '';
-    postJson('api/chat', { question: question, sessionId: SESSION })
+    var draft = '';
+    var request = STREAM
+      ? postStream('api/chat/stream', { question: question, sessionId: SESSION }, function (t) {
+          draft += t;
+          loading.className = 'msg bot drafting';
+          loading.textContent = draft;
+        })
+      : postJson('api/chat', { question: question, sessionId: SESSION });
+    request
       .then(function (data) {
         if (data && data.reply) remember({ reply: data.reply });
         var node = data && data.reply ? renderReply(data.reply) : el('div', 'msg bot', '（没有回复）');

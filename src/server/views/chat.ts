@@ -53,20 +53,24 @@ form.ask textarea { flex:1; font: inherit; padding: 8px 10px; border:1px solid v
 form.ask button { font: inherit; background:#0b5cad; color:#fff; border:0; border-radius:10px; padding: 0 18px; cursor:pointer; }
 form.ask button[disabled] { background:#7a9cc6; cursor: wait; }
 .loading { color: var(--muted); font-size: 14px; }
+.msg.drafting { color: var(--muted); white-space: pre-wrap; }
 .loading::after { content: '…'; animation: dots 1s steps(3, end) infinite; }
 @keyframes dots { 0% { content: '.'; } 33% { content: '..'; } 66% { content: '...'; } }
 `);
 
 /** The web chat: one page, no framework; /static/app.js talks to /api/chat and /api/feedback. */
-export function chatPage(opts: { documents: number }): string {
+export function chatPage(opts: { documents: number; model?: string | null }): string {
+  const intro = opts.model
+    ? '您好！我可以回答就业、创业、社保方面的政策问题。回答由大模型根据政策原文整理，每句都核对过出处，点 [1] [2] 这样的标记可以查看原文段落。'
+    : '您好！我可以回答就业、创业、社保方面的政策问题。每句回答都摘自政策原文，点 [1] [2] 这样的标记可以查看原文段落。';
   const body = html`<main>
 <div class="card">
-<p>您好！我可以回答就业、创业、社保方面的政策问题。每句回答都摘自政策原文，点 [1] [2] 这样的标记可以查看原文段落。</p>
+<p>${intro}</p>
 <p class="muted">目前收录 ${opts.documents} 份政策文件。没有找到依据时，我会直接告诉您，不会编造。想知道自己能申请哪些补贴，发送 /check；也可以看<a href="measures">政策措施一览</a>。</p>
 <div class="chips" id="examples" aria-label="示例问题">${EXAMPLE_QUESTIONS.map((q) => html`<button type="button" class="chip">${q}</button>`)}</div>
 </div>
 <div class="chat-tools"><button type="button" id="clear" class="clear">清空对话</button></div>
-<div id="chat" aria-live="polite"></div>
+<div id="chat" aria-live="polite"${opts.model ? raw(' data-stream="1"') : ''}></div>
 <form class="ask" id="ask-form">
 <textarea id="question" name="question" rows="2" maxlength="500" placeholder="请输入您的问题，例如：灵活就业人员的社会保险补贴给哪些人？" aria-label="问题" required></textarea>
 <button type="submit" id="send">提问</button>
