@@ -97,11 +97,11 @@ describe('failures fall back to the extractive answer with one warning and no ke
     ['a 500', { status: 500 }, 3000],
     ['a 401', { status: 401, body: JSON.stringify({ error: { message: `Incorrect API key provided: ${KEY}`, type: 'invalid_request_error' } }) }, 3000],
   ];
-  for (const [name, scripted, timeoutMs] of cases) {
-    it(name, async () => {
+  for (const provider of ['openai', 'ollama'] as const) for (const [name, scripted, timeoutMs] of cases) {
+    it(`${provider}: ${name}`, async () => {
       logs = [];
       llm.script = () => scripted;
-      const engine = await engineFor('openai', timeoutMs);
+      const engine = await engineFor(provider, timeoutMs);
       const extractive = await t.engine.ask(Q);
       const t0 = Date.now();
       const answer = await engine.ask(Q);

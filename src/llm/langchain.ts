@@ -17,22 +17,28 @@ export async function langchainModel(config: LlmConfig): Promise<LanguageModel> 
     timeoutMs: config.timeoutMs,
     async complete(messages: LlmMessage[], opts: CompleteOptions = {}): Promise<LlmReply> {
       const input: BaseMessage[] = messages.map((m) => (m.role === 'system' ? new SystemMessage(m.content) : new HumanMessage(m.content)));
-      const callOpts = { signal: opts.signal ?? AbortSignal.timeout(config.timeoutMs) };
-      if (!opts.onToken) {
-        const res = await chat.invoke(input, callOpts);
+      const signal = opts.signal ?? AbortSignal.timeout(config.timeoutMs);
+      const callOpts = { signal };
+      const onToken = opts.onToken;
+      if (!onToken) {
+        const res = await untilAborted(chat.invoke(input, callOpts), signal);
         return { text: textOf(res.content), usage: usageOf(res as AIMessageChunk) };
       }
-      let text = '';
-      let usage: LlmReply['usage'] = null;
-      for await (const chunk of await chat.stream(input, callOpts)) {
-        const piece = textOf(chunk.content);
-        if (piece) {
-          text += piece;
-          opts.onToken(piece);
+      const streamed = async (): Promise<LlmReply> => {
+        let text = '';
+        let usage: LlmReply['usage'] = null;
+        for await (const chunk of await chat.stream(input, callOpts)) {
+          if (signal.aborted) break;
+          const piece = textOf(chunk.content);
+          if (piece) {
+            text += piece;
+            onToken(piece);
+          }
+          usage = usageOf(chunk) ?? usage;
         }
-        usage = usageOf(chunk) ?? usage;
-      }
-      return { text, usage };
+        return { text, usage };
+      };
+      return untilAborted(streamed(), signal);
     },
   };
 }
@@ -53,6 +59,32 @@ async function chatModel(config: LlmConfig): Promise<BaseChatModel> {
     maxRetries: 0,
     streamUsage: true,
   });
+}
+
+/**
+ * Not every provider package honours the abort signal (the Ollama client waits for the server), so
+ * the budget is enforced here too: the call is abandoned when the signal fires.
+ */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('the language model did not answer in time');
 }
 
 function textOf(content: unknown): string {
