@@ -12,6 +12,8 @@ const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 export const telegramChannel: ChannelModule = {
   name: 'Telegram',
   isConfigured: (config: Config) => config.telegram.token !== null,
+  // Long polling allows one consumer per bot; webhook updates can reach any server process.
+  exclusive: (config: Config) => config.telegram.webhookUrl === null,
   howToEnable: '设置 TELEGRAM_BOT_TOKEN（从 @BotFather 获取）；用 Webhook 时再设置 TELEGRAM_WEBHOOK_URL 和 TELEGRAM_WEBHOOK_SECRET',
   async start(ctx: ChannelContext): Promise<RunningChannel> {
     const { config, logger, chat } = ctx;

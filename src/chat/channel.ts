@@ -53,5 +53,10 @@ export interface ChannelModule {
   isConfigured(config: Config): boolean;
   /** One line telling the operator how to turn it on (which env vars). */
   howToEnable: string;
+  /**
+   * True when the channel holds one connection of its own (Telegram long polling, a WeChat login):
+   * with several server processes it runs in one of them only. Webhook channels run in every one.
+   */
+  exclusive?(config: Config): boolean;
   start(ctx: ChannelContext): Promise<RunningChannel>;
 }

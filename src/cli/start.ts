@@ -1,11 +1,14 @@
 import readline from 'node:readline';
+import { availableParallelism } from 'node:os';
+import { Writable } from 'node:stream';
 import { EXAMPLES } from '../chat/commands.ts';
 import { EXTRACTIVE } from '../answer/contract.ts';
 import { defineCommand } from 'citty';
 import type { Engine } from '../engine.ts';
 import { openAnsweringEngine } from '../llm/open.ts';
 import { swappableEngine } from '../engine-swap.ts';
-import { errorMessage, isPolicybotError } from '../errors.ts';
+import { PolicybotError, errorMessage, isPolicybotError } from '../errors.ts';
+import { isClusterWorker, runPrimary, runWorker } from './cluster.ts';
 import { configSecrets } from '../config.ts';
 import { scrubSecrets } from '../log.ts';
 import { createChatCore } from '../chat/core.ts';
@@ -28,23 +31,43 @@ export interface Launched {
   stop(): Promise<void>;
   /** Settles when a background rebuild (started because the corpus changed) has swapped in. */
   rebuilt(): Promise<void>;
+  /**
+   * Loads the index now on disk (another process built it: `policybot ingest`, the cluster's primary)
+   * and swaps it in when it differs from the live one; the old one answers until then. True when swapped.
+   */
+  reload(): Promise<boolean>;
+}
+
+export interface LaunchOptions {
+  /**
+   * One process of `start --workers N` (1…N): it opens the index the primary built and never builds
+   * one itself; only worker 1 runs the channels that hold a connection of their own and prints.
+   */
+  worker?: number;
 }
 
 /**
  * Opens the engine, the chat core, every configured channel and the web server, and prints
  * what is running. Returns once everything listens; `stop` undoes it in reverse order.
  */
-export async function launch(ctx: CliContext): Promise<Launched> {
-  const { config, logger, io } = ctx;
+export async function launch(ctx: CliContext, opts: LaunchOptions = {}): Promise<Launched> {
+  const { config, logger } = ctx;
+  const worker = opts.worker ?? null;
+  // Workers other than the first stay quiet: the operator reads one summary.
+  const io = worker !== null && worker > 1 ? { ...ctx.io, stdout: quiet(), stderr: quiet() } : ctx.io;
   // A changed corpus does not keep the service down: the previous index answers while the new one builds.
-  const first = await openAnsweringEngine(config, { logger, progress: terminalProgress(io.stderr), serveStale: true });
+  const first = await openAnsweringEngine(
+    config,
+    worker === null ? { logger, progress: terminalProgress(io.stderr), serveStale: true } : { logger, rebuild: false, serveStale: true },
+  );
   const live = swappableEngine(first);
   const engine = live.engine;
   const chat = createChatCore({ config, logger, engine });
   let rebuilding: Promise<void> | null = null;
   // Started once the server listens (below), so the first requests are answered from the previous index.
   const rebuildInBackground = () => {
-    if (!first.stale) return;
+    // In a cluster the primary builds and tells the workers to reload.
+    if (!first.stale || worker !== null) return;
     logger.warn({ reason: first.stale, corpusHash: first.manifest.corpusHash }, 'serving the previous index while the new one builds');
     rebuilding = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => openAnsweringEngine(config, { logger }))
@@ -76,6 +99,7 @@ export async function launch(ctx: CliContext): Promise<Launched> {
         lines.push(`  ○ ${mod.name}：未启用 — ${mod.howToEnable}`);
         continue;
       }
+      if (worker !== null && worker > 1 && mod.exclusive?.(config)) continue;
       try {
         const channel = await mod.start({ config, logger, engine, chat });
         running.push({ name: mod.name, channel });
@@ -112,6 +136,15 @@ export async function launch(ctx: CliContext): Promise<Launched> {
       engine,
       chat,
       rebuilt: () => rebuilding ?? Promise.resolve(),
+      async reload() {
+        const next = await openAnsweringEngine(config, { logger, rebuild: false, serveStale: true });
+        const live0 = live.current();
+        if (next.manifest.builtAt === live0.manifest.builtAt && next.manifest.corpusHash === live0.manifest.corpusHash) return false;
+        live.swap(next);
+        logger.info({ corpusHash: next.manifest.corpusHash, builtAt: next.manifest.builtAt, worker }, 'index reloaded');
+        println(io.stdout, `  ✓ 已载入新索引：${next.manifest.counts.documents} 份文件（${next.manifest.corpusHash.slice(0, 12)}）`);
+        return true;
+      },
       stop() {
         stopped ??= (async () => {
           await stopChannels();
@@ -128,6 +161,17 @@ export async function launch(ctx: CliContext): Promise<Launched> {
     await chat.close();
     throw err;
   }
+}
+
+function workersArg(v: string | undefined): number {
+  if (v === undefined) return availableParallelism();
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new PolicybotError('E_BAD_INPUT', `--workers ${v}`, { userMessage: `--workers 需要 1 到 64 之间的整数（收到「${v.slice(0, 20)}」）` });
+  return n;
+}
+
+function quiet(): Writable {
+  return new Writable({ write: (_chunk, _enc, done) => done() });
 }
 
 /** Citation links point at PUBLIC_BASE_URL; warn when it names this machine but another port. */
@@ -186,15 +230,23 @@ export const startCommand = (base: CliContext) =>
     meta: { name: 'start', description: '启动网页服务（聊天、文件查看、API）和已配置的聊天渠道；--terminal 在终端里对话' },
     args: {
       terminal: { type: 'boolean', description: '不启动服务，在终端里直接对话' },
+      workers: { type: 'string', description: `服务进程数（默认 CPU 核数，本机 ${availableParallelism()}；1 = 单进程）` },
       ...DIR_ARGS,
     },
     async run({ args }) {
       const ctx = withFlags(base, { corpus: args.corpus, index: args.index });
       if (args.terminal) return terminalChat(ctx);
+      if (isClusterWorker()) return runWorker(ctx, launch);
+      const workers = workersArg(args.workers);
+      if (workers > 1) return runPrimary(ctx, workers);
       const launched = await launch(ctx);
+      // SIGHUP: load the index another process built (`policybot ingest`) without a restart.
+      const onHup = () => void launched.reload().catch((err: unknown) => ctx.logger.error({ err }, 'reload failed; still serving the previous index'));
+      process.on('SIGHUP', onHup);
       println(ctx.io.stdout, '按 Ctrl+C 停止。');
       const signal = await nextSignal();
       println(ctx.io.stderr, `收到 ${signal}，正在停止…`);
+      process.off('SIGHUP', onHup);
       await launched.stop();
       println(ctx.io.stderr, 'policybot 已停止。');
     },

@@ -26,6 +26,8 @@ export async function opsRoutes(app: FastifyInstance, deps: { engine: Engine; me
       ...(engine.stale ? { rebuilding: true, staleReason: engine.stale } : {}),
       semantic: engine.embedder.semantic,
       documents: engine.manifest.counts.documents,
+      // Which server process answered (several share the port with `start --workers N`).
+      pid: process.pid,
     };
   });
 
