@@ -95,9 +95,8 @@ export async function runWorker(ctx: CliContext, launch: LaunchWorker): Promise<
   const n = Number(process.env[WORKER_ENV]);
   const launched = await launch(ctx, { worker: n });
   if (n === 1) println(ctx.io.stdout, '按 Ctrl+C 停止。');
-  // Ctrl+C reaches every process of the group: the primary coordinates the stop.
-  process.on('SIGINT', () => undefined);
-  process.on('SIGTERM', () => undefined);
+  // Ctrl+C (and a hangup) reach every process of the group: the primary coordinates stop and reload.
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => undefined);
   await new Promise<void>((resolve) => {
     const stop = () => {
       void launched.stop().finally(resolve);
