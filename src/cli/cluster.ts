@@ -99,7 +99,11 @@ export async function runWorker(ctx: CliContext, launch: LaunchWorker): Promise<
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => undefined);
   await new Promise<void>((resolve) => {
     const stop = () => {
-      void launched.stop().finally(resolve);
+      // Disconnecting the IPC channel lets the process end once the server and store are closed.
+      void launched.stop().finally(() => {
+        if (process.connected) process.disconnect();
+        resolve();
+      });
     };
     process.on('message', (msg: ToWorker) => {
       if (msg?.type === 'reload') void launched.reload().catch((err: unknown) => ctx.logger.error({ err, worker: n }, 'reload failed; still serving the previous index'));
