@@ -81,6 +81,8 @@ const EnvSchema = z.object({
     .optional(),
   /** plain (明文模式), compatible (兼容模式: both accepted), safe (安全模式: encrypted only). Default: safe with a key, else plain. */
   WECHAT_MP_MODE: z.enum(['plain', 'compatible', 'safe']).optional(),
+  /** Set by `start --workers N` in the server processes it forks (1…N); never by hand. */
+  POLICYBOT_WORKER: z.coerce.number().int().min(1).max(64).optional(),
   // Optional language model (src/llm): off unless LLM_PROVIDER is set.
   LLM_PROVIDER: z.enum(['openai', 'ollama', 'off', 'none']).optional(),
   LLM_BASE_URL: z.string().url().optional(),
@@ -148,6 +150,8 @@ export interface Config {
   };
   /** The optional language model; null when LLM_PROVIDER is unset (answers are extractive). */
   llm: LlmConfig | null;
+  /** This process's number among `start --workers N` (1…N); null outside a cluster. */
+  worker: number | null;
 }
 
 export interface LlmConfig {
@@ -260,6 +264,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mode: mpMode,
     },
     llm: llmConfig(e),
+    worker: e.POLICYBOT_WORKER ?? null,
   };
 }
 

@@ -13,7 +13,7 @@ const WORKER_ENV = 'POLICYBOT_WORKER';
 const MAX_RESTARTS_PER_MINUTE = 5;
 const SHUTDOWN_GRACE_MS = 10_000;
 
-export const isClusterWorker = () => cluster.isWorker && process.env[WORKER_ENV] !== undefined;
+export const isClusterWorker = (ctx: CliContext) => cluster.isWorker && ctx.config.worker !== null;
 
 /**
  * `start --workers N`: the primary makes sure an index exists (building it when there is none), forks
@@ -92,7 +92,7 @@ export type LaunchWorker = (ctx: CliContext, opts: { worker: number }) => Promis
 
 /** One server process of the cluster: launch, then reload or stop when the primary says so. */
 export async function runWorker(ctx: CliContext, launch: LaunchWorker): Promise<void> {
-  const n = Number(process.env[WORKER_ENV]);
+  const n = ctx.config.worker ?? 1;
   const launched = await launch(ctx, { worker: n });
   if (n === 1) println(ctx.io.stdout, '按 Ctrl+C 停止。');
   // Ctrl+C (and a hangup) reach every process of the group: the primary coordinates stop and reload.

@@ -236,7 +236,7 @@ export const startCommand = (base: CliContext) =>
     async run({ args }) {
       const ctx = withFlags(base, { corpus: args.corpus, index: args.index });
       if (args.terminal) return terminalChat(ctx);
-      if (isClusterWorker()) return runWorker(ctx, launch);
+      if (isClusterWorker(ctx)) return runWorker(ctx, launch);
       const workers = workersArg(args.workers);
       if (workers > 1) return runPrimary(ctx, workers);
       const launched = await launch(ctx);
