@@ -168,3 +168,27 @@ describe('configuration', () => {
     expect(loadConfig({ LLM_PROVIDER: 'openai', LLM_MODEL: 'm', LLM_BASE_URL: 'http://127.0.0.1:8000/v1' }).llm?.apiKey).toBeNull();
   });
 });
+
+describe('eval --llm', () => {
+  it('reports what the model did: answers phrased, fallbacks by reason, dropped sentences, tokens', async () => {
+    const { parseEvalFile, runItems, summarize, renderReport } = await import('../src/eval/evaluate.ts');
+    const items = parseEvalFile(
+      [
+        JSON.stringify({ id: 'a', q: Q, gold: ['失业'] }),
+        JSON.stringify({ id: 'b', q: '创业担保贷款的额度是多少？', gold: ['万元'] }),
+        JSON.stringify({ id: 'c', q: '火星上的天气怎么样？', abstain: true, kind: 'offtopic' }),
+      ].join('\n'),
+    );
+    // The first answer is grounded; the second invents an amount in its only sentence.
+    logs = [];
+    let n = 0;
+    llm.script = (req) => (isRewrite(req) ? noRewrite : { text: n++ === 0 ? `${firstOf(req)}[1]。` : '最多能贷999万元[1]。' });
+    const engine = await engineFor('openai');
+    const report = summarize(await runItems(engine, items, 3), 3);
+    expect(report.generation).toMatchObject({ model: 'openai:test-model', phrased: 1, fallbacks: { 'all-dropped': 1, abstained: 1 }, droppedSentences: 1 });
+    expect(report.generation!.inputTokens).toBeGreaterThan(0);
+    expect(renderReport(report)).toContain('dropped sentences  1');
+    // Without a model the report has no such section.
+    expect(summarize(await runItems(t.engine, items, 3), 3).generation).toBeUndefined();
+  });
+});
