@@ -10,7 +10,8 @@ export function terminalProgress(stream: Writable & { isTTY?: boolean }): Progre
     start(label, total) {
       bar?.stop();
       bar = new cliProgress.SingleBar(
-        { format: `${label.padEnd(24)} {bar} {value}/{total}`, stream: stream as NodeJS.WritableStream, hideCursor: true, clearOnComplete: false },
+        // 剩余 {eta_formatted}: long builds (a national corpus) say how long they still need.
+        { format: `${label.padEnd(24)} {bar} {value}/{total}  {percentage}%  剩余 {eta_formatted}`, stream: stream as NodeJS.WritableStream, hideCursor: true, clearOnComplete: false, etaBuffer: 50 },
         cliProgress.Presets.shades_classic,
       );
       bar.start(total, 0);
