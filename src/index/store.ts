@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Chunk, IngestProblem, PolicyDocument } from '../types.ts';
 import { PolicybotError, errorMessage } from '../errors.ts';
 import { Bm25Index, type Bm25Json } from './bm25.ts';
+import { sha256File } from './hash-file.ts';
 import { HnswIndex, type VectorIndex } from './vector-index.ts';
 import type { Measure, MeasuresCatalog } from '../measures/types.ts';
 
@@ -69,10 +70,6 @@ const ARTIFACTS = {
 
 export function indexPath(indexDir: string): string {
   return path.join(indexDir, 'index');
-}
-
-function sha256File(file: string): string {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
 export function writeIndex(indexDir: string, data: Omit<IndexData, 'manifest'> & { manifest: Omit<Manifest, 'files'> }): Manifest {
