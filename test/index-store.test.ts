@@ -4,7 +4,10 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HnswIndex } from '../src/index/vector-index.ts';
-import { readIndex, readManifest, indexPath, type IndexData } from '../src/index/store.ts';
+import { createHash } from 'node:crypto';
+import { readIndex, readManifest, indexPath, manifestChecksum, FORMAT_VERSION, type IndexData, type Manifest } from '../src/index/store.ts';
+import { sha256File } from '../src/index/hash-file.ts';
+import { readLexical } from '../src/index/lexical-file.ts';
 import { buildIndex } from '../src/index/build.ts';
 import { ensureIndex, openEngine, staleness } from '../src/engine.ts';
 import { loadConfig, type Config } from '../src/config.ts';
@@ -149,6 +152,53 @@ describe('BM25', () => {
     const again = readIndex(pristine).lexical.search(q, 10);
     expect(again).toEqual(data.lexical.search(q, 10));
   });
+});
+
+describe('binary artifacts', () => {
+  it('sha256 is streamed and equals the hash of the whole file (sizes around the read buffer)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-sha-'));
+    try {
+      for (const size of [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 2.5 * (1 << 20)]) {
+        const body = Buffer.alloc(size);
+        for (let i = 0; i < size; i++) body[i] = (i * 2654435761) >>> 24;
+        const file = path.join(dir, `f${size}`);
+        fs.writeFileSync(file, body);
+        expect(sha256File(file)).toBe(createHash('sha256').update(body).digest('hex'));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the lexical index is a binary file, not JSON, and a damaged one is E_INDEX_CORRUPT', () => {
+    const dir = indexPath(pristine);
+    expect(fs.existsSync(path.join(dir, 'lexical.json'))).toBe(false);
+    const file = path.join(dir, 'lexical.bin');
+    expect(data.manifest.files['lexical.bin']).toBe(sha256File(file));
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-lex-'));
+    try {
+      const truncated = path.join(scratch, 'truncated.bin');
+      fs.writeFileSync(truncated, fs.readFileSync(file).subarray(0, Math.floor(fs.statSync(file).size / 2)));
+      expect(() => readLexical(truncated)).toThrow(expect.objectContaining({ code: 'E_INDEX_CORRUPT' }));
+      const garbage = path.join(scratch, 'garbage.bin');
+      fs.writeFileSync(garbage, '{"version":1,"size":3}');
+      expect(() => readLexical(garbage)).toThrow(expect.objectContaining({ code: 'E_INDEX_CORRUPT' }));
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('an index of the previous format is stale and rebuilt in the new one', async () => {
+    const dir = copyIndex('oldformat');
+    const file = path.join(indexPath(dir), 'manifest.json');
+    const old = JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
+    const unsigned: Manifest = { ...old, formatVersion: FORMAT_VERSION - 1, checksum: undefined };
+    fs.writeFileSync(file, JSON.stringify({ ...unsigned, checksum: manifestChecksum(unsigned) }));
+    expect(() => readManifest(dir)).toThrow(expect.objectContaining({ code: 'E_INDEX_STALE' }));
+    const rebuilt = await ensureIndex(configFor(dir), logger);
+    expect(rebuilt.manifest.formatVersion).toBe(FORMAT_VERSION);
+    expect(rebuilt.lexical.search(analyze('失业保险金 领取 条件'), 10)).toEqual(data.lexical.search(analyze('失业保险金 领取 条件'), 10));
+  }, 60_000);
 });
 
 describe('atomic and corrupt indexes', () => {

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Chunk, IngestProblem, PolicyDocument } from '../types.ts';
 import { PolicybotError, errorMessage } from '../errors.ts';
-import { Bm25Index, type Bm25Json } from './bm25.ts';
+import type { Bm25Index } from './bm25.ts';
+import { readLexical, writeLexical } from './lexical-file.ts';
 import { sha256File } from './hash-file.ts';
 import { HnswIndex, type VectorIndex } from './vector-index.ts';
 import type { Measure, MeasuresCatalog } from '../measures/types.ts';
@@ -15,7 +16,7 @@ import type { Measure, MeasuresCatalog } from '../measures/types.ts';
  * records a checksum of every artifact: a folder without a valid manifest, or whose
  * files do not match it, is detected and rebuilt instead of crashing the reader.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 export interface EmbedderInfo {
   id: string;
@@ -62,7 +63,7 @@ export interface IndexData {
 const ARTIFACTS = {
   documents: 'documents.json',
   chunks: 'chunks.json',
-  lexical: 'lexical.json',
+  lexical: 'lexical.bin',
   vectors: 'vectors.hnsw',
   embedder: 'embedder.json',
   measures: 'measures.json',
@@ -81,7 +82,7 @@ export function writeIndex(indexDir: string, data: Omit<IndexData, 'manifest'> &
     const write = (name: string, body: string) => fs.writeFileSync(path.join(tmp, name), body);
     write(ARTIFACTS.documents, JSON.stringify(data.documents));
     write(ARTIFACTS.chunks, JSON.stringify(data.chunks));
-    write(ARTIFACTS.lexical, JSON.stringify(data.lexical.toJSON()));
+    writeLexical(path.join(tmp, ARTIFACTS.lexical), data.lexical);
     write(ARTIFACTS.embedder, JSON.stringify(data.embedderState ?? null));
     write(ARTIFACTS.measures, JSON.stringify(data.measures));
     data.vectors.save(path.join(tmp, ARTIFACTS.vectors));
@@ -165,7 +166,7 @@ export function readIndex(indexDir: string): IndexData {
     const json = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
     const documents = json(ARTIFACTS.documents) as PolicyDocument[];
     const chunks = json(ARTIFACTS.chunks) as Chunk[];
-    const lexical = Bm25Index.fromJSON(json(ARTIFACTS.lexical) as Bm25Json);
+    const lexical = readLexical(path.join(dir, ARTIFACTS.lexical));
     const vectors = HnswIndex.load(path.join(dir, ARTIFACTS.vectors), manifest.embedder.dimension);
     if (vectors.size !== chunks.length || lexical.size !== chunks.length) {
       throw new Error(`index holds ${vectors.size} vectors and ${lexical.size} lexical entries for ${chunks.length} chunks`);
