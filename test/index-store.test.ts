@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { readIndex, readManifest, indexPath, manifestChecksum, FORMAT_VERSION, type IndexData, type Manifest } from '../src/index/store.ts';
 import { sha256File } from '../src/index/hash-file.ts';
 import { readLexical } from '../src/index/lexical-file.ts';
+import { contextOf } from '../src/chunk/context.ts';
+import { normalizeForMatch } from '../src/text/normalize.ts';
 import { buildIndex } from '../src/index/build.ts';
 import { ensureIndex, openEngine, staleness } from '../src/engine.ts';
 import { loadConfig, type Config } from '../src/config.ts';
@@ -175,6 +177,7 @@ describe('binary artifacts', () => {
     expect(fs.existsSync(path.join(dir, 'lexical.json'))).toBe(false);
     const file = path.join(dir, 'lexical.bin');
     expect(data.manifest.files['lexical.bin']).toBe(sha256File(file));
+    expect(data.manifest.files['norms.bin']).toBe(sha256File(path.join(dir, 'norms.bin')));
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-lex-'));
     try {
       const truncated = path.join(scratch, 'truncated.bin');
@@ -186,6 +189,23 @@ describe('binary artifacts', () => {
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
+  });
+
+  it('stores each chunk’s normalised matching text, and finds substrings as a scan of all chunks would', () => {
+    const docs = new Map(data.documents.map((d) => [d.docId, d]));
+    const texts = data.chunks.map((c) => normalizeForMatch(`${contextOf(docs.get(c.docId), c)} ${c.text}`));
+    expect(data.norms.size).toBe(texts.length);
+    texts.forEach((t, i) => expect(data.norms.get(i)).toBe(t));
+    const rand = rng(11);
+    const needles = ['失业保险金', '不在语料里的一句话', 'z', ''];
+    for (let i = 0; i < 200; i++) {
+      const t = texts[Math.floor(rand() * texts.length)]!;
+      const at = Math.floor(rand() * t.length);
+      needles.push(t.slice(at, at + 1 + Math.floor(rand() * 8)));
+    }
+    // The end of one chunk and the start of the next are not one text.
+    needles.push(`${texts[0]!.slice(-3)}${texts[1]!.slice(0, 3)}`, `${texts[0]!.slice(-2)}\n${texts[1]!.slice(0, 2)}`);
+    for (const n of needles) expect(data.norms.someIncludes(n), JSON.stringify(n)).toBe(texts.some((t) => t.includes(n)));
   });
 
   it('an index of the previous format is stale and rebuilt in the new one', async () => {

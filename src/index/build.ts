@@ -13,9 +13,11 @@ import { embedderForBuild } from '../embed/resolve.ts';
 import { HashedEmbedder } from '../embed/hashed.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { addUserWords, analyze } from '../text/tokenize.ts';
+import { normalizeForMatch } from '../text/normalize.ts';
 import { loadLexicon, type Lexicon } from '../text/lexicon.ts';
 import { noProgress, type Progress } from '../progress.ts';
 import { Bm25Index, type FieldedTokens } from './bm25.ts';
+import { ChunkNormsBuilder } from './chunk-norms.ts';
 import { HnswIndex } from './vector-index.ts';
 import { FORMAT_VERSION, writeIndex, type Manifest } from './store.ts';
 import { extractMeasures } from '../measures/extract.ts';
@@ -90,9 +92,13 @@ export async function buildIndex(config: Config, logger: Logger, progress: Progr
 
   progress.start('分词', chunks.length);
   const fielded: FieldedTokens[] = [];
+  // The matching text retrieval uses (retrieve/hybrid.ts), stored so a start need not recompute it.
+  const norms = new ChunkNormsBuilder();
   for (const [i, c] of chunks.entries()) {
     const a = analyze(c.text);
-    fielded.push({ words: a.words, bigrams: a.bigrams, context: analyze(contextOf(byId.get(c.docId), c)).words });
+    const context = contextOf(byId.get(c.docId), c);
+    fielded.push({ words: a.words, bigrams: a.bigrams, context: analyze(context).words });
+    norms.add(normalizeForMatch(`${context} ${c.text}`));
     if (i % 100 === 0) {
       progress.update(i);
       // A build in the background (a changed corpus while serving) lets requests through now and then.
@@ -129,6 +135,7 @@ export async function buildIndex(config: Config, logger: Logger, progress: Progr
     documents,
     chunks,
     lexical,
+    norms: norms.finish(),
     vectors: hnsw,
     embedderState: embedder instanceof HashedEmbedder ? embedder.toState() : null,
     measures: { formatVersion: 1, builtAt: new Date().toISOString(), measures },

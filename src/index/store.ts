@@ -5,6 +5,7 @@ import type { Chunk, IngestProblem, PolicyDocument } from '../types.ts';
 import { PolicybotError, errorMessage } from '../errors.ts';
 import type { Bm25Index } from './bm25.ts';
 import { readLexical, writeLexical } from './lexical-file.ts';
+import { ChunkNorms } from './chunk-norms.ts';
 import { sha256File } from './hash-file.ts';
 import { HnswIndex, type VectorIndex } from './vector-index.ts';
 import type { Measure, MeasuresCatalog } from '../measures/types.ts';
@@ -53,6 +54,8 @@ export interface IndexData {
   documents: PolicyDocument[];
   chunks: Chunk[];
   lexical: Bm25Index;
+  /** Each chunk's normalised context and text, as matching uses it (stored at ingest). */
+  norms: ChunkNorms;
   vectors: VectorIndex;
   /** Opaque state of an embedder that learns from the corpus (the offline one). */
   embedderState: unknown;
@@ -64,6 +67,7 @@ const ARTIFACTS = {
   documents: 'documents.json',
   chunks: 'chunks.json',
   lexical: 'lexical.bin',
+  norms: 'norms.bin',
   vectors: 'vectors.hnsw',
   embedder: 'embedder.json',
   measures: 'measures.json',
@@ -83,6 +87,7 @@ export function writeIndex(indexDir: string, data: Omit<IndexData, 'manifest'> &
     write(ARTIFACTS.documents, JSON.stringify(data.documents));
     write(ARTIFACTS.chunks, JSON.stringify(data.chunks));
     writeLexical(path.join(tmp, ARTIFACTS.lexical), data.lexical);
+    data.norms.write(path.join(tmp, ARTIFACTS.norms));
     write(ARTIFACTS.embedder, JSON.stringify(data.embedderState ?? null));
     write(ARTIFACTS.measures, JSON.stringify(data.measures));
     data.vectors.save(path.join(tmp, ARTIFACTS.vectors));
@@ -167,13 +172,14 @@ export function readIndex(indexDir: string): IndexData {
     const documents = json(ARTIFACTS.documents) as PolicyDocument[];
     const chunks = json(ARTIFACTS.chunks) as Chunk[];
     const lexical = readLexical(path.join(dir, ARTIFACTS.lexical));
+    const norms = ChunkNorms.read(path.join(dir, ARTIFACTS.norms));
     const vectors = HnswIndex.load(path.join(dir, ARTIFACTS.vectors), manifest.embedder.dimension);
-    if (vectors.size !== chunks.length || lexical.size !== chunks.length) {
-      throw new Error(`index holds ${vectors.size} vectors and ${lexical.size} lexical entries for ${chunks.length} chunks`);
+    if (vectors.size !== chunks.length || lexical.size !== chunks.length || norms.size !== chunks.length) {
+      throw new Error(`index holds ${vectors.size} vectors, ${lexical.size} lexical entries and ${norms.size} matching texts for ${chunks.length} chunks`);
     }
     const measures = json(ARTIFACTS.measures) as MeasuresCatalog;
     if (!measures || !Array.isArray(measures.measures)) throw new Error('measures.json holds no measures list');
-    return { manifest, documents, chunks, lexical, vectors, embedderState: json(ARTIFACTS.embedder), measures };
+    return { manifest, documents, chunks, lexical, norms, vectors, embedderState: json(ARTIFACTS.embedder), measures };
   } catch (err) {
     throw new PolicybotError('E_INDEX_CORRUPT', `index could not be read: ${errorMessage(err)}`, { cause: err });
   }

@@ -1,6 +1,7 @@
 import type { Chunk, Paragraph, PolicyDocument } from '../types.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { IndexData } from '../index/store.ts';
+import type { ChunkNorms } from '../index/chunk-norms.ts';
 import { contextOf } from '../chunk/context.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
 import { cjkBigrams } from '../text/tokenize.ts';
@@ -72,6 +73,8 @@ const OTHER_REGION_PENALTY = 0.6;
 const NEWS_PRIOR = 0.92;
 const DUPLICATE_NEWS_PENALTY = 0.5;
 const CANDIDATES = 80;
+/** corpusHas remembers this many texts at most. */
+const MAX_CORPUS_HITS = 10_000;
 /** A passage that offers the kind of answer asked for (a sum for 「多少钱」, an address for 「去哪」). */
 const KIND_BOOST = 0.3;
 /** Largest boost for a passage that enumerates what a 「哪些…」 question asks for. */
@@ -116,7 +119,8 @@ type Step = { name: string; run: (r: Run) => void | Promise<void> };
 export class HybridRetriever {
   private readonly docs: Map<string, PolicyDocument>;
   private readonly paragraphs: Map<string, Paragraph>;
-  private readonly norms: string[];
+  /** Each chunk's normalised context and text, stored at ingest (decoded per candidate). */
+  private readonly norms: ChunkNorms;
 
   constructor(
     private readonly index: IndexData,
@@ -126,7 +130,7 @@ export class HybridRetriever {
     this.docs = new Map(index.documents.map((d) => [d.docId, d]));
     this.paragraphs = new Map();
     for (const d of index.documents) for (const p of d.paragraphs) this.paragraphs.set(`${d.docId}#${p.id}`, p);
-    this.norms = index.chunks.map((c) => normalizeForMatch(`${contextOf(this.docs.get(c.docId), c)} ${c.text}`));
+    this.norms = index.norms;
   }
 
   /** What a chunk is cited as, computed once per paragraph (or per window of a very long one). */
@@ -158,7 +162,7 @@ export class HybridRetriever {
           items: list.top,
           lead: null,
           textNorm: normalizeForMatch(text),
-          norm: whole ? normalizeForMatch(`${contextOf(doc, chunk)} ${paragraph.text}`) + items : this.norms[i]!,
+          norm: whole ? normalizeForMatch(`${contextOf(doc, chunk)} ${paragraph.text}`) + items : this.norms.get(i),
         };
       }
       this.cited.set(ownKey, c);
@@ -188,7 +192,9 @@ export class HybridRetriever {
   corpusHas(norm: string): boolean {
     let hit = this.corpusHits.get(norm);
     if (hit === undefined) {
-      hit = this.norms.some((n) => n.includes(norm));
+      hit = this.norms.someIncludes(norm);
+      // Words of questions are unbounded: the memo is cleared rather than left to grow.
+      if (this.corpusHits.size >= MAX_CORPUS_HITS) this.corpusHits.clear();
       this.corpusHits.set(norm, hit);
     }
     return hit;
@@ -282,7 +288,7 @@ export class HybridRetriever {
     const concepts = r.query.concepts;
     const conceptTotal = concepts.reduce((a, c) => a + c.weight, 0);
     for (const p of r.passages) {
-      const norm = this.norms[p.index]!;
+      const norm = this.norms.get(p.index);
       p.bm25 = r.lexical.get(p.index) ?? 0;
       p.cosine = Math.max(0, r.cosine.get(p.index) ?? 0);
       let covered = 0;
