@@ -50,6 +50,15 @@ const EnvSchema = z.object({
   /** Chat questions per minute from one client address (web), whatever session ids it uses. */
   CHAT_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(200),
   CHAT_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
+  /**
+   * PostgreSQL for the chat state (postgres://user:password@host:5432/db), shared by every instance
+   * that points at it; unset: the SQLite file under DATA_DIR. A secret (its password): never logged.
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(?:ql)?:\/\/\S+$/, 'must be a PostgreSQL URL: postgres://user:password@host:5432/database')
+    .refine((v) => URL.canParse(v), 'is not a valid URL (percent-encode special characters in the password)')
+    .optional(),
   /** How long chat records (questions, answers, feedback, settings) are kept. */
   RETENTION_DAYS: z.coerce.number().int().positive().max(3650).default(180),
   // Telegram (bots/telegram)
@@ -121,6 +130,8 @@ export interface Config {
   chat: {
     /** Where the SQLite state file lives (git-ignored). */
     dataDir: string;
+    /** PostgreSQL for the chat state instead of the SQLite file (DATABASE_URL); null: SQLite. A secret. */
+    databaseUrl: string | null;
     rateLimitPerMinute: number;
     /** Per client address (CHAT_RATE_LIMIT_PER_ADDRESS). */
     rateLimitPerAddress: number;
@@ -240,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     chat: {
       dataDir: path.resolve(cwd, e.DATA_DIR),
+      databaseUrl: e.DATABASE_URL ?? null,
       rateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
       rateLimitPerAddress: e.CHAT_RATE_LIMIT_PER_ADDRESS,
       timeoutMs: e.CHAT_TIMEOUT_MS,
@@ -290,5 +302,25 @@ function stripEmpty(env: Record<string, string | undefined>): Record<string, str
 
 /** The secret values of a config (tokens), for masking wherever text leaves the process. */
 export function configSecrets(config: Config): string[] {
-  return [config.telegram.token, config.telegram.webhookSecret, config.wechaty.puppetToken, config.wechatMp.token, config.wechatMp.encodingAesKey, config.llm?.apiKey].filter((s): s is string => !!s);
+  return [
+    config.telegram.token,
+    config.telegram.webhookSecret,
+    config.wechaty.puppetToken,
+    config.wechatMp.token,
+    config.wechatMp.encodingAesKey,
+    config.llm?.apiKey,
+    config.chat.databaseUrl,
+    databasePassword(config.chat.databaseUrl),
+  ].filter((s): s is string => !!s);
+}
+
+/** The password in a DATABASE_URL (as typed and decoded), masked on its own too: a driver may quote it without the URL. */
+function databasePassword(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const raw = new URL(url).password;
+    return raw ? decodeURIComponent(raw) : null;
+  } catch {
+    return null;
+  }
 }

@@ -211,7 +211,7 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     await answer.locator('button.vote-down').click();
     await answer.locator('.why button', { hasText: '没回答我的问题' }).click();
     await answer.locator('.feedback-status', { hasText: '谢谢您的反馈' }).waitFor();
-    expect(chat.store.listFeedback().some((r) => r.vote === 'down' && r.comment === '没回答我的问题')).toBe(true);
+    expect((await chat.store.listFeedback()).some((r) => r.vote === 'down' && r.comment === '没回答我的问题')).toBe(true);
     // The suggestion is sent as a follow-up about the same topic, and answered with citations.
     await chips.first().click();
     await expect(page.locator('.msg.user').last().textContent()).resolves.toBe(suggestion);
@@ -242,7 +242,7 @@ describe.skipIf(!HAS_CHROMIUM)(`web chat in a real browser${HAS_CHROMIUM ? '' : 
     // 👍 goes to /api/feedback and lands in the chat store.
     await answer.locator('button.vote-up').click();
     await answer.locator('.feedback-status', { hasText: '谢谢您的反馈' }).waitFor();
-    const fb = chat.store.listFeedback();
+    const fb = await chat.store.listFeedback();
     expect(fb.some((r) => r.channel === 'web' && r.vote === 'up')).toBe(true);
 
     const cite = answer.locator('a.cite').first();

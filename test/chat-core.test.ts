@@ -81,13 +81,13 @@ describe('commands', () => {
     const { core, store } = memCore();
     expect((await say(core, '/region')).text).toContain('还没有设置地区');
     expect((await say(core, '/region 火星基地')).text).toContain('没有找到「火星基地」');
-    expect(store.getUser('telegram', 'u1')?.region ?? null).toBeNull();
+    expect((await store.getUser('telegram', 'u1'))?.region ?? null).toBeNull();
     expect((await say(core, '/region 青岛 城阳')).text).toContain('青岛市城阳区');
     expect((await say(core, '/region 我在广州')).text).toContain('广州市');
     expect((await say(core, '/region 青岛 城阳')).text).toContain('青岛市城阳区');
     expect((await say(core, '/region')).text).toContain('您当前的地区：青岛市城阳区');
     expect((await say(core, '/region 清除')).text).toContain('已清除');
-    expect(store.getUser('telegram', 'u1')?.region).toBeNull();
+    expect((await store.getUser('telegram', 'u1'))?.region).toBeNull();
   });
 });
 
@@ -135,7 +135,7 @@ describe('region and follow-ups', () => {
   it('the preferred region is used when a question names no place, and learned from questions', async () => {
     const { core, store } = memCore();
     await say(core, '城阳区对离校未就业高校毕业生有什么支持？');
-    expect(store.getUser('telegram', 'u1')!.region).toBe('青岛市城阳区');
+    expect((await store.getUser('telegram', 'u1'))!.region).toBe('青岛市城阳区');
     // Another user with no region gets a different first citation for the same question.
     const other = await say(core, Q, { userId: 'u2' });
     const mine = await say(core, Q);
@@ -147,7 +147,7 @@ describe('region and follow-ups', () => {
     const { core, store } = memCore();
     await say(core, '/region 青岛市城阳区');
     await say(core, '广州市创业担保贷款最高多少？');
-    expect(store.getUser('telegram', 'u1')!.region).toBe('青岛市城阳区');
+    expect((await store.getUser('telegram', 'u1'))!.region).toBe('青岛市城阳区');
   });
 
   it('/region survives closing and reopening the SQLite file', async () => {
@@ -167,8 +167,8 @@ describe('region and follow-ups', () => {
     await c2.close();
 
     const store = openChatStore(storePath(config));
-    expect(store.listFeedback(first.answerId!).map((f) => f.vote)).toEqual(['down']);
-    store.close();
+    expect((await store.listFeedback(first.answerId!)).map((f) => f.vote)).toEqual(['down']);
+    await store.close();
   });
 });
 
@@ -178,7 +178,7 @@ describe('answers, buttons and feedback', () => {
     const r = await say(core, '新业态平台上的灵活就业人员意外伤害保险补贴标准是多少？');
     expect(r.kind).toBe('answer');
     expect(r.answerId).toBeTruthy();
-    expect(store.getAnswer(r.answerId!)!.answer.answer).toBe(r.text);
+    expect((await store.getAnswer(r.answerId!))!.answer.answer).toBe(r.text);
     const urls = r.buttons.flat().filter((b) => b.kind === 'url');
     expect(urls.map((b) => b.url)).toEqual(r.citations.map((c) => c.url));
     expect(urls[0]!.label).toMatch(/^\[1\] /);
@@ -193,9 +193,9 @@ describe('answers, buttons and feedback', () => {
     const [up, down] = r.buttons.flat().filter((b) => b.kind === 'callback');
     const ok = await core.handleCallback({ channel: 'telegram', userId: 'u1', chatId: 'c1', data: up!.data });
     expect(ok.text).toBe('谢谢反馈！');
-    expect(store.listFeedback(r.answerId!).map((f) => f.vote)).toEqual(['up']);
+    expect((await store.listFeedback(r.answerId!)).map((f) => f.vote)).toEqual(['up']);
     await core.handleCallback({ channel: 'telegram', userId: 'u1', chatId: 'c1', data: down!.data });
-    const rows = store.listFeedback(r.answerId!);
+    const rows = await store.listFeedback(r.answerId!);
     expect(rows.map((f) => f.vote)).toEqual(['down']);
     expect(rows[0]!.question).toBe('城选计划是什么？');
     expect(rows[0]!.answer).toBe(r.text);
@@ -214,7 +214,7 @@ describe('answers, buttons and feedback', () => {
     const r = await say(core, '城选计划是什么？');
     expect((await say(core, '/feedback')).text).toContain('请在 /feedback 后面写上');
     expect((await say(core, '/feedback 第二条引用过期了')).text).toContain('谢谢反馈');
-    const rows = store.listFeedback(r.answerId!);
+    const rows = await store.listFeedback(r.answerId!);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.comment).toBe('第二条引用过期了');
     expect(rows[0]!.vote).toBeNull();
@@ -226,7 +226,7 @@ describe('answers, buttons and feedback', () => {
     expect(r.kind).toBe('abstain');
     expect(r.answerId).toBeTruthy();
     expect(r.buttons).toEqual([]);
-    const rows = store.listUnanswered();
+    const rows = await store.listUnanswered();
     expect(rows.map((u) => u.question)).toEqual(['上海居住证积分怎么办理？']);
     expect(rows[0]!.region).toBe('上海市');
   });
@@ -281,7 +281,7 @@ describe('guards', () => {
     const r = await say(core, '失业保险金怎么领取'.repeat(60));
     expect(r.kind).toBe('guard');
     expect(r.text).toContain('精简到500字以内');
-    expect(store.getUser('telegram', 'u1')?.lastAnswerId ?? null).toBeNull();
+    expect((await store.getUser('telegram', 'u1'))?.lastAnswerId ?? null).toBeNull();
   });
 
   it('counts characters as people do: 300 emoji and a question are not "too long"', async () => {
@@ -332,9 +332,9 @@ describe('guards', () => {
 
   it('processed message ids de-duplicate redeliveries', async () => {
     const { core } = memCore();
-    expect(core.markProcessed('wechat-mp', 'm-1')).toBe(true);
-    expect(core.markProcessed('wechat-mp', 'm-1')).toBe(false);
-    expect(core.markProcessed('telegram', 'm-1')).toBe(true);
+    expect(await core.markProcessed('wechat-mp', 'm-1')).toBe(true);
+    expect(await core.markProcessed('wechat-mp', 'm-1')).toBe(false);
+    expect(await core.markProcessed('telegram', 'm-1')).toBe(true);
   });
 });
 
@@ -342,26 +342,26 @@ describe('store', () => {
   it('is a WAL database with a versioned schema and refuses a schema newer than the program', async () => {
     const file = path.join(t.root, 'store-version', 'policybot.sqlite');
     const s = openChatStore(file);
-    s.close();
+    await s.close();
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     db.pragma('user_version = 99');
     db.close();
     expect(() => openChatStore(file)).toThrow(/newer than this program/);
   });
 
-  it('forgets processed message ids after a day', () => {
+  it('forgets processed message ids after a day', async () => {
     let clock = 0;
     const s = openChatStore(':memory:', { now: () => clock });
-    expect(s.markProcessed('wechat-mp', 'old')).toBe(true);
+    expect(await s.markProcessed('wechat-mp', 'old')).toBe(true);
     clock += 25 * 3600_000;
     // Pruning runs every few hundred ids, so it costs nothing per message.
-    for (let i = 0; i < 500; i++) s.markProcessed('wechat-mp', `m${i}`);
-    expect(s.markProcessed('wechat-mp', 'old')).toBe(true);
-    expect(s.markProcessed('wechat-mp', 'm499')).toBe(false);
-    s.close();
+    for (let i = 0; i < 500; i++) await s.markProcessed('wechat-mp', `m${i}`);
+    expect(await s.markProcessed('wechat-mp', 'old')).toBe(true);
+    expect(await s.markProcessed('wechat-mp', 'm499')).toBe(false);
+    await s.close();
   });
 });
 
@@ -371,7 +371,7 @@ describe('a place on its own', () => {
     const r = await say(core, '城阳区');
     expect(r.kind).toBe('command');
     expect(r.text).toContain('已记下您的地区：青岛市城阳区');
-    expect(store.getUser('telegram', 'u1')!.region).toBe('青岛市城阳区');
-    expect(store.listUnanswered()).toEqual([]);
+    expect((await store.getUser('telegram', 'u1'))!.region).toBe('青岛市城阳区');
+    expect(await store.listUnanswered()).toEqual([]);
   });
 });

@@ -12,23 +12,23 @@ const run = (argv: string[], e: Record<string, string> = env) => runCli(argv, e)
 
 const HOUR = 3600_000;
 
-beforeAll(() => {
+beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-unanswered-'));
   env = { LOG_LEVEL: 'silent', DATA_DIR: path.join(root, 'data') };
   const base = Date.now();
   let at = 0;
   const store = openChatStore(path.join(root, 'data', STORE_FILE), { now: () => base - at });
-  const log = (hoursAgo: number, channel: 'telegram' | 'web' | 'wechat', question: string, region: string | null = null) => {
+  const log = async (hoursAgo: number, channel: 'telegram' | 'web' | 'wechat', question: string, region: string | null = null) => {
     at = hoursAgo * HOUR;
-    store.logUnanswered({ channel, userId: 'u', question, region });
+    await store.logUnanswered({ channel, userId: 'u', question, region });
   };
-  log(30 * 24, 'telegram', '比特币现在多少钱？'); // a month ago: outside --since 7d
-  log(50, 'telegram', '上海居住证积分怎么办理？', '上海市');
-  log(3, 'web', '上海居住证积分 怎么办理?', '上海市');
-  log(2, 'wechat', '给我讲个笑话');
-  log(0.2, 'telegram', '给我讲个笑话！');
-  log(0.1, 'telegram', '公积金怎么提取？');
-  store.close();
+  await log(30 * 24, 'telegram', '比特币现在多少钱？'); // a month ago: outside --since 7d
+  await log(50, 'telegram', '上海居住证积分怎么办理？', '上海市');
+  await log(3, 'web', '上海居住证积分 怎么办理?', '上海市');
+  await log(2, 'wechat', '给我讲个笑话');
+  await log(0.2, 'telegram', '给我讲个笑话！');
+  await log(0.1, 'telegram', '公积金怎么提取？');
+  await store.close();
 });
 
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

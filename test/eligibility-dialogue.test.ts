@@ -124,7 +124,7 @@ describe('the check dialogue through ChatCore (numbered replies, as on WeChat)',
     expect(r.text).toContain('您属于以下哪类人群');
     const labels = r.text.split('\n').filter((l) => /^\d+\. /.test(l)).map((l) => l.replace(/^\d+\. /, ''));
     await say(chat, 'w10', '1 2');
-    const saved = JSON.parse(chat.store.getCheckState('wechat', 'w10')!.state) as { profile: { identities?: string[] } };
+    const saved = JSON.parse((await chat.store.getCheckState('wechat', 'w10'))!.state) as { profile: { identities?: string[] } };
     expect(saved.profile.identities).toEqual([labels[0], labels[1]]);
   });
 

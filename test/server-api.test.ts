@@ -145,7 +145,7 @@ describe('POST /api/chat and /api/feedback', () => {
     const fb = await post('/api/feedback', JSON.stringify({ answerId: reply.answerId, vote: 'down', sessionId }));
     expect(fb.status).toBe(200);
     expect(await fb.json()).toEqual({ ok: true });
-    const rows = chat.store.listFeedback(reply.answerId);
+    const rows = await chat.store.listFeedback(reply.answerId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ channel: 'web', userId: sessionId, vote: 'down' });
   });
@@ -162,7 +162,7 @@ describe('POST /api/chat and /api/feedback', () => {
       expect(s.status).toBe(403);
       expect(((await s.json()) as { error: { message: string } }).error.message).toContain('只能评价');
     }
-    const rows = chat.store.listFeedback(reply.answerId);
+    const rows = await chat.store.listFeedback(reply.answerId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ userId: sessionId, vote: 'down' });
   });

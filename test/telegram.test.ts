@@ -95,8 +95,8 @@ describe('Telegram channel (long polling)', () => {
     expect(Buffer.byteLength(up)).toBeLessThanOrEqual(64);
 
     await client.sendCallback(client.makeCallbackQuery(up));
-    const rowsFb = await until(() => {
-      const r = chat.store.listFeedback();
+    const rowsFb = await until(async () => {
+      const r = await chat.store.listFeedback();
       return r.length ? r : undefined;
     });
     expect(rowsFb.map((f) => [f.channel, f.userId, f.vote, f.question])).toEqual([['telegram', '11', 'up', Q]]);
@@ -104,13 +104,13 @@ describe('Telegram channel (long polling)', () => {
 
   it('a forged button press is refused and stores nothing', async () => {
     const client = server.getClient(TOKEN, { chatId: 12, userId: 12 });
-    const before = chat.store.listFeedback().length;
+    const before = (await chat.store.listFeedback()).length;
     await client.sendCallback(client.makeCallbackQuery('fb:up:AAAAAAAAAAAAAAAA'));
     // Let the bot process it; then a message round trip proves the bot is still alive.
     await client.sendMessage(client.makeMessage('/help'));
     const [m] = await replies(server.getClient(TOKEN, { chatId: 12, userId: 12, timeout: 10_000 }));
     expect(m!.text).toContain('/region');
-    expect(chat.store.listFeedback().length).toBe(before);
+    expect((await chat.store.listFeedback()).length).toBe(before);
   });
 
   it('/start returns what the bot does and example questions', async () => {
@@ -139,7 +139,7 @@ describe('Telegram channel (long polling)', () => {
     await client.sendMessage(client.makeMessage('请问 @TestNameBot 城选计划是什么？'));
     const [m] = await replies(client);
     expect(m!.text).toContain('城选计划');
-    expect(chat.store.getUser('telegram', '15')!.lastQuestion).toBe('请问 城选计划是什么？');
+    expect((await chat.store.getUser('telegram', '15'))!.lastQuestion).toBe('请问 城选计划是什么？');
     // Give the bot time to (wrongly) answer the first message too, then count.
     await new Promise((r) => setTimeout(r, 500));
     const all = server.storage.botMessages.filter((u) => String(u.message.chat_id) === String(chatId));
@@ -171,7 +171,7 @@ describe('Telegram channel: commands, load, limits', () => {
     await client.sendCommand(client.makeCommand('/region 城阳区'));
     const set = await until(() => botMessagesTo(31)[1]);
     expect(set.text).toContain('青岛市城阳区');
-    expect(chat.store.getUser('telegram', '31')!.region).toBe('青岛市城阳区');
+    expect((await chat.store.getUser('telegram', '31'))!.region).toBe('青岛市城阳区');
   });
 
   it('50 chats asking at once all get answers, each chat\'s replies in order', async () => {

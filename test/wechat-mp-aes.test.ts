@@ -70,7 +70,7 @@ const echoCore: ChatCore = {
   async recordFeedback() {},
   markProcessed: (() => {
     const seen = new Set<string>();
-    return (_c, id) => (seen.has(id) ? false : (seen.add(id), true));
+    return async (_c, id) => (seen.has(id) ? false : (seen.add(id), true));
   })() as ChatCore['markProcessed'],
   async close() {},
 };

@@ -36,7 +36,7 @@ export function webhookRoute(opts: { path: string; secret: string; bot: Telegraf
         return text(400, 'bad json');
       }
       if (typeof update !== 'object' || update === null || typeof update.update_id !== 'number') return text(400, 'not an update');
-      if (!chat.markProcessed('telegram', `update:${update.update_id}`)) return text(200, 'ok');
+      if (!(await chat.markProcessed('telegram', `update:${update.update_id}`))) return text(200, 'ok');
       const p = bot
         .handleUpdate(update)
         .catch((err: unknown) => logger.error({ err, updateId: update.update_id }, 'telegram webhook update failed'))

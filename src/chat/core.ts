@@ -10,10 +10,10 @@ import type { Understanding } from '../understand/message.ts';
 import { renumber } from '../answer/parts.ts';
 import type { ChannelName, ChatCore, ChatReply, IncomingMessage, ReplyButton, ReplyKind, Vote } from './types.ts';
 import { suggestFollowUps } from './suggest.ts';
-import { storePath, type ChatStore, type FollowUpContext } from './store.ts';
+import type { ChatStore, FollowUpContext } from './store.ts';
 import { guardStore, openGuardedStore } from './store-guard.ts';
 import { parseRegion, resolveFollowUp, topicOf } from './followup.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { localLimiter, sharedLimiter } from './rate-limit.ts';
 import * as T from './commands.ts';
 import { createCheckDialogue, isCheckTrigger } from './eligibility.ts';
 import { laterAnswers } from './later.ts';
@@ -28,7 +28,7 @@ export interface ChatCoreOptions {
   config: Config;
   logger: Logger;
   engine: Engine;
-  /** Defaults to the SQLite file under config.chat.dataDir (closed with the core). */
+  /** Defaults to PostgreSQL at config.chat.databaseUrl, else the SQLite file under config.chat.dataDir (closed with the core). */
   store?: ChatStore;
   /** Clock for the rate limiter and follow-up expiry (tests). */
   now?: () => number;
@@ -45,22 +45,29 @@ export function callbackData(vote: Vote, answerId: string): string {
   return `fb:${vote === 'up' ? 'up' : 'dn'}:${answerId}`;
 }
 
-export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly store: ChatStore } {
+/** The core as created here: with its store, and the kept-replies methods that are optional in ChatCore. */
+export type StoredChatCore = ChatCore & Required<Pick<ChatCore, 'getReply' | 'saveReply'>> & { readonly store: ChatStore };
+
+export function createChatCore(opts: ChatCoreOptions): StoredChatCore {
   const { config, logger, engine } = opts;
   const now = opts.now ?? Date.now;
   const ownsStore = !opts.store;
   // Storing never blocks an answer: failures are counted and reported as degraded health.
-  const guarded = opts.store ? guardStore(opts.store, logger) : openGuardedStore(storePath(config), logger, { now });
+  const guarded = opts.store ? guardStore(opts.store, logger) : openGuardedStore(config, logger, { now });
   const store = guarded.store;
-  const limiter = new RateLimiter(config.chat.rateLimitPerMinute, 60_000, now);
-  const addressLimiter = new RateLimiter(config.chat.rateLimitPerAddress ?? config.chat.rateLimitPerMinute * 20, 60_000, now);
+  // Limits per user and per client address: counted in the store when it is shared by several
+  // instances (PostgreSQL), so a user cannot multiply their budget by the number of instances.
+  const perAddress = config.chat.rateLimitPerAddress ?? config.chat.rateLimitPerMinute * 20;
+  const limiter = store.shared ? sharedLimiter(store, config.chat.rateLimitPerMinute, 60_000, now) : localLimiter(config.chat.rateLimitPerMinute, 60_000, now);
+  const addressLimiter = store.shared ? sharedLimiter(store, perAddress, 60_000, now) : localLimiter(perAddress, 60_000, now);
   // Retention: what is older than RETENTION_DAYS is deleted at start and then daily.
-  const retain = () => {
-    const removed = store.prune(now() - config.chat.retentionDays * 86_400_000);
+  const retain = async () => {
+    const removed = await store.prune(now() - config.chat.retentionDays * 86_400_000);
     if (removed) logger.info({ removed, days: config.chat.retentionDays }, 'chat store: old records deleted (retention)');
   };
-  retain();
-  const retention = setInterval(retain, 86_400_000);
+  // The guarded store never rejects; the first prune also waits for a database's migrations.
+  const started = retain();
+  const retention = setInterval(() => void retain(), 86_400_000);
   retention.unref();
   const check = createCheckDialogue({ config, engine, store, now });
   const later = laterAnswers<ChatReply>({ now, onError: (err) => logger.warn({ err }, 'later model answer failed') });
@@ -76,7 +83,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
       case 'sources':
         return reply('command', T.sourcesText(engine.documents));
       case 'region': {
-        const user = store.getUser(msg.channel, msg.userId);
+        const user = await store.getUser(msg.channel, msg.userId);
         if (!cmd.arg) {
           return reply(
             'command',
@@ -86,27 +93,27 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
           );
         }
         if (CLEAR_WORDS.has(cmd.arg.toLowerCase())) {
-          store.updateUser(msg.channel, msg.userId, { region: null });
+          await store.updateUser(msg.channel, msg.userId, { region: null });
           return reply('command', '已清除您的地区。');
         }
         const region = parseRegion(cmd.arg) ?? resolvePlace(cmd.arg);
         if (!region) {
           return reply('command', `没有找到「${cmd.arg.slice(0, 30)}」这个地区。请写成「青岛市城阳区」「广州市」「山东省」这样的名称。`);
         }
-        store.updateUser(msg.channel, msg.userId, { region });
+        await store.updateUser(msg.channel, msg.userId, { region });
         return reply('command', `好的，已把您的地区设为：${region}。问题里没有提到地区时，我会优先查找${region}的政策。`);
       }
       case 'feedback': {
-        const user = store.getUser(msg.channel, msg.userId);
+        const user = await store.getUser(msg.channel, msg.userId);
         if (!user?.lastAnswerId) return reply('command', '还没有可以反馈的回答。先问一个问题吧！');
         if (!cmd.arg) return reply('command', '请在 /feedback 后面写上您的意见，例如：/feedback 引用的文件已经过期了');
-        store.addFeedback({ answerId: user.lastAnswerId, channel: msg.channel, userId: msg.userId, vote: null, comment: cmd.arg.slice(0, 2000) });
+        await store.addFeedback({ answerId: user.lastAnswerId, channel: msg.channel, userId: msg.userId, vote: null, comment: cmd.arg.slice(0, 2000) });
         return reply('command', '谢谢反馈！我们会认真查看。');
       }
       case 'check':
         return check.start(msg);
       case 'forget': {
-        const { rows } = store.forgetUser(msg.channel, msg.userId) ?? { rows: 0 };
+        const { rows } = (await store.forgetUser(msg.channel, msg.userId)) ?? { rows: 0 };
         return reply('command', rows ? `已删除本服务保存的您的全部记录（${rows} 条：地区、提问、回答、反馈和补贴核对）。之后的提问会重新开始记录，可以随时再发送 /forget。` : '本服务没有保存您的记录。');
       }
       case 'unknown':
@@ -115,12 +122,12 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
   }
 
   async function handleQuestion(msg: IncomingMessage, text: string): Promise<ChatReply> {
-    const user = store.getUser(msg.channel, msg.userId);
+    const user = await store.getUser(msg.channel, msg.userId);
     const fresh = user?.context && now() - user.updatedAt <= FOLLOW_UP_WINDOW_MS ? user.context : null;
     const resolved = resolveFollowUp(text, fresh);
     if (resolved.kind === 'region') {
       // Just a place and nothing to apply it to: remember it and ask what they want to know.
-      store.updateUser(msg.channel, msg.userId, { region: resolved.place });
+      await store.updateUser(msg.channel, msg.userId, { region: resolved.place });
       return reply('command', `好的，已记下您的地区：${resolved.place}。请问您想了解什么政策？例如「${T.EXAMPLES[0]}」`);
     }
     const question = resolved.question;
@@ -137,14 +144,14 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
     let answer = await withTimeout(engine.ask(question, { ...askOpts, ...(quick ? { model: false } : {}), ...(msg.onToken ? { onToken: msg.onToken } : {}) }), config.chat.timeoutMs);
     if (resolved.kind === 'topic' && fresh) answer = followUpAnswer(engine, read, answer, fresh, resolved.topic);
     // null when the store failed: the answer still goes out, without feedback buttons.
-    const answerId = store.saveAnswer({ channel: msg.channel, userId: msg.userId, answer }) as string | null;
-    if (answer.abstained) store.logUnanswered({ channel: msg.channel, userId: msg.userId, question, region: named[0] ?? region });
+    const answerId = (await store.saveAnswer({ channel: msg.channel, userId: msg.userId, answer })) as string | null;
+    if (answer.abstained) await store.logUnanswered({ channel: msg.channel, userId: msg.userId, question, region: named[0] ?? region });
 
     // A question that names exactly one place teaches us where the user is — unless they told us
     // with /region (asking about 广州 from 城阳区 does not move them).
     const learned = named.length === 1 && !user?.region ? named[0]! : undefined;
     const topic = resolved.kind === 'topic' ? resolved.topic : topicFor(read, question);
-    store.updateUser(msg.channel, msg.userId, {
+    await store.updateUser(msg.channel, msg.userId, {
       ...(learned ? { region: learned } : {}),
       lastQuestion: question,
       lastAnswerId: answerId,
@@ -156,7 +163,7 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
       later.prepare(`${msg.channel}:${msg.userId}`, async () => {
         const a = await withTimeout(engine.ask(question, askOpts), config.chat.timeoutMs);
         if (a.generatedBy === EXTRACTIVE) return null;
-        return answerReply(a, store.saveAnswer({ channel: msg.channel, userId: msg.userId, answer: a }) as string | null);
+        return answerReply(a, (await store.saveAnswer({ channel: msg.channel, userId: msg.userId, answer: a })) as string | null);
       });
       out.later = true;
     }
@@ -169,20 +176,20 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
 
   async function handle(msg: IncomingMessage): Promise<ChatReply | null> {
     // In a group only messages addressed to the bot count, except the answer of someone in the middle of a /check.
-    if (msg.isGroup && !msg.mentioned && !(msg.kind === 'text' && DIALOGUE_ANSWER.test((msg.text ?? '').trim()) && check.awaitsAnswer(msg))) return null;
+    if (msg.isGroup && !msg.mentioned && !(msg.kind === 'text' && DIALOGUE_ANSWER.test((msg.text ?? '').trim()) && (await check.awaitsAnswer(msg)))) return null;
     // A sticker or a photo gets a short note and costs nothing: the limit counts questions.
     if (msg.kind !== 'text') return reply('guard', T.NON_TEXT_TEXT);
-    if (!limiter.take(`${msg.channel}:${msg.userId}`)) return reply('guard', T.RATE_LIMIT_TEXT);
-    if (msg.address && !addressLimiter.take(`${msg.channel}@${msg.address}`)) return reply('guard', T.RATE_LIMIT_TEXT);
+    if (!(await limiter.take(`${msg.channel}:${msg.userId}`))) return reply('guard', T.RATE_LIMIT_TEXT);
+    if (msg.address && !(await addressLimiter.take(`${msg.channel}@${msg.address}`))) return reply('guard', T.RATE_LIMIT_TEXT);
     const text = msg.isGroup ? stripMentions(msg.text ?? '') : (msg.text ?? '').trim();
     if (!text) return reply('guard', T.EMPTY_TEXT);
     if (charCount(text) > MAX_QUESTION_CHARS) return reply('guard', T.tooLongText(charCount(text), MAX_QUESTION_CHARS));
     const cmd = T.parseCommand(text);
     if (cmd) return handleCommand(msg, cmd);
     // The subsidy check: an answer to its pending question, or 「我能领什么补贴」 starting it.
-    const step = check.handleText(msg, text);
+    const step = await check.handleText(msg, text);
     if (step) return step;
-    check.learn(msg, text);
+    await check.learn(msg, text);
     if (isCheckTrigger(text)) return check.start(msg);
     return handleQuestion(msg, text);
   }
@@ -198,17 +205,17 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
     },
     async handleCallback(input) {
       try {
-        if (check.isCallback(input.data)) return check.handleCallback(input);
+        if (check.isCallback(input.data)) return await check.handleCallback(input);
         const m = CALLBACK_RE.exec(input.data);
-        if (!m || !store.getAnswer(m[2]!)) return reply('guard', T.STALE_BUTTON_TEXT);
-        store.addFeedback({ answerId: m[2]!, channel: input.channel, userId: input.userId, vote: m[1] === 'up' ? 'up' : 'down' });
+        if (!m || !(await store.getAnswer(m[2]!))) return reply('guard', T.STALE_BUTTON_TEXT);
+        await store.addFeedback({ answerId: m[2]!, channel: input.channel, userId: input.userId, vote: m[1] === 'up' ? 'up' : 'down' });
         return reply('command', T.FEEDBACK_THANKS);
       } catch (err) {
         return failure(err, { channel: input.channel, callback: true });
       }
     },
     async recordFeedback(input) {
-      const answer = store.getAnswer(input.answerId);
+      const answer = await store.getAnswer(input.answerId);
       if (!answer) {
         throw new PolicybotError('E_BAD_INPUT', `unknown answer id ${input.answerId.slice(0, 40)}`, { userMessage: '找不到这条回答，可能已经过期。' });
       }
@@ -217,14 +224,21 @@ export function createChatCore(opts: ChatCoreOptions): ChatCore & { readonly sto
       if (answer.channel !== input.channel || answer.userId !== input.userId) {
         throw new PolicybotError('E_FORBIDDEN', 'feedback from another conversation', { userMessage: '只能评价自己收到的回答。' });
       }
-      store.addFeedback({ answerId: input.answerId, channel: input.channel, userId: input.userId, vote: input.vote, comment: input.comment?.slice(0, 2000) ?? null });
+      await store.addFeedback({ answerId: input.answerId, channel: input.channel, userId: input.userId, vote: input.vote, comment: input.comment?.slice(0, 2000) ?? null });
     },
     markProcessed: (channel, messageId) => store.markProcessed(channel, messageId),
+    async getReply(channel, messageId) {
+      return (await store.getReply(channel, messageId)) ?? null;
+    },
+    async saveReply(input) {
+      await store.saveReply(input);
+    },
     laterAnswer: (channel, userId, waitMs) => later.take(`${channel}:${userId}`, waitMs),
     health: () => guarded.health(),
     async close() {
       clearInterval(retention);
-      if (ownsStore) store.close();
+      await started;
+      if (ownsStore) await store.close();
     },
   };
 

@@ -68,15 +68,15 @@ export function isCheckTrigger(text: string): boolean {
 }
 
 export interface CheckDialogue {
-  start(msg: Pick<IncomingMessage, 'channel' | 'userId'>, preface?: string): ChatReply;
+  start(msg: Pick<IncomingMessage, 'channel' | 'userId'>, preface?: string): Promise<ChatReply>;
   /** A text while a question is pending: an answer, 跳过, 重新开始, 退出; null when it is none of these. */
-  handleText(msg: Pick<IncomingMessage, 'channel' | 'userId'>, text: string): ChatReply | null;
-  handleCallback(input: { channel: ChannelName; userId: string; data: string }): ChatReply;
+  handleText(msg: Pick<IncomingMessage, 'channel' | 'userId'>, text: string): Promise<ChatReply | null>;
+  handleCallback(input: { channel: ChannelName; userId: string; data: string }): Promise<ChatReply>;
   /** Remembers first-person facts from an ordinary message (「我去年毕业」). */
-  learn(msg: Pick<IncomingMessage, 'channel' | 'userId'>, text: string): void;
+  learn(msg: Pick<IncomingMessage, 'channel' | 'userId'>, text: string): Promise<void>;
   isCallback(data: string): boolean;
   /** Whether this person's dialogue waits for an answer (in a group, a bare 「2」 from them is that answer). */
-  awaitsAnswer(msg: Pick<IncomingMessage, 'channel' | 'userId'>): boolean;
+  awaitsAnswer(msg: Pick<IncomingMessage, 'channel' | 'userId'>): Promise<boolean>;
 }
 
 export function createCheckDialogue(deps: { config: Config; engine: Engine; store: ChatStore; now?: () => number }): CheckDialogue {
@@ -85,8 +85,8 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
   const today = () => config.today().toISOString().slice(0, 10);
   type Who = Pick<IncomingMessage, 'channel' | 'userId'>;
 
-  function load(who: Who): DialogueState {
-    const row = store.getCheckState(who.channel, who.userId);
+  async function load(who: Who): Promise<DialogueState> {
+    const row = await store.getCheckState(who.channel, who.userId);
     if (!row) return fresh();
     try {
       const s = JSON.parse(row.state) as DialogueState;
@@ -95,13 +95,13 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
       return fresh(); // a damaged state only loses the answers
     }
   }
-  const save = (who: Who, s: DialogueState) => store.setCheckState(who.channel, who.userId, JSON.stringify(s));
+  const save = (who: Who, s: DialogueState): Promise<void> => store.setCheckState(who.channel, who.userId, JSON.stringify(s));
 
   const reply = (text: string, buttons: ReplyButton[][] = []): ChatReply => ({ kind: 'command', text, answer: null, citations: [], warnings: [], buttons, answerId: null });
 
   /** The profile to check: the answers, with the chat's /region when the dialogue has none. */
-  function profileOf(who: Who, s: DialogueState): Profile {
-    const region = s.profile.region ?? store.getUser(who.channel, who.userId)?.region ?? null;
+  async function profileOf(who: Who, s: DialogueState): Promise<Profile> {
+    const region = s.profile.region ?? (await store.getUser(who.channel, who.userId))?.region ?? null;
     try {
       return parseProfile({ ...s.profile, ...(region ? { region } : {}) }, config.today());
     } catch (err) {
@@ -112,7 +112,7 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
     }
   }
 
-  function apply(who: Who, s: DialogueState, field: QuestionField, value: OptionValue): void {
+  async function apply(who: Who, s: DialogueState, field: QuestionField, value: OptionValue): Promise<void> {
     const p: ProfileInput = { ...s.profile };
     if (field === 'identities') {
       p.identities = [...(value as string[])];
@@ -122,11 +122,11 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
     }
     s.profile = p;
     // A place named in the dialogue is where the user is: remember it for questions too.
-    if (field === 'region' && typeof value === 'string' && PLACES.has(value)) store.updateUser(who.channel, who.userId, { region: value });
+    if (field === 'region' && typeof value === 'string' && PLACES.has(value)) await store.updateUser(who.channel, who.userId, { region: value });
   }
 
-  function step(who: Who, s: DialogueState, preface: string): ChatReply {
-    const profile = profileOf(who, s);
+  async function step(who: Who, s: DialogueState, preface: string): Promise<ChatReply> {
+    const profile = await profileOf(who, s);
     const result = checkEligibility(engineMeasures(engine), profile, { skip: s.skipped });
     const q = result.nextQuestion;
     if (q && s.asked < MAX_QUESTIONS) {
@@ -134,7 +134,7 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
       s.step += 1;
       s.asked += 1;
       s.pending = { field: q.field, options: q.options };
-      save(who, s);
+      await save(who, s);
       const buttons: ReplyButton[][] = [];
       for (let i = 0; i < q.options.length; i += 2) {
         buttons.push(q.options.slice(i, i + 2).map((o, j) => ({ kind: 'callback', label: o.label, data: `ck:${s.step}:${i + j}` })));
@@ -147,7 +147,7 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
     }
     s.active = false;
     s.pending = null;
-    save(who, s);
+    await save(who, s);
     const buttons: ReplyButton[][] = [[{ kind: 'callback', label: '重新开始', data: 'ck:restart' }]];
     if (result.results.some((r) => r.status === 'not_eligible')) buttons[0]!.unshift({ kind: 'callback', label: '查看不符合', data: 'ck:ineligible' });
     const facts = describeProfile(profile);
@@ -170,29 +170,29 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
   }
 
   /** The 不符合 group of the last check, each with the condition that rules it out. */
-  function ineligible(who: Who): ChatReply {
-    const s = load(who);
+  async function ineligible(who: Who): Promise<ChatReply> {
+    const s = await load(who);
     if (s.step === 0) return reply('还没有核对过。发送 /check 开始核对可以申请的补贴。');
-    const result = checkEligibility(engineMeasures(engine), profileOf(who, s), { skip: s.skipped });
+    const result = checkEligibility(engineMeasures(engine), await profileOf(who, s), { skip: s.skipped });
     const rows = result.results.filter((r) => r.status === 'not_eligible');
     if (!rows.length) return reply('上次核对没有不符合的措施。');
     const body = renderCheckText({ results: rows, nextQuestion: null }, { perGroup: 20 });
     return reply(body, [[{ kind: 'callback', label: '重新开始', data: 'ck:restart' }]]);
   }
 
-  function restart(who: Who): ChatReply {
-    const region = store.getUser(who.channel, who.userId)?.region;
+  async function restart(who: Who): Promise<ChatReply> {
+    const region = (await store.getUser(who.channel, who.userId))?.region;
     const note = region ? `已清除之前的回答（地区仍按 ${region}，可以用 /region 更改）。` : '已清除之前的回答。';
     return step(who, fresh(), `${note}\n${CHECK_INTRO}`);
   }
 
-  function answer(who: Who, s: DialogueState, field: QuestionField, value: OptionValue): ChatReply {
-    apply(who, s, field, value);
+  async function answer(who: Who, s: DialogueState, field: QuestionField, value: OptionValue): Promise<ChatReply> {
+    await apply(who, s, field, value);
     s.pending = null;
     return step(who, s, '好的，已记下。');
   }
 
-  function skip(who: Who, s: DialogueState, field: QuestionField): ChatReply {
+  function skip(who: Who, s: DialogueState, field: QuestionField): Promise<ChatReply> {
     if (!s.skipped.includes(field)) s.skipped.push(field);
     s.pending = null;
     return step(who, s, '好的，这一题先跳过。');
@@ -201,34 +201,34 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
   return {
     isCallback: (data) => data.startsWith('ck:'),
 
-    awaitsAnswer(who) {
-      const s = load(who);
+    async awaitsAnswer(who) {
+      const s = await load(who);
       return s.active && s.pending !== null;
     },
 
-    start(who, preface) {
-      const s = load(who);
+    async start(who, preface) {
+      const s = await load(who);
       s.skipped = [];
       s.pending = null;
       s.asked = 0;
       return step(who, s, [preface, CHECK_INTRO].filter(Boolean).join('\n'));
     },
 
-    handleText(who, text) {
+    async handleText(who, text) {
       const t = text.trim().replace(/[。.！!]+$/u, '');
-      const s = load(who);
+      const s = await load(who);
       if (RESTART_WORDS.has(t) && (s.active || s.step > 0)) return restart(who);
       if (SHOW_INELIGIBLE_WORDS.has(t) && s.step > 0 && !s.active) return ineligible(who);
       if (!s.active || !s.pending) {
         // A number right after the results is a late option press, not a question for the engine.
-        const at = store.getCheckState(who.channel, who.userId)?.updatedAt ?? 0;
+        const at = (await store.getCheckState(who.channel, who.userId))?.updatedAt ?? 0;
         if (s.step > 0 && /^\d{1,2}$/.test(t) && now() - at < 30 * 60_000) return reply(FINISHED_TEXT);
         return null;
       }
       if (EXIT_WORDS.has(t)) {
         s.active = false;
         s.pending = null;
-        save(who, s);
+        await save(who, s);
         return reply('好的，已结束核对。您的回答会保留，发送 /check 可以继续。');
       }
       if (SKIP_WORDS.has(t)) return skip(who, s, s.pending.field);
@@ -243,12 +243,12 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
       return answer(who, s, s.pending.field, value);
     },
 
-    handleCallback(input) {
+    async handleCallback(input) {
       const m = CALLBACK_RE.exec(input.data);
       if (!m) return reply(STALE_CHECK_TEXT);
       if (input.data === 'ck:restart') return restart(input);
       if (input.data === 'ck:ineligible') return ineligible(input);
-      const s = load(input);
+      const s = await load(input);
       if (!s.active || !s.pending || Number(m[1]) !== s.step) return reply(STALE_CHECK_TEXT);
       if (m[2] === 'skip') return skip(input, s, s.pending.field);
       const option = s.pending.options[Number(m[2])];
@@ -256,12 +256,12 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
       return answer(input, s, s.pending.field, option.value);
     },
 
-    learn(who, text) {
+    async learn(who, text) {
       const facts = factsFromText(text, today());
       const places = placesInQuestion(text.normalize('NFKC'));
       const region = places.length === 1 ? places[0]! : null;
       if (Object.keys(facts).length === 0 && !region) return;
-      const s = load(who);
+      const s = await load(who);
       const p: ProfileInput = { ...s.profile };
       if (region && region !== OTHER_REGION && !p.region) p.region = region;
       if (facts.graduationDate) p.graduationDate = facts.graduationDate;
@@ -276,7 +276,7 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
         if (!s.profile.identities || s.profile.identitiesComplete === false) p.identitiesComplete = false;
       }
       s.profile = p;
-      save(who, s);
+      await save(who, s);
     },
   };
 }

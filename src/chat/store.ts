@@ -4,71 +4,21 @@ import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Config } from '../config.ts';
 import type { Answer } from '../answer/contract.ts';
+import { PolicybotError } from '../errors.ts';
 import type { ChannelName, Vote } from './types.ts';
+import type { Migration } from './migrations/types.ts';
+import { checkMigrations } from './migrations/types.ts';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite.ts';
 
 /**
- * Conversation state in one SQLite file: per-user preferences and context, every answer given
- * (so feedback can point at it), feedback, abstained questions, and processed message ids.
- * better-sqlite3 is synchronous, which is what we want: each call is a short local transaction.
+ * Conversation state: per-user preferences and context, every answer given (so feedback can point
+ * at it), feedback, abstained questions, processed message ids, /check dialogues, finished channel
+ * replies and rate-limit counters. `ChatStore` is the seam; two backends implement it: one SQLite
+ * file (this module, the default) and PostgreSQL when DATABASE_URL is set (store-pg.ts), which
+ * several server processes can share. Every method returns a Promise (PostgreSQL is a network
+ * round trip); the SQLite backend does its short local transactions synchronously inside.
  */
 export const STORE_FILE = 'policybot.sqlite';
-
-/** Each entry migrates the schema from version i to i+1; never edit a shipped entry, append one. */
-const MIGRATIONS: string[] = [
-  `CREATE TABLE users (
-     key TEXT PRIMARY KEY,            -- \`\${channel}:\${userId}\`
-     channel TEXT NOT NULL,
-     user_id TEXT NOT NULL,
-     region TEXT,                     -- preferred region (canonical gazetteer name)
-     last_question TEXT,              -- the last question as it was sent to the engine
-     last_answer_id TEXT,
-     context TEXT,                    -- JSON FollowUpContext for follow-up questions
-     updated_at INTEGER NOT NULL
-   );
-   CREATE TABLE answers (
-     id TEXT PRIMARY KEY,
-     channel TEXT NOT NULL,
-     user_id TEXT NOT NULL,
-     question TEXT NOT NULL,
-     abstained INTEGER NOT NULL,
-     answer_json TEXT NOT NULL,
-     created_at INTEGER NOT NULL
-   );
-   CREATE TABLE feedback (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     answer_id TEXT NOT NULL REFERENCES answers(id),
-     channel TEXT NOT NULL,
-     user_id TEXT NOT NULL,
-     vote TEXT CHECK (vote IN ('up', 'down')),
-     comment TEXT,
-     question TEXT NOT NULL,
-     answer TEXT NOT NULL,
-     created_at INTEGER NOT NULL
-   );
-   CREATE INDEX feedback_answer ON feedback(answer_id);
-   CREATE TABLE unanswered (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     channel TEXT NOT NULL,
-     user_id TEXT NOT NULL,
-     question TEXT NOT NULL,
-     region TEXT,
-     created_at INTEGER NOT NULL
-   );
-   CREATE INDEX unanswered_time ON unanswered(created_at);
-   CREATE TABLE processed (
-     channel TEXT NOT NULL,
-     message_id TEXT NOT NULL,
-     created_at INTEGER NOT NULL,
-     PRIMARY KEY (channel, message_id)
-   );
-   CREATE INDEX processed_time ON processed(created_at);`,
-  // The subsidy-check dialogue (src/chat/eligibility.ts): answers given and the question pending.
-  `CREATE TABLE check_dialogues (
-     key TEXT PRIMARY KEY,            -- \`\${channel}:\${userId}\`
-     state TEXT NOT NULL,             -- JSON, owned by the dialogue
-     updated_at INTEGER NOT NULL
-   );`,
-];
 
 /** What a follow-up question needs from the previous turn. */
 export interface FollowUpContext {
@@ -119,46 +69,110 @@ export interface UnansweredRow {
   createdAt: number;
 }
 
+export type UserPatch = Partial<Omit<UserState, 'key' | 'updatedAt'>>;
+
+export interface FeedbackInput {
+  answerId: string;
+  channel: ChannelName;
+  userId: string;
+  vote: Vote | null;
+  comment?: string | null;
+}
+
+export interface ReplyInput {
+  channel: ChannelName;
+  /** Whose message it was (so /forget deletes the reply too). */
+  userId: string;
+  messageId: string;
+  /** The reply as the channel sent it; null when the message gets no reply. */
+  text: string | null;
+  ttlMs: number;
+}
+
 /** How long processed message ids are remembered (platform retries come within minutes). */
-const PROCESSED_TTL_MS = 24 * 3600_000;
+export const PROCESSED_TTL_MS = 24 * 3600_000;
+/** Pruning of expired processed ids, replies and counters runs once every this many writes. */
+export const PRUNE_EVERY = 500;
 
 export interface ChatStore {
-  readonly file: string;
-  getUser(channel: ChannelName, userId: string): UserState | null;
+  readonly kind: 'sqlite' | 'postgres';
+  /** Where the state is, for logs and messages: the SQLite file, or postgres://user@host:port/db (never the password). */
+  readonly location: string;
+  /** Whether several processes share this state (PostgreSQL): the chat's rate limits are then counted here. */
+  readonly shared: boolean;
+  /** Settles once the schema is migrated; rejects when it cannot be (the methods then reject too). */
+  ready(): Promise<void>;
+  /** The schema version now applied. */
+  schemaVersion(): Promise<number>;
+  getUser(channel: ChannelName, userId: string): Promise<UserState | null>;
   /** Sets the given fields, leaving the others as they are. */
-  updateUser(channel: ChannelName, userId: string, patch: Partial<Omit<UserState, 'key' | 'updatedAt'>>): void;
-  saveAnswer(input: { channel: ChannelName; userId: string; answer: Answer }): string;
-  getAnswer(id: string): StoredAnswer | null;
-  addFeedback(input: { answerId: string; channel: ChannelName; userId: string; vote: Vote | null; comment?: string | null }): void;
-  listFeedback(answerId?: string): FeedbackRow[];
-  logUnanswered(input: { channel: ChannelName; userId: string; question: string; region: string | null }): void;
-  listUnanswered(sinceMs?: number): UnansweredRow[];
+  updateUser(channel: ChannelName, userId: string, patch: UserPatch): Promise<void>;
+  saveAnswer(input: { channel: ChannelName; userId: string; answer: Answer }): Promise<string>;
+  getAnswer(id: string): Promise<StoredAnswer | null>;
+  /** One vote per person per answer (a second press replaces the first); comments add up. */
+  addFeedback(input: FeedbackInput): Promise<void>;
+  listFeedback(answerId?: string): Promise<FeedbackRow[]>;
+  logUnanswered(input: { channel: ChannelName; userId: string; question: string; region: string | null }): Promise<void>;
+  listUnanswered(sinceMs?: number): Promise<UnansweredRow[]>;
   /** Records a platform message id; false when it was already processed (a retry or duplicate). */
-  markProcessed(channel: ChannelName, messageId: string): boolean;
+  markProcessed(channel: ChannelName, messageId: string): Promise<boolean>;
+  /** Keeps the reply a channel sent for a platform message, for its retries (on any instance). */
+  saveReply(input: ReplyInput): Promise<void>;
+  /** The reply kept for a platform message, or null when there is none (yet, or any more). */
+  getReply(channel: ChannelName, messageId: string): Promise<{ text: string | null } | null>;
+  /** Counts one event for `key` in the current fixed window; false when `limit` were already counted there. */
+  takeRate(key: string, limit: number, windowMs: number): Promise<boolean>;
   /** The subsidy-check dialogue state (opaque JSON text), or null. */
-  getCheckState(channel: ChannelName, userId: string): { state: string; updatedAt: number } | null;
+  getCheckState(channel: ChannelName, userId: string): Promise<{ state: string; updatedAt: number } | null>;
   /** Stores (or with null, deletes) the subsidy-check dialogue state. */
-  setCheckState(channel: ChannelName, userId: string, state: string | null): void;
-  /** Deletes everything stored about one person (their settings, answers, feedback, questions, /check); the counts deleted. */
-  forgetUser(channel: ChannelName, userId: string): { rows: number };
-  /** Deletes what is older than `beforeMs` (retention); the number of rows deleted. */
-  prune(beforeMs: number): number;
-  close(): void;
+  setCheckState(channel: ChannelName, userId: string, state: string | null): Promise<void>;
+  /** Deletes everything stored about one person (their settings, answers, feedback, questions, /check, replies); the rows deleted. */
+  forgetUser(channel: ChannelName, userId: string): Promise<{ rows: number }>;
+  /** Deletes what is older than `beforeMs` (retention), and expired replies and counters; the number of rows deleted. */
+  prune(beforeMs: number): Promise<number>;
+  close(): Promise<void>;
 }
 
 export function storePath(config: Config): string {
   return path.join(config.chat.dataDir, STORE_FILE);
 }
 
-/** Opens (creating and migrating) the store; `':memory:'` for a throwaway one. */
+/** The user patch applied to what is stored (undefined keeps a field, null clears it). */
+export function mergeUser(cur: UserState | null, patch: UserPatch): Omit<UserState, 'key' | 'updatedAt'> {
+  return {
+    region: patch.region !== undefined ? patch.region : (cur?.region ?? null),
+    lastQuestion: patch.lastQuestion !== undefined ? patch.lastQuestion : (cur?.lastQuestion ?? null),
+    lastAnswerId: patch.lastAnswerId !== undefined ? patch.lastAnswerId : (cur?.lastAnswerId ?? null),
+    context: patch.context !== undefined ? patch.context : (cur?.context ?? null),
+  };
+}
+
+/** 16 url-safe chars (96 bits): unguessable, and short enough for Telegram's 64-byte callback data. */
+export const newAnswerId = (): string => crypto.randomBytes(12).toString('base64url');
+
+/** The start of the fixed window `t` falls in. */
+export const windowStart = (t: number, windowMs: number): number => Math.floor(t / windowMs) * windowMs;
+
+export function newerSchemaError(where: string, version: number, known: number): PolicybotError {
+  return new PolicybotError('E_CONFIG', `chat store schema version ${version} (${where}) is newer than this program (${known}); upgrade policybot`, {
+    userMessage: `对话记录（${where}）的数据库版本 ${version} 比本程序支持的 ${known} 新：请升级 policybot 后再启动。`,
+  });
+}
+
+/** Opens (creating and migrating) the SQLite store; `':memory:'` for a throwaway one. Throws when it cannot be opened. */
 export function openChatStore(file: string, opts: { now?: () => number } = {}): ChatStore {
   const now = opts.now ?? Date.now;
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    migrateSqlite(db, SQLITE_MIGRATIONS, file, now);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
 
   const q = {
     getUser: db.prepare<[string], UserRowDb>('SELECT * FROM users WHERE key = ?'),
@@ -182,12 +196,26 @@ export function openChatStore(file: string, opts: { now?: () => number } = {}): 
     listUnanswered: db.prepare<[number], UnansweredRowDb>('SELECT * FROM unanswered WHERE created_at >= ? ORDER BY created_at'),
     insertProcessed: db.prepare('INSERT OR IGNORE INTO processed (channel, message_id, created_at) VALUES (?, ?, ?)'),
     pruneProcessed: db.prepare('DELETE FROM processed WHERE created_at < ?'),
+    putReply: db.prepare(
+      `INSERT INTO replies (channel, message_id, user_id, reply, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(channel, message_id) DO UPDATE SET user_id = excluded.user_id, reply = excluded.reply,
+         created_at = excluded.created_at, expires_at = excluded.expires_at`,
+    ),
+    getReply: db.prepare<[string, string, number], { reply: string | null }>('SELECT reply FROM replies WHERE channel = ? AND message_id = ? AND expires_at > ?'),
+    pruneReplies: db.prepare('DELETE FROM replies WHERE expires_at <= ?'),
+    takeRate: db.prepare<[string, number, number], { hits: number }>(
+      `INSERT INTO rate_limits (key, window_start, hits) VALUES (?, ?, 1)
+       ON CONFLICT(key, window_start) DO UPDATE SET hits = hits + 1 WHERE hits < ?
+       RETURNING hits`,
+    ),
+    pruneRates: db.prepare('DELETE FROM rate_limits WHERE window_start < ?'),
     getCheck: db.prepare<[string], { state: string; updated_at: number }>('SELECT state, updated_at FROM check_dialogues WHERE key = ?'),
     putCheck: db.prepare(
       `INSERT INTO check_dialogues (key, state, updated_at) VALUES (?, ?, ?)
        ON CONFLICT(key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
     ),
     deleteCheck: db.prepare('DELETE FROM check_dialogues WHERE key = ?'),
+    schemaVersion: db.prepare<[], { v: number | null }>('SELECT MAX(version) AS v FROM schema_version'),
     // Feedback rows reference answers: they go first.
     forget: [
       db.prepare('DELETE FROM feedback WHERE (channel = @channel AND user_id = @user) OR answer_id IN (SELECT id FROM answers WHERE channel = @channel AND user_id = @user)'),
@@ -195,6 +223,7 @@ export function openChatStore(file: string, opts: { now?: () => number } = {}): 
       db.prepare('DELETE FROM unanswered WHERE channel = @channel AND user_id = @user'),
       db.prepare('DELETE FROM users WHERE key = @key'),
       db.prepare('DELETE FROM check_dialogues WHERE key = @key'),
+      db.prepare('DELETE FROM replies WHERE channel = @channel AND user_id = @user'),
     ],
     prune: [
       db.prepare('DELETE FROM feedback WHERE created_at < @before OR answer_id IN (SELECT id FROM answers WHERE created_at < @before)'),
@@ -202,42 +231,53 @@ export function openChatStore(file: string, opts: { now?: () => number } = {}): 
       db.prepare('DELETE FROM unanswered WHERE created_at < @before'),
       db.prepare('DELETE FROM users WHERE updated_at < @before'),
       db.prepare('DELETE FROM check_dialogues WHERE updated_at < @before'),
+      db.prepare('DELETE FROM replies WHERE expires_at <= @now'),
+      db.prepare('DELETE FROM rate_limits WHERE window_start < @hourAgo'),
     ],
   };
   const forgetUser = db.transaction((channel: ChannelName, userId: string) => {
     const args = { channel, user: userId, key: `${channel}:${userId}` };
     return { rows: q.forget.reduce((n, st) => n + st.run(args).changes, 0) };
   });
-  const prune = db.transaction((before: number) => q.prune.reduce((n, st) => n + st.run({ before }).changes, 0));
-  let processedSincePrune = 0;
+  const prune = db.transaction((before: number) => {
+    const t = now();
+    return q.prune.reduce((n, st) => n + st.run({ before, now: t, hourAgo: t - 3600_000 }).changes, 0);
+  });
+  let writesSincePrune = 0;
+  /** Expired processed ids, replies and counters go every few hundred writes, so it costs nothing per message. */
+  const pruneExpired = (t: number) => {
+    if (++writesSincePrune < PRUNE_EVERY) return;
+    writesSincePrune = 0;
+    q.pruneProcessed.run(t - PROCESSED_TTL_MS);
+    q.pruneReplies.run(t);
+    q.pruneRates.run(t - 3600_000);
+  };
 
   const getUser = (channel: ChannelName, userId: string): UserState | null => {
     const row = q.getUser.get(`${channel}:${userId}`);
     return row ? userFromRow(row) : null;
   };
 
-  const addFeedback = db.transaction(
-    (input: { answerId: string; channel: ChannelName; userId: string; vote: Vote | null; comment?: string | null }) => {
-      const a = q.getAnswer.get(input.answerId);
-      if (!a) throw new Error(`unknown answer ${input.answerId}`);
-      // One vote per person per answer: a second press replaces the first.
-      if (input.vote) q.deleteVote.run(input.answerId, input.channel, input.userId);
-      const answer = JSON.parse(a.answer_json) as Answer;
-      q.insertFeedback.run(input.answerId, input.channel, input.userId, input.vote, input.comment ?? null, a.question, answer.answer, now());
-    },
-  );
+  const addFeedback = db.transaction((input: FeedbackInput) => {
+    const a = q.getAnswer.get(input.answerId);
+    if (!a) throw new Error(`unknown answer ${input.answerId}`);
+    // One vote per person per answer: a second press replaces the first.
+    if (input.vote) q.deleteVote.run(input.answerId, input.channel, input.userId);
+    const answer = JSON.parse(a.answer_json) as Answer;
+    q.insertFeedback.run(input.answerId, input.channel, input.userId, input.vote, input.comment ?? null, a.question, answer.answer, now());
+  });
 
+  // better-sqlite3 is synchronous: each method does its work and returns a settled Promise (a
+  // throw becomes a rejection, as with the PostgreSQL store).
   return {
-    file,
-    getUser,
-    updateUser(channel, userId, patch) {
-      const cur = getUser(channel, userId);
-      const next = {
-        region: patch.region !== undefined ? patch.region : (cur?.region ?? null),
-        lastQuestion: patch.lastQuestion !== undefined ? patch.lastQuestion : (cur?.lastQuestion ?? null),
-        lastAnswerId: patch.lastAnswerId !== undefined ? patch.lastAnswerId : (cur?.lastAnswerId ?? null),
-        context: patch.context !== undefined ? patch.context : (cur?.context ?? null),
-      };
+    kind: 'sqlite',
+    location: file,
+    shared: false,
+    ready: async () => undefined,
+    schemaVersion: async () => q.schemaVersion.get()?.v ?? 0,
+    getUser: async (channel, userId) => getUser(channel, userId),
+    async updateUser(channel, userId, patch) {
+      const next = mergeUser(getUser(channel, userId), patch);
       q.upsertUser.run({
         key: `${channel}:${userId}`,
         channel,
@@ -249,96 +289,103 @@ export function openChatStore(file: string, opts: { now?: () => number } = {}): 
         updated_at: now(),
       });
     },
-    saveAnswer({ channel, userId, answer }) {
-      // 16 url-safe chars (96 bits): unguessable, and short enough for Telegram's 64-byte callback data.
-      const id = crypto.randomBytes(12).toString('base64url');
+    async saveAnswer({ channel, userId, answer }) {
+      const id = newAnswerId();
       q.insertAnswer.run(id, channel, userId, answer.question, answer.abstained ? 1 : 0, JSON.stringify(answer), now());
       return id;
     },
-    getAnswer(id) {
+    async getAnswer(id) {
       const row = q.getAnswer.get(id);
-      if (!row) return null;
-      return {
-        id: row.id,
-        channel: row.channel,
-        userId: row.user_id,
-        question: row.question,
-        abstained: row.abstained === 1,
-        answer: JSON.parse(row.answer_json) as Answer,
-        createdAt: row.created_at,
-      };
+      return row ? answerFromRow({ ...row, abstained: row.abstained === 1 }) : null;
     },
-    addFeedback: (input) => addFeedback(input),
-    listFeedback(answerId) {
-      const rows = answerId ? q.listFeedbackFor.all(answerId) : q.listFeedback.all();
-      return rows.map((r) => ({
-        id: r.id,
-        answerId: r.answer_id,
-        channel: r.channel,
-        userId: r.user_id,
-        vote: r.vote,
-        comment: r.comment,
-        question: r.question,
-        answer: r.answer,
-        createdAt: r.created_at,
-      }));
+    addFeedback: async (input) => addFeedback(input),
+    async listFeedback(answerId) {
+      return (answerId ? q.listFeedbackFor.all(answerId) : q.listFeedback.all()).map(feedbackFromRow);
     },
-    logUnanswered({ channel, userId, question, region }) {
+    async logUnanswered({ channel, userId, question, region }) {
       q.insertUnanswered.run(channel, userId, question, region, now());
     },
-    listUnanswered(sinceMs = 0) {
-      return q.listUnanswered.all(sinceMs).map((r) => ({
-        channel: r.channel,
-        userId: r.user_id,
-        question: r.question,
-        region: r.region,
-        createdAt: r.created_at,
-      }));
+    async listUnanswered(sinceMs = 0) {
+      return q.listUnanswered.all(sinceMs).map(unansweredFromRow);
     },
-    markProcessed(channel, messageId) {
+    async markProcessed(channel, messageId) {
       const t = now();
-      if (++processedSincePrune >= 500) {
-        processedSincePrune = 0;
-        q.pruneProcessed.run(t - PROCESSED_TTL_MS);
-      }
+      pruneExpired(t);
       return q.insertProcessed.run(channel, messageId, t).changes === 1;
     },
-    getCheckState(channel, userId) {
+    async saveReply({ channel, userId, messageId, text, ttlMs }) {
+      const t = now();
+      pruneExpired(t);
+      q.putReply.run(channel, messageId, userId, text, t, t + ttlMs);
+    },
+    async getReply(channel, messageId) {
+      const row = q.getReply.get(channel, messageId, now());
+      return row ? { text: row.reply } : null;
+    },
+    async takeRate(key, limit, windowMs) {
+      const t = now();
+      pruneExpired(t);
+      return q.takeRate.get(key, windowStart(t, windowMs), limit) !== undefined;
+    },
+    async getCheckState(channel, userId) {
       const row = q.getCheck.get(`${channel}:${userId}`);
       return row ? { state: row.state, updatedAt: row.updated_at } : null;
     },
-    setCheckState(channel, userId, state) {
+    async setCheckState(channel, userId, state) {
       if (state === null) q.deleteCheck.run(`${channel}:${userId}`);
       else q.putCheck.run(`${channel}:${userId}`, state, now());
     },
-    forgetUser: (channel, userId) => forgetUser(channel, userId),
-    prune: (beforeMs) => prune(beforeMs),
-    close() {
+    forgetUser: async (channel, userId) => forgetUser(channel, userId),
+    prune: async (beforeMs) => prune(beforeMs),
+    async close() {
       if (db.open) db.close();
     },
   };
 }
 
-function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new Error(`chat store schema version ${version} is newer than this program (${MIGRATIONS.length}); upgrade policybot`);
-  }
-  for (let v = version; v < MIGRATIONS.length; v++) {
+/**
+ * Applies the missing migrations, each in its own transaction, recording each in schema_version.
+ * The check and the migrations run under BEGIN IMMEDIATE (SQLite's write lock, waited for up to
+ * busy_timeout), so two processes opening one file at once migrate it once. A file from before
+ * schema_version existed is adopted at its PRAGMA user_version (1 or 2: the tables as shipped).
+ * user_version is kept equal to the latest version, so an older program refuses a newer file.
+ */
+export function migrateSqlite(db: Database.Database, migrations: readonly Migration[], where: string, now: () => number = Date.now): number {
+  checkMigrations(migrations);
+  const known = migrations.length;
+  const current = db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const recorded = (db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null }).v ?? 0;
+    const legacy = db.pragma('user_version', { simple: true }) as number;
+    if (Math.max(recorded, legacy) > known) throw newerSchemaError(where, Math.max(recorded, legacy), known);
+    if (recorded === 0 && legacy > 0) {
+      // The tables of a file from before schema_version are those of versions 1…user_version.
+      const adopt = db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)');
+      for (const m of migrations.slice(0, Math.min(legacy, known))) adopt.run(m.version, `${m.name} (adopted from user_version)`, now());
+    }
+    return Math.max(recorded, legacy);
+  });
+  const version = current.immediate();
+  for (const m of migrations.slice(version)) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+      // Another process may have applied it since: check again under the write lock.
+      const done = db.prepare('SELECT 1 FROM schema_version WHERE version = ?').get(m.version);
+      if (done) return;
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now());
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
   }
+  return Math.max(version, known);
 }
 
-interface UserRowDb {
+export interface UserRowDb {
   key: string;
   region: string | null;
   last_question: string | null;
   last_answer_id: string | null;
   context: string | null;
-  updated_at: number;
+  updated_at: number | string;
 }
 
 interface AnswerRowDb {
@@ -351,8 +398,8 @@ interface AnswerRowDb {
   created_at: number;
 }
 
-interface FeedbackRowDb {
-  id: number;
+export interface FeedbackRowDb {
+  id: number | string;
   answer_id: string;
   channel: string;
   user_id: string;
@@ -360,18 +407,20 @@ interface FeedbackRowDb {
   comment: string | null;
   question: string;
   answer: string;
-  created_at: number;
+  created_at: number | string;
 }
 
-interface UnansweredRowDb {
+export interface UnansweredRowDb {
   channel: string;
   user_id: string;
   question: string;
   region: string | null;
-  created_at: number;
+  created_at: number | string;
 }
 
-function userFromRow(row: UserRowDb): UserState {
+// Row mappers shared by both backends (PostgreSQL returns BIGINT columns as strings: Number() them).
+
+export function userFromRow(row: UserRowDb): UserState {
   let context: FollowUpContext | null = null;
   if (row.context) {
     try {
@@ -386,6 +435,36 @@ function userFromRow(row: UserRowDb): UserState {
     lastQuestion: row.last_question,
     lastAnswerId: row.last_answer_id,
     context,
-    updatedAt: row.updated_at,
+    updatedAt: Number(row.updated_at),
   };
+}
+
+export function answerFromRow(row: { id: string; channel: string; user_id: string; question: string; abstained: boolean; answer_json: string; created_at: number | string }): StoredAnswer {
+  return {
+    id: row.id,
+    channel: row.channel,
+    userId: row.user_id,
+    question: row.question,
+    abstained: row.abstained,
+    answer: JSON.parse(row.answer_json) as Answer,
+    createdAt: Number(row.created_at),
+  };
+}
+
+export function feedbackFromRow(r: FeedbackRowDb): FeedbackRow {
+  return {
+    id: Number(r.id),
+    answerId: r.answer_id,
+    channel: r.channel,
+    userId: r.user_id,
+    vote: r.vote,
+    comment: r.comment,
+    question: r.question,
+    answer: r.answer,
+    createdAt: Number(r.created_at),
+  };
+}
+
+export function unansweredFromRow(r: UnansweredRowDb): UnansweredRow {
+  return { channel: r.channel, userId: r.user_id, question: r.question, region: r.region, createdAt: Number(r.created_at) };
 }

@@ -75,9 +75,17 @@ export interface ChatCore {
   recordFeedback(input: { channel: ChannelName; userId: string; answerId: string; vote: Vote; comment?: string }): Promise<void>;
   /**
    * De-duplication for platforms that redeliver (webhook retries): records a platform message id and
-   * returns false when it was already seen. Ids are remembered for a day.
+   * resolves false when it was already seen (by any instance sharing the store). Ids are remembered for a day.
    */
-  markProcessed(channel: ChannelName, messageId: string): boolean;
+  markProcessed(channel: ChannelName, messageId: string): Promise<boolean>;
+  /**
+   * The reply a channel sent for a platform message (`saveReply`), so a retry of that message that
+   * reaches another instance (or this one after a restart) gets the same reply without asking again;
+   * null when none is kept (not finished yet, or expired). `text` null: the message got no reply.
+   */
+  getReply?(channel: ChannelName, messageId: string): Promise<{ text: string | null } | null>;
+  /** Keeps a channel's reply to a platform message for `ttlMs` (best-effort: never rejects). */
+  saveReply?(input: { channel: ChannelName; userId: string; messageId: string; text: string | null; ttlMs: number }): Promise<void>;
   /**
    * The language model's answer to the user's last quick (extractive) reply, waiting up to `waitMs`
    * for it; 'pending' when it is not ready yet; null when there is none (no model, it failed, or it

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { defineCommand } from 'citty';
-import { openChatStore, storePath } from '../chat/store.ts';
+import { storePath } from '../chat/store.ts';
+import { openStore } from '../chat/store-open.ts';
 import type { ChannelName } from '../chat/types.ts';
 import type { CliContext } from './io.ts';
 import { println } from './io.ts';
@@ -14,7 +15,7 @@ export const forgetCommand = (ctx: CliContext) =>
     args: {
       user: { type: 'string', required: true, description: `渠道:用户 ID，例如 wechat-mp:oAbc123（渠道：${CHANNELS.join('、')}）` },
     },
-    run({ args }) {
+    async run({ args }) {
       const m = /^([a-z-]+):(.+)$/.exec(String(args.user ?? ''));
       const channel = m?.[1] as ChannelName | undefined;
       if (!m || !channel || !CHANNELS.includes(channel)) {
@@ -22,17 +23,18 @@ export const forgetCommand = (ctx: CliContext) =>
         ctx.exitCode = 2;
         return;
       }
-      const file = storePath(ctx.config);
-      if (!fs.existsSync(file)) {
+      // With DATABASE_URL the records are in PostgreSQL; else in the SQLite file, which is not created to delete nothing.
+      if (!ctx.config.chat.databaseUrl && !fs.existsSync(storePath(ctx.config))) {
         println(ctx.io.stdout, '没有对话记录（DATA_DIR 中没有数据库），无需删除。');
         return;
       }
-      const store = openChatStore(file);
+      const store = openStore(ctx.config, { logger: ctx.logger });
       try {
-        const { rows } = store.forgetUser(channel, m[2]!);
+        await store.ready();
+        const { rows } = await store.forgetUser(channel, m[2]!);
         println(ctx.io.stdout, rows ? `已删除 ${m[0]} 的 ${rows} 条记录。` : `没有 ${m[0]} 的记录。`);
       } finally {
-        store.close();
+        await store.close();
       }
     },
   });

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { defineCommand } from 'citty';
 import { PolicybotError } from '../errors.ts';
-import { openChatStore, storePath, type UnansweredRow } from '../chat/store.ts';
+import { storePath, type UnansweredRow } from '../chat/store.ts';
+import { openStore } from '../chat/store-open.ts';
 import type { CliContext } from './io.ts';
 import { println } from './io.ts';
 
@@ -65,17 +66,17 @@ export const unansweredCommand = (ctx: CliContext) =>
       since: { type: 'string', description: '只看最近一段时间，例如 7d、24h、30m（默认全部）' },
       json: { type: 'boolean', description: '输出 JSON' },
     },
-    run({ args }) {
+    async run({ args }) {
       const sinceMs = typeof args.since === 'string' ? Date.now() - parseSince(args.since) : 0;
-      const file = storePath(ctx.config);
-      // Reading must not create an empty database where there was none (e.g. a typo in DATA_DIR).
+      // Reading must not create an empty SQLite file where there was none (e.g. a typo in DATA_DIR).
       let rows: UnansweredRow[] = [];
-      if (fs.existsSync(file)) {
-        const store = openChatStore(file);
+      if (ctx.config.chat.databaseUrl || fs.existsSync(storePath(ctx.config))) {
+        const store = openStore(ctx.config, { logger: ctx.logger });
         try {
-          rows = store.listUnanswered(sinceMs);
+          await store.ready();
+          rows = await store.listUnanswered(sinceMs);
         } finally {
-          store.close();
+          await store.close();
         }
       }
       const groups = groupUnanswered(rows);
