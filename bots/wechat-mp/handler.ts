@@ -15,6 +15,12 @@ import { checkMsgSignature, MpCrypto, MpCryptoError, msgSignature } from './cryp
  * within `replyWithinMs` (4.5 s): the core's answer when it is ready, otherwise a short
  * 「正在查询」 text — the finished answer is kept, and a retry of the same MsgId or the user
  * resending the same question gets it without asking the core again.
+ *
+ * Behind a load balancer a retry may reach another instance. The chat store (shared when
+ * DATABASE_URL is set) records which instance took a MsgId (`markProcessed`) and keeps the
+ * finished reply per MsgId (`saveReply`, for `REPLY_TTL_MS`): the other instance answers a retry
+ * with that reply, waiting for it within the 5-second window, and with 「正在查询」 while it is
+ * still being produced — never by asking the core a second time.
  */
 export const MORE_HINT = '\n\n回复“更多”查看余下内容';
 export const PENDING_TEXT = '正在查询，请稍后再发一次同样的问题。';
@@ -24,6 +30,10 @@ export const LATER_HINT = '\n\n回复“更多”查看大模型整理的通俗�
 export const LATER_PENDING_TEXT = '通俗解答还在整理中，请过几秒再回复“更多”。';
 export const ERROR_TEXT = '抱歉，服务暂时出错，请稍后再试。';
 const MORE_WORDS = new Set(['更多', '更多内容', '查看更多', 'more', '继续']);
+/** How long a finished reply is kept for retries of its MsgId (the platform retries within ~15 s). */
+export const REPLY_TTL_MS = 5 * 60_000;
+/** How often a retry of a MsgId another instance is answering looks for its reply. */
+const KEPT_POLL_MS = 100;
 
 /** The platform's "no reply" convention: a plain `success` (an empty body also works). */
 const NO_REPLY: HttpResponse = { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'success' };
@@ -53,8 +63,9 @@ interface Pending {
 
 export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain(): Promise<void> } {
   const { config, logger, chat } = opts;
-  // Answers still being produced (after their 4.5 s reply went out); stop waits for them.
-  const inFlight = new Set<Promise<Outcome>>();
+  // Answers still being produced (after their 4.5 s reply went out), and replies being kept in the
+  // store; stop waits for them.
+  const inFlight = new Set<Promise<unknown>>();
   const token = config.wechatMp.token;
   if (!token) throw new Error('WECHAT_MP_TOKEN is not set');
   const path = config.wechatMp.path;
@@ -70,7 +81,7 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
 
   // Per MsgId (or user+CreateTime for events): the reply being produced or produced. Retries
   // come within ~15 s; a few minutes covers slow answers too.
-  const byMessage = new TtlCache<Pending>({ ttlMs: 5 * 60_000, maxEntries: 5000, now });
+  const byMessage = new TtlCache<Pending>({ ttlMs: REPLY_TTL_MS, maxEntries: 5000, now });
   // Per user + question: an answer that missed the 5-second window, for when the user resends it.
   const late = new TtlCache<Pending>({ ttlMs: keepMs, maxEntries: 2000, now });
   // Signed URLs seen within the signature window: timestamp+nonce → hash of the body they came with.
@@ -184,6 +195,32 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
     return pending;
   }
 
+  /** Keeps the finished reply in the chat store, for a retry of this MsgId that reaches another instance. */
+  function keep(key: string, userId: string, pending: Pending): void {
+    const save = chat.saveReply?.bind(chat);
+    if (!save) return;
+    const saving = pending.promise
+      .then(
+        (outcome) => outcome,
+        (): Outcome => ({ content: ERROR_TEXT }),
+      )
+      .then((outcome) => save({ channel: 'wechat-mp', userId, messageId: key, text: outcome ? outcome.content : null, ttlMs: REPLY_TTL_MS }))
+      .catch((err: unknown) => log.warn({ err }, 'wechat-mp: could not keep the reply for retries'))
+      .finally(() => inFlight.delete(saving));
+    inFlight.add(saving);
+  }
+
+  /** The reply kept for a MsgId, looking again until `ms` have passed; null when none came. */
+  async function kept(key: string, ms: number): Promise<{ text: string | null } | null> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const found = await chat.getReply!('wechat-mp', key);
+      if (found) return found;
+      if (Date.now() + KEPT_POLL_MS > until) return null;
+      await new Promise((resolve) => setTimeout(resolve, KEPT_POLL_MS));
+    }
+  }
+
   /** The outcome if it arrives within the deadline, else undefined. */
   async function within(pending: Pending, ms: number): Promise<Outcome | undefined> {
     if (pending.done !== undefined) return pending.done;
@@ -284,12 +321,22 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
     if (pending) {
       log.info({ msgType: msg.MsgType }, 'wechat-mp: retry of a message already being answered');
     } else {
-      // The chat store's processed-id table is the durable record; it matters when this process's
-      // memory has no entry, i.e. a retry that arrives after a restart.
-      if (!chat.markProcessed('wechat-mp', key)) {
-        // Seen before this process's memory (e.g. a retry across a restart): nothing to resend.
-        log.info('wechat-mp: duplicate message id, not answered again');
-        return NO_REPLY;
+      // The chat store's processed-id table is the durable record, shared by the instances on one
+      // database; it matters when this process's memory has no entry: a retry that reached another
+      // instance than the first delivery, or arrives after a restart.
+      if (!(await chat.markProcessed('wechat-mp', key))) {
+        if (!chat.getReply) {
+          log.info('wechat-mp: duplicate message id, not answered again');
+          return NO_REPLY;
+        }
+        // Taken elsewhere: its reply once it is kept, else 「正在查询」 (the next retry may find it).
+        const found = await kept(key, replyWithinMs);
+        if (found) {
+          log.info({ msgType: msg.MsgType }, 'wechat-mp: retry answered with the reply kept for its MsgId');
+          return xmlResponse(msg, found.text === null ? null : { content: found.text }, encrypted);
+        }
+        log.info({ msgType: msg.MsgType }, 'wechat-mp: retry of a message still being answered (elsewhere), sent the 正在查询 notice');
+        return xmlResponse(msg, { content: PENDING_TEXT }, encrypted);
       }
       const qKey = questionKey(msg);
       const earlier = qKey ? late.get(qKey) : undefined;
@@ -301,6 +348,7 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
         pending = track(produce(msg));
       }
       byMessage.set(key, pending);
+      keep(key, msg.FromUserName, pending);
     }
 
     const outcome = await within(pending, replyWithinMs);

@@ -2,7 +2,8 @@
  * A small in-memory map with a time-to-live per entry and a size cap (oldest evicted first).
  * Enough for the Official Account's short-lived state: replies per MsgId (retries come within
  * ~15 s), answers that finished after the 5-second window, and 「更多」 remainders per user.
- * State is per process: after a restart a retry is answered afresh, which is harmless.
+ * State is per process; what a retry needs on another instance or after a restart (which MsgIds
+ * were taken, their finished replies) is in the chat store (handler.ts).
  */
 export class TtlCache<V> {
   private readonly map = new Map<string, { value: V; expires: number }>();
