@@ -1,10 +1,14 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatCore } from '../src/chat/core.ts';
 import { buildServer } from '../src/server/app.ts';
 import { openChatStore, type ChatStore } from '../src/chat/store.ts';
+import { guardStore } from '../src/chat/store-guard.ts';
+import { configSecrets } from '../src/config.ts';
+import { createLogger } from '../src/log.ts';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
 import { testServer, type TestServer } from './helpers/server.ts';
 
@@ -85,5 +89,66 @@ describe('store writes failing while running (disk full)', () => {
       await server.app.close();
       await chat.close();
     }
+  });
+});
+
+describe('a PostgreSQL database that is down at start (DATABASE_URL)', () => {
+  const PASSWORD = 'n0tLogged-s3cret';
+  let t: TestEngine;
+  let s: TestServer;
+  let logs: string;
+  beforeAll(async () => {
+    // A loopback port nothing listens on: connections are refused at once.
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    t = await testEngine({ DATABASE_URL: `postgres://policybot:${PASSWORD}@127.0.0.1:${port}/policybot` });
+    logs = '';
+    const logger = createLogger('info', configSecrets(t.config), { write: (line: string) => void (logs += line) });
+    s = await testServer({ ...t, logger });
+  }, 60_000);
+  afterAll(async () => {
+    await s?.close();
+    t?.cleanup();
+  });
+
+  it('starts degraded (health says the database cannot be reached), answers anyway, and never shows the password', async () => {
+    const res = await fetch(`${s.base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: Q, sessionId: 'pg-down-session-0001' }) });
+    expect(res.status).toBe(200);
+    const { reply } = (await res.json()) as { reply: { kind: string; citations: unknown[]; answerId: string | null } };
+    expect(reply.kind).toBe('answer');
+    expect(reply.citations.length).toBeGreaterThan(0);
+    expect(reply.answerId).toBeNull();
+    const health = (await (await fetch(`${s.base}/healthz`)).json()) as { status: string; store?: string; storeErrors?: number };
+    expect(health.status).toBe('degraded');
+    expect(health.store).toContain('无法连接对话记录数据库');
+    expect(health.store).toContain('127.0.0.1');
+    expect(health.storeErrors).toBeGreaterThan(0);
+    expect(JSON.stringify(health)).not.toContain(PASSWORD);
+    expect(logs).toContain('chat store');
+    expect(logs).not.toContain(PASSWORD);
+  });
+});
+
+describe('the store guard', () => {
+  it('reports a failing store until calls succeed again for a while', async () => {
+    let clock = 0;
+    let failing = true;
+    const real = openChatStore(':memory:');
+    const flaky: ChatStore = { ...real, getUser: (c, u) => (failing ? Promise.reject(new Error('connection refused')) : real.getUser(c, u)) };
+    const { store, health } = guardStore(flaky, createLogger('silent'), null, { clock: () => clock });
+    expect(await store.getUser('web', 'u')).toBeNull();
+    expect(health().problem).toContain('connection refused');
+    failing = false;
+    clock += 1000;
+    await store.getUser('web', 'u');
+    expect(health().problem).not.toBeNull();
+    clock += 30_000;
+    await store.getUser('web', 'u');
+    expect(health()).toEqual({ problem: null, errors: 1 });
+    await real.close();
   });
 });
