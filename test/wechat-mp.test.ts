@@ -190,6 +190,19 @@ describe('公众号 messages (POST)', () => {
     expect(chat.calls).toBe(1);
   });
 
+  it('a retry after a restart gets the reply kept in the chat store, without asking the core again', async () => {
+    const chat = counting(core);
+    // The real core's kept replies (the counting wrapper above leaves them out).
+    const keeping: ChatCore = { ...chat, handleMessage: (m) => chat.handleMessage(m), getReply: core.getReply!.bind(core), saveReply: core.saveReply!.bind(core) };
+    const body = incomingXml({ from: 'oUserK', type: 'text', Content: '创业担保贷款的期限是多长？', msgId: '6998877665544330002' });
+    const first = replyOf(await post(routes(keeping).post, body));
+    // Let the reply be kept (it is written after the reply goes out).
+    await new Promise((r) => setTimeout(r, 100));
+    const again = replyOf(await post(routes(keeping).post, body));
+    expect(again.Content).toBe(first.Content);
+    expect(chat.calls).toBe(1);
+  });
+
   it('answers 400 to a malformed body', async () => {
     const { post: route } = routes(core);
     for (const body of ['<xml><ToUserName>oops</xml>', 'not xml at all', '', '<other><a>1</a></other>']) {
