@@ -219,6 +219,10 @@ describe('Telegram channel: a reply over 4096 characters', () => {
     const files = Object.fromEntries(TITLES.map((title, i) => [`extra-${i}.md`, `---\ntitle: ${title}\nissuer: 某某市人力资源和社会保障局\ndate: 2025-01-0${(i % 9) + 1}\n---\n\n为做好相关工作，现就有关事项通知如下。\n`]));
     big = await testEngine({ TELEGRAM_BOT_TOKEN: BIG_TOKEN, TELEGRAM_API_ROOT: server.config.apiURL, PUBLIC_BASE_URL: PUBLIC }, { files });
     bigChat = createChatCore({ config: big.config, logger: big.logger, engine: big.engine });
+    // Building that index can hold the event loop for longer than the emulator's keep-alive timeout
+    // (on a busy machine): let its idle connections close before the shared keep-alive agent of
+    // Telegraf reuses one for getMe (else: read ECONNRESET).
+    await new Promise((r) => setTimeout(r, 200));
     bot = await telegramChannel.start({ config: big.config, logger: big.logger, engine: big.engine, chat: bigChat });
   }, 120_000);
 
