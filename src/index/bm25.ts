@@ -64,13 +64,14 @@ export class Bm25Index {
   }
 
   static build(docs: FieldedTokens[]): Bm25Index {
-    const fields = {} as Record<Field, ScoredField>;
+    const fields = {} as Record<Field, FieldState>;
     for (const f of FIELDS) {
       const builder = new FieldPostingsBuilder();
       for (const d of docs) builder.add(d[f]);
       const postings = builder.finish();
       const avgLength = averageLength(postings.lengths);
-      fields[f] = { ...postings, avgLength, maxRatio: maxRatios(postings, lengthNorms(postings.lengths, avgLength)) };
+      const norm = lengthNorms(postings.lengths, avgLength);
+      fields[f] = { ...postings, avgLength, maxRatio: maxRatios(postings, norm), norm };
     }
     return new Bm25Index(docs.length, fields);
   }

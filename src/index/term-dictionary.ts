@@ -50,7 +50,13 @@ export class TermDictionary {
     for (let i = 1; i < starts.length; i++) if (starts[i]! < starts[i - 1]!) return 'term offsets decrease';
     const terms = starts.length - 1;
     if (terms * 2 > table.length) return 'term table is too full';
-    for (let i = 0; i < table.length; i++) if (table[i]! > terms) return 'term table names a term that does not exist';
+    // As many entries as terms, so at least half the slots are empty and a lookup always ends.
+    let used = 0;
+    for (let i = 0; i < table.length; i++) {
+      if (table[i]! > terms) return 'term table names a term that does not exist';
+      if (table[i] !== 0) used++;
+    }
+    if (used !== terms) return 'term table does not hold every term once';
     return null;
   }
 
@@ -67,10 +73,6 @@ export class TermDictionary {
       if (this.equals(v - 1, term)) return v - 1;
       slot = (slot + 1) & this.mask;
     }
-  }
-
-  term(id: number): string {
-    return String.fromCharCode(...this.chars.subarray(this.starts[id]!, this.starts[id + 1]!));
   }
 
   private equals(id: number, term: string): boolean {
