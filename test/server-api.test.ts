@@ -307,6 +307,7 @@ describe('health and metrics', () => {
       semantic: false,
       corpusHash: t.engine.manifest.corpusHash,
       documents: t.engine.manifest.counts.documents,
+      pid: process.pid,
     });
   });
 

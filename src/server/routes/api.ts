@@ -81,7 +81,8 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
     return answer;
   });
 
-  app.post('/api/chat', async (req) => {
+  /** One web chat question through the chat core, timed and counted like every answer. */
+  const webChat = async (req: FastifyRequest, onToken?: (t: string) => void) => {
     const body = parseBody(ChatBody, req);
     const stop = metrics.answerSeconds.startTimer({ endpoint: 'chat' });
     const reply = await chat.handleMessage({
@@ -93,17 +94,20 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
       isGroup: false,
       mentioned: true,
       address: req.ip,
+      ...(onToken ? { onToken } : {}),
     });
     stop();
     if (reply?.kind === 'abstain') metrics.abstentions.inc({ endpoint: 'chat' });
-    return { reply };
-  });
+    return reply;
+  };
+
+  app.post('/api/chat', async (req) => ({ reply: await webChat(req) }));
 
   // The same as /api/chat, as server-sent events: `token` events while a language model writes
   // (its unverified text, for display only), then one `reply` event with the verified reply.
   app.post('/api/chat/stream', async (req, reply) => {
-    const body = parseBody(ChatBody, req);
-    const stop = metrics.answerSeconds.startTimer({ endpoint: 'chat' });
+    // A malformed body is a plain JSON 400, before the stream starts.
+    parseBody(ChatBody, req);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
@@ -111,20 +115,7 @@ export async function apiRoutes(app: FastifyInstance, deps: ApiDeps): Promise<vo
       if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     try {
-      const out = await chat.handleMessage({
-        channel: 'web',
-        userId: body.sessionId,
-        chatId: body.sessionId,
-        text: body.question,
-        kind: 'text',
-        isGroup: false,
-        mentioned: true,
-        address: req.ip,
-        onToken: (t) => send('token', { t }),
-      });
-      stop();
-      if (out?.kind === 'abstain') metrics.abstentions.inc({ endpoint: 'chat' });
-      send('reply', { reply: out });
+      send('reply', { reply: await webChat(req, (t) => send('token', { t })) });
     } finally {
       res.end();
     }
