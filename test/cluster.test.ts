@@ -41,6 +41,20 @@ async function health(): Promise<{ status: string; pid: number; corpusHash: stri
   });
 }
 
+/** One web chat message on a new connection (so consecutive ones reach different workers). */
+async function chatOnce(question: string, sessionId: string): Promise<{ kind: string }> {
+  const body = JSON.stringify({ question, sessionId });
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: '/api/chat', method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString('utf8')));
+      res.on('end', () => resolve((JSON.parse(text) as { reply: { kind: string } }).reply));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** Asks /healthz until every one of `n` processes has answered; their latest reports by pid. */
 async function allWorkers(n: number, until: (h: Awaited<ReturnType<typeof health>>) => boolean = () => true): Promise<Map<number, Awaited<ReturnType<typeof health>>>> {
   const seen = new Map<number, Awaited<ReturnType<typeof health>>>();
@@ -57,7 +71,7 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-cluster-'));
   const { corpus, index } = copyBundled(root);
   port = await freePort();
-  env = { ...process.env, EMBEDDER: 'hashed', LOG_LEVEL: 'warn', CORPUS_DIR: corpus, INDEX_DIR: index, DATA_DIR: path.join(root, 'data'), PORT: String(port), HOST: '127.0.0.1' };
+  env = { ...process.env, EMBEDDER: 'hashed', LOG_LEVEL: 'warn', CORPUS_DIR: corpus, INDEX_DIR: index, DATA_DIR: path.join(root, 'data'), PORT: String(port), HOST: '127.0.0.1', CHAT_RATE_LIMIT_PER_MINUTE: '3' };
   server = spawn(process.execPath, ['bin/policybot.js', 'start', '--workers', '2'], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout!.on('data', (d: Buffer) => (output += d.toString('utf8')));
   server.stderr!.on('data', (d: Buffer) => (output += d.toString('utf8')));
@@ -79,6 +93,13 @@ describe('start --workers 2', () => {
       expect(res.status).toBe(200);
       expect(((await res.json()) as { abstained: boolean }).abstained).toBe(false);
     }
+  }, 30_000);
+
+  it('counts one chat budget per user across the processes (the SQLite file is shared)', async () => {
+    const kinds: string[] = [];
+    for (let i = 0; i < 6; i++) kinds.push((await chatOnce('失业保险金怎么领取？', 'cluster-limit-session-01')).kind);
+    expect(kinds.slice(0, 3)).toEqual(['answer', 'answer', 'answer']);
+    expect(kinds.slice(3)).toEqual(['guard', 'guard', 'guard']);
   }, 30_000);
 
   it('loads the index a separate ingest built on SIGHUP, in every worker', async () => {

@@ -55,11 +55,13 @@ export function createChatCore(opts: ChatCoreOptions): StoredChatCore {
   // Storing never blocks an answer: failures are counted and reported as degraded health.
   const guarded = opts.store ? guardStore(opts.store, logger) : openGuardedStore(config, logger, { now });
   const store = guarded.store;
-  // Limits per user and per client address: counted in the store when it is shared by several
-  // instances (PostgreSQL), so a user cannot multiply their budget by the number of instances.
+  // Limits per user and per client address: counted in the store when several processes share it
+  // (PostgreSQL, or the SQLite file of `start --workers N`), so a user cannot multiply their budget
+  // by the number of processes.
   const perAddress = config.chat.rateLimitPerAddress ?? config.chat.rateLimitPerMinute * 20;
-  const limiter = store.shared ? sharedLimiter(store, config.chat.rateLimitPerMinute, 60_000, now) : localLimiter(config.chat.rateLimitPerMinute, 60_000, now);
-  const addressLimiter = store.shared ? sharedLimiter(store, perAddress, 60_000, now) : localLimiter(perAddress, 60_000, now);
+  const sharedCounts = store.shared || config.worker !== null;
+  const limiter = sharedCounts ? sharedLimiter(store, config.chat.rateLimitPerMinute, 60_000, now) : localLimiter(config.chat.rateLimitPerMinute, 60_000, now);
+  const addressLimiter = sharedCounts ? sharedLimiter(store, perAddress, 60_000, now) : localLimiter(perAddress, 60_000, now);
   // Retention: what is older than RETENTION_DAYS is deleted at start and then daily.
   const retain = async () => {
     const removed = await store.prune(now() - config.chat.retentionDays * 86_400_000);
