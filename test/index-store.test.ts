@@ -202,6 +202,9 @@ describe('binary artifacts', () => {
       const t = texts[Math.floor(rand() * texts.length)]!;
       const at = Math.floor(rand() * t.length);
       needles.push(t.slice(at, at + 1 + Math.floor(rand() * 8)));
+      // Longer than the filter tests bigrams of, present and (one unit changed) mostly absent.
+      const long = t.slice(at, at + 40);
+      needles.push(long, `${long.slice(0, 20)}※${long.slice(21)}`);
     }
     // The end of one chunk and the start of the next are not one text.
     needles.push(`${texts[0]!.slice(-3)}${texts[1]!.slice(0, 3)}`, `${texts[0]!.slice(-2)}\n${texts[1]!.slice(0, 2)}`);

@@ -1,5 +1,6 @@
 import { PolicybotError } from '../errors.ts';
 import { readSectionFile, writeSectionFile } from './section-file.ts';
+import { BLOCK_CHUNKS, BigramFilter } from './bigram-filter.ts';
 
 /**
  * Every chunk's normalised matching text (its context and text through normalizeForMatch),
@@ -8,7 +9,7 @@ import { readSectionFile, writeSectionFile } from './section-file.ts';
  * each chunk's text followed by a line feed, and decoded per chunk on demand.
  */
 const MAGIC = 'PBNM';
-const VERSION = 1;
+const VERSION = 2;
 /** Normalisation collapses whitespace, so this never occurs inside a chunk's text. */
 const SEPARATOR = '\n';
 
@@ -19,6 +20,7 @@ export class ChunkNorms {
     private readonly starts: Uint32Array,
     /** False if some text holds the separator after all; the whole-corpus search then goes chunk by chunk. */
     private readonly separated: boolean,
+    private readonly filter: BigramFilter,
   ) {}
 
   get size(): number {
@@ -31,16 +33,29 @@ export class ChunkNorms {
     return this.bytes(from, to).toString('utf16le');
   }
 
-  /** True when some chunk's text contains `needle`: one native scan of the stored code units. */
+  /**
+   * True when some chunk's text contains `needle`. Only blocks of chunks whose bigram filter
+   * holds all of the needle's bigrams are scanned, so the cost follows the blocks that may
+   * match, not the corpus's text.
+   */
   someIncludes(needle: string): boolean {
     if (this.size === 0) return false;
+    if (needle.length === 0) return true;
     if (!this.separated || needle.includes(SEPARATOR)) {
       for (let i = 0; i < this.size; i++) if (this.get(i).includes(needle)) return true;
       return false;
     }
-    // A UTF-16 search of a buffer matches at code-unit boundaries only (an odd byte offset
-    // never matches), and no match can span two chunks: the separator is not in the needle.
-    return this.bytes(0, this.chars.length).includes(needle, 0, 'utf16le');
+    if (needle.length === 1) return this.filter.hasUnit(needle.charCodeAt(0));
+    const keys = BigramFilter.keysOf(needle);
+    for (let b = 0; b < this.filter.blocks; b++) {
+      if (!this.filter.mayContain(b, keys)) continue;
+      const from = this.starts[b * BLOCK_CHUNKS]!;
+      const to = this.starts[Math.min(this.size, (b + 1) * BLOCK_CHUNKS)]!;
+      // A UTF-16 search of a buffer matches at code-unit boundaries only (an odd byte offset
+      // never matches), and no match spans two chunks: the separator is not in the needle.
+      if (this.bytes(from, to).includes(needle, 0, 'utf16le')) return true;
+    }
+    return false;
   }
 
   private bytes(from: number, to: number): Buffer {
@@ -51,6 +66,9 @@ export class ChunkNorms {
     writeSectionFile(file, MAGIC, VERSION, { separated: this.separated }, [
       ['chars', this.chars],
       ['starts', this.starts],
+      ['filterBits', this.filter.bits],
+      ['filterOffsets', this.filter.offsets],
+      ['units', this.filter.units],
     ]);
   }
 
@@ -64,7 +82,12 @@ export class ChunkNorms {
     if (typeof separated !== 'boolean') throw bad('header does not say how texts are separated');
     if (starts.length < 1 || starts[0] !== 0 || starts[starts.length - 1] !== chars.length) throw bad('offsets do not span the text');
     for (let i = 1; i < starts.length; i++) if (starts[i]! <= starts[i - 1]!) throw bad('offsets do not increase');
-    return new ChunkNorms(chars, starts, separated);
+    const bits = s.get('filterBits', 'u32');
+    const offsets = s.get('filterOffsets', 'u32');
+    const units = s.get('units', 'u32');
+    const problem = BigramFilter.problem(bits, offsets, units, starts.length - 1);
+    if (problem) throw bad(problem);
+    return new ChunkNorms(chars, starts, separated, new BigramFilter(bits, offsets, units));
   }
 }
 
@@ -91,6 +114,8 @@ export class ChunkNormsBuilder {
   }
 
   finish(): ChunkNorms {
-    return new ChunkNorms(this.chars.slice(0, this.length), Uint32Array.from(this.starts), this.separated);
+    const chars = this.chars.slice(0, this.length);
+    const starts = Uint32Array.from(this.starts);
+    return new ChunkNorms(chars, starts, this.separated, BigramFilter.build(chars, starts));
   }
 }
