@@ -7,11 +7,9 @@
  * Load generator and server share this process and the machine's cores, so the figures are
  * a floor for throughput and a ceiling for latency compared with a separate load machine.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import autocannon, { type AutocannonRequest, type AutocannonResult } from 'autocannon';
+import type { AutocannonRequest } from 'autocannon';
 import { configSecrets, loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openEngine, type Engine } from '../engine.ts';
@@ -20,69 +18,10 @@ import { openChatStore } from '../chat/store.ts';
 import { buildServer } from '../server/app.ts';
 import { startServer } from '../server/start.ts';
 import { machineInfo } from './run.ts';
+import { CONNECTIONS, percentile, questions, revision, run, writeSection, type RunStats } from './http-load.ts';
 
 const START = '<!-- api-bench:start -->';
 const END = '<!-- api-bench:end -->';
-const CONNECTIONS = 10;
-
-const FALLBACK_QUESTIONS = [
-  '创业担保贷款的额度是多少？',
-  '灵活就业人员的社会保险补贴给哪些人？',
-  '领取失业保险金需要满足什么条件？',
-  '高校毕业生有哪些就业补贴？',
-  '今天天气怎么样？',
-];
-
-interface RunStats {
-  label: string;
-  requests: number;
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  non2xx: number;
-  errors: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function questions(): string[] {
-  const file = path.resolve('..', 'shared', 'eval', 'dev.jsonl');
-  if (!fs.existsSync(file)) return FALLBACK_QUESTIONS;
-  const qs = fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => (JSON.parse(l) as { q?: string }).q)
-    .filter((q): q is string => typeof q === 'string' && q.length > 0);
-  return qs.length ? qs : FALLBACK_QUESTIONS;
-}
-
-async function run(label: string, url: string, seconds: number, requests: AutocannonRequest[], connections = CONNECTIONS): Promise<RunStats> {
-  const times: number[] = [];
-  const result = await new Promise<AutocannonResult>((resolve, reject) => {
-    const inst = autocannon({ url, connections, duration: seconds, requests }, (err, res) => (err ? reject(err) : resolve(res)));
-    inst.on('response', (_client, _status, _bytes, responseTime) => {
-      times.push(responseTime);
-    });
-  });
-  times.sort((a, b) => a - b);
-  return {
-    label,
-    requests: times.length,
-    rps: times.length / result.duration,
-    p50: percentile(times, 50),
-    p95: percentile(times, 95),
-    p99: percentile(times, 99),
-    max: times[times.length - 1] ?? 0,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
-}
 
 /** The same questions straight into engine.ask, one at a time: what the HTTP layer adds on top. */
 async function direct(engine: Engine, qs: string[], seconds: number): Promise<RunStats> {
@@ -106,16 +45,6 @@ async function direct(engine: Engine, qs: string[], seconds: number): Promise<Ru
     non2xx: 0,
     errors: 0,
   };
-}
-
-function revision(): string {
-  try {
-    const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim();
-    return dirty ? `${rev}+dirty` : rev;
-  } catch {
-    return 'unknown';
-  }
 }
 
 function render(stats: RunStats[], meta: { seconds: number; embedder: string; documents: number; questions: number; load: number }): string {
@@ -142,15 +71,6 @@ function render(stats: RunStats[], meta: { seconds: number; embedder: string; do
     `Baselines: GET /healthz does no retrieval, so it shows what the HTTP stack (helmet, metrics hook, JSON) costs under the same load; the last row asks the engine directly, without HTTP or concurrency.${ratio}`,
     END,
   ].join('\n');
-}
-
-/** Replaces the delimited section in the file, or appends it. */
-function writeSection(file: string, section: string): void {
-  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const a = old.indexOf(START);
-  const b = old.indexOf(END);
-  const next = a >= 0 && b > a ? `${old.slice(0, a)}${section}${old.slice(b + END.length)}` : `${old.replace(/\s*$/, '')}\n\n${section}\n`;
-  fs.writeFileSync(file, next);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -192,7 +112,7 @@ async function main(argv: string[]): Promise<void> {
     const section = render([health, ask, askOne, engineOnly], { seconds, embedder: engine.embedder.id, documents: engine.documents.length, questions: qs.length, load });
     process.stdout.write(`${section}\n`);
     if (write) {
-      writeSection(path.resolve('BENCHMARKS.md'), section);
+      writeSection(path.resolve('BENCHMARKS.md'), section, START, END);
       process.stderr.write('written to BENCHMARKS.md\n');
     }
   } finally {
