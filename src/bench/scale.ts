@@ -5,7 +5,7 @@
  * (src/bench/baseline.ts) over the same files in the same run. Medians of `--runs` runs.
  *
  *   npm run bench:scale -- [--sizes 10000,30000,100000] [--runs 3] [--out BENCHMARKS.md]
- *                          [--label "Before (commit a227522)"] [--seed 1] [--asks 250]
+ *                          [--label "Before (commit a227522)"] [--note "…"] [--seed 1] [--asks 250]
  *                          [--embedder hashed|auto|transformers] [--heap-mb N] [--timeout-min 120]
  *                          [--json results.json] [--from-json results.json] [--no-write] [--keep] [--tmp DIR]
  *
@@ -39,6 +39,8 @@ interface Options {
   runs: number;
   out: string;
   label: string | null;
+  /** Free text added under the table (e.g. what else was running). */
+  note: string | null;
   seed: number;
   asks: number;
   embedder: ChildArgs['embedder'];
@@ -79,6 +81,7 @@ interface ScaleResult {
   date: string;
   revision: string;
   label: string | null;
+  note?: string | null;
   seed: number;
   runs: number;
   embedder: string;
@@ -114,6 +117,7 @@ function options(argv: string[]): Options {
       runs: { type: 'string', default: '3' },
       out: { type: 'string', default: 'BENCHMARKS.md' },
       label: { type: 'string' },
+      note: { type: 'string' },
       seed: { type: 'string', default: '1' },
       asks: { type: 'string', default: '250' },
       embedder: { type: 'string', default: 'hashed' },
@@ -140,6 +144,7 @@ function options(argv: string[]): Options {
     runs: int(values.runs, 'runs', 1),
     out: path.resolve(values.out),
     label: values.label?.trim() || null,
+    note: values.note?.trim() || null,
     seed: int(values.seed, 'seed', 0),
     asks: int(values.asks, 'asks', 1),
     embedder,
@@ -456,6 +461,7 @@ export function renderBlock(r: ScaleResult): string {
         ? '(**the machine was busy**: other sessions were using the 2 cores during the run, so times are inflated and noisy; compare runs made under similar load).'
         : '(a measuring child keeps about one core busy; values well above 1 mean other work was running).'),
     '',
+    ...(r.note ? [r.note, ''] : []),
     '<details><summary>Per run</summary>',
     '',
     ...(r.sizes.some((s) => s.runs.length) ? [] : ['No run completed.', '']),
@@ -547,7 +553,7 @@ async function main(argv: string[]): Promise<number> {
   const opts = options(argv);
   if (opts.fromJson) {
     const saved = JSON.parse(fs.readFileSync(opts.fromJson, 'utf8')) as ScaleResult;
-    return finish({ ...saved, label: opts.label ?? saved.label }, { ...opts, json: null });
+    return finish({ ...saved, label: opts.label ?? saved.label, note: opts.note ?? saved.note ?? null }, { ...opts, json: null });
   }
   const root = fs.mkdtempSync(path.join(opts.tmp, 'policybot-scale-'));
   const cleanup = () => {
@@ -573,6 +579,7 @@ async function main(argv: string[]): Promise<number> {
       date: new Date().toISOString(),
       revision: revision(),
       label: opts.label,
+      note: opts.note,
       seed: opts.seed,
       runs: opts.runs,
       embedder: opts.embedder,
