@@ -15,6 +15,9 @@ const DEFAULT_FILES = [
   'test/fixtures/calibration.jsonl',
 ];
 
+/** Sections of BENCHMARKS.md that other benchmark scripts write. */
+const KEPT_SECTIONS = ['api-bench', 'workers-bench', 'scale-bench'];
+
 export const benchCommand = (base: CliContext) =>
   defineCommand({
     meta: { name: 'bench', description: '在本机测量建索引、冷启动、热查询延迟与内存，并与朴素 BM25 基线对比，写入 BENCHMARKS.md' },
@@ -37,10 +40,12 @@ export const benchCommand = (base: CliContext) =>
       const sets = files.map(readEvalSet);
       const result = await runBench(ctx.config, { sets, runs, note: (l) => println(ctx.io.stderr, `bench: ${l}`) });
       const out = path.resolve(args.out ?? 'BENCHMARKS.md');
-      // `npm run bench:api` owns its own delimited section of the file: keep it.
+      // bench:api, bench:workers and bench:scale own delimited sections of the file: keep them.
       const previous = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
-      const api = /<!-- api-bench:start -->[\s\S]*?<!-- api-bench:end -->/.exec(previous);
-      fs.writeFileSync(out, `${renderMarkdown(result).replace(/\s*$/, '')}\n${api ? `\n${api[0]}\n` : ''}`);
+      const kept = KEPT_SECTIONS.map((name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`).exec(previous)?.[0]).filter(Boolean);
+      const tmp = `${out}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, `${renderMarkdown(result).replace(/\s*$/, '')}\n${kept.map((k) => `\n${k}\n`).join('')}`);
+      fs.renameSync(tmp, out);
       println(ctx.io.stdout, renderSummary(result));
       println(ctx.io.stdout, `written to ${path.relative(process.cwd(), out) || out}`);
     },
