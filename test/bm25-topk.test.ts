@@ -6,6 +6,7 @@ import { contextOf } from '../src/chunk/context.ts';
 import { analyze, type Analysis } from '../src/text/tokenize.ts';
 import { splitSentences } from '../src/text/sentences.ts';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
+import { rng } from '../src/bench/synthetic-corpus.ts';
 
 /**
  * REFERENCE ONLY: the exhaustive BM25 the pruned search replaced, kept verbatim in spirit
@@ -85,18 +86,6 @@ function expectSame(got: Bm25Hit[], want: Bm25Hit[], label: string): void {
   const same = got.length === want.length && got.every((h, i) => h.index === want[i]!.index && close(h.score, want[i]!.score));
   // expect() only on a difference: thousands of comparisons per test stay fast.
   if (!same) expect(got, label).toEqual(want);
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Questions of the kinds people ask (written for this test, not taken from an eval set). */

@@ -16,21 +16,10 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { analyze } from '../src/text/tokenize.ts';
 import { isPolicybotError } from '../src/errors.ts';
+import { rng } from '../src/bench/synthetic-corpus.ts';
 
 const logger = createLogger('silent');
 const REPO_CORPUS = path.join(import.meta.dirname, '..', 'corpus');
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function unitVector(rand: () => number, dim: number): Float32Array {
   const v = new Float32Array(dim);
