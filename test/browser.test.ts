@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -7,6 +6,7 @@ import { createChatCore } from '../src/chat/core.ts';
 import { buildServer } from '../src/server/app.ts';
 import { startServer, type ListeningServer } from '../src/server/start.ts';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
+import { freePort } from './helpers/net.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
@@ -24,14 +24,6 @@ function devQuestion(): string {
     }
   }
   return '创业担保贷款的额度是多少？';
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
 }
 
 /** Page problems a person would not see but that break things: script errors, CSP violations. */

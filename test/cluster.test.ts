@@ -1,11 +1,11 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyBundled } from './helpers/bundled.ts';
+import { freePort } from './helpers/net.ts';
 
 /**
  * `policybot start --workers 2` as an operator runs it: two server processes share one port and
@@ -18,15 +18,6 @@ let env: NodeJS.ProcessEnv;
 let server: ChildProcess | null = null;
 let port: number;
 let output = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** GET /healthz on a new connection each time (a kept-alive one stays with one worker). */
 async function health(): Promise<{ status: string; pid: number; corpusHash: string; documents: number }> {

@@ -7,7 +7,7 @@ import { withLanguageModel, type ModelEngine } from '../src/llm/model-engine.ts'
 import { createMpRoutes, LATER_HINT, LATER_PENDING_TEXT } from '../bots/wechat-mp/handler.ts';
 import { mpSignature } from '../bots/wechat-mp/signature.ts';
 import { cdata } from '../bots/wechat-mp/xml.ts';
-import { fakeLlm, isRewrite, passagesOf, type FakeLlm, type SeenRequest } from './helpers/fake-llm.ts';
+import { fakeLlm, firstSentence, isRewrite, type FakeLlm } from './helpers/fake-llm.ts';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
 import { testServer, type TestServer } from './helpers/server.ts';
 
@@ -25,7 +25,7 @@ let llm: FakeLlm;
 let engine: ModelEngine;
 let phraseDelayMs = 0;
 
-const firstOf = (req: SeenRequest) => (passagesOf(req).get(1) ?? '').split(/(?<=[。；])/u)[0]!.replace(/[。；]$/u, '');
+const firstOf = firstSentence;
 
 beforeAll(async () => {
   t = await testEngine({ WECHAT_MP_TOKEN: TOKEN });

@@ -5,7 +5,7 @@ import { isPolicybotError } from '../src/errors.ts';
 import { langchainModel } from '../src/llm/langchain.ts';
 import { withLanguageModel, type ModelEngine } from '../src/llm/model-engine.ts';
 import { createLogger } from '../src/log.ts';
-import { fakeLlm, isRewrite, passagesOf, type FakeLlm, type Scripted, type SeenRequest } from './helpers/fake-llm.ts';
+import { fakeLlm, firstSentence, isRewrite, type FakeLlm, type Scripted } from './helpers/fake-llm.ts';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
 
 /**
@@ -20,8 +20,7 @@ let t: TestEngine;
 let llm: FakeLlm;
 let logs: string[];
 
-/** The first sentence of passage n, as a faithful model would quote it. */
-const firstOf = (req: SeenRequest, n = 1) => (passagesOf(req).get(n) ?? '').split(/(?<=[。；])/u)[0]!.replace(/[。；]$/u, '');
+const firstOf = firstSentence;
 const noRewrite: Scripted = { text: '{"queries":[]}' };
 
 function engineFor(provider: 'openai' | 'ollama', timeoutMs = 3000): Promise<ModelEngine> {

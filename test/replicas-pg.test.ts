@@ -9,7 +9,8 @@ import { createMpRoutes, PENDING_TEXT } from '../bots/wechat-mp/handler.ts';
 import { mpSignature } from '../bots/wechat-mp/signature.ts';
 import { cdata } from '../bots/wechat-mp/xml.ts';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
-import { freePort, postgresMissing, startPostgres, type TestPostgres } from './helpers/postgres.ts';
+import { freePort } from './helpers/net.ts';
+import { postgresMissing, startPostgres, type TestPostgres } from './helpers/postgres.ts';
 import { waitFor } from './helpers/wait.ts';
 
 /**

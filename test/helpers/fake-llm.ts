@@ -125,3 +125,8 @@ export function passagesOf(req: SeenRequest): Map<number, string> {
 
 /** Whether a request is the rewrite step (the other one is phrasing). */
 export const isRewrite = (req: SeenRequest) => req.system.includes('检索语句');
+
+/** The first sentence of passage n, as a faithful model would quote it. */
+export function firstSentence(req: SeenRequest, n = 1): string {
+  return (passagesOf(req).get(n) ?? '').split(/(?<=[。；])/u)[0]!.replace(/[。；]$/u, '');
+}

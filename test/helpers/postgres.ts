@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort } from './net.ts';
 
 /**
  * A throwaway PostgreSQL server for tests: `initdb` in a temp dir under /tmp, `pg_ctl start` on a
@@ -50,18 +50,6 @@ export function postgresMissing(): string | null {
   const why = 'PostgreSQL binaries (initdb, pg_ctl) not found: install Debian\'s postgresql package (apt-get install postgresql) or set PG_BINDIR';
   if (process.env['POLICYBOT_TEST_POSTGRES'] === 'required') throw new Error(`${why} — POLICYBOT_TEST_POSTGRES=required`);
   return why;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Runs a PostgreSQL binary, as the postgres user when this process is root. */

@@ -1,23 +1,12 @@
-import net from 'node:net';
 import telegramTestApi from 'telegram-test-api';
 import type { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
+import { freePort } from './net.ts';
 
 // The package is CommonJS with `exports.default`: depending on the loader's interop the class is the
 // default import itself or sits one level down.
 const imported = telegramTestApi as unknown as typeof TelegramServer & { default?: typeof TelegramServer };
 const TelegramServerClass = imported.default ?? imported;
 
-/** A free loopback port (telegram-test-api turns port 0 into 9000, so one is picked first). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A started telegram-test-api server (the Bot API emulated on loopback). */
 export async function startTelegramTestServer(): Promise<TelegramServer> {
