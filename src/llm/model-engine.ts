@@ -91,15 +91,8 @@ export function withLanguageModel(inner: Engine, model: LanguageModel, logger: L
     return { ...base, answer, generation: stats };
   };
 
-  return new Proxy(inner as ModelEngine, {
-    get(target, prop, receiver) {
-      if (prop === 'model') return model;
-      if (prop === 'answeredBy') return model.id;
-      if (prop === 'inspect') return inspect;
-      if (prop === 'ask') return async (q: string, o?: ModelAskOptions) => (await inspect(q, o)).answer;
-      return Reflect.get(target, prop, receiver) as unknown;
-    },
-  });
+  // The engine's members are plain values and closures, so a copy with these four replaced is the whole decorator.
+  return { ...inner, model, answeredBy: model.id, inspect, ask: async (q: string, o?: ModelAskOptions) => (await inspect(q, o)).answer };
 }
 
 /** The passages the extractive answer drew on (each answered ask's top passages), one per text. */
