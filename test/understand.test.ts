@@ -73,6 +73,15 @@ describe('reading a chat message', () => {
     expect(answerKindOf('一个月给多少钱', lexicon)).toBe('amount');
   });
 
+  it('in a yes/no question 几/什么 are indefinites, and 「哪些…」 asks for what its object names', () => {
+    // 「替我上几天班」 is a few days, not a question about how long.
+    expect(answerKindOf('能不能找亲戚替我去上几天班', lexicon)).toBe('yesno');
+    expect(answerKindOf('失业金能领多久', lexicon)).toBe('duration');
+    expect(answerKindOf('办领养老金要准备哪些材料', lexicon)).toBe('materials');
+    expect(answerKindOf('申请要符合哪些条件', lexicon)).toBe('who');
+    expect(answerKindOf('公益性岗位有哪些', lexicon)).toBe('what');
+  });
+
   it('background words weigh less than the ask’s; formal terms of the ask’s concepts are searched', () => {
     const u = understand('我在工地干了大半年，失业金怎么领？', lexicon);
     const q = buildQuery(u.asks[0]!, u, lexicon);

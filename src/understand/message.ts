@@ -61,12 +61,28 @@ function isAsking(clauseNorm: string, lexicon: Lexicon, lastOfSentence: boolean)
 }
 
 const INTERROGATIVE = /多少|几|哪|什么|啥|怎|咋|谁|吗|么|是否|能否|可否|不|没/u;
+/** Question words that, inside a yes/no question, are indefinites: 「能不能替我上几天班」 is a few days, 「有什么补贴吗」 any subsidy. */
+const INDEFINITE = /几|哪|什么|啥|谁/u;
+/** A yes/no frame: A-not-A (能不能, 要不要, 是不是 …) or a final 吗. */
+const YES_NO_FRAME = /(.)不\1|(.)没\2|吗$/u;
+/** Kinds that are a question's frame, not its object: 「哪些材料」 asks for materials, 「有什么条件」 for conditions. */
+const FRAME_KINDS: ReadonlySet<AnswerKind> = new Set(['what']);
 
-/** The answer kind a question asks for: the first kind (by priority) whose ask phrases it contains. */
+/**
+ * The answer kind a question asks for: the first kind (by priority) whose ask phrases it contains,
+ * a cue with a question word deciding first. Two rules of how questions are built: in a yes/no
+ * question (A-not-A, 吗) the words 几/哪/什么/谁 are indefinites, not question words; and a 「哪些/什么…」
+ * frame gives way to the kind its object names (「要准备哪些材料」 is a materials question).
+ */
 export function answerKindOf(norm: string, lexicon: Lexicon): AnswerKind | null {
-  // A cue with a question word (几年, 多少钱, 去哪) says more than one without (能贷): it decides first.
+  const yesNo = YES_NO_FRAME.test(norm.replace(/[？?！!。，,\s]+$/u, ''));
+  const interrogative = (a: string) => INTERROGATIVE.test(yesNo ? a.replace(INDEFINITE, '') : a);
   const matching = lexicon.kinds.filter((k) => k.ask.some((a) => norm.includes(a)));
-  const asking = matching.find((k) => k.ask.some((a) => norm.includes(a) && INTERROGATIVE.test(a)));
+  const asking = matching.find((k) => k.ask.some((a) => norm.includes(a) && interrogative(a)));
+  if (asking && FRAME_KINDS.has(asking.kind)) {
+    const object = matching.find((k) => !FRAME_KINDS.has(k.kind) && k.kind !== 'yesno');
+    if (object) return object.kind;
+  }
   if (asking) return asking.kind;
   if (matching[0]) return matching[0].kind;
   // A bare 多少/几 asks for a sum when money is the subject, else for a number.
