@@ -56,3 +56,69 @@ describe('condition logic', () => {
     expect(flexible(8)).toBe('not_eligible');
   });
 });
+
+/**
+ * List lead-ins, alternatives no profile states, inclusions in parentheses and the document's own region,
+ * on a small 兰州 办事指南 written for this test.
+ */
+const GUIDE = [
+  '兰州市就业补贴办事指南',
+  '发布单位：兰州市人力资源和社会保障局',
+  '一、灵活就业社会保险补贴',
+  '办理对象：以灵活就业方式就业的就业困难人员和离校2年内未就业高校毕业生。',
+  '申请条件：申请人须同时符合以下全部条件：',
+  '（1）属于经认定的就业困难人员，或离校2年内未就业的高校毕业生；',
+  '（2）已办理灵活就业登记；',
+  '（3）以灵活就业人员身份缴纳基本养老保险费，且连续缴费满3个月。',
+  '补贴标准：每人每月最高不超过300元。',
+  '二、求职创业补贴',
+  '办理对象：毕业年度内低保家庭、残疾及获得国家助学贷款的高校毕业生。',
+  '补贴标准：每人一次性补贴1500元。',
+  '三、大龄人员社会保险补贴',
+  '办理对象：经认定的就业困难人员（含女性年满40周岁、男性年满50周岁的大龄失业人员）实现灵活就业的。',
+  '补贴标准：每人每月200元。',
+  '四、创业场所租金补贴',
+  '办理对象：在本市创办个体工商户的返乡创业农民工，且正常经营满6个月。',
+  '补贴标准：每户每年最高1万元。',
+];
+const guide = buildDocument('lanzhou.txt', Buffer.from(GUIDE.join('\n')), {
+  title: GUIDE[0]!, issuer: null, docNumber: null, date: '2025-03-01', sourceUrl: null, kind: 'policy', region: null, meta: {}, blocks: GUIDE,
+});
+const guideMeasures = extractFromDocument(guide).map((m) => ({ ...m, url: `http://localhost/docs/${guide.docId}#${m.paragraphId}` }));
+const inGuide = (name: string, p: ProfileInput) => {
+  const m = guideMeasures.find((x) => x.name === name);
+  expect(m, name).toBeDefined();
+  return evaluateMeasure(m!, parseProfile({ region: '兰州市', identitiesComplete: true, ...p }, TODAY));
+};
+
+describe('condition logic of lists and alternatives', () => {
+  it('「同时符合以下全部条件」: every item is required, so a registered graduate still needs the months of contributions', () => {
+    const graduate = (months: number) => inGuide('灵活就业社会保险补贴', { identities: [], graduationDate: '2025-06', employment: 'flexible', contributionMonths: months }).status;
+    expect(graduate(6)).toBe('eligible');
+    // The items are not read as either-or (「符合以下之一」): each is its own condition.
+    const r = inGuide('灵活就业社会保险补贴', { identities: [], graduationDate: '2025-06', employment: 'flexible', contributionMonths: 6 });
+    expect(r.conditions.some((c) => c.text.startsWith('符合以下之一'))).toBe(false);
+    expect(r.conditions.filter((c) => /^（[123]）/.test(c.text))).toHaveLength(2);
+    expect(graduate(2)).toBe('not_eligible');
+    // Out of the graduate window and not 就业困难人员: item (1) fails although the registration item holds.
+    expect(inGuide('灵活就业社会保险补贴', { identities: [], graduationDate: '2020-06', employment: 'flexible', contributionMonths: 6 }).status).toBe('not_eligible');
+  });
+
+  it('an alternative no profile states (获得国家助学贷款) makes a graduate of no listed group unknown, not refused', () => {
+    expect(inGuide('求职创业补贴', { identities: [], graduationDate: '2026-06' }).status).toBe('unknown');
+    expect(inGuide('求职创业补贴', { graduationDate: '2026-06', identities: ['低保家庭'] }).status).toBe('eligible');
+    expect(inGuide('求职创业补贴', { identities: ['低保家庭'] }).status).toBe('not_eligible');
+  });
+
+  it('what a parenthesis includes (（含女性年满40周岁…）) is an example of the group, not an age limit', () => {
+    const r = inGuide('大龄人员社会保险补贴', { identities: ['就业困难人员', '残疾人'], age: 30, sex: 'male', employment: 'flexible' });
+    expect(r.status).toBe('eligible');
+    expect(guideMeasures.find((m) => m.name === '大龄人员社会保险补贴')!.conditions.some((c) => c.type === 'age')).toBe(false);
+  });
+
+  it('「在本市创办」 is the document’s own region, not a place a person could fail to be in', () => {
+    const founder = (months: number) => inGuide('创业场所租金补贴', { identities: ['农民工'], employment: 'self_employed', businessRegisteredDate: `2026-${String(11 - months).padStart(2, '0')}` }).status;
+    expect(founder(8)).toBe('eligible');
+    expect(founder(3)).toBe('not_eligible');
+  });
+});

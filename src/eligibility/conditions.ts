@@ -155,10 +155,14 @@ export function conditionStatus(c: Condition, measure: Measure, p: Profile): Con
       if (!forEmployer && windows.length && person.length === 0) {
         parts.push(personGroupStatus('高校毕业生', windows, p));
       }
-      const status = parts.length ? any(parts) : 'unknown';
+      let status = parts.length ? any(parts) : 'unknown';
+      // An alternative no profile states (获得国家助学贷款) may still let the person in.
+      if (status === 'not_met' && c.unread) status = 'unknown';
       // 「服务期满考核合格的“三支一扶”高校毕业生」: being a graduate is not enough, and the rest
       // is nothing a profile states — never call it met.
-      return status === 'met' && !forEmployer && UNSTATED_REQUIREMENT.test(c.text) ? 'unknown' : status;
+      // 「经认定的就业困难人员」: being recognised is what the group is, not a further requirement.
+      const rest = c.text.replace(/(?:经)?(?:[\u4e00-\u9fff]{0,6}部门)?认定(?:为)?的?(?=就业困难人员|零就业家庭|低保|残疾|特困)/gu, '');
+      return status === 'met' && !forEmployer && UNSTATED_REQUIREMENT.test(rest) ? 'unknown' : status;
     }
     case 'employment':
       if (forEmployer && !c.forms.includes('employer')) return p.hiring === null ? 'unknown' : 'met';

@@ -101,7 +101,10 @@ function anyOf(statuses: ConditionStatus[]): ConditionStatus {
  */
 function ownConditions(m: Measure, p: Profile): ConditionResult[] {
   if (m.conditions.length === 0) return [{ text: NO_CONDITIONS_TEXT, status: 'unknown', url: m.url }];
-  const isItem = (c: Measure['conditions'][number]) => (c.type === 'group' || c.type === 'registration') && LIST_ITEM.test(c.text);
+  // Items of a list whose lead-in says which logic holds: 'any' items are one either-or condition, 'all' items stay
+  // apart (「同时符合以下全部条件」). Without a stated logic (older catalogs), group items are alternatives as before.
+  const isItem = (c: Measure['conditions'][number]) =>
+    c.list === 'any' || (c.list === undefined && (c.type === 'group' || c.type === 'registration') && LIST_ITEM.test(c.text));
   const items = m.conditions.filter(isItem);
   const bundle = new Set(items.map((c) => c.text)).size >= 2 ? items : [];
   const out: ConditionResult[] = [];

@@ -11,7 +11,9 @@ const MONEY = /(\d+(?:\.\d+)?)\s*(万元|元)/g;
 const PERCENT = /(\d+(?:\.\d+)?)\s*[%％]/g;
 const FRACTION = /的\s*(\d+)\s*\/\s*(\d+)/g;
 /** Words that make a percentage an amount of money (rate, interest subsidy, subsidy, contributions, credit line). */
-const PERCENT_CONTEXT = /利率|贴息|补贴|缴费|额度|之和|贷款/;
+const PERCENT_CONTEXT = /利率|贴息|补贴|缴费|额度|之和|贷款|返还|保险费/;
+/** 「裁员率不高于5.5%」「留用率达到50%以上」: a rate the claimant must reach is a condition, not the benefit. */
+const RATE_THRESHOLD = /率\s*(?:达到|不低于|不高于|低于|高于|超过|在|为)?\s*$/;
 const MINIMUM = /(不低于|不少于|最低|以上)\s*$/;
 const CAP = /(最高|不超过|不高于|上限|至多|最多)/;
 const FULL = /全额补贴[^，,。；;]{0,12}?(?:实际缴纳的)?社会保险费/g;
@@ -58,7 +60,7 @@ export function parseAmounts(text: string, name = ''): Amount[] {
     const at = m.index;
     const window = text.slice(Math.max(0, at - 12), at + m[0].length + 10);
     const before = text.slice(Math.max(0, at - 14), at);
-    if (!PERCENT_CONTEXT.test(window) || MINIMUM.test(before.slice(-4))) continue;
+    if (!PERCENT_CONTEXT.test(window) || MINIMUM.test(before.slice(-4)) || RATE_THRESHOLD.test(before)) continue;
     // A percentage bounding a rate ("LPR+50BP") is written with BP, never %; a bare % here is the benefit.
     // 「不超过4%的优惠贷款利率」: the rest of a short clause says what the percentage is of.
     const rest = /^[^，,。；;\n]{0,12}/.exec(text.slice(at + m[0].length))![0];

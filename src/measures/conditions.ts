@@ -1,5 +1,6 @@
 import type { Condition, Employment, GraduateWindow, TargetGroup } from './types.ts';
 import { findGroups, graduateWindows } from './groups.ts';
+import { resolvePlace } from '../text/gazetteer.ts';
 
 /**
  * Conditions of a measure, each quoted with the clause it comes from, so the checker can
@@ -94,7 +95,7 @@ function nestedGroups(
   text: string,
   mentions: ReturnType<typeof findGroups>,
   groups: TargetGroup[],
-): { head: TargetGroup[]; modifiers: TargetGroup[]; headText: string; modifierText: string } | null {
+): { head: TargetGroup[]; modifiers: TargetGroup[]; headText: string; modifierText: string; unread: string | null } | null {
   for (let i = mentions.length - 1; i > 0; i--) {
     const head = mentions[i]!;
     const before = text.slice(0, head.index);
@@ -114,13 +115,27 @@ function nestedGroups(
     const quals = [...new Set(modifiers)].filter((g) => groups.includes(g));
     // 「以灵活就业人员身份参保的高校毕业生」: the qualifier is an employment form (its own condition), not a group.
     if (!heads.length || !quals.length) return null;
+    const modifierText = text.slice(firstModifier.index, head.index).replace(/的\s*$/u, '');
     return {
       head: heads,
       modifiers: quals,
+      unread: unreadAlternative(modifierText),
       headText: clauseAt(text, firstModifier.index, head.index + head.text.length),
       // The qualifying part alone (「低保家庭、零就业家庭、残疾」), so the two conditions read apart.
-      modifierText: text.slice(firstModifier.index, head.index).replace(/的\s*$/u, ''),
+      modifierText,
     };
+  }
+  return null;
+}
+
+/**
+ * 「低保家庭、脱贫家庭、残疾及获得国家助学贷款」: an item of the alternatives that names no group of the vocabulary
+ * (获得国家助学贷款) is still a way in; null when every item is a group.
+ */
+function unreadAlternative(modifierText: string): string | null {
+  for (const item of modifierText.split(/、|以及|或者|及|和|与|或/u)) {
+    const t = item.replace(/^(?:属于|为|是|其他)/u, '').trim();
+    if ((t.match(/[\u4e00-\u9fff]/gu) ?? []).length >= 2 && findGroups(t).length === 0) return t;
   }
   return null;
 }
@@ -146,7 +161,15 @@ export function conditionsOf(
       // 「低保家庭、残疾的高校毕业生」: a graduate (required) who is also one of the others (any).
       const headWindows = nested.head.includes('高校毕业生') ? windows : [];
       out.push({ type: 'group', groups: nested.head, graduateWindow: headWindows[0] ?? null, graduateWindows: headWindows, text: nested.headText, paragraphId });
-      out.push({ type: 'group', groups: nested.modifiers, graduateWindow: null, graduateWindows: [], text: nested.modifierText, paragraphId });
+      out.push({
+        type: 'group',
+        groups: nested.modifiers,
+        graduateWindow: null,
+        graduateWindows: [],
+        ...(nested.unread ? { unread: nested.unread } : {}),
+        text: nested.modifierText,
+        paragraphId,
+      });
     } else {
       const first = mentions[0];
       const last = mentions[mentions.length - 1];
@@ -155,45 +178,51 @@ export function conditionsOf(
     }
   }
 
+  // 「就业困难人员（含女性年满40周岁、男性年满50周岁的大龄失业人员）」: what a parenthesis includes is an example of
+  // the group, not a requirement of its own; the other conditions are read without it.
+  const plain = text.replace(/[（(](?:含|包括|包含|如|即|主要是)[^）)]*[）)]/gu, '');
   if (opts.recipient === 'individual') {
     for (const [re, form] of EMPLOYMENT) {
-      const m = re.exec(text);
+      const m = re.exec(plain);
       if (m) {
-        out.push({ type: 'employment', forms: [form], text: clauseAt(text, m.index), paragraphId });
+        out.push({ type: 'employment', forms: [form], text: clauseAt(plain, m.index), paragraphId });
         break;
       }
     }
   }
 
-  const reg = /(登记就业|就业登记)|(失业登记|登记失业)/.exec(text);
-  if (reg && !/就业失业登记/.test(text.slice(Math.max(0, reg.index - 2), reg.index + 4))) {
-    out.push({ type: 'registration', what: reg[1] ? '就业登记' : '失业登记', text: clauseAt(text, reg.index), paragraphId });
+  const reg = /(登记就业|就业登记)|(失业登记|登记失业)/.exec(plain);
+  // 「城镇登记失业人员、就业困难人员、退役军人…之一」: 登记失业人员 there is one of the groups (the group condition
+  // tests it), not a registration everyone must have.
+  const groupName = reg !== null && reg[2] !== undefined && /^人员/u.test(plain.slice(reg.index + reg[0].length)) && out.some((c) => c.type === 'group');
+  if (reg && !groupName && !/就业失业登记/.test(plain.slice(Math.max(0, reg.index - 2), reg.index + 4))) {
+    out.push({ type: 'registration', what: reg[1] ? '就业登记' : '失业登记', text: clauseAt(plain, reg.index), paragraphId });
   }
 
-  const age = ageCondition(text, paragraphId) ?? minimumAgeBySex(text, paragraphId);
+  const age = ageCondition(plain, paragraphId) ?? minimumAgeBySex(plain, paragraphId);
   if (age) out.push(age);
 
-  const contract = /签订\s*(\d+|一|两|二|三)\s*年以上(?:期限)?(?:的)?劳动合同/.exec(text);
-  if (contract) out.push({ type: 'contract', minYears: num(contract[1])!, text: clauseAt(text, contract.index), paragraphId });
+  const contract = /签订\s*(\d+|一|两|二|三)\s*年以上(?:期限)?(?:的)?劳动合同/.exec(plain);
+  if (contract) out.push({ type: 'contract', minYears: num(contract[1])!, text: clauseAt(plain, contract.index), paragraphId });
 
   const N = '(\\d+|[一二两三四五六七八九十]{1,3})';
   const contrib =
-    new RegExp(`缴纳\\s*${N}\\s*个月以上(?:的)?社会保险费`).exec(text) ??
-    new RegExp(`连续\\s*${N}\\s*个月缴纳社会保险费`).exec(text) ??
-    new RegExp(`缴纳[^，,。；;]{0,20}?满\\s*${N}\\s*个月`).exec(text) ??
+    new RegExp(`缴纳\\s*${N}\\s*个月以上(?:的)?社会保险费`).exec(plain) ??
+    new RegExp(`连续\\s*${N}\\s*个月缴纳社会保险费`).exec(plain) ??
+    new RegExp(`缴纳[^，,。；;]{0,20}?满\\s*${N}\\s*个月`).exec(plain) ??
     // 「参保满12个月」「连续缴费满6个月」「累计缴费12个月以上」
-    new RegExp(`(?:参保|缴费|参加社会保险)(?:时间)?(?:累计|连续)?(?:满|达到)?\\s*${N}\\s*个月(?:以上|及以上)?`).exec(text);
+    new RegExp(`(?:参保|缴费|参加社会保险)(?:时间)?(?:累计|连续)?(?:满|达到)?\\s*${N}\\s*个月(?:以上|及以上)?`).exec(plain);
   const contribMonths = contrib ? num(contrib[1]) : null;
-  if (contrib && contribMonths) out.push({ type: 'contributions', minMonths: contribMonths, text: clauseAt(text, contrib.index), paragraphId });
+  if (contrib && contribMonths) out.push({ type: 'contributions', minMonths: contribMonths, text: clauseAt(plain, contrib.index), paragraphId });
 
   // How long the business has existed: 「登记注册3年内」「成立未满3年」; how long it has run: 「登记注册满12个月」
   // 「正常经营6个月以上」「经营满六个月」「持续经营6个月及以上」.
-  const regYears = new RegExp(`(?:登记注册|注册登记|注册|成立|创办)(?:未满|不满|不超过)?\\s*${N}\\s*年(?:内|以内)?(?![^，,。；;]{0,3}以上)`).exec(text);
+  const regYears = new RegExp(`(?:登记注册|注册登记|注册|成立|创办)(?:未满|不满|不超过)?\\s*${N}\\s*年(?:内|以内)?(?![^，,。；;]{0,3}以上)`).exec(plain);
   const regMonths =
-    new RegExp(`登记注册满\\s*${N}\\s*个月`).exec(text) ??
-    new RegExp(`(?:正常|持续|连续)?(?:经营|运营)(?:满|达到)?\\s*${N}\\s*个月(?:以上|及以上)?`).exec(text);
+    new RegExp(`登记注册满\\s*${N}\\s*个月`).exec(plain) ??
+    new RegExp(`(?:正常|持续|连续)?(?:经营|运营)(?:满|达到)?\\s*${N}\\s*个月(?:以上|及以上)?`).exec(plain);
   // 「正常经营满1年」: a year of business is twelve months.
-  const regYearsRun = regMonths ? null : new RegExp(`(?:正常|持续|连续)?(?:经营|运营)(?:满|达到)\\s*${N}\\s*年(?:以上|及以上)?`).exec(text);
+  const regYearsRun = regMonths ? null : new RegExp(`(?:正常|持续|连续)?(?:经营|运营)(?:满|达到)\\s*${N}\\s*年(?:以上|及以上)?`).exec(plain);
   const years = regYears && /年(?:内|以内)|未满|不满|不超过/.test(regYears[0]) ? num(regYears[1]) : null;
   const yearsRun = regYearsRun ? num(regYearsRun[1]) : null;
   const months = regMonths ? num(regMonths[1]) : yearsRun ? yearsRun * 12 : null;
@@ -203,21 +232,22 @@ export function conditionsOf(
       type: 'business_age',
       maxYears: years,
       minMonths: months,
-      text: clauseAt(text, at),
+      text: clauseAt(plain, at),
       paragraphId,
     });
   }
 
-  const small = /小微企业/.exec(text);
-  if (small && (opts.smallEnterprise ?? opts.groups.includes('小微企业'))) out.push({ type: 'enterprise_size', size: '小微企业', text: clauseAt(text, small.index), paragraphId });
+  const small = /小微企业/.exec(plain);
+  if (small && (opts.smallEnterprise ?? opts.groups.includes('小微企业'))) out.push({ type: 'enterprise_size', size: '小微企业', text: clauseAt(plain, small.index), paragraphId });
 
-  const staff = /不少于\s*(\d+)\s*名员工/.exec(text) ?? /带动\s*(\d+)\s*人以上就业/.exec(text);
+  const staff = /不少于\s*(\d+)\s*名员工/.exec(plain) ?? /带动\s*(\d+)\s*人以上就业/.exec(plain);
   if (staff && opts.recipient === 'individual' && /不少于/.test(staff[0])) {
-    out.push({ type: 'employees', min: Number(staff[1]), text: clauseAt(text, staff.index), paragraphId });
+    out.push({ type: 'employees', min: Number(staff[1]), text: clauseAt(plain, staff.index), paragraphId });
   }
 
-  const region = /(?:具有|在)((?:广东|山东|北京|[\u4e00-\u9fff]{2,3})省?(?:[\u4e00-\u9fff]{2,3}市)?)(?:户籍|内?创办|就业的|参保)/.exec(text) ?? /到(粤东粤西粤北地区)/.exec(text);
-  if (region) out.push({ type: 'region', region: region[1]!, text: clauseAt(text, region.index), paragraphId });
+  const region = /(?:具有|在)((?:广东|山东|北京|[\u4e00-\u9fff]{2,3})省?(?:[\u4e00-\u9fff]{2,3}市)?)(?:户籍|内?创办|就业的|参保)/.exec(plain) ?? /到(粤东粤西粤北地区)/.exec(plain);
+  // Only a place of the gazetteer: 「在本市创办」「在就业地参保」 are the document's own region, which the checker tests already.
+  if (region && (region[1] === '粤东粤西粤北地区' || resolvePlace(region[1]!))) out.push({ type: 'region', region: region[1]!, text: clauseAt(plain, region.index), paragraphId });
 
   return out;
 }

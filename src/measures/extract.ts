@@ -64,12 +64,14 @@ const ITEM_TITLE = /^\s*\d+[.、．]/;
 
 const EMPLOYER_SUBJECT = /(?:用人单位|企业|单位|合作社|家庭农场|社会组织|基地)[^，,。；;]{0,12}?(?:招用|吸纳|安置|开展|组织|同等享受|留用)/;
 const EMPLOYER_OBJECT = /对[^，,。；;]{0,30}(?:小微企业|企业|用人单位)[，,]|给予(?:用人单位|单位|企业)/;
+/** 「按每人每月1500元给予见习单位…补贴」「…补贴拨付给见习单位」: paid to a unit (not to its staff). */
+const PAID_TO_UNIT = /(?:给予|拨付给|发放给|拨付至|发放至|支付给)[\u4e00-\u9fff]{0,4}?(?:用人单位|单位|企业|基地)(?![\u4e00-\u9fff]{0,2}(?:职工|员工|人员|对公))/u;
 /** 「见习基地可向市公共就业服务机构提出申请」: the unit applies, so the unit receives. */
 const EMPLOYER_APPLIES = /(?:用人单位|企业|单位|基地)(?:可|应|应当|可以)?向[^，,。；;]{0,20}(?:提出|申请)/;
 
 export function guessRecipient(text: string, name: string): Recipient {
   if (/稳岗|扩岗|吸纳|招用|安置|留用|^小微企业|^(?:用人单位|单位|企业)/.test(name)) return 'employer';
-  if (EMPLOYER_SUBJECT.test(text) || EMPLOYER_OBJECT.test(text) || EMPLOYER_APPLIES.test(text)) return 'employer';
+  if (EMPLOYER_SUBJECT.test(text) || EMPLOYER_OBJECT.test(text) || EMPLOYER_APPLIES.test(text) || PAID_TO_UNIT.test(text)) return 'employer';
   return 'individual';
 }
 
@@ -77,7 +79,7 @@ export function guessRecipient(text: string, name: string): Recipient {
  * 「补贴对象：符合条件的用人单位」/「补贴对象：符合条件的创业者」: a list item that says whom it pays decides
  * the recipient outright; null when there is no such line or it names neither.
  */
-const TARGET_LINE = /^(?:补贴|补助|资助|扶持|支持|申请|贷款)?对象[:：](.*)$/;
+const TARGET_LINE = /^(?:补贴|补助|资助|扶持|支持|申请|贷款|办理|享受|适用|服务|返还|支持)?对象[:：](.*)$/;
 function statedRecipient(body: readonly Paragraph[]): Recipient | null {
   for (const p of body) {
     const m = TARGET_LINE.exec(p.text.trim());
@@ -117,7 +119,7 @@ interface Draft {
   /** The text the measure's groups, amounts and conditions are read from. */
   span: string;
   /** Per-paragraph pieces of the span, for conditions quoted with their paragraph. */
-  pieces: Array<{ paragraphId: string; text: string }>;
+  pieces: Array<{ paragraphId: string; text: string; list?: 'all' | 'any' }>;
   amounts: Amount[];
   validUntil: string | null;
   parts?: MeasureParts | undefined;
@@ -134,7 +136,7 @@ function finish(doc: PolicyDocument, d: Draft): Measure {
     const own = groupsOf(piece.text, d.recipient).filter((g) => identity.includes(g));
     for (const c of conditionsOf(piece.text, piece.paragraphId, { recipient: d.recipient, groups: own, smallEnterprise: groups.includes('小微企业') })) {
       if (c.type !== 'group' && conditions.some((o) => o.type === c.type)) continue;
-      conditions.push(c);
+      conditions.push(piece.list ? { ...c, list: piece.list } : c);
     }
   }
   if (d.recipient === 'individual' && groups.includes('创业者') && !conditions.some((c) => c.type === 'employment')) {
@@ -215,6 +217,10 @@ function headingMeasures(doc: PolicyDocument): { drafts: Draft[]; covered: Set<s
         body.push(p);
       }
       if (body.length === 0) continue;
+      // 「五、其他服务事项」「注意事项」 among benefit headings: a catch-all section, not a programme (unlike 「公共就业创业
+      // 服务」 or 「应征入伍服义务兵役」), unless its text names a benefit or states an amount.
+      const catchAll = /事项|其他|其它|说明|要求|附则/u.test(headingName(h.text));
+      if (catchAll && !isMeasureHeading(h.text) && !body.some((p) => findNames(p.text).length > 0 || parseAmounts(p.text).length > 0)) continue;
       covered.add(h.id);
       const name = headingName(h.text);
       const span = body.map((p) => p.text).join('\n');
@@ -234,15 +240,28 @@ function headingMeasures(doc: PolicyDocument): { drafts: Draft[]; covered: Set<s
   return { drafts, covered };
 }
 
-/** Numbered list items (（1）… （2）…) after a lead-in are alternatives: read them as one piece. */
+/**
+ * Numbered list items (（1）… （2）…) after a lead-in: its words say the logic. 「符合以下条件之一」: alternatives,
+ * read as one piece; 「同时符合以下全部条件」「须符合下列条件」: each item is a condition of its own, all required.
+ * Items with no lead-in are alternatives (as 18b writes them).
+ */
 function listPieces(body: Paragraph[]): Draft['pieces'] {
   const out: Draft['pieces'] = [];
+  let logic: 'all' | 'any' | null = null;
   for (const p of body) {
     const last = out[out.length - 1];
-    if (last && /^\s*[（(]\d+[）)]/.test(p.text) && /^\s*[（(]\d+[）)]/.test(last.text)) last.text += `\n${p.text}`;
-    else out.push({ paragraphId: p.id, text: p.text });
+    const item = LIST_ITEM.test(p.text);
+    if (!item) logic = LIST_LEAD.test(p.text) ? listLogic(p.text) : null;
+    if (item && logic === 'all') out.push({ paragraphId: p.id, text: p.text, list: 'all' });
+    else if (last && /^\s*[（(]\d+[）)]/.test(p.text) && /^\s*[（(]\d+[）)]/.test(last.text)) last.text += `\n${p.text}`;
+    else out.push({ paragraphId: p.id, text: p.text, ...(item && logic === 'any' ? { list: 'any' as const } : {}) });
   }
   return out;
+}
+
+/** 「符合以下条件之一」「下列情形之一」 → any; 「同时符合」「全部」「下列条件」 → all (what a list of conditions means unless it says 之一). */
+function listLogic(leadIn: string): 'all' | 'any' {
+  return /之一|任一|任意一|其中一|一项即可|一种/u.test(leadIn) ? 'any' : 'all';
 }
 
 interface Clause {
@@ -321,6 +340,41 @@ function listAfter(doc: PolicyDocument, index: number): Paragraph[] {
     const q = doc.paragraphs[j]!;
     if (q.isHeading || !LIST_ITEM.test(q.text) || findNames(q.text).length > 0) break;
     out.push(q);
+  }
+  return out;
+}
+
+/** The lead-in and numbered items that end right before paragraph `index` (items in order), if any. */
+function listBefore(doc: PolicyDocument, index: number): { items: Paragraph[]; logic: 'all' | 'any' } | null {
+  const items: Paragraph[] = [];
+  for (let j = index - 1; j >= 0; j--) {
+    const q = doc.paragraphs[j]!;
+    if (q.isHeading) return null;
+    if (LIST_ITEM.test(q.text) && findNames(q.text).length === 0) {
+      items.unshift(q);
+      continue;
+    }
+    return items.length && LIST_LEAD.test(q.text) ? { items, logic: listLogic(q.text) } : null;
+  }
+  return null;
+}
+
+const hasPersonGroup = (text: string, recipient: Recipient) => groupsOf(text, recipient).some((g) => !NOT_IDENTITY.has(g));
+
+/**
+ * The paragraphs of an FAQ answer before paragraph `index` (under the same question, naming no measure):
+ * 「离校2年内未就业高校毕业生…可参加就业见习…」 then 「就业见习补贴按每人每月1400元…」.
+ */
+function answerContext(doc: PolicyDocument, index: number): Paragraph[] {
+  const p = doc.paragraphs[index]!;
+  const question = p.headingPath[p.headingPath.length - 1];
+  if (!question || !/[？?]$/u.test(question)) return [];
+  const out: Paragraph[] = [];
+  for (let j = index - 1; j >= 0; j--) {
+    const q = doc.paragraphs[j]!;
+    if (q.isHeading || q.headingPath[q.headingPath.length - 1] !== question) break;
+    if (findNames(q.text).length > 0) break;
+    out.unshift(q);
   }
   return out;
 }
@@ -406,7 +460,14 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
       let j = ci;
       // Conditions before the name: clauses ending in 的/后/时 (…的,给予X), starting with 对 (对…,给予X), or
       // continuing such a clause (「A、B自主创业自筹资金不足，并符合以下条件的，可申请X」).
-      while (j > 0 && !hitClauses.has(j - 1) && (/(?:的|后|时)$/.test(clauses[j - 1]!.text.trim()) || ADDRESSEE.test(clauses[j - 1]!.text.trim()) || /^(?:并|且|同时|而且|以及)/.test(clauses[j]!.text.trim()))) j--;
+      while (j > 0 && !hitClauses.has(j - 1) && (/(?:的|后|时)$/.test(clauses[j - 1]!.text.trim()) || ADDRESSEE.test(clauses[j - 1]!.text.trim()) || /^(?:并|且|同时|而且|以及|与其|为其|对其)/.test(clauses[j]!.text.trim()))) j--;
+      // 「对首次创办…（含…），且…以上的退役军人、…，给予X」: an addressee clause further back opens the span too.
+      for (let a = j - 1; a >= 0 && !hitClauses.has(a); a--) {
+        if (ADDRESSEE.test(clauses[a]!.text.trim())) {
+          j = a;
+          break;
+        }
+      }
       let k = ci;
       while (k + 1 < clauses.length && !hitClauses.has(k + 1)) k++;
       const span = sentence.slice(clauses[j]!.start, clauses[k]!.end);
@@ -424,10 +485,27 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
         validUntil: latest(statedEndDates(nameClause)),
       };
       if (LIST_LEAD.test(span)) {
+        const list = listLogic(span);
         for (const q of listAfter(doc, pi)) {
           draft.span += `\n${q.text}`;
-          draft.pieces.push({ paragraphId: q.id, text: q.text });
+          draft.pieces.push({ paragraphId: q.id, text: q.text, list });
           draft.amounts.push(...parseAmounts(q.text, name));
+        }
+      } else if (/^(?:符合|满足|具备)(?:上述|以上|前述|这些)?(?:条件|要求)的/u.test(span.trim())) {
+        // 「申请人须同时满足以下条件：①…②…」 then 「符合条件的，个人可申请…贷款」: the list just before is its conditions.
+        const before = listBefore(doc, pi);
+        if (before) {
+          for (const q of before.items) {
+            draft.span += `\n${q.text}`;
+            draft.pieces.push({ paragraphId: q.id, text: q.text, list: before.logic });
+          }
+        }
+      }
+      if (!hasPersonGroup(draft.span, draft.recipient)) {
+        // An FAQ answer in several paragraphs: whom it is for may be said in the answer's paragraphs before.
+        for (const q of answerContext(doc, pi)) {
+          draft.span = `${q.text}\n${draft.span}`;
+          draft.pieces.unshift({ paragraphId: q.id, text: q.text });
         }
       }
       drafts.push(draft);

@@ -19,7 +19,7 @@ const LEFT_STOPS = [
   '给予', '落实', '享受', '发放', '实施', '执行', '继续', '参加', '开发', '创设', '加强', '组织', '开展', '做好', '提供',
   '申请', '申领', '办理', '按规定', '规定', '同等', '可以', '可', '并', '或', '和', '及', '与', '等', '对', '为', '将',
   '领取', '发给', '支付', '通过', '建立', '完善', '鼓励', '利用', '拓宽', '搜索', '骗取', '核拨', '先行', '符合', '没有', '同时',
-  '最长', '最高', '最多', '每次', '提交', '提出', '确定', '根据',
+  '最长', '最高', '最多', '每次', '提交', '提出', '确定', '根据', '咨询', '了解', '关心', '查询',
   // Negations, exclusions and pointers: 「不予补贴」「不纳入本通知补贴范围」「选择“…补贴申领”」「同一人员补贴期限」.
   '不予', '不纳入', '纳入', '选择', '进入', '点击', '同一', '其中', '本通知', '本办法', '本细则', '本政策', '只能', '不得', '不再', '重复', '一次(?!性)',
   '的', '了', '按', '以', '在', '于', '从', '至', '由', '向', '其', '除', '我市', '本市',
@@ -53,6 +53,11 @@ const MENTIONED_AFTER = /(?:已(?:经)?(?:享受|领取|申领|获得)|正在享
 
 /** …相关补贴 / …有关补贴 anywhere in the name (骗取就业援助相关补贴) points at other measures too. */
 const GENERIC_INSIDE = /相关|有关/;
+/**
+ * The field, not a measure: 「就业创业补贴」 names the whole family a guide or FAQ is about (「咨询就业创业补贴」
+ * 「常用补贴事项」); so do 常用/主要/现行/下列/以下 … in front of a bare noun.
+ */
+const GENERIC_WHOLE = /^(?:就业|创业|就业创业|创业就业|稳就业)(?:补贴|补助)$|^(?:常用|主要|现行|下列|以下|如下|本项|各级|有关)(?:补贴|补助|贷款)$/u;
 
 export interface NameHit {
   /** The name as written (e.g. 社会保险补贴, 技能提升补贴). */
@@ -90,7 +95,7 @@ export function findNames(sentence: string): NameHit[] {
     if (NOT_A_MEASURE.test(raw) || /^[他者下上因年期]/.test(raw)) continue;
     if (MENTIONED_AFTER.test(sentence.slice(Math.max(0, s - 8), s))) continue;
     // A bare two-character noun (给予补贴, 申请贷款) names nothing; 贷款贴息 / 税收优惠 alone do.
-    if ((left.length === 0 && m[0].length <= 2) || GENERIC_PREFIX.test(raw) || GENERIC_INSIDE.test(raw)) continue;
+    if ((left.length === 0 && m[0].length <= 2) || GENERIC_PREFIX.test(raw) || GENERIC_INSIDE.test(raw) || GENERIC_WHOLE.test(raw)) continue;
     // 贷款 directly followed by 贴息 is read as one name (贷款贴息) by the longer head.
     if (out.some((o) => o.start <= s && o.end >= end)) continue;
     out.push({ raw, start: s, end });
@@ -142,6 +147,8 @@ export function normaliseName(raw: string, context = ''): string {
   n = n.replace(/^灵活就业人员(?=社会保险补贴$)/, '灵活就业');
   if (n === '见习补贴') n = '就业见习补贴';
   if (n === '社会保险补贴' && /灵活就业|新就业形态|新业态/.test(context)) n = '灵活就业社会保险补贴';
+  // 「小微企业招用…高校毕业生…的，…给予社会保险补贴」: the small enterprise hiring is what names the measure.
+  else if (n === '社会保险补贴' && /^[^，,。；;]{0,6}小微企业[^，,。；;]{0,4}(?:招用|吸纳)/u.test(context)) n = '小微企业社会保险补贴';
   return n;
 }
 

@@ -48,7 +48,16 @@ export type Employment = 'unemployed' | 'flexible' | 'employed' | 'self_employed
  * One condition of a measure, quoted from the source text (`text`). `type` tells the checker
  * how to test it against a profile; `other` conditions are shown and checked as unknown.
  */
-export type Condition = { text: string; paragraphId: string } & (
+export type Condition = {
+  text: string;
+  paragraphId: string;
+  /**
+   * A condition read from a numbered item after a lead-in: 'all' when the lead-in says all of them hold
+   * (「同时符合以下全部条件」「符合下列条件」), 'any' when one is enough (「符合以下条件之一」). Added later; absent
+   * on conditions of running text (the checker then treats items of a list as alternatives, as before).
+   */
+  list?: 'all' | 'any';
+} & (
   | {
       type: 'group';
       /** Alternatives: belonging to any one of them qualifies. For employer measures, the person groups are the people hired. */
@@ -57,6 +66,11 @@ export type Condition = { text: string; paragraphId: string } & (
       graduateWindow: GraduateWindow | null;
       /** All graduate windows the text allows, as alternatives (毕业年度 或 离校2年内未就业). Added later; may be absent. */
       graduateWindows?: GraduateWindow[];
+      /**
+       * An alternative the text admits that no profile field states (「低保家庭、残疾及获得国家助学贷款的高校毕业生」:
+       * 获得国家助学贷款): the condition is then never not met, only unknown. Added later; may be absent.
+       */
+      unread?: string;
     }
   | { type: 'employment'; forms: Employment[] }
   | { type: 'registration'; what: '就业登记' | '失业登记' }
