@@ -80,6 +80,19 @@ describe('reading a chat message', () => {
     expect(answerKindOf('办领养老金要准备哪些材料', lexicon)).toBe('materials');
     expect(answerKindOf('申请要符合哪些条件', lexicon)).toBe('who');
     expect(answerKindOf('公益性岗位有哪些', lexicon)).toBe('what');
+    // Asking whether something exists asks for it.
+    expect(answerKindOf('有没有电话可以问进度的', lexicon)).toBe('where');
+    expect(answerKindOf('还有没有别的钱可以领', lexicon)).toBe('yesno');
+  });
+
+  it('「开着呢」 states, and an ask without a topic takes the words of the ask before it, not its cues', () => {
+    const u = understand('我在合肥开了个小店，执照去年办的，一直开着呢。听说有个一次性创业补贴，能给多少钱？', lexicon);
+    expect(u.asks).toHaveLength(1);
+    expect(u.asks[0]!.kind).toBe('amount');
+    const v = understand('在昆明参加技能培训，培训那段时间有没有生活费？一天给多少', lexicon);
+    expect(v.asks).toHaveLength(2);
+    expect(v.asks[1]!.near).toContain('生活费');
+    expect(v.asks[1]!.near).not.toContain('有没有');
   });
 
   it('background words weigh less than the ask’s; formal terms of the ask’s concepts are searched', () => {

@@ -38,6 +38,7 @@ const PhrasesSchema = z.object({
   ask_joiners: z.array(z.string().min(1)),
   question_cues: z.array(z.string().min(1)),
   weak_cues: z.array(z.string().min(1)).default([]),
+  not_questions: z.array(z.string().min(1)).default([]),
   weak_words: z.array(z.string().min(1)),
 });
 
@@ -91,6 +92,8 @@ export interface Phrases {
   questionCues: string[];
   /** Cues that also mean "a few" (几): they make only a sentence's last clause an ask. */
   weakCues: string[];
+  /** Phrases that contain a question cue but state (「开着呢」): removed before the cues are looked for. */
+  notQuestions: string[];
   /** Words common in questions that do not say what is asked (一个月, 规定, 能领): searched, with little weight. */
   weakWords: ReadonlySet<string>;
 }
@@ -184,6 +187,7 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     askJoiners: uniqueNorm(phrasesRaw.ask_joiners).sort((a, b) => b.length - a.length),
     questionCues: uniqueNorm(phrasesRaw.question_cues),
     weakCues: uniqueNorm(phrasesRaw.weak_cues),
+    notQuestions: uniqueNorm(phrasesRaw.not_questions),
     // Numerals fold by context (一个月 alone → 1个月, inside a sentence it may stay): keep both forms.
     weakWords: new Set([...phrasesRaw.weak_words, ...uniqueNorm(phrasesRaw.weak_words)]),
   };

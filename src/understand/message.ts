@@ -55,7 +55,8 @@ export function stripNoise(norm: string, lexicon: Lexicon): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
-function isAsking(clauseNorm: string, lexicon: Lexicon, lastOfSentence: boolean): boolean {
+function isAsking(norm: string, lexicon: Lexicon, lastOfSentence: boolean): boolean {
+  const clauseNorm = lexicon.phrases.notQuestions.reduce((t, p) => t.split(p).join('，'), norm);
   if (lexicon.phrases.questionCues.some((c) => clauseNorm.includes(c))) return true;
   return lastOfSentence && lexicon.phrases.weakCues.some((c) => clauseNorm.includes(c));
 }
@@ -67,6 +68,8 @@ const INDEFINITE = /几|哪|什么|啥|谁/u;
 const YES_NO_FRAME = /(.)不\1|(.)没\2|吗$/u;
 /** Kinds that are a question's frame, not its object: 「哪些材料」 asks for materials, 「有什么条件」 for conditions. */
 const FRAME_KINDS: ReadonlySet<AnswerKind> = new Set(['what']);
+/** Asking whether something exists (有没有, 有无 …): the thing named says what kind of answer is wanted. */
+const EXISTENTIAL = /有没有|有无|有没|有吗/u;
 
 /**
  * The answer kind a question asks for: the first kind (by priority) whose ask phrases it contains,
@@ -79,7 +82,9 @@ export function answerKindOf(norm: string, lexicon: Lexicon): AnswerKind | null 
   const interrogative = (a: string) => INTERROGATIVE.test(yesNo ? a.replace(INDEFINITE, '') : a);
   const matching = lexicon.kinds.filter((k) => k.ask.some((a) => norm.includes(a)));
   const asking = matching.find((k) => k.ask.some((a) => norm.includes(a) && interrogative(a)));
-  if (asking && FRAME_KINDS.has(asking.kind)) {
+  // 「有没有电话」「有没有年龄要求」: asking whether something exists asks for it.
+  const existential = asking?.kind === 'yesno' && EXISTENTIAL.test(norm);
+  if (asking && (FRAME_KINDS.has(asking.kind) || existential)) {
     const object = matching.find((k) => !FRAME_KINDS.has(k.kind) && k.kind !== 'yesno');
     if (object) return object.kind;
   }
@@ -118,6 +123,13 @@ function splitClauses(raw: string, lexicon: Lexicon): Clause[] {
     });
   });
   return out;
+}
+
+/** A clause without the phrases that say what kind of answer it asks for, nor its question cues. */
+function withoutCues(norm: string, lexicon: Lexicon): string {
+  const cues = [...lexicon.kinds.flatMap((k) => k.ask), ...lexicon.phrases.questionCues].sort((a, b) => b.length - a.length);
+  const rest = cues.reduce((t, c) => t.split(c).join('，'), norm);
+  return rest.replace(/[，\s]+/g, '，').replace(/^，|，$/g, '');
 }
 
 function escapeRegExp(s: string): string {
@@ -172,6 +184,12 @@ export function understand(raw: string, lexicon: Lexicon, region: string | null 
     if (topicHits(a.concepts).length) return;
     const first = groups[i]![0]!.sentence;
     const near = backgroundClauses.filter((c) => c.sentence === first || c.sentence === first - 1).map((c) => c.norm);
+    // The ask before it says what it is about, in words the lexicon may not know
+    // (「培训期间有没有生活费？一天给多少？」: 一天给多少 is about the 生活费).
+    // Without what it asked (its cues: 多少钱, 多久, 吗 …), which would pull towards its own kind of answer.
+    const before = asks[i - 1];
+    const topic = before ? withoutCues(before.norm, lexicon) : '';
+    if (topic) near.push(topic);
     if (near.length) a.near = near.join('，');
     // The topics of the asks before it and of the narrative (「参加创业大赛拿了三等奖…能拿多少？」).
     const seen = new Set<string>();
