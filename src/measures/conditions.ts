@@ -240,8 +240,11 @@ export function conditionsOf(
   const small = /小微企业/.exec(plain);
   if (small && (opts.smallEnterprise ?? opts.groups.includes('小微企业'))) out.push({ type: 'enterprise_size', size: '小微企业', text: clauseAt(plain, small.index), paragraphId });
 
-  const staff = /不少于\s*(\d+)\s*名员工/.exec(plain) ?? /带动\s*(\d+)\s*人以上就业/.exec(plain);
-  if (staff && opts.recipient === 'individual' && /不少于/.test(staff[0])) {
+  // 「正常经营满1年且带动1人以上就业」「并吸纳1人以上就业的」: a hire required alongside the other conditions (a bare
+  // 「带动就业5人及以上的，贷款额度最高50万元」 sets a higher amount, not who may apply).
+  const staff =
+    /不少于\s*(\d+)\s*名员工/.exec(plain) ?? /(?:且|并|同时)\s*(?:带动|吸纳)\s*(\d+)\s*(?:人|名)(?:以上|及以上)?(?:人员)?就业/.exec(plain);
+  if (staff && opts.recipient === 'individual') {
     out.push({ type: 'employees', min: Number(staff[1]), text: clauseAt(plain, staff.index), paragraphId });
   }
 

@@ -30,11 +30,15 @@ const PART_LABELS: Array<[keyof MeasureParts, RegExp]> = [
 export const WORKED_EXAMPLE = /^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]?\s*)?(?:补贴测算|测算示例|计算示例|测算|举例|示例|例如|例)\s*\d*\s*[:：]/u;
 const underExample = (p: Paragraph) => WORKED_EXAMPLE.test(p.text.trim()) || p.headingPath.some((h) => /测算|示例|举例/.test(h));
 
+/** 「【申请材料】身份证…」「[支持对象]…」: a label in brackets is written as 「申请材料：身份证…」. */
+const unbracketed = (text: string) => text.trim().replace(/^[【\[]([\u4e00-\u9fff]{2,8})[】\]]\s*/u, '$1：');
+
 /** The labelled part a line states, with the text after its label (and the items a bare label introduces). */
 function partOf(text: string): [keyof MeasureParts, string] | null {
+  const t = unbracketed(text);
   for (const [field, re] of PART_LABELS) {
-    const m = re.exec(text.trim());
-    if (m) return [field, text.trim().slice(m[0].length)];
+    const m = re.exec(t);
+    if (m) return [field, t.slice(m[0].length)];
   }
   return null;
 }
@@ -82,7 +86,7 @@ export function guessRecipient(text: string, name: string): Recipient {
 const TARGET_LINE = /^(?:补贴|补助|资助|扶持|支持|申请|贷款|办理|享受|适用|服务|返还|支持)?对象[:：](.*)$/;
 function statedRecipient(body: readonly Paragraph[]): Recipient | null {
   for (const p of body) {
-    const m = TARGET_LINE.exec(p.text.trim());
+    const m = TARGET_LINE.exec(unbracketed(p.text));
     if (!m) continue;
     // The head of the 对象 phrase decides: 「…的见习单位」「符合条件的小微企业」 pay a unit; 「应届毕业生（含…），与在杭
     // 单位签订…」 or 「高校毕业生在杭首次创办企业…」 pay a person (the unit or firm there is not the subject).
@@ -132,9 +136,11 @@ function finish(doc: PolicyDocument, d: Draft): Measure {
   const groups = groupsOf(d.span, d.recipient);
   const identity = groups.filter((g) => !NOT_IDENTITY.has(g));
   const conditions: Condition[] = [];
+  // 「符合条件的个人创业者和小微企业」: a loan a person or a small enterprise may take; being a 小微企业 is one way in, not a requirement.
+  const forBothBorrowers = kindOf(d.name) === 'loan' && /个人|创业者/u.test(d.span);
   for (const piece of d.pieces) {
     const own = groupsOf(piece.text, d.recipient).filter((g) => identity.includes(g));
-    for (const c of conditionsOf(piece.text, piece.paragraphId, { recipient: d.recipient, groups: own, smallEnterprise: groups.includes('小微企业') })) {
+    for (const c of conditionsOf(piece.text, piece.paragraphId, { recipient: d.recipient, groups: own, smallEnterprise: groups.includes('小微企业') && !forBothBorrowers })) {
       if (c.type !== 'group' && conditions.some((o) => o.type === c.type)) continue;
       conditions.push(piece.list ? { ...c, list: piece.list } : c);
     }
@@ -211,7 +217,7 @@ function headingMeasures(doc: PolicyDocument): { drafts: Draft[]; covered: Set<s
         if (p.headingPath[depth] !== h.text) break;
         covered.add(p.id);
         labelled.push(p);
-        if (p.isHeading || PROCEDURE_LINE.test(p.text.trim()) || AUDIENCE_LABEL.test(p.text.trim()) || /^https?:\/\//.test(p.text.trim())) continue;
+        if (p.isHeading || PROCEDURE_LINE.test(unbracketed(p.text)) || AUDIENCE_LABEL.test(p.text.trim()) || /^https?:\/\//.test(p.text.trim())) continue;
         // What to bring and how to apply are parts of the measure, not who gets what; nor is a worked example.
         if (partOf(p.text) || underExample(p)) continue;
         body.push(p);
@@ -548,6 +554,12 @@ function mergeByName(doc: PolicyDocument, drafts: Draft[]): Measure[] {
   }
   // Employer measures never list 用人单位 next to 小微企业 (a merge can bring both).
   for (const m of byName.values()) if (m.groups.includes('小微企业')) m.groups = m.groups.filter((g) => g !== '用人单位');
+  // A loan for persons that small enterprises may take too (个人/小微企业创业担保贷款, one measure): what the small
+  // enterprise must be is its way in, not a requirement on the person.
+  for (const m of byName.values()) {
+    if (m.kind !== 'loan' || m.recipient !== 'individual') continue;
+    m.conditions = m.conditions.filter((c) => c.type !== 'enterprise_size' && !(c.type === 'group' && c.groups.every((g) => g === '小微企业' || g === '用人单位')));
+  }
   return foldMentions([...byName.values()]);
 }
 
