@@ -85,6 +85,11 @@ describe('reading a chat message', () => {
     expect(answerKindOf('还有没有别的钱可以领', lexicon)).toBe('yesno');
   });
 
+  it('a cue counts as words, not inside a word (「发多少」 is not in 「要开发多少个」)', () => {
+    expect(answerKindOf('山东今年公益岗一共要开发多少个', lexicon)).toBe('number');
+    expect(answerKindOf('失业金一个月能领多少', lexicon)).toBe('amount');
+  });
+
   it('「开着呢」 states, and an ask without a topic takes the words of the ask before it, not its cues', () => {
     const u = understand('我在合肥开了个小店，执照去年办的，一直开着呢。听说有个一次性创业补贴，能给多少钱？', lexicon);
     expect(u.asks).toHaveLength(1);

@@ -72,6 +72,30 @@ const FRAME_KINDS: ReadonlySet<AnswerKind> = new Set(['what']);
 const EXISTENTIAL = /有没有|有无|有没|有吗/u;
 
 /**
+ * Whether a cue occurs in a text as words, not inside one: 「发多少」 is not in 「要开发多少个」
+ * (开发 is one word), 「多少钱」 is in 「能领多少钱」. A cue starts where a word starts, or inside a
+ * word that is itself a question phrase (「领多少」 in 能领/多少); A-not-A cues match anywhere (还有没有).
+ */
+function cueFinder(norm: string, lexicon: Lexicon): (cue: string) => boolean {
+  const inside = new Set<number>();
+  let at = 0;
+  for (const w of cut(norm)) {
+    if (w.length > 1 && !isCuePhrase(w, lexicon)) for (let i = at + 1; i < at + w.length; i++) inside.add(i);
+    at += w.length;
+  }
+  return (cue) => {
+    // An A-not-A cue (有没有, 能不能) cannot be part of another word.
+    if (/(.)[不没]\1/u.test(cue)) return norm.includes(cue);
+    for (let i = norm.indexOf(cue); i >= 0; i = norm.indexOf(cue, i + 1)) if (!inside.has(i)) return true;
+    return false;
+  };
+}
+
+function isCuePhrase(word: string, lexicon: Lexicon): boolean {
+  return lexicon.phrases.questionCues.includes(word) || lexicon.kinds.some((k) => k.ask.includes(word));
+}
+
+/**
  * The answer kind a question asks for: the first kind (by priority) whose ask phrases it contains,
  * a cue with a question word deciding first. Two rules of how questions are built: in a yes/no
  * question (A-not-A, 吗) the words 几/哪/什么/谁 are indefinites, not question words; and a 「哪些/什么…」
@@ -80,8 +104,9 @@ const EXISTENTIAL = /有没有|有无|有没|有吗/u;
 export function answerKindOf(norm: string, lexicon: Lexicon): AnswerKind | null {
   const yesNo = YES_NO_FRAME.test(norm.replace(/[？?！!。，,\s]+$/u, ''));
   const interrogative = (a: string) => INTERROGATIVE.test(yesNo ? a.replace(INDEFINITE, '') : a);
-  const matching = lexicon.kinds.filter((k) => k.ask.some((a) => norm.includes(a)));
-  const asking = matching.find((k) => k.ask.some((a) => norm.includes(a) && interrogative(a)));
+  const has = cueFinder(norm, lexicon);
+  const matching = lexicon.kinds.filter((k) => k.ask.some(has));
+  const asking = matching.find((k) => k.ask.some((a) => has(a) && interrogative(a)));
   // 「有没有电话」「有没有年龄要求」: asking whether something exists asks for it.
   const existential = asking?.kind === 'yesno' && EXISTENTIAL.test(norm);
   if (asking && (FRAME_KINDS.has(asking.kind) || existential)) {
