@@ -31,7 +31,7 @@ export const WORKED_EXAMPLE = /^(?:[（(]?[一二三四五六七八九十\d]+[�
 const underExample = (p: Paragraph) => WORKED_EXAMPLE.test(p.text.trim()) || p.headingPath.some((h) => /测算|示例|举例/.test(h));
 
 /** 「【申请材料】身份证…」「[支持对象]…」: a label in brackets is written as 「申请材料：身份证…」. */
-const unbracketed = (text: string) => text.trim().replace(/^[【\[]([\u4e00-\u9fff]{2,8})[】\]]\s*/u, '$1：');
+const unbracketed = (text: string) => text.trim().replace(/^[【[]([\u4e00-\u9fff]{2,8})[】\]]\s*/u, '$1：');
 
 /** The labelled part a line states, with the text after its label (and the items a bare label introduces). */
 function partOf(text: string): [keyof MeasureParts, string] | null {
