@@ -85,10 +85,13 @@ export function buildQuery(ask: Ask, u: Understanding, lexicon: Lexicon, opts: Q
       if (/^\d$/.test(w)) continue;
       const weight = base * factor(w);
       addWeighted(words, w, weight);
-      if (asTerms && !isPlacey(w) && !/^\d/.test(w)) {
+      if (asTerms && !/^\d/.test(w)) {
+        // A place named in the passage itself is evidence too (「可以前往香港工会联合会」 for a 广州
+        // pension asked about from 香港), at the weight of background: the region preference does the rest.
+        const tw = isPlacey(w) ? Math.min(weight, WEIGHTS.background) : weight;
         const t = terms.get(w);
-        if (!t) terms.set(w, { term: w, forms: [w], weight });
-        else t.weight = Math.max(t.weight, weight);
+        if (!t) terms.set(w, { term: w, forms: [w], weight: tw });
+        else t.weight = Math.max(t.weight, tw);
       }
     }
     for (const b of a.bigrams) addWeighted(bigrams, b, base);
