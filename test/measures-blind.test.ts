@@ -13,7 +13,7 @@ import { fmt, pr, type PR } from './helpers/measures-gold.ts';
  * the pooled figures measured on it (src/measures/README.md has them before and after), so a change that
  * loses ground on documents nobody tuned on fails here.
  */
-const FLOORS = { measures: { precision: 0.73, recall: 0.96 }, amounts: { precision: 0.86, recall: 0.75 }, groups: { precision: 0.76, recall: 0.77 }, scenarios: 4 };
+const FLOORS = { measures: { precision: 0.73, recall: 0.96 }, amounts: { precision: 0.86, recall: 0.78 }, groups: { precision: 0.76, recall: 0.77 }, scenarios: 4 };
 
 let docs: PolicyDocument[];
 beforeAll(async () => {
@@ -66,9 +66,9 @@ describe('measures on the development documents (tuned on)', () => {
     const all = { measures: pooled(scores.map((s) => s.measures)), amounts: pooled(scores.map((s) => s.amounts)), groups: pooled(scores.map((s) => s.groups)) };
     console.log(`measures-dev pooled (training)\n  measures ${fmt(all.measures)}\n  amounts  ${fmt(all.amounts)}\n  groups   ${fmt(all.groups)}`);
     expect(all.measures.precision).toBeGreaterThanOrEqual(0.96);
-    expect(all.measures.recall).toBeGreaterThanOrEqual(0.98);
-    expect(all.amounts.precision).toBeGreaterThanOrEqual(0.87);
-    expect(all.amounts.recall).toBeGreaterThanOrEqual(0.92);
-    expect(all.groups.recall).toBeGreaterThanOrEqual(0.8);
+    expect(all.measures.recall).toBeGreaterThanOrEqual(0.96);
+    expect(all.amounts.precision).toBeGreaterThanOrEqual(0.89);
+    expect(all.amounts.recall).toBeGreaterThanOrEqual(0.96);
+    expect(all.groups.recall).toBeGreaterThanOrEqual(0.85);
   });
 });

@@ -60,7 +60,9 @@ export function parseAmounts(text: string, name = ''): Amount[] {
     const at = m.index;
     const window = text.slice(Math.max(0, at - 12), at + m[0].length + 10);
     const before = text.slice(Math.max(0, at - 14), at);
-    if (!PERCENT_CONTEXT.test(window) || MINIMUM.test(before.slice(-4)) || RATE_THRESHOLD.test(before)) continue;
+    // 「裁员率不高于参保职工总数的20%」: a rate bounded in the percentage's own clause is a condition too.
+    const clause = before.slice(Math.max(0, ...[...'，,。；;：:'].map((c) => before.lastIndexOf(c) + 1)));
+    if (!PERCENT_CONTEXT.test(window) || MINIMUM.test(before.slice(-4)) || RATE_THRESHOLD.test(before) || /率\s*(?:达到|不低于|不高于|低于|高于|超过|不超过)/u.test(clause)) continue;
     // A percentage bounding a rate ("LPR+50BP") is written with BP, never %; a bare % here is the benefit.
     // 「不超过4%的优惠贷款利率」: the rest of a short clause says what the percentage is of.
     const rest = /^[^，,。；;\n]{0,12}/.exec(text.slice(at + m[0].length))![0];

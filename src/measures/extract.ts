@@ -435,6 +435,8 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
   const sentences = splitSentences(p.text);
   /** Measures named so far in this paragraph: a later sentence with only a bare 贷款/补贴 refers back to the last. */
   const inParagraph: Draft[] = [];
+  /** 「（二）重点群体创业税收优惠。自办理…按每户每年20000元为限额…」: an item titled by a name is that measure throughout. */
+  let titled: Draft | null = null;
   sentences.forEach((sentence, si) => {
     // 「7.全面落实吸纳就业补贴政策。」 is the item's title, not a statement of a measure.
     if (si === 0 && ITEM_TITLE.test(sentence) && sentence.length <= 30) return;
@@ -453,7 +455,7 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
       // 「带动就业5人及以上就业的，贷款额度最高50万元。」「按贷款实际利率的50%给予财政贴息。」: a bare head
       // noun of the same kind continues the measure named just before in the paragraph.
       const last = inParagraph[inParagraph.length - 1];
-      if (last && special.length === 0 && refersBack(sentence, last.name)) {
+      if (last && special.length === 0 && (refersBack(sentence, last.name) || last === titled)) {
         last.span += `\n${sentence}`;
         last.pieces.push({ paragraphId: p.id, text: sentence });
         last.amounts.push(...parseAmounts(sentence, last.name));
@@ -516,9 +518,13 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
       }
       drafts.push(draft);
       inParagraph.push(draft);
+      if (si === 0 && hits.length === 1 && ITEM_NAME_TITLE.test(sentence) && sentence.replace(/[。．.\s]+$/u, '').endsWith(hit.raw)) titled = draft;
     }
   });
 }
+
+/** A numbered item's title that is a name only: 「（二）重点群体创业税收优惠。」. */
+const ITEM_NAME_TITLE = /^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、)\s*[^，,。；;：:]{2,30}[。．.]?\s*$/u;
 
 /** A clause saying whom a measure is for: 「对…」, also after an enumerator (「一是对…」「此外，对…」). */
 const ADDRESSEE = /^(?:(?:[一二三四五六七八九十]是|其[一二三四]|此外|另外|同时)?对|以及)/u;
@@ -607,12 +613,28 @@ function foldMentions(measures: Measure[]): Measure[] {
         (o) => o.name.length > m.name.length && o.name.includes(m.name) && o.kind === m.kind && (o.recipient === m.recipient || m.groups.length === 0),
       );
       into = containing.length === 1 ? containing[0] : undefined;
+      // 「（一）灵活就业社会保险补贴：申请人每半年…」 in a list of where to apply, 「税收优惠由税务部门按规定落实」: a
+      // shorter name of several measures, with no amount of its own, refers to them; how to apply goes to each.
+      if (!into && containing.length >= 2) {
+        const process = processOf(m);
+        if (process) for (const o of containing) o.parts = { ...o.parts, process: o.parts?.process ?? process };
+        out.splice(out.indexOf(m), 1);
+        continue;
+      }
       if (!into) continue;
     } else continue;
     if (into) absorb(into, m);
     out.splice(out.indexOf(m), 1);
   }
   return out;
+}
+
+/** 「（一）灵活就业社会保险补贴：申请人每半年通过…提交申请」: the text after a named item label, when it says how to apply. */
+function processOf(m: Measure): string | null {
+  const at = m.sourceText.indexOf(`${m.name}：`);
+  if (at < 0 || at > 8) return null;
+  const rest = m.sourceText.slice(at + m.name.length + 1).trim();
+  return /申请|申报|申领|提交|办理|受理/u.test(rest) ? rest : null;
 }
 
 export function extractFromDocument(doc: PolicyDocument): Measure[] {
