@@ -14,6 +14,7 @@ import { buildQuery, type Query } from './retrieve/query.ts';
 import { abstainFeatures, decideAbstention, emptyFeatures, type AbstainDecision, type AbstainFeatures } from './retrieve/abstain.ts';
 import { composeAnswer, DEFAULT_COMPOSE, toCitation } from './answer/compose.ts';
 import { EXTRACTIVE, type Answer } from './answer/contract.ts';
+import { metaFieldAsked, metaSource } from './answer/metadata.ts';
 import { combineParts, relatedProvisions, renumber, understoodText, wholeAsk, type ComposedPart } from './answer/parts.ts';
 import { understand, type Ask, type Understanding } from './understand/message.ts';
 import type { AnswerKind, Lexicon } from './text/lexicon.ts';
@@ -187,7 +188,8 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
   const runAsk = async (ask: Ask, u: Understanding, o: AskOptions): Promise<{ trace: AskTrace; part: ComposedPart }> => {
     const sw = o.pipeline ?? {};
     const query = buildQuery(ask, u, lexicon, { expand: sw.expand });
-    const { top: passages, ranked } = await retriever.retrieveWide(query, { k: o.k ?? 5, prf: sw.prf, kindRerank: sw.kindRerank, vectors: sw.vectors });
+    const { top, ranked } = await retriever.retrieveWide(query, { k: o.k ?? 5, prf: sw.prf, kindRerank: sw.kindRerank, vectors: sw.vectors });
+    const passages = withMetaSource(query.norm, top, ranked);
     const features = abstainFeatures(query, passages, retriever);
     const decision: AbstainDecision =
       sw.abstain === false && passages.length ? { abstain: false, reason: null, probability: 1 } : decideAbstention(query, ranked, features, retriever);
@@ -295,6 +297,17 @@ function regionalRefusalCovers(results: Array<{ trace: AskTrace; part: ComposedP
     if (!same) continue;
     r.part = { ...r.part, abstained: true, answer: '', reason: refused[0]!.part.reason, related: renumber(r.part.cited.map((c) => c.citation)), cited: [] };
   }
+}
+
+/**
+ * 「…的文号是多少？」: the passage of the best document that states the 发文字号 (or issuer, date) joins
+ * the passages the answer is composed from, so the answer cites where the fact is written.
+ */
+function withMetaSource(norm: string, top: Passage[], ranked: Passage[]): Passage[] {
+  const field = metaFieldAsked(norm);
+  if (!field || !top.length || metaSource(top, field)) return top;
+  const found = metaSource([top[0]!, ...ranked], field);
+  return found ? [top[0]!, found, ...top.slice(1, -1)] : top;
 }
 
 /** An ask as shown in a multi-part answer: as typed, without the chat phrases (「想问下」「急」). */

@@ -105,6 +105,9 @@ describe('document particulars', () => {
     expectWellFormed(a);
     expect(a.answer).toContain('的发文机关：青岛市城阳区人民政府办公室。[1]');
     expect(a.answer.split('青岛市城阳区人民政府办公室').length).toBe(2);
+    // Cited to the paragraph that states it (003's 发文机关 line), so the link shows where it is written.
+    const doc = docs.get(a.citations[0]!.docId)!;
+    expect(doc.paragraphs.find((p) => p.id === a.citations[0]!.paragraphId)!.text).toContain('青岛市城阳区人民政府办公室');
   });
 });
 

@@ -8,7 +8,7 @@ import { termWeights } from '../retrieve/query.ts';
 import { statesFigure } from '../retrieve/figures.ts';
 import { related } from '../text/gazetteer.ts';
 import type { AnswerKind } from '../text/lexicon.ts';
-import { metaFieldAsked, metaSentence } from './metadata.ts';
+import { metaFieldAsked, metaSentence, metaSource } from './metadata.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from '../retrieve/answer-type.ts';
 
 /**
@@ -148,8 +148,10 @@ export function composeAnswer(
   const field = metaFieldAsked(query.norm);
   const meta = field && passages[0] ? metaSentence(passages[0].doc, field) : null;
   if (meta) {
-    chosen.push({ passage: passages[0]!, rank: 0, position: -1, text: meta, score: best * 2, leadIn: false, isItem: false, offers: true });
-    sources.push(passages[0]!);
+    // Cited to the passage that states it (the 发文字号 line) when one was retrieved, else to the best one.
+    const source = metaSource(passages, field!) ?? passages[0]!;
+    chosen.push({ passage: source, rank: passages.indexOf(source), position: -1, text: meta, score: best * 2, leadIn: false, isItem: false, offers: true });
+    sources.push(source);
     length += meta.length;
   }
   for (const c of candidates) {

@@ -1,4 +1,5 @@
 import type { PolicyDocument } from '../types.ts';
+import { normalizeForMatch } from '../text/normalize.ts';
 
 /**
  * Questions about a document's particulars — its 发文字号, who issued it, when — are answered
@@ -25,4 +26,13 @@ export function metaFieldAsked(norm: string): MetaField | null {
 export function metaSentence(doc: PolicyDocument, field: MetaField): string | null {
   const value = doc[field];
   return value ? `《${doc.title}》的${LABEL[field]}：${value}` : null;
+}
+
+/** Of the passages, the first of the best passage's document that states the field's value (「发文字号：…」). */
+export function metaSource<P extends { doc: PolicyDocument; textNorm: string }>(passages: readonly P[], field: MetaField): P | null {
+  const doc = passages[0]?.doc;
+  const value = doc?.[field];
+  if (!doc || !value) return null;
+  const norm = normalizeForMatch(value);
+  return passages.find((p) => p.doc.docId === doc.docId && p.textNorm.includes(norm)) ?? null;
 }
