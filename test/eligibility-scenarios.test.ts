@@ -14,7 +14,8 @@ import { blindDocuments, DEV_DIR, scenarioMeasure, scenarioProfile, type BlindSc
  * checker was run on those documents — and two on 南昌 (江西). Both-conditions cases (a graduate not from a 低保
  * family), durations (经营6个月, 连续缴费满3个月), another city, an alternative no profile states.
  */
-type Scenario = BlindScenario & { province: string };
+/** The development scenarios may also say how many people the business employs. */
+type Scenario = Omit<BlindScenario, 'profile'> & { province: string; profile: BlindScenario['profile'] & { employees?: number } };
 const scenarios = JSON.parse(fs.readFileSync(path.join(DEV_DIR, 'profiles.json'), 'utf8')) as Scenario[];
 const TODAY = '2026-11-22';
 
@@ -27,9 +28,9 @@ function verdictOf(s: Scenario): string {
   const doc = docs.find((d) => d.file === s.doc)!;
   const all = extractFromDocument(doc).map((x) => ({ ...x, url: `http://localhost/docs/${doc.docId}#${x.paragraphId}` }));
   // The measure the scenario names: the same name first, else the scorer's looser match.
-  const m = all.find((x) => x.name === s.measure) ?? scenarioMeasure(s, all);
+  const m = all.find((x) => x.name === s.measure) ?? scenarioMeasure(s as BlindScenario, all);
   if (!m) return 'no measure';
-  const input = scenarioProfile(s, TODAY);
+  const input: Record<string, unknown> = { ...scenarioProfile(s as BlindScenario, TODAY), ...(s.profile.employees !== undefined ? { employees: s.profile.employees } : {}) };
   const region = placesInQuestion(String(input['region']))[0] ?? String(input['region']);
   const r = evaluateMeasure(m, parseProfile({ ...input, region }, new Date(TODAY)));
   return r.status === 'eligible' ? 'eligible' : r.status === 'unknown' ? 'unknown' : 'ineligible';

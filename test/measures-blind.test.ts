@@ -56,19 +56,20 @@ describe('measures on the blind documents', () => {
  * The development set (test/fixtures/measures-dev): five more documents of other provinces (上海 办事指南 with
  * pronoun phrasing, 大连 list with look-alike measures and a 补贴测算, 贵阳 FAQ, 南昌 prose with nested groups,
  * 太原 bar table with services and recruitment), labelled by a helper, and three labelled before the extractor
- * saw them (昆明 办事指南 with 全部条件/之一 lists, 合肥 markdown table, 西安 numbered FAQ); tuned on openly: training figures.
+ * saw them (昆明 办事指南 with 全部条件/之一 lists, 合肥 markdown table, 西安 numbered FAQ, 福州 明白卡 records, 长沙
+ * numbered prose with a higher tier); tuned on openly: training figures.
  */
 describe('measures on the development documents (tuned on)', () => {
   it('pooled precision and recall stay where the rules brought them', async () => {
     const dev = await blindDocuments(DEV_DIR);
     const scores = blindGold(DEV_DIR).map((g) => scoreBlind(g, dev.find((d) => d.file === g.file)!));
-    expect(scores).toHaveLength(8);
+    expect(scores).toHaveLength(10);
     const all = { measures: pooled(scores.map((s) => s.measures)), amounts: pooled(scores.map((s) => s.amounts)), groups: pooled(scores.map((s) => s.groups)) };
     console.log(`measures-dev pooled (training)\n  measures ${fmt(all.measures)}\n  amounts  ${fmt(all.amounts)}\n  groups   ${fmt(all.groups)}`);
-    expect(all.measures.precision).toBeGreaterThanOrEqual(0.96);
+    expect(all.measures.precision).toBeGreaterThanOrEqual(0.98);
     expect(all.measures.recall).toBeGreaterThanOrEqual(0.96);
-    expect(all.amounts.precision).toBeGreaterThanOrEqual(0.89);
-    expect(all.amounts.recall).toBeGreaterThanOrEqual(0.96);
-    expect(all.groups.recall).toBeGreaterThanOrEqual(0.85);
+    expect(all.amounts.precision).toBeGreaterThanOrEqual(0.88);
+    expect(all.amounts.recall).toBeGreaterThanOrEqual(0.95);
+    expect(all.groups.recall).toBeGreaterThanOrEqual(0.87);
   });
 });

@@ -151,8 +151,9 @@ export function conditionStatus(c: Condition, measure: Measure, p: Profile): Con
         if (forEmployer) parts.push(hireStatus(person, p));
         else for (const g of person) parts.push(personGroupStatus(g, g === '高校毕业生' ? windows : [], p));
       }
-      // A window given without the 高校毕业生 group still means a graduate's window.
-      if (!forEmployer && windows.length && person.length === 0) {
+      // A window given without the 高校毕业生 group still means a graduate's window, and it is one of the
+      // alternatives (「符合下列情形之一：（1）已办理就业困难人员认定；（2）离校2年内未就业」).
+      if (!forEmployer && windows.length && !person.includes('高校毕业生')) {
         parts.push(personGroupStatus('高校毕业生', windows, p));
       }
       let status = parts.length ? any(parts) : 'unknown';
@@ -161,7 +162,9 @@ export function conditionStatus(c: Condition, measure: Measure, p: Profile): Con
       // 「服务期满考核合格的“三支一扶”高校毕业生」: being a graduate is not enough, and the rest
       // is nothing a profile states — never call it met.
       // 「经认定的就业困难人员」: being recognised is what the group is, not a further requirement.
-      const rest = c.text.replace(/(?:经)?(?:[\u4e00-\u9fff]{0,6}部门)?认定(?:为)?的?(?=就业困难人员|零就业家庭|低保|残疾|特困)/gu, '');
+      const rest = c.text
+        .replace(/(?:经)?(?:[\u4e00-\u9fff]{0,6}部门)?认定(?:为)?的?(?=就业困难人员|零就业家庭|低保|残疾|特困)/gu, '')
+        .replace(/(?:就业困难人员|零就业家庭|低保|残疾|特困人员)(?:身份)?认定/gu, '');
       return status === 'met' && !forEmployer && UNSTATED_REQUIREMENT.test(rest) ? 'unknown' : status;
     }
     case 'employment':

@@ -100,8 +100,12 @@ function nestedGroups(
     const head = mentions[i]!;
     const before = text.slice(0, head.index);
     // The head follows 「…的」 directly (「家庭的高校毕业生」「人员中的」 is the reverse and not read).
-    if (!/的\s*$/u.test(before) || /中的\s*$/u.test(before)) continue;
+    // Or, without 的, a chain of families ending in a qualified head: 「低保家庭、零就业家庭、脱贫家庭和残疾高校毕业生」 (a
+    // family is not an applicant of its own next to a person).
+    const familyChain = /残疾\s*$/u.test(before);
+    if ((!/的\s*$/u.test(before) && !familyChain) || /中的\s*$/u.test(before)) continue;
     const clauseStart = Math.max(before.lastIndexOf('，'), before.lastIndexOf(','), before.lastIndexOf('。'), before.lastIndexOf('；'), before.lastIndexOf('：')) + 1;
+    if (familyChain && !mentions.filter((m) => m.index >= clauseStart && m.index < head.index).every((m) => /家庭$|^残疾$/u.test(m.text))) continue;
     const modifiers = mentions.filter((m) => m.index >= clauseStart && m.index < head.index).flatMap((m) => m.groups).filter((g) => !head.groups.includes(g));
     if (!modifiers.length) continue;
     // 「…的高校毕业生，以及残疾高校毕业生…」: more alternatives follow that may not all be read; nesting could
@@ -135,7 +139,8 @@ function nestedGroups(
 function unreadAlternative(modifierText: string): string | null {
   for (const item of modifierText.split(/、|以及|或者|及|和|与|或/u)) {
     const t = item.replace(/^(?:属于|为|是|其他)/u, '').trim();
-    if ((t.match(/[\u4e00-\u9fff]/gu) ?? []).length >= 2 && findGroups(t).length === 0) return t;
+    // 「残疾」 qualifies the head that follows (残疾高校毕业生): a group too.
+    if ((t.match(/[\u4e00-\u9fff]/gu) ?? []).length >= 2 && findGroups(t).length === 0 && findGroups(`${t}人员`).length === 0) return t;
   }
   return null;
 }
@@ -154,7 +159,8 @@ export function conditionsOf(
   const out: Cond[] = [];
   const groups = opts.groups.filter((g) => g !== '用人单位');
   if (groups.length > 0) {
-    const windows: GraduateWindow[] = groups.includes('高校毕业生') ? graduateWindows(text) : [];
+    // 「离校2年内未就业」 alone (as one alternative of a list) still speaks of a graduate.
+    const windows: GraduateWindow[] = groups.includes('高校毕业生') || /离校/u.test(text) ? graduateWindows(text) : [];
     const mentions = findGroups(text);
     const nested = nestedGroups(text, mentions, groups);
     if (nested) {
@@ -222,7 +228,10 @@ export function conditionsOf(
     new RegExp(`登记注册满\\s*${N}\\s*个月`).exec(plain) ??
     new RegExp(`(?:正常|持续|连续)?(?:经营|运营)(?:满|达到)?\\s*${N}\\s*个月(?:以上|及以上)?`).exec(plain);
   // 「正常经营满1年」: a year of business is twelve months.
-  const regYearsRun = regMonths ? null : new RegExp(`(?:正常|持续|连续)?(?:经营|运营)(?:满|达到)\\s*${N}\\s*年(?:以上|及以上)?`).exec(plain);
+  const regYearsRun = regMonths
+    ? null
+    : (new RegExp(`(?:正常|持续|连续)?(?:经营|运营)(?:满|达到)\\s*${N}\\s*年(?:以上|及以上)?`).exec(plain) ??
+      new RegExp(`(?:正常|持续|连续)(?:经营|运营)\\s*${N}\\s*年(?:以上|及以上)`).exec(plain));
   const years = regYears && /年(?:内|以内)|未满|不满|不超过/.test(regYears[0]) ? num(regYears[1]) : null;
   const yearsRun = regYearsRun ? num(regYearsRun[1]) : null;
   const months = regMonths ? num(regMonths[1]) : yearsRun ? yearsRun * 12 : null;

@@ -132,15 +132,43 @@ interface Draft {
 /** Groups a measure lists, excluding the ones that are employment forms or employers (they become other conditions). */
 const NOT_IDENTITY: ReadonlySet<TargetGroup> = new Set(['灵活就业人员', '新就业形态', '创业者', '小微企业', '用人单位']);
 
+/**
+ * 「其中，符合以下条件之一的，补贴标准提高到1.5万元」「借款人为高校毕业生的可再上浮20%」: a higher tier for some says
+ * how much more they get, not who may apply; its clauses (and the 「…的」 clause it hangs on) give no groups or conditions.
+ */
+const TIER = /提高到|提高至|提高为|上浮|可再|增加到|增加至|增至|加发|翻番/u;
+function withoutTiers(text: string): string {
+  let inTierList = false;
+  return text
+    .split(/(?<=[。；;\n])/u)
+    .map((sentence) => {
+      // The items of a list a tier introduces (「…提高到1.5万元：（1）…；（2）…」) are the tier's too.
+      if (inTierList && /^\s*(?:[（(][\d一二三四五六七八九十]{1,2}[）)]|[①-⑩])/u.test(sentence)) return '';
+      inTierList = false;
+      if (!TIER.test(sentence)) return sentence;
+      inTierList = /[：:]\s*(?:[（(][\d一二三四五六七八九十]{1,2}[）)]|[①-⑩])/u.test(sentence);
+      const clauses = sentence.split(/(?<=[，,：:])/u);
+      const at = clauses.findIndex((c) => TIER.test(c));
+      // The tier's own condition: the 「…的」 clauses right before it, and a list it introduces (「…提高到1.5万元：（1）…」).
+      let from = at;
+      while (from > 0 && /(?:的|之一的)[，,]$/u.test(clauses[from - 1]!)) from--;
+      if (from > 0 && /^其中[，,]$/u.test(clauses[from - 1]!)) from--;
+      return clauses.slice(0, from).join('');
+    })
+    .join('');
+}
+
 function finish(doc: PolicyDocument, d: Draft): Measure {
-  const groups = groupsOf(d.span, d.recipient);
+  const groups = groupsOf(withoutTiers(d.span), d.recipient);
   const identity = groups.filter((g) => !NOT_IDENTITY.has(g));
   const conditions: Condition[] = [];
   // 「符合条件的个人创业者和小微企业」: a loan a person or a small enterprise may take; being a 小微企业 is one way in, not a requirement.
   const forBothBorrowers = kindOf(d.name) === 'loan' && /个人|创业者/u.test(d.span);
   for (const piece of d.pieces) {
-    const own = groupsOf(piece.text, d.recipient).filter((g) => identity.includes(g));
-    for (const c of conditionsOf(piece.text, piece.paragraphId, { recipient: d.recipient, groups: own, smallEnterprise: groups.includes('小微企业') && !forBothBorrowers })) {
+    const text = withoutTiers(piece.text);
+    if (!text.trim()) continue;
+    const own = groupsOf(text, d.recipient).filter((g) => identity.includes(g));
+    for (const c of conditionsOf(text, piece.paragraphId, { recipient: d.recipient, groups: own, smallEnterprise: groups.includes('小微企业') && !forBothBorrowers })) {
       if (c.type !== 'group' && conditions.some((o) => o.type === c.type)) continue;
       conditions.push(piece.list ? { ...c, list: piece.list } : c);
     }
@@ -468,10 +496,10 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
       let j = ci;
       // Conditions before the name: clauses ending in 的/后/时 (…的,给予X), starting with 对 (对…,给予X), or
       // continuing such a clause (「A、B自主创业自筹资金不足，并符合以下条件的，可申请X」).
-      while (j > 0 && !hitClauses.has(j - 1) && (/(?:的|后|时)$/.test(clauses[j - 1]!.text.trim()) || ADDRESSEE.test(clauses[j - 1]!.text.trim()) || /^(?:并|且|同时|而且|以及|与其|为其|对其)/.test(clauses[j]!.text.trim()))) j--;
+      while (j > 0 && !hitClauses.has(j - 1) && (/(?:的|后|时)$/.test(clauses[j - 1]!.text.trim()) || ADDRESSEE.test(unnumbered(clauses[j - 1]!.text)) || /^(?:并|且|同时|而且|以及|与其|为其|对其)/.test(clauses[j]!.text.trim()))) j--;
       // 「对首次创办…（含…），且…以上的退役军人、…，给予X」: an addressee clause further back opens the span too.
       for (let a = j - 1; a >= 0 && !hitClauses.has(a); a--) {
-        if (ADDRESSEE.test(clauses[a]!.text.trim())) {
+        if (ADDRESSEE.test(unnumbered(clauses[a]!.text))) {
           j = a;
           break;
         }
@@ -525,6 +553,9 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
 
 /** A numbered item's title that is a name only: 「（二）重点群体创业税收优惠。」. */
 const ITEM_NAME_TITLE = /^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、)\s*[^，,。；;：:]{2,30}[。．.]?\s*$/u;
+
+/** 「4.对在长沙市…」: a clause without the number of its item. */
+const unnumbered = (t: string) => t.trim().replace(/^(?:\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)\s*/u, '');
 
 /** A clause saying whom a measure is for: 「对…」, also after an enumerator (「一是对…」「此外，对…」). */
 const ADDRESSEE = /^(?:(?:[一二三四五六七八九十]是|其[一二三四]|此外|另外|同时)?对|以及)/u;
@@ -637,10 +668,56 @@ function processOf(m: Measure): string | null {
   return /申请|申报|申领|提交|办理|受理/u.test(rest) ? rest : null;
 }
 
+/** 「政策名称：一次性求职补贴」 then 「补贴对象：…」「补贴标准：…」…: a record (明白卡, 政策清单 without numbering) opens with its name. */
+const RECORD_NAME = /^(?:政策|项目|事项|补贴|扶持|服务)(?:名称|项目)[:：]\s*(.{2,30}?)[。.]?$/u;
+
+/**
+ * Records: each 「政策名称：X」 line and the labelled lines after it, up to the next record or heading, are one
+ * measure named X, as a heading and its paragraphs are. Only a record naming a benefit is a measure
+ * (「创业孵化基地奖补」 and 「职业介绍服务」 are not).
+ */
+function recordMeasures(doc: PolicyDocument, covered: Set<string>): Draft[] {
+  const drafts: Draft[] = [];
+  const starts = doc.paragraphs.flatMap((p, i) => (RECORD_NAME.test(p.text.trim()) && !covered.has(p.id) ? [i] : []));
+  if (starts.length < 2) return drafts;
+  starts.forEach((start, n) => {
+    const end = starts[n + 1] ?? doc.paragraphs.length;
+    const lines: Paragraph[] = [];
+    for (let j = start + 1; j < end; j++) {
+      const p = doc.paragraphs[j]!;
+      if (p.isHeading || !/^[^：:]{2,8}[：:]/u.test(unbracketed(p.text)) || underExample(p)) break;
+      lines.push(p);
+    }
+    const head = doc.paragraphs[start]!;
+    covered.add(head.id);
+    for (const p of lines) covered.add(p.id);
+    const raw = RECORD_NAME.exec(head.text.trim())![1]!;
+    if (!isMeasureHeading(raw) || NOT_A_RECORD.test(raw)) return;
+    const body = lines.filter((p) => !partOf(p.text) && !PROCEDURE_LINE.test(unbracketed(p.text)) && !/^(?:执行期限|有效期|政策期限)[:：]/u.test(p.text.trim()));
+    if (!body.length) return;
+    const name = normaliseName(raw, body.map((p) => p.text).join('\n'));
+    const span = body.map((p) => p.text).join('\n');
+    drafts.push({
+      name,
+      recipient: statedRecipient(body) ?? guessRecipient(body[0]!.text, name),
+      paragraph: body[0]!,
+      span,
+      pieces: listPieces(body),
+      amounts: parseAmounts(span, name),
+      validUntil: latest(lines.flatMap((p) => statedEndDates(p.text))),
+      parts: collectParts(lines),
+    });
+  });
+  return drafts;
+}
+/** Awards to selected units (奖补, 奖励) are not measures one applies for. */
+const NOT_A_RECORD = /奖补|奖励|示范/u;
+
 export function extractFromDocument(doc: PolicyDocument): Measure[] {
   if (doc.kind === 'news') return [];
   const { drafts, covered } = headingMeasures(doc);
-  return mergeByName(doc, [...drafts, ...sentenceMeasures(doc, covered)]);
+  const records = recordMeasures(doc, covered);
+  return mergeByName(doc, [...drafts, ...records, ...sentenceMeasures(doc, covered)]);
 }
 
 /** The catalog of a corpus: policy, FAQ and law documents (news repeats policies and is skipped). */
