@@ -283,7 +283,7 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
  * the same general provisions — they become related provisions too, not a direct answer.
  */
 function regionalRefusalCovers(results: Array<{ trace: AskTrace; part: ComposedPart }>): void {
-  const refused = results.filter((r) => r.part.reason?.code === 'no-regional-figure');
+  const refused = results.filter((r) => r.part.reason?.code === 'no-regional-figure' || r.part.reason?.code === 'no-regional-topic');
   if (!refused.length) return;
   for (const r of results) {
     if (r.part.abstained) continue;

@@ -122,6 +122,30 @@ describe('refusals on topic, with related provisions', () => {
   });
 });
 
+describe('a benefit asked for a place', () => {
+  // The corpus mentions 住房补贴 only in a 青岛 report; no 广东 or national document names it.
+  it('is refused when no document of that place (or one containing it) names the benefit in any form', async () => {
+    const a = await t.engine.ask('我是本科应届生想去深圳工作，深圳对新引进的毕业生有没有租房补贴？一次给多少钱');
+    expect(a.abstained).toBe(true);
+    expect(a.citations).toEqual([]);
+    expect(a.answer).toContain('深圳市');
+    expect(a.answer).toContain('租房补贴');
+  });
+
+  // 004 (长沙天心区) writes 「人才租房和生活补贴」: the name with another benefit coordinated before its noun.
+  it('is answered when that place writes the benefit with another coordinated before its noun', async () => {
+    const a = await t.engine.ask('我是硕士毕业，打算去长沙天心区工作，那边有没有人才租房补贴、生活补贴？');
+    expect(a.abstained).toBe(false);
+    expect(a.citations.some((c) => has(c.text, '人才租房和生活补贴'))).toBe(true);
+  });
+
+  it('a benefit no document names, qualified by a word the corpus never uses, is refused as a topic not covered', async () => {
+    const a = await t.engine.ask('我在广州养了两只猫，政府有没有宠物补贴？');
+    expect(a.abstained).toBe(true);
+    expect(a.answer).toContain('宠物补贴');
+  });
+});
+
 describe('follow-ups in context', () => {
   let core: ChatCore;
   const say = async (text: string, userId = 'f1'): Promise<ChatReply> =>

@@ -12,6 +12,14 @@ import type { CliContext } from './io.ts';
 import { DIR_ARGS, println, withFlags } from './io.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { sourceRoot } from '../paths.ts';
+import { withDirs } from '../config.ts';
+import os from 'node:os';
+import { createHash } from 'node:crypto';
+
+/** Where calibration keeps the index of another corpus (one per corpus path, reused between runs). */
+function calibrationIndexDir(corpus: string): string {
+  return path.join(os.tmpdir(), 'policybot-calibrate', createHash('sha256').update(path.resolve(corpus)).digest('hex').slice(0, 12));
+}
 
 /** The sets `policybot eval` reports when none are named: the fitted dev set, the realistic set, our blind set. */
 export const DEFAULT_EVAL_FILES = ['../shared/eval/dev.jsonl', '../shared/eval/colloquial.jsonl', 'test/fixtures/blind.jsonl'];
@@ -70,24 +78,35 @@ export const calibrateCommand = (base: CliContext) =>
   defineCommand({
     meta: { name: 'calibrate', description: '在带标签的问题集上拟合拒答模型（逻辑回归，k 折交叉验证），写入 src/retrieve/abstain-model.json' },
     args: {
-      file: { type: 'string', required: true, description: '一个或多个 JSONL 文件，逗号分隔' },
+      file: { type: 'string', required: true, description: '一个或多个 JSONL 文件，逗号分隔；「文件@政策目录」表示用另一个政策库回答该文件的问题' },
       folds: { type: 'string', description: '交叉验证折数（默认 5）' },
       write: { type: 'boolean', description: '写入模型文件（默认只报告）' },
     },
     async run({ args }) {
       const ctx = withFlags(base, {});
-      const files = args.file.split(',').map((f) => f.trim()).filter(Boolean);
-      // Ids are unique per file only: prefix them with the file's name.
-      const items = files.flatMap((f) => readItems(f).map((it) => ({ ...it, id: `${path.basename(f)}:${it.id}` })));
+      // 「set.jsonl@corpus-dir」: that set's questions are asked of an index of that corpus (documents the
+      // bundled corpus does not have), so the model is fitted on more than one corpus.
+      const specs = args.file.split(',').map((f) => f.trim()).filter(Boolean).map((spec) => {
+        const at = spec.lastIndexOf('@');
+        return at > 0 ? { file: spec.slice(0, at), corpus: spec.slice(at + 1) } : { file: spec, corpus: null };
+      });
       const folds = Math.max(2, Number.parseInt(args.folds ?? '5', 10) || 5);
-      const engine = await openEngine(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
-      // The gate off: every ask's features, whatever the current model says.
-      const rows = await runItems(engine, items, 3, { pipeline: { abstain: false } });
-      const fit = rowsForFit(rows, engine.retriever);
+      const fit: ReturnType<typeof rowsForFit> = [];
+      let questions = 0;
+      for (const corpus of [...new Set(specs.map((s) => s.corpus))]) {
+        const config = corpus ? withDirs(ctx.config, { corpusDir: corpus, indexDir: calibrationIndexDir(corpus) }) : ctx.config;
+        // Ids are unique per file only: prefix them with the file's name.
+        const items = specs.filter((s) => s.corpus === corpus).flatMap((s) => readItems(s.file).map((it) => ({ ...it, id: `${path.basename(s.file)}:${it.id}` })));
+        questions += items.length;
+        const engine = await openEngine(config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
+        // The gate off: every ask's features, whatever the current model says.
+        const rows = await runItems(engine, items, 3, { pipeline: { abstain: false } });
+        fit.push(...rowsForFit(rows, engine.retriever));
+      }
       const cv = crossValidate(fit, folds);
       const model: AbstainModel = {
         ...fitAbstainModel(fit.map((r) => ({ f: r.f, answerable: r.answerable }))),
-        fittedOn: `${files.map((f) => path.basename(f)).join(' + ')} (${items.length} questions, ${fit.length} asks reach the model)`,
+        fittedOn: `${specs.map((s) => path.basename(s.file) + (s.corpus ? ` (with ${path.basename(s.corpus)})` : '')).join(' + ')} (${questions} questions, ${fit.length} asks reach the model)`,
         crossValidation: `${folds}-fold: ${cv.correct}/${cv.total} asks (${cv.falseRefusals} answerable refused, ${cv.falseAnswers} unanswerable answered)`,
       };
       println(ctx.io.stdout, JSON.stringify(model, null, 2));

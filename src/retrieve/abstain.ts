@@ -67,6 +67,7 @@ export type AbstainReason =
   | { code: 'unknown-topic'; topics: string[] }
   | { code: 'no-regional-figure'; place: string; topic: string }
   | { code: 'no-regional-document'; place: string }
+  | { code: 'no-regional-topic'; place: string; topic: string }
   | { code: 'model'; probability: number };
 
 export interface AbstainDecision {
@@ -183,10 +184,37 @@ function regionalDocumentMissing(query: Query, passages: Passage[]): AbstainReas
   return top.some(applies) ? null : { code: 'no-regional-document', place: query.places[0]! };
 }
 
+/**
+ * 「深圳对新引进的毕业生有没有租房补贴？」: the ask names a benefit (a word before 补贴/贷款 …) that no
+ * document mentions, and the word that qualifies it (租房) is not one the corpus uses either: the
+ * corpus does not cover that benefit. (「额外补贴」 is no such name: 额外 is a common word.)
+ */
+function unknownBenefit(query: Query, retriever: Pick<HybridRetriever, 'corpusHas' | 'docFreq'>): AbstainReason | null {
+  for (const { name, qualifier } of query.benefits) {
+    if (retriever.corpusHas(name) || retriever.docFreq(qualifier) > 0 || retriever.corpusHas(qualifier)) continue;
+    return { code: 'unknown-topic', topics: [name] };
+  }
+  return null;
+}
+
+/**
+ * 「深圳对新引进的毕业生有没有租房补贴？」: the ask names a benefit (a concept named …补贴/贷款 …) that no
+ * document of the place asked (nor of a place containing it, nor a national one) names in any form — a
+ * 青岛 report of 住房补贴 does not say what 深圳 gives.
+ */
+function regionalTopicMissing(query: Query, retriever: Pick<HybridRetriever, 'placeHas'>, benefitNouns: readonly string[]): AbstainReason | null {
+  if (!query.places.length || query.places.includes('全国')) return null;
+  for (const c of askConcepts(query)) {
+    if (!benefitNouns.some((n) => c.concept.name.endsWith(n))) continue;
+    if (!retriever.placeHas(query.places, c.concept.forms)) return { code: 'no-regional-topic', place: query.places[0]!, topic: c.concept.name };
+  }
+  return null;
+}
+
 type Rule = (query: Query, passages: Passage[], f: AbstainFeatures, retriever: RuleContext) => AbstainReason | null;
 
 /** What the rules may ask of the corpus. */
-export type RuleContext = Pick<HybridRetriever, 'docHas'>;
+export type RuleContext = Pick<HybridRetriever, 'docHas' | 'corpusHas' | 'docFreq' | 'placeHas' | 'benefitNouns'>;
 
 /** The rules, in order; the first that speaks decides. */
 export const RULES: Array<{ name: string; rule: Rule }> = [
@@ -198,6 +226,8 @@ export const RULES: Array<{ name: string; rule: Rule }> = [
   },
   { name: 'regional-figure', rule: (q, ps, _f, r) => regionalFigureMissing(q, ps, r) },
   { name: 'regional-document', rule: (q, ps) => regionalDocumentMissing(q, ps) },
+  { name: 'unknown-benefit', rule: (q, _ps, _f, r) => unknownBenefit(q, r) },
+  { name: 'regional-topic', rule: (q, _ps, _f, r) => regionalTopicMissing(q, r, r.benefitNouns) },
 ];
 
 /** `ranked`: the wider ranked list of passages (the regional-figure rule looks beyond the top k). */

@@ -170,6 +170,11 @@ export class HybridRetriever {
     return c;
   }
 
+  /** The lexicon's benefit nouns (补贴, 贷款 …), for the abstention rules. */
+  get benefitNouns(): readonly string[] {
+    return this.lexicon.phrases.benefitNouns;
+  }
+
   get documents(): PolicyDocument[] {
     return this.index.documents;
   }
@@ -212,6 +217,35 @@ export class HybridRetriever {
     return text.includes(norm);
   }
   private readonly docNorms = new Map<string, string>();
+
+  /**
+   * True when a document that applies to one of the places (its region is the place, contains it or
+   * lies in it; national; or unknown) contains one of the normalised texts.
+   */
+  placeHas(places: readonly string[], norms: readonly string[]): boolean {
+    const key = `${places.join(',')}\u0000${norms.join('\u0001')}`;
+    let hit = this.placeHits.get(key);
+    if (hit === undefined) {
+      const loose = norms.map((n) => this.elliptic(n));
+      hit = this.index.documents.some(
+        (d) =>
+          (!d.region || d.region === '全国' || places.some((a) => related(a, d.region!))) &&
+          norms.some((n, i) => this.docHas(d.docId, n) || (loose[i] !== null && loose[i]!.test(this.docNorms.get(d.docId) ?? ''))),
+      );
+      if (this.placeHits.size >= MAX_CORPUS_HITS) this.placeHits.clear();
+      this.placeHits.set(key, hit);
+    }
+    return hit;
+  }
+  private readonly placeHits = new Map<string, boolean>();
+
+  /** 「租房补贴」 also as 「人才租房和生活补贴」「租房、生活补贴」: a benefit's name with others coordinated before its noun. */
+  private elliptic(norm: string): RegExp | null {
+    const noun = this.lexicon.phrases.benefitNouns.find((n) => norm.endsWith(n) && norm.length > n.length);
+    if (!noun) return null;
+    const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`${escape(norm.slice(0, -noun.length))}(?:和|与|及|、)[^。；，,]{1,6}${escape(noun)}`, 'u');
+  }
 
   /** Whether a normalised text offers the answer kind (the kind's `offers` patterns in answer-kinds.yml). */
   offersKind(textNorm: string, kind: AnswerKind | null): boolean {

@@ -1,4 +1,4 @@
-import { analyzeNormalized, cjkBigrams } from '../text/tokenize.ts';
+import { analyzeNormalized, cjkBigrams, cut } from '../text/tokenize.ts';
 import type { AnswerKind, Concept, Lexicon } from '../text/lexicon.ts';
 import type { Ask, Understanding } from '../understand/message.ts';
 
@@ -35,6 +35,11 @@ export interface Query {
   searchText: string;
   places: string[];
   placeWords: string[];
+  /**
+   * Benefits the ask names that the lexicon does not know (「租房补贴」): a word before a benefit noun,
+   * from the ask or the narrative before it, with that word (租房).
+   */
+  benefits: Array<{ name: string; qualifier: string }>;
 }
 
 /** How much a word counts by where it comes from. */
@@ -151,9 +156,34 @@ export function buildQuery(ask: Ask, u: Understanding, lexicon: Lexicon, opts: Q
     searchText: [ask.norm, ...(expand ? formalText : []), u.background].filter(Boolean).join(' '),
     places: u.places,
     placeWords: u.placeWords,
+    benefits: (() => {
+      const own = namedBenefits(ask.norm, lexicon);
+      const named = own.length || !ask.near ? own : namedBenefits(ask.near, lexicon);
+      return named.filter((b) => !lexicon.findConcepts(b.name).some((h) => h.concept.topic));
+    })(),
   };
 }
 
+/**
+ * 「有没有租房补贴」 → 租房补贴: a benefit noun (phrases.yml benefit_nouns) with the word before it, or a
+ * word that ends in one (创业担保贷款). Modifiers such as 额外/其他 make names no document uses; the
+ * rules that read these names only act on names the corpus knows.
+ */
+export function namedBenefits(norm: string, lexicon: Lexicon): Array<{ name: string; qualifier: string }> {
+  const nouns = lexicon.phrases.benefitNouns;
+  const words = cut(norm);
+  const out = new Map<string, string>();
+  words.forEach((w, i) => {
+    const noun = nouns.find((n) => w.endsWith(n));
+    if (!noun) return;
+    if (w.length > noun.length) out.set(w, w.slice(0, -noun.length));
+    else {
+      const before = words[i - 1];
+      if (before && before.length >= 2 && /^[\u4e00-\u9fff]+$/u.test(before)) out.set(before + w, before);
+    }
+  });
+  return [...out].map(([name, qualifier]) => ({ name, qualifier }));
+}
 
 /** Each content word with its formal alternatives, weighted by the rarer of its forms and by where it comes from. */
 export function termWeights(query: Query, idf: (w: string) => number): Array<{ forms: string[]; weight: number }> {

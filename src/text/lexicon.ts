@@ -39,6 +39,7 @@ const PhrasesSchema = z.object({
   question_cues: z.array(z.string().min(1)),
   weak_cues: z.array(z.string().min(1)).default([]),
   not_questions: z.array(z.string().min(1)).default([]),
+  benefit_nouns: z.array(z.string().min(1)).default([]),
   weak_words: z.array(z.string().min(1)),
 });
 
@@ -94,6 +95,8 @@ export interface Phrases {
   weakCues: string[];
   /** Phrases that contain a question cue but state (「开着呢」): removed before the cues are looked for. */
   notQuestions: string[];
+  /** Head nouns of a benefit's name (补贴, 贷款 …): 「租房补贴」 in a question names a benefit. */
+  benefitNouns: string[];
   /** Words common in questions that do not say what is asked (一个月, 规定, 能领): searched, with little weight. */
   weakWords: ReadonlySet<string>;
 }
@@ -188,6 +191,7 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     questionCues: uniqueNorm(phrasesRaw.question_cues),
     weakCues: uniqueNorm(phrasesRaw.weak_cues),
     notQuestions: uniqueNorm(phrasesRaw.not_questions),
+    benefitNouns: uniqueNorm(phrasesRaw.benefit_nouns),
     // Numerals fold by context (一个月 alone → 1个月, inside a sentence it may stay): keep both forms.
     weakWords: new Set([...phrasesRaw.weak_words, ...uniqueNorm(phrasesRaw.weak_words)]),
   };
