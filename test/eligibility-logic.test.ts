@@ -122,3 +122,28 @@ describe('condition logic of lists and alternatives', () => {
     expect(founder(3)).toBe('not_eligible');
   });
 });
+
+describe('ages and durations as documents write them', () => {
+  const one = (sentence: string) => {
+    const blocks = ['某市补贴清单', '一、一次性创业补贴', sentence, '二、创业担保贷款', '符合条件的个人创业者可申请最高30万元的创业担保贷款。'];
+    const d = buildDocument('age.txt', Buffer.from(blocks.join('\n')), {
+      title: blocks[0]!, issuer: null, docNumber: null, date: '2025-03-01', sourceUrl: null, kind: 'policy', region: null, meta: {}, blocks,
+    });
+    return extractFromDocument(d).find((m) => m.name === '一次性创业补贴')!;
+  };
+  const ageOf = (sentence: string) => one(sentence).conditions.find((c) => c.type === 'age');
+
+  it('reads 「35周岁以下」「不超过35周岁」 as a maximum for everyone and 「45周岁以上」 as a minimum', () => {
+    expect(ageOf('对35周岁以下的高校毕业生首次创业的，给予5000元一次性创业补贴。')).toMatchObject({ min: null, maxMale: 35, maxFemale: 35 });
+    expect(ageOf('对年龄不超过35周岁的高校毕业生首次创业的，给予5000元一次性创业补贴。')).toMatchObject({ maxMale: 35, maxFemale: 35 });
+    expect(ageOf('对45周岁以上的登记失业人员首次创业的，给予5000元一次性创业补贴。')).toMatchObject({ min: 45, maxMale: null });
+  });
+
+  it('reads 「女性50周岁以上、男性60周岁以上」 as minimums by sex, not maximums', () => {
+    expect(ageOf('对女性40周岁以上、男性50周岁以上的登记失业人员首次创业的，给予5000元一次性创业补贴。')).toMatchObject({ minFemale: 40, minMale: 50, maxMale: null, maxFemale: null });
+  });
+
+  it('reads 「正常经营满半年」 as six months of business', () => {
+    expect(one('对首次创办小微企业且正常经营满半年的高校毕业生，给予5000元一次性创业补贴。').conditions.find((c) => c.type === 'business_age')).toMatchObject({ minMonths: 6 });
+  });
+});

@@ -21,7 +21,7 @@ function clauseAt(text: string, at: number, end = at): string {
 
 const num = (s: string | undefined): number | null => {
   if (!s) return null;
-  const d: Record<string, number> = { 一: 1, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 十二: 12, 二十四: 24, 三十六: 36 };
+  const d: Record<string, number> = { 一: 1, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 十二: 12, 二十四: 24, 三十六: 36, 半: 0.5 };
   return d[s] ?? (Number.isFinite(Number(s)) ? Number(s) : null);
 };
 
@@ -29,8 +29,8 @@ export function ageCondition(text: string, paragraphId: string): Cond | null {
   // 女性不超过55周岁、男性不超过60周岁 / 男性60周岁以下、女性50周岁以下
   const f = /女(?:性)?[^，,。；;\d]{0,6}?(\d{2})\s*周?岁/.exec(text);
   const m = /男(?:性)?[^，,。；;\d]{0,6}?(\d{2})\s*周?岁/.exec(text);
-  // 「男已年满50周岁、女已年满40周岁」 is a minimum by sex: minimumAgeBySex() reads it.
-  const minimumBySex = [f, m].some((x) => x && /(?<!不)满/.test(x[0]));
+  // 「男已年满50周岁、女已年满40周岁」「女性50周岁以上、男性60周岁以上」 are minimums by sex: minimumAgeBySex() reads them.
+  const minimumBySex = [f, m].some((x) => x && (/(?<!不)满/.test(x[0]) || /^(?:及)?以上/u.test(text.slice(x.index + x[0].length))));
   if (minimumBySex) return null;
   if (f || m) {
     const at = Math.min(f?.index ?? Infinity, m?.index ?? Infinity);
@@ -45,7 +45,13 @@ export function ageCondition(text: string, paragraphId: string): Cond | null {
     const max = Number(range[2]);
     return { type: 'age', min: Number(range[1]), maxMale: max, maxFemale: max, text: range[0], paragraphId };
   }
-  const min = /年满\s*(\d{2})\s*周岁/.exec(text);
+  // 「35周岁以下」「不超过35周岁」「未满35周岁」: a limit for everyone.
+  const under = /(?:(?:不超过|未满|不满)\s*(\d{2})\s*周?岁)|(\d{2})\s*周?岁(?:及|\(含\)|（含）)?以下/u.exec(text);
+  if (under) {
+    const max = under[1] ? Number(under[1]) - (/未满|不满/u.test(under[0]) ? 1 : 0) : Number(under[2]);
+    return { type: 'age', min: null, maxMale: max, maxFemale: max, text: clauseAt(text, under.index), paragraphId };
+  }
+  const min = /年满\s*(\d{2})\s*周岁/.exec(text) ?? /(\d{2})\s*周?岁(?:及|\(含\)|（含）)?以上/u.exec(text);
   if (min) return { type: 'age', min: Number(min[1]), maxMale: null, maxFemale: null, text: clauseAt(text, min.index), paragraphId };
   return null;
 }
@@ -55,8 +61,8 @@ export function ageCondition(text: string, paragraphId: string): Cond | null {
  * whatever the sex, so a reader that knows only `min` is never wrong to reject below it.
  */
 export function minimumAgeBySex(text: string, paragraphId: string): Cond | null {
-  const f = /女(?:性)?[^，,。；;\d]{0,6}?(?<!不)满\s*(\d{2})\s*周?岁/.exec(text);
-  const m = /男(?:性)?[^，,。；;\d]{0,6}?(?<!不)满\s*(\d{2})\s*周?岁/.exec(text);
+  const f = /女(?:性)?[^，,。；;\d]{0,6}?(?<!不)满\s*(\d{2})\s*周?岁/.exec(text) ?? /女(?:性)?[^，,。；;\d]{0,6}?(\d{2})\s*周?岁(?:及)?以上/u.exec(text);
+  const m = /男(?:性)?[^，,。；;\d]{0,6}?(?<!不)满\s*(\d{2})\s*周?岁/.exec(text) ?? /男(?:性)?[^，,。；;\d]{0,6}?(\d{2})\s*周?岁(?:及)?以上/u.exec(text);
   if (!f || !m) return null;
   const [minMale, minFemale] = [Number(m[1]), Number(f[1])];
   const at = Math.min(f.index, m.index);
@@ -211,7 +217,7 @@ export function conditionsOf(
   const contract = /签订\s*(\d+|一|两|二|三)\s*年以上(?:期限)?(?:的)?劳动合同/.exec(plain);
   if (contract) out.push({ type: 'contract', minYears: num(contract[1])!, text: clauseAt(plain, contract.index), paragraphId });
 
-  const N = '(\\d+|[一二两三四五六七八九十]{1,3})';
+  const N = '(\\d+|[一二两三四五六七八九十]{1,3}|半)';
   const contrib =
     new RegExp(`缴纳\\s*${N}\\s*个月以上(?:的)?社会保险费`).exec(plain) ??
     new RegExp(`连续\\s*${N}\\s*个月缴纳社会保险费`).exec(plain) ??

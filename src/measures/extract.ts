@@ -27,8 +27,8 @@ const PART_LABELS: Array<[keyof MeasureParts, RegExp]> = [
 ];
 
 /** A worked example (补贴测算, 「例：某企业招用3人…」) explains an amount; it states no measure of its own. */
-export const WORKED_EXAMPLE = /^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]?\s*)?(?:补贴测算|测算示例|计算示例|测算|举例|示例|例如|例)\s*\d*\s*[:：]/u;
-const underExample = (p: Paragraph) => WORKED_EXAMPLE.test(p.text.trim()) || p.headingPath.some((h) => /测算|示例|举例/.test(h));
+export const WORKED_EXAMPLE = /^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]?\s*)?(?:补贴测算|测算示例|计算示例|测算|举例|示例|例如|比如|计算公式|计算方法|例)\s*[一二三四五六七八九十\d]*\s*[:：]/u;
+const underExample = (p: Paragraph) => WORKED_EXAMPLE.test(p.text.trim().replace(/^[【[]([\u4e00-\u9fff]{2,8})[】\]]\s*/u, '$1：')) || p.headingPath.some((h) => /测算|示例|举例/.test(h));
 
 /** 「【申请材料】身份证…」「[支持对象]…」: a label in brackets is written as 「申请材料：身份证…」. */
 const unbracketed = (text: string) => text.trim().replace(/^[【[]([\u4e00-\u9fff]{2,8})[】\]]\s*/u, '$1：');
