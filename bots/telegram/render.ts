@@ -12,9 +12,18 @@ export interface TelegramMessage {
 }
 
 export function toTelegramMessages(reply: ChatReply): TelegramMessage[] {
-  const texts = renderTelegramHtml(reply);
+  const texts = renderTelegramHtml(reply).map((html) => (reply.kind === 'command' ? linkLines(html) : html));
   const keyboard = inlineKeyboard(reply);
   return texts.map((html, i) => ({ html, keyboard: i === texts.length - 1 ? keyboard : null }));
+}
+
+/**
+ * A line that is only a link (the /check results put one under each item) becomes a tappable 「查看原文」:
+ * Telegram does not link every address by itself (not localhost, not a bare host), and a short word reads better.
+ * The address is already escaped by the shared HTML rendering, so it goes into the attribute as it is.
+ */
+export function linkLines(html: string): string {
+  return html.replace(/^([ \t]*)(https?:\/\/[^\s<>"]+)[ \t]*$/gmu, '$1<a href="$2">查看原文</a>');
 }
 
 /**
