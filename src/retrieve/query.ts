@@ -82,7 +82,9 @@ export function buildQuery(ask: Ask, u: Understanding, lexicon: Lexicon, opts: Q
   const concepts = new Map<string, QueryConcept>();
 
   const roleForms = new Set(u.concepts.filter((h) => !h.concept.topic).map((h) => h.form));
-  const factor = (w: string) => (lexicon.phrases.weakWords.has(w) ? WEIGHTS.weak : [...roleForms].some((f) => f.includes(w)) ? WEIGHTS.role : 1);
+  const cueWord = questionPhraseWords(ask.norm, lexicon);
+  const factor = (w: string) =>
+    lexicon.phrases.weakWords.has(w) || cueWord(w) ? WEIGHTS.weak : [...roleForms].some((f) => f.includes(w)) ? WEIGHTS.role : 1;
   const addText = (norm: string, base: number, asTerms: boolean) => {
     const a = analyzeNormalized(norm);
     for (const w of a.words) {
@@ -161,6 +163,28 @@ export function buildQuery(ask: Ask, u: Understanding, lexicon: Lexicon, opts: Q
       const named = own.length || !ask.near ? own : namedBenefits(ask.near, lexicon);
       return named.filter((b) => !lexicon.findConcepts(b.name).some((h) => h.concept.topic));
     })(),
+  };
+}
+
+/**
+ * The words of an ask that only say what kind of answer it wants: every occurrence lies inside a
+ * question phrase and is a question word (「多长时间」 → 多长, 多长时间; 「去哪里办」 → 哪里). They weigh like weak words:
+ * the answer kind is searched through its own expansion and rerank, and a passage that happens to say
+ * 时间 is not about the question for that.
+ */
+const QUESTION_WORD = /多少|多长|多久|多大|几|哪|什么|啥|怎|咋|谁/u;
+
+function questionPhraseWords(norm: string, lexicon: Lexicon): (w: string) => boolean {
+  const cues = [...lexicon.kinds.flatMap((k) => k.ask), ...lexicon.phrases.questionCues];
+  const inCue = new Array<boolean>(norm.length).fill(false);
+  for (const c of cues) for (let i = norm.indexOf(c); i >= 0; i = norm.indexOf(c, i + 1)) inCue.fill(true, i, i + c.length);
+  return (w) => {
+    // Only question words themselves (多长, 哪里, 几天): 电话 or 材料 in 「电话多少」「要带什么材料」 are what is asked.
+    if (!QUESTION_WORD.test(w)) return false;
+    let i = norm.indexOf(w);
+    if (i < 0) return false;
+    for (; i >= 0; i = norm.indexOf(w, i + 1)) if (!inCue.slice(i, i + w.length).every(Boolean)) return false;
+    return true;
   };
 }
 
