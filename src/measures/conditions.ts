@@ -102,6 +102,8 @@ function nestedGroups(
   mentions: ReturnType<typeof findGroups>,
   groups: TargetGroup[],
 ): { head: TargetGroup[]; modifiers: TargetGroup[]; headText: string; modifierText: string; unread: string | null } | null {
+  const twice = qualifiedTwice(text, mentions, groups);
+  if (twice) return twice;
   for (let i = mentions.length - 1; i > 0; i--) {
     const head = mentions[i]!;
     const before = text.slice(0, head.index);
@@ -133,6 +135,31 @@ function nestedGroups(
       headText: clauseAt(text, firstModifier.index, head.index + head.text.length),
       // The qualifying part alone (「低保家庭、零就业家庭、残疾」), so the two conditions read apart.
       modifierText,
+    };
+  }
+  return null;
+}
+
+/**
+ * 「低保家庭、零就业家庭、脱贫家庭高校毕业生和残疾高校毕业生」: one head written twice in a clause, each time right
+ * after its qualifiers (families, 残疾): a graduate (required) who is any one of the qualifiers.
+ */
+function qualifiedTwice(text: string, mentions: ReturnType<typeof findGroups>, groups: TargetGroup[]): NonNullable<ReturnType<typeof nestedGroups>> | null {
+  for (const clause of text.split(/[，,。；;：:\n]/u)) {
+    const start = text.indexOf(clause);
+    const inClause = mentions.filter((m) => m.index >= start && m.index < start + clause.length);
+    const heads = inClause.filter((m) => m.groups.length === 1 && m.groups[0] === '高校毕业生');
+    const quals = inClause.filter((m) => !heads.includes(m));
+    if (heads.length < 2 || !quals.length || !quals.every((m) => /家庭$|^残疾$/u.test(m.text))) continue;
+    if (!heads.every((h) => /(?:家庭|残疾|的)\s*$/u.test(text.slice(start, h.index)))) continue;
+    const modifiers = [...new Set(quals.flatMap((m) => m.groups))].filter((g) => groups.includes(g));
+    if (!groups.every((g) => g === '高校毕业生' || modifiers.includes(g)) || !modifiers.length || !groups.includes('高校毕业生')) continue;
+    return {
+      head: ['高校毕业生'],
+      modifiers,
+      headText: clause.trim(),
+      modifierText: quals.map((m) => m.text).join('、'),
+      unread: null,
     };
   }
   return null;

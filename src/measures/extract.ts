@@ -476,6 +476,8 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
     const clauseOf = (at: number) => Math.max(0, clauses.findIndex((c) => at >= c.start && at < c.end));
     const hits = findNames(sentence).filter((h) => {
       if (OBLIGATION.test(sentence.slice(clauses[clauseOf(h.start)]!.start, h.start))) return false;
+      // 「一次性扩岗补助与一次性吸纳就业补贴不重复享受」: a rule about measures named elsewhere, not an offer.
+      if (NO_DOUBLE.test(clauses[clauseOf(h.start)]!.text)) return false;
       if (TOOLBOX.test(sentence.slice(0, h.start)) && /^[、和及与]|^等(?:办法|措施|方式|手段|途径)/.test(sentence.slice(h.end).replace(/^[^、和及与等，,。；;]*/, ''))) return false;
       return true;
     });
@@ -550,6 +552,9 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
     }
   });
 }
+
+/** A clause that only says measures exclude each other. */
+const NO_DOUBLE = /不(?:得|能|可|予)?重复享受|不(?:能|可|得)同时享受|只能(?:选择)?享受其中|择一享受/u;
 
 /** A numbered item's title that is a name only: 「（二）重点群体创业税收优惠。」. */
 const ITEM_NAME_TITLE = /^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、)\s*[^，,。；;：:]{2,30}[。．.]?\s*$/u;
@@ -629,7 +634,11 @@ function foldMentions(measures: Measure[]): Measure[] {
     const others = out.filter((o) => o !== m);
     const bare = BARE_HEAD.test(m.name.replace(WHO_PREFIX, ''));
     let into: Measure | undefined;
-    if (INSURANCE_PART.test(m.name)) {
+    const loan = /贴息$/u.test(m.name) ? others.find((o) => o.kind === 'loan' && m.name === `${o.name}贴息`) : undefined;
+    if (loan) {
+      // 「创业担保贷款贴息按季度结算」 where the document states 创业担保贷款: the interest subsidy is part of the loan.
+      into = loan;
+    } else if (INSURANCE_PART.test(m.name)) {
       // 「基本养老保险补贴每人每月400元，基本医疗保险补贴每人每月160元」: the parts of a social-insurance subsidy.
       const whole = others.filter((o) => /社会保险补贴$/.test(o.name));
       if (whole.length !== 1) continue;
