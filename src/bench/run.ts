@@ -10,7 +10,7 @@ import { buildIndex } from '../index/build.ts';
 import { loadCorpus } from '../ingest/load-corpus.ts';
 import { parseEvalFile, percentile, runItems, summarize, type EvalItem, type EvalReport } from '../eval/evaluate.ts';
 import { buildBaseline, evaluateBaseline, type BaselineReport } from './baseline.ts';
-import { renderAblation, runAblation, SET_NOTES, type AblationRow } from '../eval/compare.ts';
+import { renderAblation, runAblation, SET_NOTES, setFile, type AblationRow } from '../eval/compare.ts';
 
 /** The sets the ablation table is measured on. */
 const ABLATION_SETS = ['dev.jsonl', 'colloquial.jsonl'];
@@ -270,7 +270,7 @@ export function renderMarkdown(r: BenchResult): string {
     out.push(
       `### ${c.set} (${p.questions} questions: ${p.answerable} answerable, ${p.abstention.expected} should abstain)`,
       '',
-      ...(SET_NOTES[c.set] ? [SET_NOTES[c.set]!, ''] : []),
+      ...(SET_NOTES[setFile(c.set)] ? [SET_NOTES[setFile(c.set)]!, ''] : []),
       '| Metric | policybot | baseline | ratio |',
       '|---|---:|---:|---:|',
       `| hit@3 | ${fmt(p.hitAtK, 3)} | ${fmt(b.hitAtK, 3)} | ${ratio(p.hitAtK, b.hitAtK)} |`,

@@ -8,11 +8,13 @@ import { println, withFlags } from './io.ts';
 
 /** Held-out first (our blind set, once committed), then the realistic set, then the sets fitted on. */
 const DEFAULT_FILES = [
+  'test/fixtures/blind-2/blind-2.jsonl',
   'test/fixtures/blind.jsonl',
   '../shared/eval/colloquial.jsonl',
   '../shared/eval/dev.jsonl',
   'test/fixtures/colloquial-train.jsonl',
   'test/fixtures/calibration.jsonl',
+  'test/fixtures/colloquial-train-2.jsonl',
 ];
 
 /** Sections of BENCHMARKS.md that other benchmark scripts write. */

@@ -13,16 +13,18 @@ import { DIR_ARGS, println, withFlags } from './io.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { sourceRoot } from '../paths.ts';
 import { withDirs } from '../config.ts';
-import os from 'node:os';
-import { createHash } from 'node:crypto';
+import { corpusFor, corpusKey, parseSetSpec } from '../eval/set-corpus.ts';
 
-/** Where calibration keeps the index of another corpus (one per corpus path, reused between runs). */
-function calibrationIndexDir(corpus: string): string {
-  return path.join(os.tmpdir(), 'policybot-calibrate', createHash('sha256').update(path.resolve(corpus)).digest('hex').slice(0, 12));
-}
 
 /** The sets `policybot eval` reports when none are named: the fitted dev set, the realistic set, our blind set. */
-export const DEFAULT_EVAL_FILES = ['../shared/eval/dev.jsonl', '../shared/eval/colloquial.jsonl', 'test/fixtures/blind.jsonl'];
+export const DEFAULT_EVAL_FILES = [
+  '../shared/eval/dev.jsonl',
+  '../shared/eval/colloquial.jsonl',
+  'test/fixtures/blind-2/blind-2.jsonl',
+  'test/fixtures/blind.jsonl',
+  'test/fixtures/blind-2/blind-2-newdocs.jsonl@+test/fixtures/blind-2/newdocs',
+  'test/fixtures/unseen/questions.jsonl@+test/fixtures/unseen',
+];
 
 function readItems(file: string): EvalItem[] {
   if (!fs.existsSync(file)) throw new PolicybotError('E_BAD_INPUT', `no such file: ${file}`, { userMessage: `找不到文件 ${file}` });
@@ -31,7 +33,7 @@ function readItems(file: string): EvalItem[] {
 
 function filesArg(arg: string | undefined): string[] {
   if (arg) return arg.split(',').map((f) => f.trim()).filter(Boolean);
-  const present = DEFAULT_EVAL_FILES.filter((f) => fs.existsSync(f));
+  const present = DEFAULT_EVAL_FILES.filter((f) => fs.existsSync(parseSetSpec(f).file));
   if (!present.length) throw new PolicybotError('E_BAD_INPUT', 'no eval files', { userMessage: `没有找到问题集（${DEFAULT_EVAL_FILES.join('、')}），请用 --file 指定` });
   return present;
 }
@@ -40,7 +42,7 @@ export const evalCommand = (base: CliContext) =>
   defineCommand({
     meta: { name: 'eval', description: '用带标准答案的问题集评估检索、回答与拒答，并与朴素 BM25 基线对比（hit@k、MRR、首句命中、拒答、延迟）' },
     args: {
-      file: { type: 'string', description: `JSONL 问题集，逗号分隔（默认 ${DEFAULT_EVAL_FILES.join(', ')} 中存在的）` },
+      file: { type: 'string', description: `JSONL 问题集，逗号分隔（默认 ${DEFAULT_EVAL_FILES.join(', ')} 中存在的）；「文件@+目录」把该目录的文件加入政策库再回答` },
       k: { type: 'string', description: 'hit@k 的 k（默认 3）' },
       json: { type: 'boolean', description: '输出 JSON' },
       misses: { type: 'boolean', default: true, description: '列出未命中的问题（--no-misses 关闭）；盲测集的未命中默认不列出' },
@@ -52,19 +54,29 @@ export const evalCommand = (base: CliContext) =>
     async run({ args }) {
       const ctx = withFlags(base, { corpus: args.corpus, index: args.index });
       const k = Number.parseInt(args.k ?? '3', 10) || 3;
-      const sets = filesArg(args.file).map((f) => ({ name: path.basename(f), items: readItems(f) }));
+      const specs = filesArg(args.file).map(parseSetSpec);
+      const sets = specs.map((s) => ({ name: path.basename(s.file), items: readItems(s.file) }));
       if (args.llm && !ctx.config.llm) {
         throw new PolicybotError('E_CONFIG', 'eval --llm needs LLM_PROVIDER', { userMessage: '没有配置大模型：请先设置 LLM_PROVIDER、LLM_MODEL（及 LLM_BASE_URL、LLM_API_KEY），见 README「接入大模型（可选）」' });
       }
       // Without --llm the figures are the extractive ones even when a model is configured.
       const open = args.llm ? openAnsweringEngine : openEngine;
       const engine = await open(ctx.config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
+      const own = sets.filter((_, i) => !corpusKey(specs[i]!));
       if (args.ablation) {
-        const rows = await runAblation(engine, sets, k);
+        const rows = await runAblation(engine, own, k);
         println(ctx.io.stdout, args.json ? JSON.stringify(rows, null, 2) : renderAblation(rows, ABLATIONS));
         return;
       }
-      const results = await compareSets(engine, sets, k);
+      // Sets asked of another corpus (set.jsonl@+dir): one engine per corpus, results in the order given.
+      const results: Awaited<ReturnType<typeof compareSets>> = [];
+      for (const key of [...new Set(specs.map(corpusKey))]) {
+        const group = sets.filter((_, i) => corpusKey(specs[i]!) === key);
+        const dirs = corpusFor(specs.find((s) => corpusKey(s) === key)!, ctx.config.corpusDir);
+        const e = dirs ? await open(withDirs(ctx.config, dirs), { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) }) : engine;
+        for (const r of await compareSets(e, group, k)) results.push(key ? { ...r, set: `${r.set} (+${path.basename(key.replace(/^\+/, ''))})` } : r);
+      }
+      results.sort((a, b) => sets.findIndex((s) => a.set.startsWith(s.name)) - sets.findIndex((s) => b.set.startsWith(s.name)));
       if (args.json) {
         println(ctx.io.stdout, JSON.stringify(results.length === 1 ? results[0]!.policybot : results, null, 2));
         return;
@@ -78,25 +90,24 @@ export const calibrateCommand = (base: CliContext) =>
   defineCommand({
     meta: { name: 'calibrate', description: '在带标签的问题集上拟合拒答模型（逻辑回归，k 折交叉验证），写入 src/retrieve/abstain-model.json' },
     args: {
-      file: { type: 'string', required: true, description: '一个或多个 JSONL 文件，逗号分隔；「文件@政策目录」表示用另一个政策库回答该文件的问题' },
+      file: { type: 'string', required: true, description: '一个或多个 JSONL 文件，逗号分隔；「文件@+目录」把该目录的文件加入政策库再回答，「文件@目录」只用该目录' },
       folds: { type: 'string', description: '交叉验证折数（默认 5）' },
       write: { type: 'boolean', description: '写入模型文件（默认只报告）' },
     },
     async run({ args }) {
       const ctx = withFlags(base, {});
-      // 「set.jsonl@corpus-dir」: that set's questions are asked of an index of that corpus (documents the
-      // bundled corpus does not have), so the model is fitted on more than one corpus.
-      const specs = args.file.split(',').map((f) => f.trim()).filter(Boolean).map((spec) => {
-        const at = spec.lastIndexOf('@');
-        return at > 0 ? { file: spec.slice(0, at), corpus: spec.slice(at + 1) } : { file: spec, corpus: null };
-      });
+      // 「set.jsonl@+dir」 / 「set.jsonl@dir」: that set's questions are asked of a corpus with those
+      // documents (see set-corpus.ts), so the model is fitted on more than one corpus.
+      const specs = args.file.split(',').map((f) => f.trim()).filter(Boolean).map(parseSetSpec);
       const folds = Math.max(2, Number.parseInt(args.folds ?? '5', 10) || 5);
       const fit: ReturnType<typeof rowsForFit> = [];
       let questions = 0;
-      for (const corpus of [...new Set(specs.map((s) => s.corpus))]) {
-        const config = corpus ? withDirs(ctx.config, { corpusDir: corpus, indexDir: calibrationIndexDir(corpus) }) : ctx.config;
+      for (const key of [...new Set(specs.map(corpusKey))]) {
+        const group = specs.filter((s) => corpusKey(s) === key);
+        const dirs = corpusFor(group[0]!, ctx.config.corpusDir);
+        const config = dirs ? withDirs(ctx.config, dirs) : ctx.config;
         // Ids are unique per file only: prefix them with the file's name.
-        const items = specs.filter((s) => s.corpus === corpus).flatMap((s) => readItems(s.file).map((it) => ({ ...it, id: `${path.basename(s.file)}:${it.id}` })));
+        const items = group.flatMap((s) => readItems(s.file).map((it) => ({ ...it, id: `${path.basename(s.file)}:${it.id}` })));
         questions += items.length;
         const engine = await openEngine(config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
         // The gate off: every ask's features, whatever the current model says.
@@ -106,7 +117,7 @@ export const calibrateCommand = (base: CliContext) =>
       const cv = crossValidate(fit, folds);
       const model: AbstainModel = {
         ...fitAbstainModel(fit.map((r) => ({ f: r.f, answerable: r.answerable }))),
-        fittedOn: `${specs.map((s) => path.basename(s.file) + (s.corpus ? ` (with ${path.basename(s.corpus)})` : '')).join(' + ')} (${questions} questions, ${fit.length} asks reach the model)`,
+        fittedOn: `${specs.map((s) => path.basename(s.file) + (corpusKey(s) ? ` (corpus ${corpusKey(s)})` : '')).join(' + ')} (${questions} questions, ${fit.length} asks reach the model)`,
         crossValidation: `${folds}-fold: ${cv.correct}/${cv.total} asks (${cv.falseRefusals} answerable refused, ${cv.falseAnswers} unanswerable answered)`,
       };
       println(ctx.io.stdout, JSON.stringify(model, null, 2));
