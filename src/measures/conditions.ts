@@ -259,6 +259,8 @@ export function conditionsOf(
   const regYears = new RegExp(`(?:登记注册|注册登记|注册|成立|创办)(?:未满|不满|不超过)?\\s*${N}\\s*年(?:内|以内)?(?![^，,。；;]{0,3}以上)`).exec(plain);
   const regMonths =
     new RegExp(`登记注册满\\s*${N}\\s*个月`).exec(plain) ??
+    // 「取得营业执照满6个月」: how long the business has been registered.
+    new RegExp(`营业执照(?:已)?(?:满|达到)\\s*${N}\\s*个月`).exec(plain) ??
     new RegExp(`(?:正常|持续|连续)?(?:经营|运营)(?:满|达到)?\\s*${N}\\s*个月(?:以上|及以上)?`).exec(plain);
   // 「正常经营满1年」: a year of business is twelve months.
   const regYearsRun = regMonths

@@ -127,6 +127,8 @@ interface Draft {
   amounts: Amount[];
   validUntil: string | null;
   parts?: MeasureParts | undefined;
+  /** Read from an FAQ answer that names nothing, under a question naming the measure: only adds to one stated elsewhere. */
+  fromQuestion?: boolean;
 }
 
 /** Groups a measure lists, excluding the ones that are employment forms or employers (they become other conditions). */
@@ -461,11 +463,33 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
     return;
   }
   const sentences = splitSentences(p.text);
+  const question = p.headingPath[p.headingPath.length - 1];
+  if (question && /[？?]$/u.test(question) && !sentences.some((x) => findNames(x).length > 0)) {
+    // 「问四：哪些人可以申请个人创业担保贷款？」「答：城镇登记失业人员、…可以申请。」: the answer is about the measure the
+    // question names, though it does not repeat the name.
+    for (const hit of findNames(question)) {
+      const name = normaliseName(hit.raw, p.text);
+      drafts.push({
+        name,
+        recipient: guessRecipient(p.text, name),
+        paragraph: p,
+        span: p.text,
+        pieces: [{ paragraphId: p.id, text: p.text }],
+        amounts: parseAmounts(p.text, name),
+        validUntil: null,
+        fromQuestion: true,
+      });
+    }
+    return;
+  }
   /** Measures named so far in this paragraph: a later sentence with only a bare 贷款/补贴 refers back to the last. */
   const inParagraph: Draft[] = [];
   /** 「（二）重点群体创业税收优惠。自办理…按每户每年20000元为限额…」: an item titled by a name is that measure throughout. */
   let titled: Draft | null = null;
+  /** Sentences read as the items of an inline list (「…之一：A；B；C。」). */
+  const consumed = new Set<number>();
   sentences.forEach((sentence, si) => {
+    if (consumed.has(si)) return;
     // 「7.全面落实吸纳就业补贴政策。」 is the item's title, not a statement of a measure.
     if (si === 0 && ITEM_TITLE.test(sentence) && sentence.length <= 30) return;
     if (/^[（(]?责任单位/.test(sentence)) return;
@@ -498,7 +522,10 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
       let j = ci;
       // Conditions before the name: clauses ending in 的/后/时 (…的,给予X), starting with 对 (对…,给予X), or
       // continuing such a clause (「A、B自主创业自筹资金不足，并符合以下条件的，可申请X」).
-      while (j > 0 && !hitClauses.has(j - 1) && (/(?:的|后|时)$/.test(clauses[j - 1]!.text.trim()) || ADDRESSEE.test(unnumbered(clauses[j - 1]!.text)) || /^(?:并|且|同时|而且|以及|与其|为其|对其)/.test(clauses[j]!.text.trim()))) j--;
+      while (j > 0 && !hitClauses.has(j - 1) && (CONDITIONAL_END.test(clauses[j - 1]!.text.trim()) || ADDRESSEE.test(unnumbered(clauses[j - 1]!.text)) || /^(?:并|且|同时|而且|以及|与其|为其|对其)/.test(clauses[j]!.text.trim()))) j--;
+      // 「在武汉市首次创办…，取得营业执照满6个月且正常经营，并同时符合…的人员，可申请X」: before a continuation, the
+      // clauses that state a condition (创办, 取得, 满6个月 …) belong to it.
+      if (j < ci) while (j > 0 && !hitClauses.has(j - 1) && CONDITION_WORDS.test(clauses[j - 1]!.text) && !/^(?:为|根据|按照|各地|各级)/u.test(unnumbered(clauses[j - 1]!.text))) j--;
       // 「对首次创办…（含…），且…以上的退役军人、…，给予X」: an addressee clause further back opens the span too.
       for (let a = j - 1; a >= 0 && !hitClauses.has(a); a--) {
         if (ADDRESSEE.test(unnumbered(clauses[a]!.text))) {
@@ -522,7 +549,19 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
         amounts: parseAmounts(span, name),
         validUntil: latest(statedEndDates(nameClause)),
       };
-      if (LIST_LEAD.test(span)) {
+      if (LIST_LEAD.test(span) && /[：:][^：:]*$/u.test(span) && si + 1 < sentences.length) {
+        // 「…符合以下条件之一的人员，可申请X，标准为…：毕业5年内高校毕业生；登记失业…；退役军人。」: the list is inline.
+        const list = listLogic(span);
+        // The first item is in the name's sentence, after the colon.
+        const colon = span.search(/[：:][^：:]*$/u);
+        draft.pieces[0] = { paragraphId: p.id, text: span.slice(0, colon + 1) };
+        if (span.slice(colon + 1).trim()) draft.pieces.push({ paragraphId: p.id, text: span.slice(colon + 1), list });
+        for (let n = si + 1; n < sentences.length && findNames(sentences[n]!).length === 0; n++) {
+          consumed.add(n);
+          draft.span += `\n${sentences[n]}`;
+          draft.pieces.push({ paragraphId: p.id, text: sentences[n]!, list });
+        }
+      } else if (LIST_LEAD.test(span)) {
         const list = listLogic(span);
         for (const q of listAfter(doc, pi)) {
           draft.span += `\n${q.text}`;
@@ -552,6 +591,11 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
     }
   });
 }
+
+/** A clause ending a condition: 「…的」「…后」「…时」, or a relative noun phrase 「符合条件的人员」「…的企业」. */
+const CONDITIONAL_END = /(?:的|后|时)$|的(?:人员|企业|单位|个人|劳动者|创业者|毕业生|群体|对象|青年)$/u;
+/** Words that state a condition (what one must have done or be). */
+const CONDITION_WORDS = /创办|创业|取得|登记|注册|满\s*[\d一二三四五六七八九十半]|以上|以内|年内|之日起|签订|缴纳|参保|招用|吸纳|属于|具有|持有|首次/u;
 
 /** A clause that only says measures exclude each other. */
 const NO_DOUBLE = /不(?:得|能|可|予)?重复享受|不(?:能|可|得)同时享受|只能(?:选择)?享受其中|择一享受/u;
@@ -585,7 +629,10 @@ function mergeByName(doc: PolicyDocument, drafts: Draft[]): Measure[] {
     return false;
   });
   const byName = new Map<string, Measure>();
-  for (const d of kept) {
+  // A question's answer adds to a measure the document states; it never makes one of its own.
+  const stated = new Set(kept.filter((d) => !d.fromQuestion).map((d) => d.name));
+  // Stated measures first, so a measure is dated and placed where it is stated.
+  for (const d of [...kept.filter((x) => !x.fromQuestion), ...kept.filter((x) => x.fromQuestion && stated.has(x.name))]) {
     const m = finish(doc, d);
     const prev = byName.get(m.name);
     if (!prev) {

@@ -49,7 +49,7 @@ const GENERIC_PREFIX = /^(?:全额|支付|政府|各项|各类|多项|两项|两
  * A name right after these is mentioned, not offered: an exclusion (「已享受公益性岗位补贴的人员，不纳入…」),
  * a refusal (「不予贴息」) or a ban on repeats (「不得重复享受…补贴」).
  */
-const MENTIONED_AFTER = /(?:已(?:经)?(?:享受|领取|申领|获得)|正在享受|不予|不纳入|不得(?:重复)?(?:享受|申领)|不再(?:享受|发放)|未(?:享受|领取))$/u;
+const MENTIONED_AFTER = /(?:已(?:经)?(?:享受|领取|申领|获得)(?:过)?|正在享受|不予|不纳入|不得(?:重复)?(?:享受|申领)|不再(?:享受|发放)|未(?:享受|领取))$/u;
 
 /** …相关补贴 / …有关补贴 anywhere in the name (骗取就业援助相关补贴) points at other measures too. */
 const GENERIC_INSIDE = /相关|有关/;
