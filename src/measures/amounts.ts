@@ -36,7 +36,14 @@ function phrase(text: string, start: number, end: number): string {
   return `${cut ? '…' : ''}${text.slice(s, end).trim()}`;
 }
 
+/** 「例如，某企业招用3人，可获补贴4500元。」: a worked example inside a paragraph explains an amount, it is not one. */
+export const EXAMPLE_SENTENCE = /^\s*(?:例如|比如|譬如|举例|如某|例[:：]|以[^，,。；;]{1,16}为例)/u;
+
 export function parseAmounts(text: string, name = ''): Amount[] {
+  text = text
+    .split(/(?<=[。；;\n])/u)
+    .filter((sentence) => !EXAMPLE_SENTENCE.test(sentence))
+    .join('');
   const found: Array<Amount & { at: number }> = [];
   const add = (at: number, a: Amount) => found.push({ ...a, at });
 

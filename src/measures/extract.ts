@@ -2,7 +2,7 @@ import type { Paragraph, PolicyDocument } from '../types.ts';
 import { isFieldRow, splitSentences } from '../text/sentences.ts';
 import { statedEndDates } from '../text/dates.ts';
 import { TARGET_GROUPS, type Amount, type Condition, type Measure, type MeasureParts, type Recipient, type TargetGroup } from './types.ts';
-import { parseAmounts } from './amounts.ts';
+import { EXAMPLE_SENTENCE, parseAmounts } from './amounts.ts';
 import { groupsOf } from './groups.ts';
 import { applicationDeadline, conditionsOf } from './conditions.ts';
 import { findNames, headingName, isMeasureHeading, kindOf, MEASURE_HEADS, normaliseName } from './names.ts';
@@ -489,7 +489,7 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
   /** Sentences read as the items of an inline list (「…之一：A；B；C。」). */
   const consumed = new Set<number>();
   sentences.forEach((sentence, si) => {
-    if (consumed.has(si)) return;
+    if (consumed.has(si) || EXAMPLE_SENTENCE.test(sentence)) return;
     // 「7.全面落实吸纳就业补贴政策。」 is the item's title, not a statement of a measure.
     if (si === 0 && ITEM_TITLE.test(sentence) && sentence.length <= 30) return;
     if (/^[（(]?责任单位/.test(sentence)) return;

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { buildDocument } from '../src/ingest/document.ts';
+import { parseAmounts } from '../src/measures/amounts.ts';
+import { extractFromDocument } from '../src/measures/extract.ts';
+
+/**
+ * Shapes of documents of other provinces (issue 13): a 明白卡 of unnumbered records, an FAQ whose answer
+ * does not repeat the name, an inline list after the name, a higher tier, mutual exclusions and worked
+ * examples inside a paragraph. Small invented documents; the development set has the fuller ones.
+ */
+const extract = (blocks: string[], kind: 'policy' | 'faq' = 'policy') =>
+  extractFromDocument(
+    buildDocument('t.txt', Buffer.from(blocks.join('\n')), { title: blocks[0]!, issuer: null, docNumber: null, date: '2025-05-01', sourceUrl: null, kind, region: '兰州市', meta: {}, blocks }),
+  );
+
+describe('document shapes', () => {
+  it('a 明白卡 record (政策名称：X then its labelled lines) is one measure; an award and a service record are none', () => {
+    const got = extract([
+      '兰州市就业政策明白卡',
+      '政策名称：一次性求职补贴',
+      '补贴对象：毕业学年内的低保家庭高校毕业生。',
+      '补贴标准：每人一次性补贴2000元。',
+      '申请渠道：所在高校就业指导中心。',
+      '政策名称：创业孵化基地奖补',
+      '补贴对象：经认定的创业孵化基地。',
+      '补贴标准：给予一次性奖补10万元。',
+      '政策名称：职业介绍服务',
+      '补贴对象：有就业意愿的劳动者。',
+    ]);
+    expect(got.map((m) => m.name)).toEqual(['一次性求职补贴']);
+    expect(got[0]).toMatchObject({ groups: expect.arrayContaining(['高校毕业生', '低保家庭']), parts: { process: '所在高校就业指导中心。' } });
+    expect(got[0]!.amounts.map((a) => a.value)).toEqual([2000]);
+  });
+
+  it('an FAQ answer that does not repeat the name adds its groups to the measure the question names', () => {
+    const got = extract(
+      [
+        '兰州市创业政策问答',
+        '问一：创业担保贷款最多能贷多少？',
+        '答：个人创业担保贷款最高30万元。',
+        '问二：哪些人可以申请个人创业担保贷款？',
+        '答：城镇登记失业人员、退役军人、高校毕业生在本市创业的，可以申请。',
+        '问三：一次性创业补贴和创业担保贷款能同时享受吗？',
+        '答：可以，两项政策条件不同。',
+      ],
+      'faq',
+    );
+    expect(got.map((m) => m.name)).toEqual(['创业担保贷款']);
+    expect(got[0]!.groups).toEqual(expect.arrayContaining(['登记失业人员', '退役军人', '高校毕业生']));
+  });
+
+  it('an inline list after the name (…标准为每户5000元：A；B；C。) is the measure’s alternatives', () => {
+    const [m] = extract(['通知', '一、创业扶持', '在本市首次创办个体工商户并正常经营满6个月，同时符合以下条件之一的人员，可申请一次性创业补贴，标准为每户5000元：毕业5年内高校毕业生；退役军人；返乡创业农民工。']);
+    expect(m!.groups).toEqual(expect.arrayContaining(['高校毕业生', '退役军人', '农民工']));
+    expect(m!.conditions.filter((c) => c.list === 'any').map((c) => c.type)).toEqual(['group', 'group', 'group']);
+    expect(m!.conditions.find((c) => c.type === 'business_age')).toMatchObject({ minMonths: 6 });
+  });
+
+  it('a higher tier (其中，符合以下条件之一的，补贴标准提高到…) gives an amount, not a condition', () => {
+    const [m] = extract(['通知', '一、创业扶持', '4.对在本市首次创业、正常经营1年以上的创业者，给予一次性创业补贴1万元。其中，符合以下条件之一的，补贴标准提高到1.5万元：（1）创业者为退役军人；（2）创业者为脱贫人口。']);
+    expect(m!.amounts.map((a) => a.value)).toEqual([1, 1.5]);
+    expect(m!.groups).not.toContain('退役军人');
+    expect(m!.conditions.some((c) => c.type === 'group')).toBe(false);
+  });
+
+  it('「X与Y不重复享受」 names no measure; a worked example inside a paragraph gives no amount', () => {
+    const got = extract(['通知', '一、支持企业', '对招用离校2年内未就业高校毕业生的企业，按每人1500元给予一次性扩岗补助。例如，某企业招用3人，可获补助4500元。', '二、其他', '一次性扩岗补助与一次性吸纳就业补贴不重复享受。']);
+    expect(got.map((m) => m.name)).toEqual(['一次性扩岗补助']);
+    expect(got[0]!.amounts.map((a) => a.value)).toEqual([1500]);
+    expect(parseAmounts('上年度裁员率不高于参保职工总数的20%，按实际缴纳失业保险费的60%返还。').map((a) => a.value)).toEqual([60]);
+  });
+});
