@@ -88,6 +88,8 @@ describe('reading a chat message', () => {
   it('a cue counts as words, not inside a word (「发多少」 is not in 「要开发多少个」)', () => {
     expect(answerKindOf('山东今年公益岗一共要开发多少个', lexicon)).toBe('number');
     expect(answerKindOf('失业金一个月能领多少', lexicon)).toBe('amount');
+    // 多久 asks as much as 多少: a materials word before it does not make it a materials question.
+    expect(answerKindOf('材料交上去多久能出结果', lexicon)).toBe('duration');
   });
 
   it('「开着呢」 states, and an ask without a topic takes the words of the ask before it, not its cues', () => {

@@ -61,7 +61,7 @@ function isAsking(norm: string, lexicon: Lexicon, lastOfSentence: boolean): bool
   return lastOfSentence && lexicon.phrases.weakCues.some((c) => clauseNorm.includes(c));
 }
 
-const INTERROGATIVE = /多少|几|哪|什么|啥|怎|咋|谁|吗|么|是否|能否|可否|不|没/u;
+const INTERROGATIVE = /多少|多久|多长|多大|多远|几|哪|什么|啥|怎|咋|谁|吗|么|是否|能否|可否|不|没/u;
 /** Question words that, inside a yes/no question, are indefinites: 「能不能替我上几天班」 is a few days, 「有什么补贴吗」 any subsidy. */
 const INDEFINITE = /几|哪|什么|啥|谁/u;
 /** A yes/no frame: A-not-A (能不能, 要不要, 是不是 …) or a final 吗. */
