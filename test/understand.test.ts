@@ -85,6 +85,11 @@ describe('reading a chat message', () => {
     expect(answerKindOf('还有没有别的钱可以领', lexicon)).toBe('yesno');
   });
 
+  it('a place one came back from is not the place asked about; home before 去 is', () => {
+    expect(understand('从广东打工回来想在仁怀开个小店，有一次性创业补贴吗？', lexicon).places).toEqual(['遵义市仁怀市']);
+    expect(understand('想从仁怀去浙江打工，路费有补贴吗？', lexicon).places).toContain('遵义市仁怀市');
+  });
+
   it('a cue counts as words, not inside a word (「发多少」 is not in 「要开发多少个」)', () => {
     expect(answerKindOf('山东今年公益岗一共要开发多少个', lexicon)).toBe('number');
     expect(answerKindOf('失业金一个月能领多少', lexicon)).toBe('amount');

@@ -224,7 +224,12 @@ export function understand(raw: string, lexicon: Lexicon, region: string | null 
 
   const mentions = findPlaces(norm, { short: true });
   const placeWords = [...new Set(mentions.map((m) => norm.slice(m.index, m.index + m.length)))];
-  const places = deepestPlaces(mentions);
+  // 「从广东打工回来，想在仁怀开个小店」: a place one came back from is not the one asked about (when another
+  // is named). 「想从仁怀去浙江打工」 is different: 仁怀 is home, and stays.
+  const origin = (m: (typeof mentions)[number]) =>
+    /[从自]$/u.test(norm.slice(Math.max(0, m.index - 1), m.index)) && /^[^，,。；;？?！!]*回/u.test(norm.slice(m.index + m.length));
+  const located = mentions.filter((m) => !origin(m));
+  const places = deepestPlaces(located.length && located.length < mentions.length ? located : mentions);
   if (region && !places.length) {
     const r = placesInQuestion(normalizeForMatch(region));
     const best = mostSpecific(r);
