@@ -9,8 +9,8 @@ import { freePort } from './helpers/net.ts';
 
 /**
  * `policybot start --workers 2` as an operator runs it: two server processes share one port and
- * both answer; an index built by a separate `policybot ingest` is loaded by every worker on SIGHUP
- * while they keep answering; SIGTERM stops them all.
+ * both answer; an index version built by a separate `policybot ingest` is loaded by every worker
+ * when it appears (or on SIGHUP) while they keep answering; SIGTERM stops them all.
  */
 const REPO = path.join(import.meta.dirname, '..');
 let root: string;
@@ -20,13 +20,13 @@ let port: number;
 let output = '';
 
 /** GET /healthz on a new connection each time (a kept-alive one stays with one worker). */
-async function health(): Promise<{ status: string; pid: number; corpusHash: string; documents: number }> {
+async function health(): Promise<{ status: string; pid: number; corpusHash: string; documents: number; indexVersion: string | null }> {
   return new Promise((resolve, reject) => {
     http
       .get({ host: '127.0.0.1', port, path: '/healthz', agent: false }, (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString('utf8')));
-        res.on('end', () => resolve(JSON.parse(body) as { status: string; pid: number; corpusHash: string; documents: number }));
+        res.on('end', () => resolve(JSON.parse(body) as { status: string; pid: number; corpusHash: string; documents: number; indexVersion: string | null }));
       })
       .on('error', reject);
   });
@@ -93,19 +93,25 @@ describe('start --workers 2', () => {
     expect(kinds.slice(3)).toEqual(['guard', 'guard', 'guard']);
   }, 30_000);
 
-  it('loads the index a separate ingest built on SIGHUP, in every worker', async () => {
+  it('loads the index version a separate ingest built, in every worker, without a restart; /healthz names it', async () => {
     const before = await health();
+    expect(before.indexVersion).toMatch(/^\d{8}-\d+-[0-9a-f]{8}$/);
     fs.writeFileSync(path.join(env.CORPUS_DIR!, 'zz-cluster-new.md'), '---\ntitle: 测试新增文件\nissuer: 测试局\ndate: 2026-01-01\n---\n# 一、总则\n\n本文件用于测试索引重新载入。\n');
     execFileSync(process.execPath, ['bin/policybot.js', 'ingest'], { cwd: REPO, env, stdio: 'ignore', timeout: 120_000 });
-    // Before the signal the workers still serve the index they loaded.
-    expect((await health()).corpusHash).toBe(before.corpusHash);
-    server!.kill('SIGHUP');
+    // The new version appears in the index folder: the primary sees it and every worker loads it.
     const after = await allWorkers(2, (h) => h.corpusHash !== before.corpusHash);
     expect(after.size).toBe(2);
+    const versions = new Set([...after.values()].map((h) => h.indexVersion));
+    expect(versions.size).toBe(1);
+    expect([...versions][0]).not.toBe(before.indexVersion);
     for (const h of after.values()) {
       expect(h.corpusHash).not.toBe(before.corpusHash);
       expect(h.documents).toBe(before.documents + 1);
     }
+    // SIGHUP with nothing new keeps serving the same version.
+    server!.kill('SIGHUP');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await health()).indexVersion).toBe([...versions][0]);
   }, 150_000);
 
   it('stops every process on SIGTERM', async () => {

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HnswIndex } from '../src/index/vector-index.ts';
 import { createHash } from 'node:crypto';
-import { readIndex, readManifest, indexPath, manifestChecksum, FORMAT_VERSION, type IndexData, type Manifest } from '../src/index/store.ts';
+import { readIndex, readManifest, indexPath, currentVersion, manifestChecksum, FORMAT_VERSION, type IndexData, type Manifest } from '../src/index/store.ts';
 import { sha256File } from '../src/index/hash-file.ts';
 import { readLexical } from '../src/index/lexical-file.ts';
 import { contextOf } from '../src/chunk/context.ts';
@@ -213,6 +213,30 @@ describe('binary artifacts', () => {
   }, 60_000);
 });
 
+describe('versioned index folders', () => {
+  it('a build writes a new version and switches CURRENT to it; the previous one is kept, older ones removed', async () => {
+    const dir = copyIndex('versions');
+    const corpus = path.join(root, 'versions-corpus');
+    fs.cpSync(corpusDir, corpus, { recursive: true });
+    const config = loadConfig({ EMBEDDER: 'hashed', CORPUS_DIR: corpus, INDEX_DIR: dir, TODAY: '2026-11-22' }, process.cwd());
+    const first = readManifest(dir).version!;
+    expect(currentVersion(dir)).toBe(first);
+    const versions = () => fs.readdirSync(path.join(dir, 'versions')).filter((n) => !n.startsWith('.')).sort();
+    for (let i = 0; i < 2; i++) {
+      fs.writeFileSync(path.join(corpus, `zz-${i}.md`), `---\ntitle: 版本测试${i}\nissuer: 测试局\ndate: 2026-01-01\n---\n# 一、总则\n\n本文件用于测试第${i}个版本。\n`);
+      await ensureIndex(config, logger);
+    }
+    const live = currentVersion(dir)!;
+    expect(live).not.toBe(first);
+    expect(readManifest(dir).version).toBe(live);
+    expect(indexPath(dir)).toBe(path.join(dir, 'versions', live));
+    // The live one and the one before it; the first is gone.
+    expect(versions()).toHaveLength(2);
+    expect(versions()).toContain(live);
+    expect(versions()).not.toContain(first);
+  }, 120_000);
+});
+
 describe('atomic and corrupt indexes', () => {
   const expectCorrupt = (fn: () => unknown) => {
     let err: unknown;
@@ -247,8 +271,10 @@ describe('atomic and corrupt indexes', () => {
     expectCorrupt(() => readIndex(dir));
     const rebuilt = await ensureIndex(configFor(dir), logger);
     expect(rebuilt.manifest.counts.chunks).toBe(data.chunks.length);
-    expect(fs.existsSync(path.join(idx, 'manifest.json'))).toBe(true);
-    expect(fs.existsSync(path.join(idx, 'vectors.hnsw'))).toBe(true);
+    // The rebuild is a new version; CURRENT names it.
+    expect(indexPath(dir)).not.toBe(idx);
+    expect(fs.existsSync(path.join(indexPath(dir), 'manifest.json'))).toBe(true);
+    expect(fs.existsSync(path.join(indexPath(dir), 'vectors.hnsw'))).toBe(true);
   }, 60_000);
 
   it('a garbage manifest is detected and rebuilt', async () => {

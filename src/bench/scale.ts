@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { machineInfo, median, type MachineInfo } from './run.ts';
 import { generateCorpus, readSeedPool, type GenerateResult } from './synthetic-corpus.ts';
 import { RESULT_PREFIX, type BaselineResult, type ChildArgs, type IngestResult, type ServeResult } from './scale-child.ts';
+import { indexPath } from '../index/store.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./scale-child.ts', import.meta.url));
@@ -294,7 +295,7 @@ async function measureSize(size: number, opts: Options, ctx: { root: string; que
         fail('ingest', ing.reason);
         break;
       }
-      const run: RunResult = { ingest: ing.result, indexBytes: dirBytes(path.join(indexDir, 'index')) };
+      const run: RunResult = { ingest: ing.result, indexBytes: dirBytes(indexPath(indexDir)) };
       res.runs.push(run);
       note(`${tag}: ingest ${ing.result.seconds.toFixed(1)} s, peak RSS ${fmtKiB(ing.result.maxRssKiB)}, ${ing.result.counts.chunks} chunks, index ${fmtBytes(run.indexBytes)}`);
 

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { ensureIndex } from '../engine.ts';
 import { buildIndex } from '../index/build.ts';
+import { watchIndex } from '../index/watch.ts';
 import type { CliContext } from './io.ts';
 import { println } from './io.ts';
 import { terminalProgress } from './progress-bar.ts';
@@ -60,6 +61,11 @@ export async function runPrimary(ctx: CliContext, workers: number): Promise<void
     broadcast({ type: 'reload' });
   };
   process.on('SIGHUP', onHup);
+  // A version another process built (`policybot ingest`): every worker loads it.
+  const unwatch = watchIndex(config.indexDir, (version) => {
+    logger.info({ version }, 'a new index version: workers reload');
+    broadcast({ type: 'reload' });
+  });
 
   if (stale) {
     logger.warn({ reason: stale }, 'serving the previous index while the new one builds');
@@ -76,6 +82,7 @@ export async function runPrimary(ctx: CliContext, workers: number): Promise<void
   });
   stopping = true;
   process.off('SIGHUP', onHup);
+  unwatch();
   println(io.stderr, `收到 ${signal}，正在停止 ${ids.size} 个服务进程…`);
   const exited = [...ids.keys()].map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve()))));
   broadcast({ type: 'shutdown' });

@@ -20,6 +20,8 @@ import type { CliContext } from './io.ts';
 import { DIR_ARGS, println, withFlags } from './io.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { renderAnswerText } from './render.ts';
+import { watchIndex } from '../index/watch.ts';
+import { currentVersion } from '../index/store.ts';
 
 
 export interface Launched {
@@ -137,6 +139,9 @@ export async function launch(ctx: CliContext, opts: LaunchOptions = {}): Promise
       chat,
       rebuilt: () => rebuilding ?? Promise.resolve(),
       async reload() {
+        // The version this process serves is already the newest: nothing to load.
+        const newest = currentVersion(config.indexDir);
+        if (newest && newest === live.current().manifest.version) return false;
         const next = await openAnsweringEngine(config, { logger, rebuild: false, serveStale: true });
         const live0 = live.current();
         if (next.manifest.builtAt === live0.manifest.builtAt && next.manifest.corpusHash === live0.manifest.corpusHash) return false;
@@ -240,13 +245,16 @@ export const startCommand = (base: CliContext) =>
       const workers = workersArg(args.workers);
       if (workers > 1) return runPrimary(ctx, workers);
       const launched = await launch(ctx);
-      // SIGHUP: load the index another process built (`policybot ingest`) without a restart.
+      // SIGHUP, or a new version appearing in the index folder: load the index another process built
+      // (`policybot ingest`) without a restart, answering from the current one meanwhile.
       const onHup = () => void launched.reload().catch((err: unknown) => ctx.logger.error({ err }, 'reload failed; still serving the previous index'));
       process.on('SIGHUP', onHup);
+      const unwatch = watchIndex(ctx.config.indexDir, onHup);
       println(ctx.io.stdout, '按 Ctrl+C 停止。');
       const signal = await nextSignal();
       println(ctx.io.stderr, `收到 ${signal}，正在停止…`);
       process.off('SIGHUP', onHup);
+      unwatch();
       await launched.stop();
       println(ctx.io.stderr, 'policybot 已停止。');
     },

@@ -11,11 +11,15 @@ import { HnswIndex, type VectorIndex } from './vector-index.ts';
 import type { Measure, MeasuresCatalog } from '../measures/types.ts';
 
 /**
- * The persisted index: a folder `<indexDir>/index/` holding a manifest and its artifacts.
- * Builds write into a sibling temp folder and are swapped in by rename, so a crash
- * mid-build never leaves a broken index in place. The manifest is written last and
- * records a checksum of every artifact: a folder without a valid manifest, or whose
- * files do not match it, is detected and rebuilt instead of crashing the reader.
+ * The persisted index: versioned folders `<indexDir>/versions/<version>/`, each holding a manifest
+ * and its artifacts, and `<indexDir>/CURRENT` naming the live one. A build writes into a temp
+ * folder, renames it to its version, then replaces CURRENT (atomically, by rename): a crash
+ * mid-build never leaves a broken index in place, and servers of other processes (replicas on a
+ * shared disk) load the newest complete version at start, on SIGHUP or when CURRENT changes
+ * (index/watch.ts), while answering from the one they have. The previous version is kept, older
+ * ones removed. The manifest is written last and records a checksum of every artifact: a folder
+ * without a valid manifest, or whose files do not match it, is detected and rebuilt instead of
+ * crashing the reader. (An index of the older layout, a single `<indexDir>/index/`, is still read.)
  */
 export const FORMAT_VERSION = 3;
 
@@ -36,6 +40,8 @@ export interface Manifest {
   problems: IngestProblem[];
   /** sha256 of each artifact file. */
   files: Record<string, string>;
+  /** The version folder's name: build time and a hash of the artifacts (20261201-165012345-ab12cd34). */
+  version?: string;
   /** sha256 of the manifest's own fields (everything but this one), so an edited manifest is caught too. */
   checksum?: string;
 }
@@ -73,13 +79,36 @@ const ARTIFACTS = {
   measures: 'measures.json',
 } as const;
 
+/** The file naming the live version. */
+const CURRENT = 'CURRENT';
+/** Versions kept besides the live one (a reader that resolved the previous one can finish). */
+const KEEP_PREVIOUS = 1;
+
+/** The live index folder: the version CURRENT names, else the older single `index/` folder. */
 export function indexPath(indexDir: string): string {
+  const version = currentVersion(indexDir);
+  if (version && fs.existsSync(path.join(indexDir, 'versions', version))) return path.join(indexDir, 'versions', version);
   return path.join(indexDir, 'index');
 }
 
+/** The version CURRENT names, or null (no versioned index yet). */
+export function currentVersion(indexDir: string): string | null {
+  try {
+    const name = fs.readFileSync(path.join(indexDir, CURRENT), 'utf8').trim();
+    return /^[\w.-]+$/.test(name) ? name : null;
+  } catch {
+    return null;
+  }
+}
+
+function versionName(builtAt: string, files: Record<string, string>): string {
+  const stamp = builtAt.replace(/[-:]/g, '').replace('T', '-').replace('.', '').slice(0, 18);
+  const digest = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 8);
+  return `${stamp}-${digest}`;
+}
+
 export function writeIndex(indexDir: string, data: Omit<IndexData, 'manifest'> & { manifest: Omit<Manifest, 'files'> }): Manifest {
-  fs.mkdirSync(indexDir, { recursive: true });
-  const target = indexPath(indexDir);
+  fs.mkdirSync(path.join(indexDir, 'versions'), { recursive: true });
   const tmp = path.join(indexDir, `.index-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   fs.mkdirSync(tmp);
   try {
@@ -93,13 +122,16 @@ export function writeIndex(indexDir: string, data: Omit<IndexData, 'manifest'> &
     data.vectors.save(path.join(tmp, ARTIFACTS.vectors));
     const files: Record<string, string> = {};
     for (const name of Object.values(ARTIFACTS)) files[name] = sha256File(path.join(tmp, name));
-    const unsigned: Manifest = { ...data.manifest, files };
+    const version = versionName(data.manifest.builtAt, files);
+    const unsigned: Manifest = { ...data.manifest, files, version };
     const manifest: Manifest = { ...unsigned, checksum: manifestChecksum(unsigned) };
     write('manifest.json', JSON.stringify(manifest, null, 2));
-    const old = fs.existsSync(target) ? `${tmp}-old` : null;
-    if (old) fs.renameSync(target, old);
-    fs.renameSync(tmp, target);
-    if (old) fs.rmSync(old, { recursive: true, force: true });
+    fs.renameSync(tmp, path.join(indexDir, 'versions', version));
+    // The switch: CURRENT is replaced by rename, so a reader sees the old name or the new one.
+    const pointer = `${tmp}.current`;
+    fs.writeFileSync(pointer, `${version}\n`);
+    fs.renameSync(pointer, path.join(indexDir, CURRENT));
+    pruneVersions(indexDir, version);
     return manifest;
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -107,6 +139,18 @@ export function writeIndex(indexDir: string, data: Omit<IndexData, 'manifest'> &
   } finally {
     cleanupStale(indexDir);
   }
+}
+
+/** Keeps the live version and the one before it; removes older ones and the older single `index/` folder. */
+function pruneVersions(indexDir: string, live: string): void {
+  const dir = path.join(indexDir, 'versions');
+  const older = fs
+    .readdirSync(dir)
+    .filter((n) => n !== live && !n.startsWith('.'))
+    .sort()
+    .reverse();
+  for (const name of older.slice(KEEP_PREVIOUS)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  fs.rmSync(path.join(indexDir, 'index'), { recursive: true, force: true });
 }
 
 /** Removes temp folders left by builds that crashed. */
@@ -131,7 +175,10 @@ function isAlive(pid: number): boolean {
 
 /** Reads only the manifest; throws E_INDEX_MISSING / E_INDEX_CORRUPT. */
 export function readManifest(indexDir: string): Manifest {
-  const dir = indexPath(indexDir);
+  return readManifestAt(indexPath(indexDir));
+}
+
+function readManifestAt(dir: string): Manifest {
   const file = path.join(dir, 'manifest.json');
   if (!fs.existsSync(dir)) throw new PolicybotError('E_INDEX_MISSING', `no index at ${dir}`);
   if (!fs.existsSync(file)) throw new PolicybotError('E_INDEX_CORRUPT', `index at ${dir} has no manifest (half-written build?)`);
@@ -154,8 +201,9 @@ export function readManifest(indexDir: string): Manifest {
 }
 
 export function readIndex(indexDir: string): IndexData {
-  const manifest = readManifest(indexDir);
+  // Resolved once: a build that switches CURRENT meanwhile does not mix two versions' files.
   const dir = indexPath(indexDir);
+  const manifest = readManifestAt(dir);
   for (const name of Object.values(ARTIFACTS)) {
     const file = path.join(dir, name);
     if (!fs.existsSync(file)) throw new PolicybotError('E_INDEX_CORRUPT', `index file ${name} is missing`);
@@ -191,8 +239,9 @@ export function readIndex(indexDir: string): IndexData {
  * without links (measures/store.withUrls adds them).
  */
 export function readMeasures(indexDir: string): Measure[] {
-  const manifest = readManifest(indexDir);
-  const file = path.join(indexPath(indexDir), ARTIFACTS.measures);
+  const dir = indexPath(indexDir);
+  const manifest = readManifestAt(dir);
+  const file = path.join(dir, ARTIFACTS.measures);
   if (!fs.existsSync(file)) throw new PolicybotError('E_INDEX_CORRUPT', `index file ${ARTIFACTS.measures} is missing`);
   const body = fs.readFileSync(file);
   if (createHash('sha256').update(body).digest('hex') !== manifest.files[ARTIFACTS.measures]) {

@@ -23,6 +23,9 @@ export async function opsRoutes(app: FastifyInstance, deps: { engine: Engine; me
       embedder: engine.embedder.id,
       // Which index answers: its corpus hash, and whether a newer one is being built.
       corpusHash: engine.manifest.corpusHash,
+      // The index version folder this process serves (replicas on one disk show the same after a roll-out).
+      indexVersion: engine.manifest.version ?? null,
+      builtAt: engine.manifest.builtAt,
       ...(engine.stale ? { rebuilding: true, staleReason: engine.stale } : {}),
       semantic: engine.embedder.semantic,
       documents: engine.manifest.counts.documents,
