@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.ts';
 import { AnswerSchema } from '../src/answer/contract.ts';
+import { indexPath } from '../src/index/store.ts';
 
 const REPO = path.join(import.meta.dirname, '..');
 const ENV = { EMBEDDER: 'hashed', LOG_LEVEL: 'silent', TODAY: '2026-11-22' };
@@ -38,7 +39,8 @@ describe('policybot CLI', () => {
     const r = await run(['ingest', '--corpus', corpus, '--out', index]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\d+ 份文件/);
-    expect(fs.existsSync(path.join(index, 'index', 'manifest.json'))).toBe(true);
+    expect(fs.existsSync(path.join(indexPath(index), 'manifest.json'))).toBe(true);
+    expect(indexPath(index)).toContain(path.join(index, 'versions'));
   }, 60_000);
 
   it('ask --json prints an answer that passes the contract', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.ts';
 import { withUrls } from '../src/measures/store.ts';
-import { readManifest, readMeasures } from '../src/index/store.ts';
+import { indexPath, readManifest, readMeasures } from '../src/index/store.ts';
 import type { Measure } from '../src/measures/types.ts';
 import { createChatCore } from '../src/chat/core.ts';
 import type { ChatCore } from '../src/chat/types.ts';
@@ -41,7 +41,7 @@ afterAll(() => {
 
 describe('the catalog in the index', () => {
   it('the index holds measures.json beside the other artifacts, checksummed in the manifest', () => {
-    const file = path.join(index, 'index', 'measures.json');
+    const file = path.join(indexPath(index), 'measures.json');
     expect(fs.existsSync(file)).toBe(true);
     expect(readManifest(index).files['measures.json']).toMatch(/^[0-9a-f]{64}$/);
     const measures = withUrls(readMeasures(index), PUBLIC);
@@ -55,7 +55,7 @@ describe('the catalog in the index', () => {
   it('a tampered measures.json is refused', () => {
     const copy = path.join(root, 'tampered');
     fs.cpSync(index, copy, { recursive: true });
-    fs.writeFileSync(path.join(copy, 'index', 'measures.json'), '{"formatVersion":1,"measures":[]}');
+    fs.writeFileSync(path.join(indexPath(copy), 'measures.json'), '{"formatVersion":1,"measures":[]}');
     expect(() => readMeasures(copy)).toThrow(expect.objectContaining({ code: 'E_INDEX_CORRUPT' }));
   });
 
