@@ -258,3 +258,20 @@ describe('the check dialogue on Telegram (telegram-test-api)', () => {
     expect(opened!.text).toContain('不符合');
   });
 });
+
+describe('groups the results cut short', () => {
+  it('a group of more than six ends in 「另有N项」 with how to open it, and the command (or button) lists it whole', async () => {
+    // Few facts: many measures stay 还需确认.
+    const first = await say(chat, 'w40', '/check');
+    const { results } = await answerUntilResults(first, () => say(chat, 'w40', '跳过'));
+    const unknown = results.text.slice(results.text.indexOf('【还需确认】'));
+    const count = Number(/【还需确认】(\d+)项/u.exec(results.text)?.[1] ?? 0);
+    expect(count).toBeGreaterThan(6);
+    expect(unknown).toMatch(/……另有\d+项（回复「查看还需确认」看全部）/u);
+    expect(results.buttons.flat()).toContainEqual({ kind: 'callback', label: '查看全部还需确认', data: 'ck:all:unknown' });
+    const whole = await say(chat, 'w40', '查看还需确认');
+    expect(whole.text).toContain(`【还需确认】${count}项`);
+    expect(whole.text).not.toContain('另有');
+    expect(whole.text.split('\n').filter((l) => l.startsWith('• ')).length).toBe(count);
+  });
+});

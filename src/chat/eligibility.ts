@@ -3,10 +3,11 @@ import type { Engine } from '../engine.ts';
 import { PLACES, placesInQuestion } from '../text/gazetteer.ts';
 import { checkEligibility, type CheckResult } from '../eligibility/check.ts';
 import { engineMeasures } from '../eligibility/index.ts';
+import { OTHER_REGION_PREFIX, type MeasureStatus } from '../eligibility/evaluate.ts';
 import { parseProfile, OTHER_REGION, type Profile, type ProfileInput } from '../eligibility/profile.ts';
 import { type OptionValue, type QuestionField, type QuestionOption } from '../eligibility/questions.ts';
 import { factsFromText, parseAnswer } from '../eligibility/facts.ts';
-import { checkCards, describeProfile, renderCheckText, renderQuestion } from '../eligibility/render.ts';
+import { checkCards, describeProfile, GROUP_TITLES, renderCheckText, renderQuestion } from '../eligibility/render.ts';
 import { isPolicybotError } from '../errors.ts';
 import type { ChatReply, ChannelName, IncomingMessage, ReplyButton } from './types.ts';
 import type { ChatStore } from './store.ts';
@@ -20,6 +21,10 @@ import type { ChatStore } from './store.ts';
  * forgets the answers. Facts said in ordinary questions (「我去年毕业」) pre-fill the profile.
  */
 
+/** A measure of another region: shown only as a count, never listed in a group. */
+const isOtherRegionResult = (r: { status: MeasureStatus; conditions: Array<{ text: string }> }) =>
+  r.status === 'not_eligible' && r.conditions.length === 1 && r.conditions[0]!.text.startsWith(OTHER_REGION_PREFIX);
+
 /** Free text that asks something, or is too long to be an answer to one of our questions. */
 function looksLikeQuestion(text: string): boolean {
   return [...text].length > 30 || /[？?]|吗|怎么|如何|哪些|什么|多少|能不能|可不可以|是否/.test(text);
@@ -29,10 +34,20 @@ export const MAX_QUESTIONS = 8;
 const RESTART_WORDS = new Set(['重新开始', '重来', '重新核对', 'restart']);
 const SKIP_WORDS = new Set(['跳过', '不知道', '不清楚', '不想说', 'skip']);
 const EXIT_WORDS = new Set(['退出', '结束', '取消', '不查了', 'exit', 'quit']);
-const CALLBACK_RE = /^ck:(?:restart|ineligible|(\d{1,6}):(\d{1,2}|skip))$/;
+const CALLBACK_RE = /^ck:(?:restart|ineligible|all:(?:eligible|unknown)|(\d{1,6}):(\d{1,2}|skip))$/;
 /** Words that open the collapsed 不符合 group of the last results. */
 const SHOW_INELIGIBLE_WORDS = new Set(['查看不符合', '看不符合', '不符合的', '显示不符合', '查看全部']);
 export const SHOW_INELIGIBLE_HINT = '回复「查看不符合」看这些措施和原因';
+/** Words that open the whole of a group the results cut short (可以申请, 还需确认). */
+const SHOW_GROUP_WORDS = new Map<string, 'eligible' | 'unknown'>([
+  ['查看可以申请', 'eligible'],
+  ['看可以申请', 'eligible'],
+  ['查看还需确认', 'unknown'],
+  ['看还需确认', 'unknown'],
+]);
+/** The results show this many of each group; the rest open with 「查看还需确认」 or the button. */
+const PER_GROUP = 6;
+const moreHint = (status: MeasureStatus) => `回复「查看${GROUP_TITLES[status]}」看全部`;
 const CORRECT_HINT = '说得不对？回复「重新开始」重新核对。';
 
 export const CHECK_INTRO = '好的，我来帮您核对可以申请哪些补贴。只问会影响结果的问题，随时可以回复「跳过」或「重新开始」。';
@@ -150,12 +165,15 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
     await save(who, s);
     const buttons: ReplyButton[][] = [[{ kind: 'callback', label: '重新开始', data: 'ck:restart' }]];
     if (result.results.some((r) => r.status === 'not_eligible')) buttons[0]!.unshift({ kind: 'callback', label: '查看不符合', data: 'ck:ineligible' });
+    // A group cut short can be opened whole, by a button as by its command.
+    const cut = (['eligible', 'unknown'] as const).filter((st) => result.results.filter((r) => r.status === st && !isOtherRegionResult(r)).length > PER_GROUP);
+    if (cut.length) buttons.unshift(cut.map((st) => ({ kind: 'callback', label: `查看全部${GROUP_TITLES[st]}`, data: `ck:all:${st}` })));
     const facts = describeProfile(profile);
     return {
       ...reply(resultText(result, preface, profile), buttons),
       cards: checkCards(
         { results: result.results, nextQuestion: null, ...(result.services ? { services: result.services } : {}) },
-        { perGroup: 6, hideExpired: true, collapseIneligible: SHOW_INELIGIBLE_HINT, facts: facts ? `${facts}。${CORRECT_HINT}` : null },
+        { perGroup: PER_GROUP, hideExpired: true, collapseIneligible: SHOW_INELIGIBLE_HINT, moreHint, facts: facts ? `${facts}。${CORRECT_HINT}` : null },
       ),
     };
   }
@@ -163,7 +181,7 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
   function resultText(result: CheckResult, preface: string, profile: Profile): string {
     const body = renderCheckText(
       { results: result.results, nextQuestion: null, ...(result.services ? { services: result.services } : {}) },
-      { perGroup: 6, hideExpired: true, collapseIneligible: SHOW_INELIGIBLE_HINT },
+      { perGroup: PER_GROUP, hideExpired: true, collapseIneligible: SHOW_INELIGIBLE_HINT, moreHint },
     );
     const facts = describeProfile(profile);
     return [preface, facts ? `${facts}。${CORRECT_HINT}` : null, '逐条核对的结果：', body, RESULT_FOOTER].filter(Boolean).join('\n\n');
@@ -176,8 +194,19 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
     const result = checkEligibility(engineMeasures(engine), await profileOf(who, s), { skip: s.skipped });
     const rows = result.results.filter((r) => r.status === 'not_eligible');
     if (!rows.length) return reply('上次核对没有不符合的措施。');
-    const body = renderCheckText({ results: rows, nextQuestion: null }, { perGroup: 20 });
+    // All of them: a list that ends in 「另有N项」 with no way to open it helps nobody.
+    const body = renderCheckText({ results: rows, nextQuestion: null });
     return reply(body, [[{ kind: 'callback', label: '重新开始', data: 'ck:restart' }]]);
+  }
+
+  /** The whole of a group of the last check that the results cut short (可以申请 or 还需确认). */
+  async function wholeGroup(who: Who, status: 'eligible' | 'unknown'): Promise<ChatReply> {
+    const s = await load(who);
+    if (s.step === 0) return reply('还没有核对过。发送 /check 开始核对可以申请的补贴。');
+    const result = checkEligibility(engineMeasures(engine), await profileOf(who, s), { skip: s.skipped });
+    const rows = result.results.filter((r) => r.status === status && !isOtherRegionResult(r));
+    if (!rows.length) return reply(`上次核对没有「${GROUP_TITLES[status]}」的措施。`);
+    return reply(renderCheckText({ results: rows, nextQuestion: null }), [[{ kind: 'callback', label: '重新开始', data: 'ck:restart' }]]);
   }
 
   async function restart(who: Who): Promise<ChatReply> {
@@ -219,6 +248,8 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
       const s = await load(who);
       if (RESTART_WORDS.has(t) && (s.active || s.step > 0)) return restart(who);
       if (SHOW_INELIGIBLE_WORDS.has(t) && s.step > 0 && !s.active) return ineligible(who);
+      const group = SHOW_GROUP_WORDS.get(t);
+      if (group && s.step > 0 && !s.active) return wholeGroup(who, group);
       if (!s.active || !s.pending) {
         // A number right after the results is a late option press, not a question for the engine.
         const at = (await store.getCheckState(who.channel, who.userId))?.updatedAt ?? 0;
@@ -248,6 +279,7 @@ export function createCheckDialogue(deps: { config: Config; engine: Engine; stor
       if (!m) return reply(STALE_CHECK_TEXT);
       if (input.data === 'ck:restart') return restart(input);
       if (input.data === 'ck:ineligible') return ineligible(input);
+      if (input.data === 'ck:all:eligible' || input.data === 'ck:all:unknown') return wholeGroup(input, input.data === 'ck:all:eligible' ? 'eligible' : 'unknown');
       const s = await load(input);
       if (!s.active || !s.pending || Number(m[1]) !== s.step) return reply(STALE_CHECK_TEXT);
       if (m[2] === 'skip') return skip(input, s, s.pending.field);

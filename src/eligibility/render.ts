@@ -42,8 +42,8 @@ export interface RenderOptions {
   hideExpired?: boolean;
   /** Show only the count of 不符合, with how to see them (the chat: a command or a button). */
   collapseIneligible?: string;
-  /** How to see all of a group that was cut at perGroup (the chat's command), else the rest are counted. */
-  moreHint?: string;
+  /** How to see all of a group that was cut at perGroup (the chat's command, per group), else the rest are counted. */
+  moreHint?: string | ((status: MeasureStatus) => string);
 }
 
 const EMPLOYMENT_WORDS: Record<NonNullable<Profile['employment']>, string> = {
@@ -94,7 +94,8 @@ export function renderCheckText(check: CheckResult, opts: RenderOptions = {}): s
     }
     const shown = opts.perGroup ? rows.slice(0, opts.perGroup) : rows;
     for (const r of shown) out.push(...renderMeasure(r, { details: status === 'eligible' }));
-    if (shown.length < rows.length) out.push(`  ……另有${rows.length - shown.length}项${opts.moreHint ? `（${opts.moreHint}）` : ''}`);
+    const hint = typeof opts.moreHint === 'function' ? opts.moreHint(status) : opts.moreHint;
+    if (shown.length < rows.length) out.push(`  ……另有${rows.length - shown.length}项${hint ? `（${hint}）` : ''}`);
     out.push('');
   }
   if (check.services?.length) {
@@ -133,6 +134,8 @@ export interface CheckCards {
   services: Array<{ name: string; url: string }>;
 }
 
+const moreHintOf = (opts: RenderOptions, status: MeasureStatus) => (typeof opts.moreHint === 'function' ? opts.moreHint(status) : opts.moreHint);
+
 /** The same results as renderCheckText, as data for cards. */
 export function checkCards(check: CheckResult, opts: RenderOptions & { facts?: string | null } = {}): CheckCards {
   const order: MeasureStatus[] = opts.hideExpired ? ['eligible', 'unknown', 'not_eligible'] : ['eligible', 'unknown', 'not_eligible', 'expired'];
@@ -158,7 +161,11 @@ export function checkCards(check: CheckResult, opts: RenderOptions & { facts?: s
           ...(status === 'eligible' && r.parts?.process ? { process: r.parts.process } : {}),
         };
       }),
-      ...(collapsed ? { note: opts.collapseIneligible! } : shown.length < rows.length ? { note: `另有${rows.length - shown.length}项` } : {}),
+      ...(collapsed
+        ? { note: opts.collapseIneligible! }
+        : shown.length < rows.length
+          ? { note: `另有${rows.length - shown.length}项${moreHintOf(opts, status) ? `（${moreHintOf(opts, status)}）` : ''}` }
+          : {}),
     });
   }
   return { facts: opts.facts ?? null, groups, services: (check.services ?? []).map((sv) => ({ name: sv.name, url: sv.url })) };
