@@ -90,6 +90,12 @@ function statedRecipient(body: readonly Paragraph[]): Recipient | null {
     if (!m) continue;
     // The head of the 对象 phrase decides: 「…的见习单位」「符合条件的小微企业」 pay a unit; 「应届毕业生（含…），与在杭
     // 单位签订…」 or 「高校毕业生在杭首次创办企业…」 pay a person (the unit or firm there is not the subject).
+    // 「在…首次创办小微企业、个体工商户或民办非企业单位，并担任法定代表人…的创业人员」: the noun after the last 的 of
+    // the first sentence is who it is for.
+    const sentence = m[1]!.split(/[。；;]/u)[0]!;
+    const tail = sentence.includes('的') ? sentence.slice(sentence.lastIndexOf('的') + 1).split(/[，,（(]/u)[0]!.trim() : '';
+    if (tail && /人员|个人|创业者|毕业生|劳动者|学生|青年|职工|农民工|军人|残疾人/u.test(tail)) return 'individual';
+    if (tail && /(?:单位|企业|机构|基地|组织|合作社)$/u.test(tail)) return 'employer';
     const head = m[1]!.split(/[，,（(；;。]/u)[0]!;
     if (/(?:单位|企业|机构|基地|组织|合作社)(?:等)?$/u.test(head) && (/的/u.test(head) || head.length <= 8)) return 'employer';
     if (/人员|个人|创业者|毕业生|劳动者|学生|青年|职工|农民工|军人|残疾人/.test(head)) return 'individual';
@@ -769,9 +775,59 @@ function recordMeasures(doc: PolicyDocument, covered: Set<string>): Draft[] {
 /** Awards to selected units (奖补, 奖励) are not measures one applies for. */
 const NOT_A_RECORD = /奖补|奖励|示范/u;
 
+/** The sections of a one-measure 办事指南, by their headings. */
+const GUIDE_NAME = /^(?:事项名称|项目名称|政策名称|补贴名称)[:：]?\s*(.*)$/u;
+const GUIDE_BODY = /^(?:办理|补贴|申请|适用|支持|服务|享受|扶持)?(?:对象|条件|标准|内容)$|^政策内容$|^补贴(?:标准|金额)$/u;
+const GUIDE_PARTS: Array<[keyof MeasureParts, RegExp]> = [
+  ['materials', /^(?:申请|申报|所需|办理|提交)?(?:材料|资料)(?:清单)?$/u],
+  ['process', /^(?:办理|申请|申领|申报)(?:流程|程序|方式|渠道|地点|途径)$/u],
+  ['contact', /^(?:咨询|联系)(?:电话|方式)$/u],
+  ['legalBasis', /^(?:设定|政策|文件|办理)?依据$/u],
+];
+
+/**
+ * 「一、事项名称」「一次性创业补贴。」「三、办理对象」…「四、申请条件」…「五、补贴标准」…: a 办事指南 of one measure, its parts
+ * as numbered headings. The whole guide is that measure: who, conditions and amounts from the 对象/条件/标准 sections,
+ * materials, process, contact and legal basis from theirs (a 补贴测算 section is a worked example).
+ */
+function guideMeasure(doc: PolicyDocument, covered: Set<string>): Draft[] {
+  const ps = doc.paragraphs;
+  const at = ps.findIndex((p) => p.isHeading && GUIDE_NAME.test(headingName(p.text)));
+  if (at < 0) return [];
+  const inline = GUIDE_NAME.exec(headingName(ps[at]!.text))![1]!.trim();
+  const raw = (inline || (ps[at + 1] && !ps[at + 1]!.isHeading ? ps[at + 1]!.text : '')).replace(/[。.；;\s]+$/u, '');
+  if (!isMeasureHeading(raw)) return [];
+  const sectionOf = (p: Paragraph) => p.headingPath.map((h) => headingName(h)).find((h) => GUIDE_BODY.test(h) || GUIDE_PARTS.some(([, re]) => re.test(h)));
+  const body = ps.filter((p) => !p.isHeading && !underExample(p) && GUIDE_BODY.test(sectionOf(p) ?? ''));
+  if (!body.length) return [];
+  const parts: MeasureParts = {};
+  for (const p of ps) {
+    const section = sectionOf(p);
+    const field = section ? GUIDE_PARTS.find(([, re]) => re.test(section))?.[0] : undefined;
+    if (field && !p.isHeading) parts[field] = parts[field] ? `${parts[field]}；${p.text.trim()}` : p.text.trim();
+  }
+  for (const p of ps) covered.add(p.id);
+  const name = normaliseName(raw, body.map((p) => p.text).join('\n'));
+  const span = body.map((p) => p.text).join('\n');
+  const who = body.find((p) => /对象$/u.test(sectionOf(p) ?? ''));
+  return [
+    {
+      name,
+      recipient: (who && statedRecipient([{ ...who, text: `对象：${who.text}` }])) ?? guessRecipient(span, name),
+      paragraph: body[0]!,
+      span,
+      pieces: listPieces(body),
+      amounts: parseAmounts(span, name),
+      validUntil: latest(body.flatMap((p) => statedEndDates(p.text))),
+      ...(Object.keys(parts).length ? { parts } : {}),
+    },
+  ];
+}
+
 export function extractFromDocument(doc: PolicyDocument): Measure[] {
   if (doc.kind === 'news') return [];
   const { drafts, covered } = headingMeasures(doc);
+  drafts.push(...guideMeasure(doc, covered));
   const records = recordMeasures(doc, covered);
   return mergeByName(doc, [...drafts, ...records, ...sentenceMeasures(doc, covered)]);
 }
