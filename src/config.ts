@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   EMBED_MODEL_PATH: z.string().optional(),
   EMBED_QUERY_INSTRUCTION: z.string().optional(),
   EMBED_ALLOW_DOWNLOAD: boolish.default(true),
+  /** Dimensions of the built-in offline embedder's vectors (fewer: faster ingest, smaller index). */
+  HASHED_DIM: z.coerce.number().int().min(64).max(4096).default(1024),
   HF_ENDPOINT: z.string().url().optional(),
   HF_HUB_OFFLINE: boolish.default(false),
   /** Extra lexicon folders (concept *.yml files, terms.txt), comma-separated; see src/text/lexicon/README.md. */
@@ -112,6 +114,8 @@ export interface Config {
     allowDownload: boolean;
     remoteHost: string | null;
     cacheDir: string;
+    /** Vector dimensions of the built-in offline embedder. */
+    hashedDim: number;
   };
   /** Operator lexicon folders loaded after the built-in lexicon. */
   lexiconDirs: string[];
@@ -234,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowDownload: e.EMBED_ALLOW_DOWNLOAD && !e.HF_HUB_OFFLINE,
       remoteHost: e.HF_ENDPOINT ?? null,
       cacheDir: path.join(indexDir, 'models'),
+      hashedDim: e.HASHED_DIM,
     },
     lexiconDirs: (e.LEXICON_DIR ?? '')
       .split(',')

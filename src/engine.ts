@@ -141,6 +141,7 @@ export function staleness(config: Config, manifest: Manifest): string | null {
   const built = manifest.embedder.id;
   if (plan.kind === 'hashed') {
     if (!built.startsWith(`${HASHED_VERSION}:`)) return `it was built with ${built}, which is not available now (${plan.reason})`;
+    if (built !== `${HASHED_VERSION}:${config.embedder.hashedDim}`) return `it was built with ${built}, HASHED_DIM is ${config.embedder.hashedDim}`;
     return null;
   }
   const expected = `transformers:${config.embedder.modelPath ? path.basename(config.embedder.modelPath) : config.embedder.model}:`;

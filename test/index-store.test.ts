@@ -237,6 +237,18 @@ describe('versioned index folders', () => {
   }, 120_000);
 });
 
+describe('the offline embedder’s dimensions', () => {
+  it('HASHED_DIM makes an index of another dimension stale; it is rebuilt with that many; a bad value is refused', async () => {
+    const dir = copyIndex('dims');
+    const config = loadConfig({ EMBEDDER: 'hashed', HASHED_DIM: '256', CORPUS_DIR: corpusDir, INDEX_DIR: dir, TODAY: '2026-11-22' }, process.cwd());
+    expect(staleness(config, readManifest(dir))).toMatch(/HASHED_DIM/);
+    const rebuilt = await ensureIndex(config, logger);
+    expect(rebuilt.manifest.embedder.id).toBe('hashed-v1:256');
+    expect(rebuilt.manifest.embedder.dimension).toBe(256);
+    expect(() => loadConfig({ HASHED_DIM: '8' }, process.cwd())).toThrow(expect.objectContaining({ code: 'E_CONFIG' }));
+  }, 60_000);
+});
+
 describe('atomic and corrupt indexes', () => {
   const expectCorrupt = (fn: () => unknown) => {
     let err: unknown;

@@ -45,11 +45,11 @@ export async function embedderForBuild(config: Config, texts: string[], logger: 
     } catch (err) {
       if (config.embedder.mode === 'transformers') throw err;
       announceFallback(logger, errorMessage(err));
-      return HashedEmbedder.fit(texts);
+      return HashedEmbedder.fit(texts, config.embedder.hashedDim);
     }
   }
   announceFallback(logger, plan.reason);
-  return HashedEmbedder.fit(texts);
+  return HashedEmbedder.fit(texts, config.embedder.hashedDim);
 }
 
 /** Recreates the embedder an existing index was built with, for embedding questions. */
