@@ -17,8 +17,11 @@ import { foldForCompare } from '../src/text/normalize.ts';
  * the floor below guards against regressions, it is not a generalisation figure.
  */
 const FILE = sharedSetOr('colloquial.jsonl', 'colloquial-train.jsonl');
-/** Regression floor (measured 0.80 on colloquial.jsonl, 0.72 on the fallback set when this was written). */
-const HIT_FLOOR = 0.7;
+/**
+ * Regression floor, below the figure measured (0.867 on colloquial.jsonl, 0.767 on the fallback set on
+ * 2026-12-01): calibration data, so not a generalisation figure, and not yet the issue's 0.9.
+ */
+const HIT_FLOOR = FILE.endsWith('colloquial.jsonl') ? 0.82 : 0.72;
 
 let t: TestEngine;
 let report: EvalReport;
