@@ -306,9 +306,13 @@ describe('health and metrics', () => {
       embedder: t.engine.embedder.id,
       semantic: false,
       corpusHash: t.engine.manifest.corpusHash,
+      // The version folder that answers, so a roll-out across replicas can be watched.
+      indexVersion: t.engine.manifest.version,
+      builtAt: t.engine.manifest.builtAt,
       documents: t.engine.manifest.counts.documents,
       pid: process.pid,
     });
+    expect(t.engine.manifest.version).toMatch(/^\d{8}-\d+-[0-9a-f]{8}$/);
   });
 
   it('/metrics counts the requests made, answer latency and abstentions', async () => {
