@@ -15,7 +15,12 @@ const require = createRequire(import.meta.url);
 const { HierarchicalNSW } = require('hnswlib-node') as typeof Hnswlib;
 
 const M = 16;
-const EF_CONSTRUCTION = 200;
+/**
+ * Chosen by measurement (10k chunks of recombined corpus paragraphs, 1024 dims, 2 cores, 2026-12-01):
+ * efConstruction 200 → 100 halves the build (22.5 s → 11.0 s) for recall@160 of the exact neighbours
+ * 0.865 → 0.832 (the exact top 10 found 0.975 → 0.956); vectors are a small share of the fused score.
+ */
+const EF_CONSTRUCTION = 100;
 const EF_SEARCH = 96;
 const SEED = 100;
 
