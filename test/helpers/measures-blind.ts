@@ -120,9 +120,13 @@ export function blindScenarios(): BlindScenario[] {
   return JSON.parse(fs.readFileSync(path.join(BLIND_DIR, 'profiles.json'), 'utf8')) as BlindScenario[];
 }
 
-/** The extracted measure a scenario is about: in its document, the same name (as the scorer matches names). */
+/**
+ * The extracted measure a scenario is about: in its document, the measure of exactly that name, else
+ * the first of the same name as the scorer matches names (one containing the other) — so a scenario
+ * about 灵活就业社会保险补贴 is not checked against 小微企业社会保险补贴 when both were extracted.
+ */
 export function scenarioMeasure(s: BlindScenario, measures: Measure[]): Measure | undefined {
-  return measures.find((m) => sameName(s.measure, m.name));
+  return measures.find((m) => m.name === s.measure) ?? measures.find((m) => sameName(s.measure, m.name));
 }
 
 /** A scenario's profile in the checker's terms, `today` given: months of business and contributions become dates and counts. */
