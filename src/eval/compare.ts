@@ -8,6 +8,8 @@ import { renderReport, runItems, summarize, type EvalItem, type EvalReport } fro
  */
 /** What each set is, so a reader knows which figures are held out and which were fitted on. */
 export const SET_NOTES: Record<string, string> = {
+  'blind-2.jsonl': '**Held out.** Written on 2026-12-01 by a helper that saw no code and no other question set, frozen before the changes of that day, committed after the last one; never tuned on (test/fixtures/blind-2).',
+  'blind-2-newdocs.jsonl': '**Held out.** Three invented documents of other provinces (test/fixtures/blind-2/newdocs) added to the corpus, with colloquial questions; same helper, frozen and never tuned on.',
   'blind.jsonl': '**Held out.** Written from the documents by helper sessions that saw no code and no other question set; frozen before the changes it measures; never tuned on.',
   'colloquial.jsonl': 'Realistic WeChat-style questions (shared). **Calibration data**: the abstention model is fitted on it, so these are training figures.',
   'dev.jsonl': 'Short formal questions (shared). **Fitted on** by earlier sessions; training figures.',
