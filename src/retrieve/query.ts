@@ -175,9 +175,8 @@ export function buildQuery(ask: Ask, u: Understanding, lexicon: Lexicon, opts: Q
 const QUESTION_WORD = /多少|多长|多久|多大|几|哪|什么|啥|怎|咋|谁/u;
 
 function questionPhraseWords(norm: string, lexicon: Lexicon): (w: string) => boolean {
-  const cues = [...lexicon.kinds.flatMap((k) => k.ask), ...lexicon.phrases.questionCues];
   const inCue = new Array<boolean>(norm.length).fill(false);
-  for (const c of cues) for (let i = norm.indexOf(c); i >= 0; i = norm.indexOf(c, i + 1)) inCue.fill(true, i, i + c.length);
+  for (const c of lexicon.questionPhrases) for (let i = norm.indexOf(c); i >= 0; i = norm.indexOf(c, i + 1)) inCue.fill(true, i, i + c.length);
   return (w) => {
     // Only question words themselves (多长, 哪里, 几天): 电话 or 材料 in 「电话多少」「要带什么材料」 are what is asked.
     if (!QUESTION_WORD.test(w)) return false;

@@ -109,6 +109,8 @@ export interface Lexicon {
   readonly phrases: Phrases;
   /** Words for jieba's user dictionary: every multi-character form plus terms.txt. */
   readonly userWords: readonly string[];
+  /** Every phrase that asks (the kinds' `ask` cues and the question cues), longest first. */
+  readonly questionPhrases: readonly string[];
   /** Concepts named in normalised text, longest form first, non-overlapping, in text order. */
   findConcepts(norm: string): ConceptHit[];
   conceptByName(name: string): Concept | undefined;
@@ -217,6 +219,7 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     kinds,
     phrases,
     userWords,
+    questionPhrases: [...new Set([...kinds.flatMap((k) => k.ask), ...phrases.questionCues])].sort((a, b) => b.length - a.length),
     findConcepts(norm) {
       const taken = new Uint8Array(norm.length);
       const hits: ConceptHit[] = [];

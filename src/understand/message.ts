@@ -92,7 +92,7 @@ function cueFinder(norm: string, lexicon: Lexicon): (cue: string) => boolean {
 }
 
 function isCuePhrase(word: string, lexicon: Lexicon): boolean {
-  return lexicon.phrases.questionCues.includes(word) || lexicon.kinds.some((k) => k.ask.includes(word));
+  return lexicon.questionPhrases.includes(word);
 }
 
 /**
@@ -152,8 +152,7 @@ function splitClauses(raw: string, lexicon: Lexicon): Clause[] {
 
 /** A clause without the phrases that say what kind of answer it asks for, nor its question cues. */
 function withoutCues(norm: string, lexicon: Lexicon): string {
-  const cues = [...lexicon.kinds.flatMap((k) => k.ask), ...lexicon.phrases.questionCues].sort((a, b) => b.length - a.length);
-  const rest = cues.reduce((t, c) => t.split(c).join('，'), norm);
+  const rest = lexicon.questionPhrases.reduce((t, c) => t.split(c).join('，'), norm);
   return rest.replace(/[，\s]+/g, '，').replace(/^，|，$/g, '');
 }
 
