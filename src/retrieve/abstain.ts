@@ -185,9 +185,9 @@ function regionalDocumentMissing(query: Query, passages: Passage[]): AbstainReas
 }
 
 /**
- * 「深圳对新引进的毕业生有没有租房补贴？」: the ask names a benefit (a word before 补贴/贷款 …) that no
- * document mentions, and the word that qualifies it (租房) is not one the corpus uses either: the
- * corpus does not cover that benefit. (「额外补贴」 is no such name: 额外 is a common word.)
+ * 「政府有没有宠物补贴？」: the ask names a benefit the lexicon does not know (a word before 补贴/贷款 …)
+ * that no document mentions, and the word that qualifies it (宠物) is not one the corpus uses either:
+ * the corpus does not cover that benefit. (「额外补贴」 is no such name: 额外 is a common word.)
  */
 function unknownBenefit(query: Query, retriever: Pick<HybridRetriever, 'corpusHas' | 'docFreq'>): AbstainReason | null {
   for (const { name, qualifier } of query.benefits) {
