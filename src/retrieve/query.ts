@@ -36,8 +36,8 @@ export interface Query {
   places: string[];
   placeWords: string[];
   /**
-   * Benefits the ask names that the lexicon does not know (「租房补贴」): a word before a benefit noun,
-   * from the ask or the narrative before it, with that word (租房).
+   * Benefits the ask names that the lexicon does not know (「宠物补贴」): a word before a benefit noun,
+   * from the ask or the narrative before it, with that word (宠物).
    */
   benefits: Array<{ name: string; qualifier: string }>;
 }
@@ -189,8 +189,8 @@ function questionPhraseWords(norm: string, lexicon: Lexicon): (w: string) => boo
 
 /**
  * 「有没有租房补贴」 → 租房补贴: a benefit noun (phrases.yml benefit_nouns) with the word before it, or a
- * word that ends in one (创业担保贷款). Modifiers such as 额外/其他 make names no document uses; the
- * rules that read these names only act on names the corpus knows.
+ * word that ends in one (创业担保贷款). Modifiers such as 额外/其他 make names no document uses too; the
+ * rule that reads them (abstain.ts, unknown-benefit) acts only when the qualifying word is unknown as well.
  */
 export function namedBenefits(norm: string, lexicon: Lexicon): Array<{ name: string; qualifier: string }> {
   const nouns = lexicon.phrases.benefitNouns;
