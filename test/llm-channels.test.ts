@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import { createChatCore } from '../src/chat/core.ts';
+import { openChatStore } from '../src/chat/store.ts';
 import type { HttpRoute } from '../src/chat/channel.ts';
 import { langchainModel } from '../src/llm/langchain.ts';
 import { withLanguageModel, type ModelEngine } from '../src/llm/model-engine.ts';
@@ -74,6 +78,42 @@ describe('公众号 with a language model', () => {
       phraseDelayMs = 0;
     }
   });
+});
+
+describe('公众号 with a language model, on two server processes sharing one store', () => {
+  it('「更多」 that reaches the other process gets the model’s answer the first one prepared', async () => {
+    phraseDelayMs = 1500;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-later-'));
+    const file = path.join(dir, 'chat.sqlite');
+    // Two workers of `start --workers 2`: one SQLite file, each with its own handle and memory.
+    const chatA = createChatCore({ config: { ...t.config, worker: 1 }, logger: t.logger, engine, store: openChatStore(file) });
+    const chatB = createChatCore({ config: { ...t.config, worker: 2 }, logger: t.logger, engine, store: openChatStore(file) });
+    const postA = createMpRoutes({ config: t.config, logger: t.logger, chat: chatA, replyWithinMs: 4500 }).find((r) => r.method === 'POST')!;
+    const postB = createMpRoutes({ config: t.config, logger: t.logger, chat: chatB, replyWithinMs: 4500 }).find((r) => r.method === 'POST')!;
+    const parser = new XMLParser({ parseTagValue: false, processEntities: false });
+    let id = 9100000000000000000n;
+    const send = async (route: HttpRoute, text: string) => {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const nonce = String(Math.floor(Math.random() * 1e9));
+      const body = `<xml><ToUserName>${cdata('gh_0123456789ab')}</ToUserName><FromUserName>${cdata('oTwoProc')}</FromUserName><CreateTime>${timestamp}</CreateTime><MsgType>${cdata('text')}</MsgType><Content>${cdata(text)}</Content><MsgId>${String(++id)}</MsgId></xml>`;
+      const res = await route.handle({ method: 'POST', path: '/wechat-mp', headers: { 'content-type': 'text/xml' }, query: { signature: mpSignature(TOKEN, timestamp, nonce), timestamp, nonce, openid: 'oTwoProc' }, body, ip: '127.0.0.1' });
+      return (parser.parse(res.body) as { xml: { Content: string } }).xml.Content;
+    };
+    try {
+      const first = await send(postA, Q);
+      expect(first).not.toContain(PLAIN);
+      expect(first).toContain(LATER_HINT.trim());
+      const more = await send(postB, '更多');
+      expect(more).toContain(PLAIN);
+      // Handed out once: 「更多」 again, on either process, has nothing more.
+      expect(await send(postA, '更多')).not.toContain(PLAIN);
+    } finally {
+      await chatA.close();
+      await chatB.close();
+      phraseDelayMs = 0;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
 
 describe('the web chat with a language model', () => {

@@ -16,7 +16,7 @@ import { parseRegion, resolveFollowUp, topicOf } from './followup.ts';
 import { localLimiter, sharedLimiter } from './rate-limit.ts';
 import * as T from './commands.ts';
 import { createCheckDialogue, isCheckTrigger } from './eligibility.ts';
-import { laterAnswers } from './later.ts';
+import { laterAnswers, type SharedTexts } from './later.ts';
 
 /** Channels that show suggested next questions (as tappable chips). */
 const SUGGESTING_CHANNELS: ReadonlySet<ChannelName> = new Set(['web']);
@@ -72,7 +72,13 @@ export function createChatCore(opts: ChatCoreOptions): StoredChatCore {
   const retention = setInterval(() => void retain(), 86_400_000);
   retention.unref();
   const check = createCheckDialogue({ config, engine, store, now });
-  const later = laterAnswers<ChatReply>({ now, onError: (err) => logger.warn({ err }, 'later model answer failed') });
+  // Several processes on one store (replicas, or the workers of `start --workers N`): the store says
+  // which model answer is a user's newest, so 「更多」 on another process finds it.
+  const later = laterAnswers<ChatReply>({
+    now,
+    onError: (err) => logger.warn({ err }, 'later model answer failed'),
+    ...(sharedCounts ? { shared: laterTexts(store) } : {}),
+  });
 
   const reply = (kind: ReplyKind, text: string): ChatReply => ({ kind, text, answer: null, citations: [], warnings: [], buttons: [], answerId: null });
 
@@ -360,4 +366,22 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Later answers kept in the chat store's reply table, keyed 「later:<userId>」 per channel. */
+function laterTexts(store: ChatStore): SharedTexts {
+  const split = (key: string) => {
+    const at = key.indexOf(':');
+    return { channel: key.slice(0, at) as ChannelName, userId: key.slice(at + 1) };
+  };
+  return {
+    async get(key) {
+      const { channel, userId } = split(key);
+      return (await store.getReply(channel, `later:${userId}`))?.text;
+    },
+    async set(key, text, ttlMs) {
+      const { channel, userId } = split(key);
+      await store.saveReply({ channel, userId, messageId: `later:${userId}`, text, ttlMs });
+    },
+  };
 }
