@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
 import { createChatCore } from '../src/chat/core.ts';
+import { openChatStore } from '../src/chat/store.ts';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../src/chat/channel.ts';
 import type { ChatCore } from '../src/chat/types.ts';
 import type { Config } from '../src/config.ts';
@@ -252,6 +256,33 @@ describe('公众号 messages (POST)', () => {
     for (const d of t.engine.documents) expect(all).toContain(d.title);
     const done = replyOf(await post(route, incomingXml({ from: 'oUserG', type: 'text', Content: '更多' })));
     expect(done.Content).toBe(NO_MORE_TEXT);
+  });
+
+  it('「更多」 that reaches another instance on the same store continues the same long answer', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-mp-pages-'));
+    const file = path.join(dir, 'chat.sqlite');
+    const a = createChatCore({ config: { ...config, worker: 1 }, logger: t.logger, engine: t.engine, store: openChatStore(file) });
+    const b = createChatCore({ config: { ...config, worker: 2 }, logger: t.logger, engine: t.engine, store: openChatStore(file) });
+    const ra = routes(a);
+    const rb = routes(b);
+    try {
+      const first = replyOf(await post(ra.post, incomingXml({ from: 'oUserP', type: 'text', Content: '/sources' })));
+      expect(first.Content.endsWith(MORE_HINT)).toBe(true);
+      await ra.drain();
+      const second = replyOf(await post(rb.post, incomingXml({ from: 'oUserP', type: 'text', Content: '更多' })));
+      expect(second.Content).not.toBe(NO_MORE_TEXT);
+      // The page after the first, not the first again.
+      expect(second.Content).not.toBe(first.Content);
+      expect(t.engine.documents.some((d) => second.Content.includes(d.title))).toBe(true);
+      await rb.drain();
+      // And back on the first instance, the page after that (not the one it still has in memory).
+      const third = replyOf(await post(ra.post, incomingXml({ from: 'oUserP', type: 'text', Content: '更多' })));
+      expect(third.Content).not.toBe(second.Content);
+    } finally {
+      await a.close();
+      await b.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('replies 正在查询 within the deadline and gives the finished answer when the question is resent', async () => {

@@ -95,10 +95,37 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
   const partBytes = maxContentBytes - utf8Bytes(MORE_HINT);
   const maxChars = Math.max(100, Math.floor(partBytes / 3));
 
+  /**
+   * With a chat store, the pages still to show (and whether a model's answer follows them) are kept
+   * there too, so 「更多」 that reaches another instance continues the same answer; the store is the
+   * source of truth, this process's memory the fallback when it fails.
+   */
+  function share(userId: string, name: 'more' | 'laterfor', value: unknown): void {
+    const save = chat.saveReply?.bind(chat);
+    if (!save) return;
+    const saving = save({ channel: 'wechat-mp', userId, messageId: `${name}:${userId}`, text: JSON.stringify(value), ttlMs: keepMs })
+      .catch((err: unknown) => log.warn({ err }, 'wechat-mp: could not keep the 「更多」 pages'))
+      .finally(() => inFlight.delete(saving));
+    inFlight.add(saving);
+  }
+
+  async function shared<T>(userId: string, name: 'more' | 'laterfor', local: T | undefined): Promise<T | undefined> {
+    if (!chat.getReply) return local;
+    const found = await chat.getReply('wechat-mp', `${name}:${userId}`).catch(() => null);
+    // Nothing kept (yet, or the store failed): what this process has.
+    if (!found?.text) return local;
+    try {
+      return JSON.parse(found.text) as T;
+    } catch {
+      return local;
+    }
+  }
+
   function firstPart(userId: string, parts: string[], later = false): string {
     const [head, ...rest] = parts;
     if (rest.length > 0) more.set(userId, rest);
     else more.delete(userId);
+    share(userId, 'more', rest);
     if (rest.length > 0) return `${head ?? ''}${MORE_HINT}`;
     return later ? `${head ?? ''}${LATER_HINT}` : (head ?? '');
   }
@@ -106,6 +133,7 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
   function render(userId: string, reply: ChatReply): string {
     if (reply.later) laterFor.set(userId, true);
     else laterFor.delete(userId);
+    share(userId, 'laterfor', reply.later === true);
     const parts = fitParts(renderPlain(reply, { maxChars }), partBytes).filter((p) => p.trim());
     return firstPart(userId, parts.length > 0 ? parts : [''], reply.later === true);
   }
@@ -144,9 +172,10 @@ export function createMpRoutes(opts: MpHandlerOptions): HttpRoute[] & { drain():
         case 'text': {
           const text = msg.fields['Content'] ?? '';
           if (MORE_WORDS.has(text.trim().toLowerCase())) {
-            const rest = more.get(user);
+            const rest = await shared<string[]>(user, 'more', more.get(user));
             if (!rest || rest.length === 0) return await laterReply(user);
-            return { content: firstPart(user, rest, rest.length === 1 && laterFor.get(user) === true) };
+            const laterComing = (await shared<boolean>(user, 'laterfor', laterFor.get(user))) === true;
+            return { content: firstPart(user, rest, rest.length === 1 && laterComing) };
           }
           return await ask(msg, text, 'text');
         }
