@@ -32,6 +32,12 @@ const check: CheckResult = {
 const reply: ChatReply = { kind: 'command', text: renderCheckText(check), answer: null, citations: [], warnings: [], buttons: [], answerId: null };
 
 describe('/check results on each channel', () => {
+  it('each item is one line with its amount and the condition that decides it', () => {
+    const text = renderCheckText(check);
+    expect(text).toMatch(/^• 灵活就业社会保险补贴（昆明市）：每人每月最高300元 · 条件：「离校2年内未就业高校毕业生」— 符合$/mu);
+    expect(text).toMatch(/^• 一次性创业补贴（昆明市）：每人每月最高300元 · 条件：「以灵活就业人员身份缴纳…满3个月」— 待确认$/mu);
+  });
+
   it('Telegram: each item’s link is an HTML link 「查看原文」, not a bare address', () => {
     const html = toTelegramMessages(reply).map((m) => m.html).join('\n');
     expect(html).toContain('<a href="http://localhost:8080/docs/kunming#p3">查看原文</a>');

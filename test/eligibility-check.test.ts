@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkEligibility, type CheckResult } from '../src/eligibility/check.ts';
+import { amountText } from '../src/eligibility/evaluate.ts';
 import { parseProfile, type ProfileInput } from '../src/eligibility/profile.ts';
 import { isPolicybotError } from '../src/errors.ts';
 import type { Measure } from '../src/measures/types.ts';
@@ -324,5 +325,28 @@ describe('minimum ages by sex (「男年满50周岁、女年满40周岁」)', ()
     expect(ageStatus({ age: 35 })).toBe('not_met');
     expect(ageStatus({ age: 55 })).toBe('met');
     expect(ageStatus({ age: 45 })).toBe('unknown');
+  });
+});
+
+describe('the amount shown with a measure', () => {
+  const withAmounts = (texts: string[]): Measure => ({
+    ...GD_JOBSEEK,
+    amounts: texts.map((text) => ({ text, value: 1, unit: '元', per: ['once'], isCap: false })),
+    duration: null,
+  });
+
+  it('says a figure once when a longer statement of the same rule repeats it', () => {
+    const m = withAmounts(['每人10000元', '博士每人10000元、硕士每人7000元、其他每人5000元']);
+    expect(amountText(m)).toBe('博士每人10000元、硕士每人7000元、其他每人5000元');
+  });
+
+  it('joins two clipped pieces of one sentence instead of showing both', () => {
+    const m = withAmounts(['按博士每人10000元、硕士每人7000元', '…士每人10000元、硕士每人7000元、其他每人5000元']);
+    expect(amountText(m)).toBe('按博士每人10000元、硕士每人7000元、其他每人5000元');
+  });
+
+  it('keeps different figures that only share a unit', () => {
+    const m = withAmounts(['每人最高可补贴300元', '每人最高可补贴1200元']);
+    expect(amountText(m)).toBe('每人最高可补贴300元，每人最高可补贴1200元');
   });
 });

@@ -43,11 +43,45 @@ export function conditionUrl(measure: Measure, paragraphId: string): string {
   return `${base}#${encodeURIComponent(paragraphId)}`;
 }
 
+/** An amount's words without the clipping marks and the 「按」 that starts a rule (「按博士每人10000元」). */
+const amountCore = (t: string) => t.replace(/^[…\s]*按?|[…\s]+$/gu, '');
+
 export function amountText(m: Measure): string | null {
-  const parts = m.amounts.map((a) => a.text.trim()).filter(Boolean);
+  const parts = [...new Set(m.amounts.map((a) => a.text.trim()).filter(Boolean))];
   const d = m.duration?.text.trim();
   if (d && !parts.some((p) => p.includes(d))) parts.push(d);
-  return parts.length ? [...new Set(parts)].join('，') : null;
+  // A figure quoted again inside a longer statement of the same rule is said once, by the longer one;
+  // two clipped pieces of one sentence (「按博士每人10000元、硕士…」「…士每人10000元、硕士每人7000元、其他…」) are joined.
+  const merged = mergeOverlaps(parts);
+  const cores = merged.map(amountCore);
+  const kept = merged.filter((_, i) => !cores.some((c, j) => j !== i && (c.length > cores[i]!.length || j < i) && c.includes(cores[i]!)));
+  return kept.length ? kept.join('，') : null;
+}
+
+/** Shortest overlap that joins two pieces of one sentence: long enough not to be a shared unit (「每人」). */
+const MIN_OVERLAP = 6;
+
+function mergeOverlaps(parts: string[]): string[] {
+  const out = [...parts];
+  for (let changed = true; changed; ) {
+    changed = false;
+    outer: for (let i = 0; i < out.length; i++) {
+      for (let j = 0; j < out.length; j++) {
+        if (i === j) continue;
+        const a = out[i]!.replace(/[…\s]+$/u, '');
+        const b = amountCore(out[j]!);
+        for (let k = Math.min(a.length, b.length) - 1; k >= MIN_OVERLAP; k--) {
+          if (a.endsWith(b.slice(0, k))) {
+            out[i] = a + b.slice(k);
+            out.splice(j, 1);
+            changed = true;
+            break outer;
+          }
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** True when the measure's region does not contain the user's and cannot (user's region known). */

@@ -69,9 +69,11 @@ export function describeProfile(p: Profile): string | null {
 }
 
 export function renderMeasure(r: MeasureResult, opts: { details?: boolean } = {}): string[] {
-  const lines = [`• ${r.name}${r.region ? `（${r.region}）` : ''}${r.amount ? `：${clip(r.amount, 80)}` : ''}`];
+  // One line per measure: what it is, how much, and the condition that decides it.
   const key = keyCondition(r);
-  if (key) lines.push(`  条件：「${clip(key.text)}」— ${STATUS_WORD[key.status]}`);
+  const lines = [
+    `• ${r.name}${r.region ? `（${r.region}）` : ''}${r.amount ? `：${clip(r.amount, 60)}` : ''}${key ? ` · 条件：「${clip(key.text, 40)}」— ${STATUS_WORD[key.status]}` : ''}`,
+  ];
   // For what one can apply for: what to bring and where to go, when the document says.
   if (opts.details && r.parts?.materials) lines.push(`  材料：${clip(r.parts.materials, 80)}`);
   if (opts.details && r.parts?.process) lines.push(`  办理：${clip(r.parts.process, 80)}`);
