@@ -10,6 +10,13 @@ import { normalizeForMatch } from '../src/text/normalize.ts';
 const lexicon = loadLexicon();
 
 describe('the lexicon is data', () => {
+  it('a period or a frequency answers 「多久」; an age in 周岁 does not', () => {
+    const offers = (t: string) => lexicon.kind('duration').offers.some((re) => re.test(normalizeForMatch(t)));
+    expect(offers('每月至少举办1次综合性招聘活动')).toBe(true);
+    expect(offers('见习期限一般为3个月至6个月')).toBe(true);
+    expect(offers('劳动者年满十六周岁，可以通过人力资源服务机构求职')).toBe(false);
+  });
+
   it('maps everyday words to the documents’ terms (被裁 → 失业, 跑外卖 → 灵活就业, 老板 → 用人单位)', () => {
     const names = (t: string) => lexicon.findConcepts(normalizeForMatch(t)).map((h) => h.concept.name);
     expect(names('上个月被裁了')).toContain('失业');
