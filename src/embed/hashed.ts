@@ -1,6 +1,6 @@
 import type { Embedder } from './embedder.ts';
 import { l2normalize } from './embedder.ts';
-import { analyze } from '../text/tokenize.ts';
+import { analyze, type Analysis } from '../text/tokenize.ts';
 
 /**
  * The built-in offline embedder: IDF-weighted jieba words and character bigrams,
@@ -20,7 +20,11 @@ export interface HashedState {
 const BIGRAM_WEIGHT = 0.6;
 
 function features(text: string): Map<string, number> {
-  const { words, bigrams } = analyze(text);
+  return featuresOf(analyze(text));
+}
+
+/** The features of an analysed text: the build analyses each chunk once and passes the result. */
+function featuresOf({ words, bigrams }: Analysis): Map<string, number> {
   const tf = new Map<string, number>();
   for (const w of words) tf.set(`w:${w}`, (tf.get(`w:${w}`) ?? 0) + 1);
   for (const b of bigrams) tf.set(`b:${b}`, (tf.get(`b:${b}`) ?? 0) + 1);
@@ -54,11 +58,16 @@ export class HashedEmbedder implements Embedder {
 
   /** Learns IDF weights from the corpus texts it will embed. */
   static fit(texts: string[], dimension = 1024): HashedEmbedder {
+    return HashedEmbedder.fitAnalyses(texts.map((t) => analyze(t)), dimension);
+  }
+
+  /** fit() from texts already analysed (the same result as fitting the texts). */
+  static fitAnalyses(analyses: readonly Analysis[], dimension = 1024): HashedEmbedder {
     const df = new Map<string, number>();
-    for (const t of texts) for (const f of features(t).keys()) df.set(f, (df.get(f) ?? 0) + 1);
+    for (const a of analyses) for (const f of featuresOf(a).keys()) df.set(f, (df.get(f) ?? 0) + 1);
     const idf: Record<string, number> = {};
-    for (const [f, n] of df) idf[f] = Math.round(Math.log(1 + texts.length / n) * 1000) / 1000;
-    return new HashedEmbedder({ version: HASHED_VERSION, dimension, documents: texts.length, idf });
+    for (const [f, n] of df) idf[f] = Math.round(Math.log(1 + analyses.length / n) * 1000) / 1000;
+    return new HashedEmbedder({ version: HASHED_VERSION, dimension, documents: analyses.length, idf });
   }
 
   static fromState(state: HashedState): HashedEmbedder {
@@ -71,8 +80,12 @@ export class HashedEmbedder implements Embedder {
   }
 
   embedText(text: string): Float32Array {
+    return this.embedFeatures(features(text));
+  }
+
+  private embedFeatures(tf: Map<string, number>): Float32Array {
     const v = new Float32Array(this.dimension);
-    for (const [f, n] of features(text)) {
+    for (const [f, n] of tf) {
       const idf = this.idf.get(f) ?? this.unseenIdf;
       const w = (1 + Math.log(n)) * idf * (f.startsWith('b:') ? BIGRAM_WEIGHT : 1);
       const h = fnv1a(f);
@@ -88,6 +101,15 @@ export class HashedEmbedder implements Embedder {
       if (onProgress && (i % 64 === 63 || i === texts.length - 1)) onProgress(i + 1, texts.length);
     });
     return Promise.resolve(out);
+  }
+
+  /** embedDocuments() of texts already analysed. */
+  embedAnalyses(analyses: readonly Analysis[], onProgress?: (done: number, total: number) => void): Float32Array[] {
+    return analyses.map((a, i) => {
+      const v = this.embedFeatures(featuresOf(a));
+      if (onProgress && (i % 64 === 63 || i === analyses.length - 1)) onProgress(i + 1, analyses.length);
+      return v;
+    });
   }
 
   embedQuery(text: string): Promise<Float32Array> {

@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { errorMessage, PolicybotError } from '../errors.ts';
 import type { Embedder } from './embedder.ts';
+import type { Analysis } from '../text/tokenize.ts';
 import { HashedEmbedder, HASHED_VERSION, type HashedState } from './hashed.ts';
 import { createTransformersEmbedder, isModelAvailableLocally } from './transformers.ts';
 
@@ -37,7 +38,12 @@ export function planEmbedder(config: Config, forBuild: boolean): EmbedderPlan {
 }
 
 /** Creates the embedder for a new build. In auto mode a model that fails to load falls back to the offline embedder. */
-export async function embedderForBuild(config: Config, texts: string[], logger: Logger): Promise<Embedder> {
+/**
+ * The embedder for a build. `analyses` (optional, in the order of `texts`) are the texts already
+ * analysed: the built-in embedder is fitted from them instead of analysing every text again.
+ */
+export async function embedderForBuild(config: Config, texts: string[], logger: Logger, analyses?: readonly Analysis[]): Promise<Embedder> {
+  const fitted = () => (analyses ? HashedEmbedder.fitAnalyses(analyses, config.embedder.hashedDim) : HashedEmbedder.fit(texts, config.embedder.hashedDim));
   const plan = planEmbedder(config, true);
   if (plan.kind === 'transformers') {
     try {
@@ -45,11 +51,11 @@ export async function embedderForBuild(config: Config, texts: string[], logger: 
     } catch (err) {
       if (config.embedder.mode === 'transformers') throw err;
       announceFallback(logger, errorMessage(err));
-      return HashedEmbedder.fit(texts, config.embedder.hashedDim);
+      return fitted();
     }
   }
   announceFallback(logger, plan.reason);
-  return HashedEmbedder.fit(texts, config.embedder.hashedDim);
+  return fitted();
 }
 
 /** Recreates the embedder an existing index was built with, for embedding questions. */

@@ -12,7 +12,7 @@ import { corpusFingerprint } from '../ingest/fingerprint.ts';
 import { embedderForBuild } from '../embed/resolve.ts';
 import { HashedEmbedder } from '../embed/hashed.ts';
 import type { Embedder } from '../embed/embedder.ts';
-import { addUserWords, analyze } from '../text/tokenize.ts';
+import { addUserWords, analyze, type Analysis } from '../text/tokenize.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
 import { loadLexicon, type Lexicon } from '../text/lexicon.ts';
 import { noProgress, type Progress } from '../progress.ts';
@@ -92,12 +92,20 @@ export async function buildIndex(config: Config, logger: Logger, progress: Progr
 
   progress.start('分词', chunks.length);
   const fielded: FieldedTokens[] = [];
+  // Each chunk is analysed once and each distinct context (title and heading path, shared by the
+  // chunks under one heading) once: BM25 takes the parts, the built-in embedder their union, which
+  // is what analysing 「context⏎text」 gives (test/build-analysis.test.ts checks it).
+  const contexts = new Map<string, Analysis>();
+  const analyses: Analysis[] = [];
   // The matching text retrieval uses (retrieve/hybrid.ts), stored so a start need not recompute it.
   const norms = new ChunkNormsBuilder();
   for (const [i, c] of chunks.entries()) {
     const a = analyze(c.text);
-    const context = contextOf(byId.get(c.docId), c);
-    fielded.push({ words: a.words, bigrams: a.bigrams, context: analyze(context).words });
+    const context = embedTexts[i]!.slice(0, embedTexts[i]!.length - c.text.length - 1);
+    let ctx = contexts.get(context);
+    if (!ctx) contexts.set(context, (ctx = analyze(context)));
+    fielded.push({ words: a.words, bigrams: a.bigrams, context: ctx.words });
+    analyses.push({ words: [...ctx.words, ...a.words], bigrams: [...ctx.bigrams, ...a.bigrams] });
     norms.add(normalizeForMatch(`${context} ${c.text}`));
     if (i % 100 === 0) {
       progress.update(i);
@@ -109,9 +117,11 @@ export async function buildIndex(config: Config, logger: Logger, progress: Progr
   progress.stop();
   const lexical = Bm25Index.build(fielded);
 
-  const embedder = await embedderForBuild(config, embedTexts, logger);
+  const embedder = await embedderForBuild(config, embedTexts, logger, analyses);
   progress.start(`向量化 (${embedder.id})`, chunks.length);
-  const vectors = await embedder.embedDocuments(embedTexts, (done) => progress.update(done));
+  const onEmbedded = (done: number) => progress.update(done);
+  const vectors = embedder instanceof HashedEmbedder ? embedder.embedAnalyses(analyses, onEmbedded) : await embedder.embedDocuments(embedTexts, onEmbedded);
+  analyses.length = 0;
   progress.stop();
 
   progress.start('建立 HNSW 索引', 1);
