@@ -10,6 +10,12 @@ import { normalizeForMatch } from '../src/text/normalize.ts';
 const lexicon = loadLexicon();
 
 describe('the lexicon is data', () => {
+  it('a rule 「…的，X可以Y」 answers a yes/no question even with its subject between condition and verdict', () => {
+    const offers = (t: string) => lexicon.kind('yesno').offers.some((re) => re.test(normalizeForMatch(t)));
+    expect(offers('个人死亡的，个人账户余额可以继承')).toBe(true);
+    expect(offers('个人账户实行社会统筹与个人账户相结合')).toBe(false);
+  });
+
   it('a period or a frequency answers 「多久」; an age in 周岁 does not', () => {
     const offers = (t: string) => lexicon.kind('duration').offers.some((re) => re.test(normalizeForMatch(t)));
     expect(offers('每月至少举办1次综合性招聘活动')).toBe(true);
