@@ -198,3 +198,14 @@ describe('stable ids', () => {
     expect(loadText(raw, '003.txt')).toEqual(loadText(raw, '003.txt'));
   });
 });
+
+describe('a region written with its province in the front matter', () => {
+  it('is read as the place itself (「甘肃省兰州市」 → 兰州市), so questions about 兰州 prefer the document', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-region-'));
+    fs.writeFileSync(path.join(dir, 'lz.md'), '---\ntitle: 兰州市失业保险待遇申领经办规程\nregion: 甘肃省兰州市\n---\n\n第四条 失业保险金现行标准为每月1854元。\n');
+    fs.writeFileSync(path.join(dir, 'nm.md'), '---\ntitle: 呼和浩特市稳就业措施\nregion: 内蒙古自治区呼和浩特市\n---\n\n新增城镇就业4.6万人。\n');
+    const { documents } = await loadCorpus(dir);
+    expect(Object.fromEntries(documents.map((d) => [d.file, d.region]))).toEqual({ 'lz.md': '兰州市', 'nm.md': '呼和浩特市' });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

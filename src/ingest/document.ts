@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DocKind, LoadedSource, Paragraph, PolicyDocument } from '../types.ts';
-import { covers, deepestPlaces, findPlaces, inferRegion, PLACES } from '../text/gazetteer.ts';
+import { covers, deepestPlaces, findPlaces, inferRegion, PLACES, resolvePlace } from '../text/gazetteer.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
 import { statedEndDates, toIsoDate } from '../text/dates.ts';
 import { assignHeadingPaths } from './headings.ts';
@@ -110,7 +110,7 @@ export function buildDocument(relPath: string, bytes: Buffer, src: LoadedSource,
   const regionHint = sidecar.region ?? src.region;
   const rawIssuer = sidecar.issuer ?? src.issuer;
   const region = regionHint
-    ? (knownPlace(regionHint) ?? regionHint)
+    ? (resolvePlace(regionHint) ?? regionHint)
     : issuerLevel(rawIssuer, inferRegion(rawIssuer, `${title} ${src.meta['SiteName'] ?? ''}`, text));
   const issuer = qualifyIssuer(rawIssuer, region);
   assignSectionRegions(paragraphs, region);
@@ -191,8 +191,3 @@ function qualifyIssuer(issuer: string | null, region: string | null): string | n
   return issuer;
 }
 
-function knownPlace(name: string): string | null {
-  if (PLACES.has(name)) return name;
-  for (const p of PLACES.values()) if (p.names.includes(name) || p.shortNames.includes(name)) return p.name;
-  return null;
-}
