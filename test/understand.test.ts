@@ -86,6 +86,18 @@ describe('reading a chat message', () => {
     expect(answerKindOf('一个月给多少钱', lexicon)).toBe('amount');
   });
 
+  it('of two overlapping cues the one that ends with the unit decides (能领多少个月 asks for a duration)', () => {
+    expect(answerKindOf('最长能领多少个月失业金', lexicon)).toBe('duration');
+    expect(answerKindOf('社保要交多少年才能退休', lexicon)).toBe('duration');
+    expect(answerKindOf('失业金能领多少钱', lexicon)).toBe('amount');
+    expect(answerKindOf('一个月能领多少', lexicon)).toBe('amount');
+  });
+
+  it('「…哪办」 asks where, even when jieba cuts 去哪 across words (线下|去|哪办)', () => {
+    expect(answerKindOf('太原这个社保补贴线下去哪办啊', lexicon)).toBe('where');
+    expect(answerKindOf('就业困难证明哪开', lexicon)).toBe('where');
+  });
+
   it('in a yes/no question 几/什么 are indefinites, and 「哪些…」 asks for what its object names', () => {
     // 「替我上几天班」 is a few days, not a question about how long.
     expect(answerKindOf('能不能找亲戚替我去上几天班', lexicon)).toBe('yesno');

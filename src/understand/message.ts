@@ -1,7 +1,7 @@
 import { normalizeForMatch } from '../text/normalize.ts';
 import { cut } from '../text/tokenize.ts';
 import { deepestPlaces, findPlaces, mostSpecific, placesInQuestion } from '../text/gazetteer.ts';
-import type { AnswerKind, ConceptHit, Lexicon } from '../text/lexicon.ts';
+import type { AnswerKind, ConceptHit, KindSpec, Lexicon } from '../text/lexicon.ts';
 
 /**
  * What a chat message asks. People write narratives (「我是去年毕业的，现在在工地干活…」),
@@ -106,7 +106,12 @@ export function answerKindOf(norm: string, lexicon: Lexicon): AnswerKind | null 
   const interrogative = (a: string) => INTERROGATIVE.test(yesNo ? a.replace(INDEFINITE, '') : a);
   const has = cueFinder(norm, lexicon);
   const matching = lexicon.kinds.filter((k) => k.ask.some(has));
-  const asking = matching.find((k) => k.ask.some((a) => has(a) && interrogative(a)));
+  const asking = headOf(
+    matching.find((k) => k.ask.some((a) => has(a) && interrogative(a))),
+    matching,
+    norm,
+    (a) => has(a) && interrogative(a),
+  );
   // 「有没有电话」「有没有年龄要求」: asking whether something exists asks for it.
   const existential = asking?.kind === 'yesno' && EXISTENTIAL.test(norm);
   if (asking && (FRAME_KINDS.has(asking.kind) || existential)) {
@@ -118,6 +123,27 @@ export function answerKindOf(norm: string, lexicon: Lexicon): AnswerKind | null 
   // A bare 多少/几 asks for a sum when money is the subject, else for a number.
   if (/多少|几/.test(norm)) return /钱|元|块|补贴|补助|工资|薪|金|费|贷|待遇|标准|利息|罚/.test(norm) ? 'amount' : 'number';
   return null;
+}
+
+/**
+ * 「能领多少个月」: two cues overlap (领多少 → amount, 多少个月 → duration) and the one that ends further
+ * right names the unit asked for — the head of a Chinese phrase is on its right — so its kind wins
+ * over the earlier kind by priority.
+ */
+function headOf(kind: KindSpec | undefined, matching: readonly KindSpec[], norm: string, asks: (cue: string) => boolean): KindSpec | undefined {
+  if (!kind) return kind;
+  const spans = (k: KindSpec) =>
+    k.ask.filter(asks).flatMap((c) => {
+      const out: Array<[number, number]> = [];
+      for (let i = norm.indexOf(c); i >= 0; i = norm.indexOf(c, i + 1)) out.push([i, i + c.length]);
+      return out;
+    });
+  const own = spans(kind);
+  for (const other of matching) {
+    if (other === kind) continue;
+    if (spans(other).some(([s2, e2]) => own.some(([s1, e1]) => s2 > s1 && s2 < e1 && e2 > e1))) return other;
+  }
+  return kind;
 }
 
 interface Clause {
