@@ -36,6 +36,13 @@ describe('a national gazetteer', () => {
     expect(placesInQuestion('吉林长春朝阳区')).toEqual(['长春市朝阳区']);
   });
 
+  it('everyday city names (呼市, 乌市) are read in questions, not in documents, and not inside 市民', () => {
+    expect(placesInQuestion('和两个朋友合伙在呼市创业，能贷多少')).toEqual(['呼和浩特市']);
+    expect(placesInQuestion('乌市的失业金一个月多少')).toEqual(['乌鲁木齐市']);
+    expect(placesInQuestion('他大呼市民要排队')).toEqual([]);
+    expect(findPlaces('呼市人社局发布通知', { short: 'major' })).toEqual([]);
+  });
+
   it('county short forms that are common words are not places in running text', () => {
     expect(findPlaces('和平时期加快开发，光明在前', { short: true })).toEqual([]);
     expect(findPlaces('城市北部', { short: true })).toEqual([]);

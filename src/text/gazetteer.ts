@@ -15,6 +15,8 @@ export interface Place {
   names: string[];
   /** Short forms accepted only in questions, where they are less ambiguous. */
   shortNames: string[];
+  /** Everyday names accepted only in questions (呼市 for 呼和浩特市; places/aliases.yml colloquial). */
+  nickNames?: string[];
 }
 
 /**
@@ -34,6 +36,7 @@ const EXTRA = YAML.parse(fs.readFileSync(path.join(PLACES_DIR, 'aliases.yml'), '
   aliases: Record<string, string>;
   national: string[];
   renamed: Record<string, string>;
+  colloquial?: Record<string, string>;
 };
 
 /** Ethnic groups in the names of autonomous prefectures and counties (恩施土家族苗族自治州 → 恩施). */
@@ -73,6 +76,11 @@ function build(): Map<string, Place> {
   for (const [old, canonical] of Object.entries(EXTRA.renamed)) {
     const p = places.get(canonical);
     if (p && !p.names.includes(old)) p.names.push(old);
+  }
+  // Everyday short names that are not the name minus its suffix (呼市 for 呼和浩特市): read in questions as short forms are.
+  for (const [nick, canonical] of Object.entries(EXTRA.colloquial ?? {})) {
+    const p = places.get(canonical);
+    if (p) p.nickNames = [...new Set([...(p.nickNames ?? []), nick])];
   }
   return places;
 }
@@ -114,6 +122,8 @@ interface Pattern {
   full: Place[];
   /** Places it names as a short form (朝阳 for 朝阳市, 北京市朝阳区, 长春市朝阳区). */
   short: Place[];
+  /** Places it names as an everyday name (呼市), in questions only. */
+  nick: Place[];
 }
 
 let patternIndex: Map<string, Pattern[]> | null = null;
@@ -124,12 +134,13 @@ function patterns(): Map<string, Pattern[]> {
   const bySurface = new Map<string, Pattern>();
   const get = (s: string) => {
     let p = bySurface.get(s);
-    if (!p) bySurface.set(s, (p = { s, full: [], short: [] }));
+    if (!p) bySurface.set(s, (p = { s, full: [], short: [], nick: [] }));
     return p;
   };
   for (const place of PLACES.values()) {
     for (const s of place.names) get(s).full.push(place);
     for (const s of place.shortNames) get(s).short.push(place);
+    for (const s of place.nickNames ?? []) get(s).nick.push(place);
   }
   patternIndex = new Map();
   for (const p of bySurface.values()) {
@@ -156,7 +167,9 @@ export function findPlaces(text: string, opts: { short?: boolean | 'major' } = {
     if (!list) continue;
     for (const p of list) {
       if (!text.startsWith(p.s, i)) continue;
-      const shorts = opts.short === true ? p.short : opts.short === 'major' ? p.short.filter((x) => x.level <= 2) : [];
+      // An everyday name counts in questions, and not as the start of 市民/市场 (「大呼市民」).
+      const nick = opts.short === true && !/[民场]/u.test(text[i + p.s.length] ?? '') ? p.nick : [];
+      const shorts = opts.short === true ? [...p.short, ...nick] : opts.short === 'major' ? p.short.filter((x) => x.level <= 2) : [];
       const places = [...new Set([...p.full, ...shorts])];
       if (!places.length) continue;
       // 市北 in 城市北部 is not a place: a two-character county short form must not continue a word with 城.
