@@ -12,11 +12,28 @@ beforeAll(async () => {
           '---\ntitle: 测试市灵活就业社会保险补贴常见问题\nissuer: 测试市人力资源和社会保障局\ndate: 2026-09-01\nregion: 全国\n---\n' +
           '一、灵活就业人员办理了个体工商户营业执照，还能享受灵活就业社会保险补贴吗？\n' +
           '王女士办理了个体工商户营业执照后申请补贴，经审核，王女士已属于自主创业，不能再按灵活就业人员享受社会保险补贴。已办理个体工商户营业执照的，不再按灵活就业人员享受灵活就业社会保险补贴。\n',
+        // A notice whose measures have labelled parts; the materials part mentions a sum in passing.
+        'zz-labelled-notice.md':
+          '---\ntitle: 银川市关于2026年度创业补贴申领工作的公告\nissuer: 银川市人力资源和社会保障局\ndate: 2026-03-01\nregion: 宁夏回族自治区银川市\n---\n' +
+          '## 一、一次性创业补贴\n\n补贴对象：首次创办小微企业或个体工商户，在我市登记注册满6个月且正常经营的高校毕业生、退役军人、登记失业人员。\n\n' +
+          '补贴标准：每户一次性给予8000元；带动3人以上就业并为其缴纳社会保险的，每户给予12000元。\n\n' +
+          '申请材料：身份证、营业执照、经营场所租赁合同、《银川市一次性创业补贴申请表》、带动就业人员名册及社保缴费记录（申请12000元标准的提供）。\n\n' +
+          '办理地点：银川市民大厅二楼人社窗口，咨询电话：0951-6012345。\n',
       },
     },
   );
 }, 120_000);
 afterAll(() => t?.cleanup());
+
+describe('labelled parts of a notice (补贴标准：… 申请材料：…)', () => {
+  it('「有多少」 is answered from the part labelled with the sum, not from the materials that mention one', async () => {
+    const a = await t.engine.ask('在银川刚开了个奶茶店，营业执照办了快7个月，我是退役军人，一次性创业补贴有多少？');
+    expect(a.abstained).toBe(false);
+    const first = a.answer.split(/(?<=[。！？])/u)[0]!;
+    expect(first).toContain('每户一次性给予8000元');
+    expect(first).not.toContain('申请材料');
+  });
+});
 
 describe('worked cases in FAQ answers', () => {
   it('the first sentence states the rule, not the story of 王女士', async () => {

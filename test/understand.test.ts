@@ -16,6 +16,16 @@ describe('the lexicon is data', () => {
     expect(offers('个人账户实行社会统筹与个人账户相结合')).toBe(false);
   });
 
+  it('a labelled part says what kind of answer it gives (申请材料 → materials, 补贴标准为 → amount, 申领渠道 → where and how)', () => {
+    const kinds = (t: string) => [...lexicon.labelKinds(normalizeForMatch(t))].sort();
+    expect(kinds('（三）申请材料：身份证、营业执照（申请12000元标准的提供）')).toEqual(['materials']);
+    expect(kinds('补贴标准为：每户一次性给予8000元')).toEqual(['amount']);
+    expect(kinds('2.创业担保贷款额度：个人最高30万元')).toEqual(['amount']);
+    expect(kinds('申领渠道：“云南人社”APP在线申请')).toEqual(['procedure', 'where']);
+    expect(kinds('特别提醒：请按时申报')).toEqual([]);
+    expect(kinds('失业保险金按月发放，标准为每月1854元')).toEqual([]);
+  });
+
   it('a period or a frequency answers 「多久」; an age in 周岁 does not', () => {
     const offers = (t: string) => lexicon.kind('duration').offers.some((re) => re.test(normalizeForMatch(t)));
     expect(offers('每月至少举办1次综合性招聘活动')).toBe(true);

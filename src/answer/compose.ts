@@ -7,7 +7,7 @@ import { paragraphUrl } from '../links.ts';
 import { termWeights } from '../retrieve/query.ts';
 import { statesFigure } from '../retrieve/figures.ts';
 import { related } from '../text/gazetteer.ts';
-import type { AnswerKind } from '../text/lexicon.ts';
+import { FIGURE_KINDS, opensWithLabel, type AnswerKind } from '../text/lexicon.ts';
 import { metaFieldAsked, metaSentence, metaSource } from './metadata.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from '../retrieve/answer-type.ts';
 
@@ -35,6 +35,8 @@ export const ONE_FACT_CHARS = 150;
 const LIST_KINDS: ReadonlySet<AnswerKind> = new Set(['who', 'materials', 'what', 'procedure', 'yesno']);
 /** A sentence that gives the kind of answer asked for is preferred this much (and leads the answer). */
 const KIND_SENTENCE_BOOST = 1.35;
+/** For a question answered by a figure (FIGURE_KINDS), how much a sentence that gives none counts. */
+const NO_FIGURE_SENTENCE = 0.5;
 const FIGURE_SENTENCE_BOOST = 1.25;
 /** A sentence from another place's document, for a question that names a place. */
 const OTHER_PLACE_SENTENCE = 0.6;
@@ -93,6 +95,8 @@ export function composeAnswer(
     const lead = passage.lead ? 0 : passage.items.length ? findLastIndex(sentences, (x) => LEAD_IN.test(x)) : -1;
     let passageCovered = 0;
     for (const w of weights) if (w.forms.some((f) => passage.textNorm.includes(f))) passageCovered += w.weight;
+    // A labelled part (「补贴标准：每户8000元」) is about the measure its heading names: heading terms count in full.
+    const headingCredit = opensWithLabel(passage.textNorm) ? 1 : HEADING_CREDIT;
     [...sentences, ...passage.items].forEach((raw, position) => {
       const isItem = position >= sentences.length;
       // FAQ answers open with 「答：」; the answer reads better without it.
@@ -105,7 +109,7 @@ export function composeAnswer(
       let covered = 0;
       for (const w of weights) {
         if (w.forms.some((f) => norm.includes(f))) covered += w.weight;
-        else if (w.forms.some((f) => heading.includes(f))) covered += HEADING_CREDIT * w.weight;
+        else if (w.forms.some((f) => heading.includes(f))) covered += headingCredit * w.weight;
       }
       const offers = kind !== null && kind !== 'what' && opts.offersKind(norm, kind);
       // 「…按最低工资标准的百分之九十计发。目前发放标准为每月2250元。」: the second sentence names no topic
@@ -113,6 +117,8 @@ export function composeAnswer(
       if (offers && sentences.length <= SHORT_PARAGRAPH_SENTENCES) covered = Math.max(covered, PARAGRAPH_CONTEXT * passageCovered);
       let score = (covered / total) * (0.3 + 0.7 * (passage.score / top)) * (1 / (1 + RANK_DECAY * rank)) * placeFactor(passage);
       if (offers) score *= KIND_SENTENCE_BOOST;
+      // 「有多少」「多久」 are answered by a figure: a sentence without one does not lead.
+      else if (kind && FIGURE_KINDS.has(kind)) score *= NO_FIGURE_SENTENCE;
       // 「一个月能领多少钱」: the sentence with the sum (per month) over the one with the rule behind it.
       if (kind === 'amount' && statesFigure(norm, query.norm)) score *= FIGURE_SENTENCE_BOOST;
       if (answerType) {

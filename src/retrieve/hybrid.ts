@@ -7,7 +7,7 @@ import { normalizeForMatch } from '../text/normalize.ts';
 import { cjkBigrams } from '../text/tokenize.ts';
 import { related } from '../text/gazetteer.ts';
 import { analyzeNormalized } from '../text/tokenize.ts';
-import type { AnswerKind, Lexicon } from '../text/lexicon.ts';
+import { FIGURE_KINDS, type AnswerKind, type Lexicon } from '../text/lexicon.ts';
 import { termWeights, type Query } from './query.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from './answer-type.ts';
 import { answerKindOf } from '../understand/message.ts';
@@ -250,6 +250,12 @@ export class HybridRetriever {
   /** Whether a normalised text offers the answer kind (the kind's `offers` patterns in answer-kinds.yml). */
   offersKind(textNorm: string, kind: AnswerKind | null): boolean {
     if (!kind) return false;
+    // A labelled part gives what its label says, and conditions answer whether one can (「补贴对象：…」
+    // for 「能领吗」). A figure in a part labelled otherwise is not the sum or period asked for
+    // (「申请材料：…（申请12000元标准的提供）」); other kinds are still read from the text.
+    const labelled = this.lexicon.labelKinds(textNorm);
+    if (labelled.includes(kind) || (kind === 'yesno' && labelled.includes('who'))) return true;
+    if (labelled.length && FIGURE_KINDS.has(kind)) return false;
     const spec = this.lexicon.kind(kind);
     return spec.offers.some((re) => re.test(textNorm));
   }

@@ -45,6 +45,8 @@ const PhrasesSchema = z.object({
 
 export const ANSWER_KINDS = ['materials', 'where', 'amount', 'duration', 'number', 'consequence', 'procedure', 'who', 'yesno', 'what'] as const;
 export type AnswerKind = (typeof ANSWER_KINDS)[number];
+/** Kinds answered by a figure (a sum, a period, a count), which any text may mention in passing. */
+export const FIGURE_KINDS: ReadonlySet<AnswerKind> = new Set(['amount', 'duration', 'number']);
 
 const KindsSchema = z.object({
   kinds: z.array(
@@ -54,6 +56,7 @@ const KindsSchema = z.object({
       label: z.string().min(1),
       ask: z.array(z.string().min(1)),
       offers: z.array(z.string().min(1)),
+      labels: z.array(z.string().min(1)).default([]),
       expand: z.array(z.string().min(1)).default([]),
     }),
   ),
@@ -76,6 +79,8 @@ export interface KindSpec {
   label: string;
   ask: string[];
   offers: RegExp[];
+  /** Labels of a document's parts that give this kind of answer (申请材料：…, 补贴标准：…), normalised. */
+  labels: string[];
   expand: string[];
 }
 
@@ -115,6 +120,11 @@ export interface Lexicon {
   findConcepts(norm: string): ConceptHit[];
   conceptByName(name: string): Concept | undefined;
   kind(kind: AnswerKind): KindSpec;
+  /**
+   * The kinds of answer a labelled part gives, from the label it opens with (「（三）申请材料：…」 →
+   * materials, 「补贴标准为：…」 → amount, 「申领渠道：…」 → where and procedure), or none for running text.
+   */
+  labelKinds(norm: string): readonly AnswerKind[];
 }
 
 export const BUILTIN_LEXICON_DIR = path.join(import.meta.dirname, 'lexicon');
@@ -182,7 +192,13 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
   const kindsRaw = parse(KindsSchema, path.join(BUILTIN_LEXICON_DIR, 'answer-kinds.yml'));
   hash.update(JSON.stringify(phrasesRaw)).update(JSON.stringify(kindsRaw));
   const kinds: KindSpec[] = kindsRaw.kinds
-    .map((k) => ({ ...k, ask: uniqueNorm(k.ask).sort((a, b) => b.length - a.length), offers: k.offers.map((o) => new RegExp(o, 'u')), expand: uniqueNorm(k.expand) }))
+    .map((k) => ({
+      ...k,
+      ask: uniqueNorm(k.ask).sort((a, b) => b.length - a.length),
+      offers: k.offers.map((o) => new RegExp(o, 'u')),
+      labels: uniqueNorm(k.labels),
+      expand: uniqueNorm(k.expand),
+    }))
     .sort((a, b) => a.priority - b.priority);
   for (const k of ANSWER_KINDS) {
     if (!kinds.some((x) => x.kind === k)) throw new PolicybotError('E_CONFIG', `answer-kinds.yml lacks kind ${k}`);
@@ -212,6 +228,8 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
   const forms = [...byForm.keys()].sort((a, b) => b.length - a.length);
   const byName = new Map(concepts.map((c) => [c.name, c]));
   const byKind = new Map(kinds.map((k) => [k.kind, k]));
+  // Longest label first, so 申请材料 is read before 材料 and 补贴对象 before 对象.
+  const labels = kinds.flatMap((k) => k.labels.map((l) => ({ label: l, kind: k.kind }))).sort((a, b) => b.label.length - a.label.length);
 
   const lexicon: Lexicon = {
     id: hash.digest('hex').slice(0, 16),
@@ -238,9 +256,24 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     },
     conceptByName: (name) => byName.get(name),
     kind: (kind) => byKind.get(kind)!,
+    labelKinds(norm) {
+      const m = LABELLED.exec(norm);
+      if (!m) return [];
+      const label = m[1]!;
+      const longest = labels.find((l) => label.endsWith(l.label));
+      return longest ? labels.filter((l) => l.label === longest.label).map((l) => l.kind) : [];
+    },
   };
   cache.set(key, lexicon);
   return lexicon;
+}
+
+/** A part that opens with its label: an optional item marker, up to ten characters, an optional 为/是, a colon. */
+const LABELLED = /^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?([\u4e00-\u9fff]{2,10}?)(?:为|是)?[:：]/u;
+
+/** Whether a (normalised) part opens with a label (「补贴标准：…」): its subject is then the heading above it. */
+export function opensWithLabel(norm: string): boolean {
+  return LABELLED.test(norm);
 }
 
 function uniqueNorm(xs: readonly string[]): string[] {
