@@ -103,6 +103,15 @@ describe('reading a chat message', () => {
     expect(answerKindOf('一个月能领多少', lexicon)).toBe('amount');
   });
 
+  it('「有什么后果吗」 asks for the consequence, and 「没做过什么认证」 is a statement, not an ask', () => {
+    expect(answerKindOf('会有什么后果吗', lexicon)).toBe('consequence');
+    expect(answerKindOf('申请有什么材料要带吗', lexicon)).toBe('materials');
+    expect(answerKindOf('有什么补贴吗', lexicon)).toBe('yesno');
+    const u = understand('我爸在广州领退休金，一直没做过什么资格认证，会有什么后果吗', lexicon);
+    expect(u.asks.map((a) => [a.text, a.kind])).toEqual([['会有什么后果吗', 'consequence']]);
+    expect(understand('有没有什么补贴，我是应届生', lexicon).asks).toHaveLength(1);
+  });
+
   it('「…哪办」 asks where, even when jieba cuts 去哪 across words (线下|去|哪办)', () => {
     expect(answerKindOf('太原这个社保补贴线下去哪办啊', lexicon)).toBe('where');
     expect(answerKindOf('就业困难证明哪开', lexicon)).toBe('where');

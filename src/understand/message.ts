@@ -55,8 +55,11 @@ export function stripNoise(norm: string, lexicon: Lexicon): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
+/** 「一直没做过什么认证」「没啥钱」: 什么/啥 after 没 (not 有没有) is "any", a statement, not a question. */
+const NEGATED_INDEFINITE = /(?<!有)没有?[\u4e00-\u9fff]{0,3}?(?:什么|啥)/gu;
+
 function isAsking(norm: string, lexicon: Lexicon, lastOfSentence: boolean): boolean {
-  const clauseNorm = lexicon.phrases.notQuestions.reduce((t, p) => t.split(p).join('，'), norm);
+  const clauseNorm = lexicon.phrases.notQuestions.reduce((t, p) => t.split(p).join('，'), norm).replace(NEGATED_INDEFINITE, '，');
   if (lexicon.phrases.questionCues.some((c) => clauseNorm.includes(c))) return true;
   return lastOfSentence && lexicon.phrases.weakCues.some((c) => clauseNorm.includes(c));
 }
@@ -69,7 +72,7 @@ const YES_NO_FRAME = /(.)不\1|(.)没\2|吗$/u;
 /** Kinds that are a question's frame, not its object: 「哪些材料」 asks for materials, 「有什么条件」 for conditions. */
 const FRAME_KINDS: ReadonlySet<AnswerKind> = new Set(['what']);
 /** Asking whether something exists (有没有, 有无 …): the thing named says what kind of answer is wanted. */
-const EXISTENTIAL = /有没有|有无|有没|有吗/u;
+const EXISTENTIAL = /有没有|有无|有没|有吗|有什么|有啥/u;
 
 /**
  * Whether a cue occurs in a text as words, not inside one: 「发多少」 is not in 「要开发多少个」
