@@ -39,6 +39,8 @@ describe('the lexicon is data', () => {
     expect(names('我在广州跑外卖')).toContain('灵活就业');
     expect(names('老板不给交社保')).toEqual(expect.arrayContaining(['用人单位', '欠缴社保']));
     expect(names('失业金能领多少')).toContain('失业保险金');
+    // 户口 is how people say 户籍 (a role word: it widens the search, it is not a topic).
+    expect(names('见习对户口有要求吗')).toContain('户籍');
   });
 
   it('an operator folder adds concepts and forms, and a broken file is a clear E_CONFIG error', () => {
