@@ -33,6 +33,13 @@ describe('labelled parts of a notice (补贴标准：… 申请材料：…)', (
     expect(first).toContain('每户一次性给予8000元');
     expect(first).not.toContain('申请材料');
   });
+
+  it('the part labelled with what is asked is the first source, however short', async () => {
+    const a = await t.engine.ask('银川的一次性创业补贴能给多少钱？');
+    expect(a.citations[0]?.text).toContain('每户一次性给予8000元');
+    const where = await t.engine.ask('银川一次性创业补贴去哪办，电话多少');
+    expect(where.citations.slice(0, 2).map((c) => c.text).join('')).toContain('0951-6012345');
+  });
 });
 
 describe('worked cases in FAQ answers', () => {

@@ -83,6 +83,8 @@ const ENUMERATION_BOOST = 0.25;
 const PERIOD_BOOST = 0.15;
 /** A passage under an FAQ question asking for the same kind of answer. */
 const HEADING_KIND_BOOST = 0.25;
+/** …and a part whose label (answer-kinds.yml labels) names the kind asked. */
+const LABEL_KIND_BOOST = 0.3;
 /** Pseudo-relevance feedback: salient words of the best passages, added to the lexical query at this weight. */
 const PRF_DOCS = 3;
 const PRF_TERMS = 6;
@@ -394,6 +396,8 @@ export class HybridRetriever {
       if (kind === 'amount' && period && statesFigure(p.textNorm, r.query.norm)) p.score *= 1 + PERIOD_BOOST;
       // Under an FAQ question that asks for the same kind of answer (「二、失业保险金能领到多少钱？」).
       if (kind && kind !== 'what' && this.headingAsks(p) === kind) p.score *= 1 + HEADING_KIND_BOOST;
+      // A part labelled with what is asked (「补贴标准：10000元」 for 「能给多少钱」) is that answer, however short.
+      if (kind && this.lexicon.labelKinds(p.textNorm).includes(kind)) p.score *= 1 + LABEL_KIND_BOOST;
       if (enumeration) p.score *= answerTypeFactor(enumerationSize(p.textNorm, enumeration, topics), ENUMERATION_BOOST);
     }
   }
