@@ -24,6 +24,8 @@ export const DEFAULT_EVAL_FILES = [
   'test/fixtures/blind.jsonl',
   'test/fixtures/blind-2/blind-2-newdocs.jsonl@+test/fixtures/blind-2/newdocs',
   'test/fixtures/unseen/questions.jsonl@+test/fixtures/unseen',
+  'test/fixtures/blind-3/blind-3.jsonl',
+  'test/fixtures/blind-3/blind-3-newdocs.jsonl@+test/fixtures/blind-3/newdocs',
 ];
 
 function readItems(file: string): EvalItem[] {

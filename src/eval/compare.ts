@@ -17,6 +17,9 @@ export const SET_NOTES: Record<string, string> = {
   'calibration.jsonl': 'Our own formal questions. **Fitted on**; training figures.',
   'colloquial-train-2.jsonl': 'Our own colloquial questions on the bundled corpus, second batch (written by a helper that saw no code). **Fitted on**; training figures.',
   'questions-train.jsonl': 'Six invented documents of other provinces (test/fixtures/unseen-train) added to the corpus, with colloquial questions. A development set: **looked at and fitted on**; training figures.',
+  'questions-train-2.jsonl': 'Five invented documents of other provinces (test/fixtures/unseen-train-2: an HTML notice with a metadata table, 第X条 rules in markdown, a 问/答 FAQ, a news article, a notice of labelled parts) with colloquial questions, written on 2026-12-01 by a helper that saw no code. A development set: **looked at and fitted on**; training figures.',
+  'blind-3.jsonl': '**Held out.** Written on 2026-12-01 by a helper that saw no code and no other question set, frozen before that session changed retrieval, committed after its last change; never tuned on (test/fixtures/blind-3).',
+  'blind-3-newdocs.jsonl': '**Held out.** Four invented documents of other provinces (test/fixtures/blind-3/newdocs) added to the corpus, with colloquial questions; same helper, frozen and never tuned on.',
   'questions.jsonl': '**Held out.** Six invented documents of other provinces (test/fixtures/unseen) added to the corpus, with colloquial questions; written by a helper that saw no code; never tuned on.',
 };
 
@@ -26,7 +29,7 @@ export function setFile(set: string): string {
 }
 
 /** Sets whose questions must not be looked at one by one: their misses are hidden unless asked for. */
-export const HELD_OUT_SETS = new Set(['blind.jsonl', 'questions.jsonl', 'blind-2.jsonl', 'blind-2-newdocs.jsonl']);
+export const HELD_OUT_SETS = new Set(['blind.jsonl', 'questions.jsonl', 'blind-2.jsonl', 'blind-2-newdocs.jsonl', 'blind-3.jsonl', 'blind-3-newdocs.jsonl']);
 
 export interface EvalSetInput {
   name: string;
