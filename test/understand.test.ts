@@ -26,6 +26,12 @@ describe('the lexicon is data', () => {
     expect(kinds('失业保险金按月发放，标准为每月1854元')).toEqual([]);
   });
 
+  it('a house number answers 「在哪」, a document number 〔2022〕5号 does not', () => {
+    const offers = (t: string) => lexicon.kind('where').offers.some((re) => re.test(normalizeForMatch(t)));
+    expect(offers('原《通知》（宁人社规〔2022〕5号）同时废止')).toBe(false);
+    expect(offers('请到成贤街118号一楼办理')).toBe(true);
+  });
+
   it('a period or a frequency answers 「多久」; an age in 周岁 does not', () => {
     const offers = (t: string) => lexicon.kind('duration').offers.some((re) => re.test(normalizeForMatch(t)));
     expect(offers('每月至少举办1次综合性招聘活动')).toBe(true);
