@@ -26,6 +26,14 @@ describe('the lexicon is data', () => {
     expect(kinds('失业保险金按月发放，标准为每月1854元')).toEqual([]);
   });
 
+  it('a sum a person gets answers 「多少钱」, a statistic (累计发放1.2亿元) does not', async () => {
+    const { HybridRetriever } = await import('../src/retrieve/hybrid.ts');
+    const offers = (t: string) => HybridRetriever.prototype.offersKind.call({ lexicon }, normalizeForMatch(t), 'amount');
+    expect(offers('今年累计发放创业担保贷款1.2亿元，扶持返乡创业436人')).toBe(false);
+    expect(offers('给予一次性创业补贴5000元')).toBe(true);
+    expect(offers('今年累计发放创业担保贷款1.2亿元，对首次创业的给予一次性创业补贴5000元')).toBe(true);
+  });
+
   it('a house number answers 「在哪」, a document number 〔2022〕5号 does not', () => {
     const offers = (t: string) => lexicon.kind('where').offers.some((re) => re.test(normalizeForMatch(t)));
     expect(offers('原《通知》（宁人社规〔2022〕5号）同时废止')).toBe(false);

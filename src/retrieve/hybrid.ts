@@ -259,7 +259,8 @@ export class HybridRetriever {
     if (labelled.includes(kind) || (kind === 'yesno' && labelled.includes('who'))) return true;
     if (labelled.length && FIGURE_KINDS.has(kind)) return false;
     const spec = this.lexicon.kind(kind);
-    return spec.offers.some((re) => re.test(textNorm));
+    const text = spec.notOffers.reduce((t, re) => t.replace(re, '，'), textNorm);
+    return spec.offers.some((re) => re.test(text));
   }
 
   private readonly steps: Step[] = [

@@ -57,6 +57,7 @@ const KindsSchema = z.object({
       ask: z.array(z.string().min(1)),
       offers: z.array(z.string().min(1)),
       labels: z.array(z.string().min(1)).default([]),
+      not_offers: z.array(z.string().min(1)).default([]),
       expand: z.array(z.string().min(1)).default([]),
     }),
   ),
@@ -79,6 +80,8 @@ export interface KindSpec {
   label: string;
   ask: string[];
   offers: RegExp[];
+  /** Spans that look like this kind's answer but are not (a statistic 「累计发放1.2亿元」 for a sum): ignored by `offers`. */
+  notOffers: RegExp[];
   /** Labels of a document's parts that give this kind of answer (申请材料：…, 补贴标准：…), normalised. */
   labels: string[];
   expand: string[];
@@ -196,6 +199,7 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
       ...k,
       ask: uniqueNorm(k.ask).sort((a, b) => b.length - a.length),
       offers: k.offers.map((o) => new RegExp(o, 'u')),
+      notOffers: k.not_offers.map((o) => new RegExp(o, 'gu')),
       labels: uniqueNorm(k.labels),
       expand: uniqueNorm(k.expand),
     }))
