@@ -115,6 +115,16 @@ export function combineParts(
     const refusal = part.abstained ? refusalText(part.reason, { question: part.question, hasRelated: part.related.length > 0, latinOnly: opts.latinOnly }) : '';
     outParts.push({ question: part.question, abstained: part.abstained, answer: part.abstained ? refusal : text, citations: partCitations, warnings: partWarnings, related: part.related });
   }
+  // Two asks answered by the very same sentences (「去哪办？电话多少？」) are one answer, not the same text twice.
+  for (let j = outParts.length - 1; j > 0; j--) {
+    const p = outParts[j]!;
+    const plain = (t: string) => t.replace(/\[\d+\]/g, '');
+    const same = p.abstained ? -1 : outParts.findIndex((q, i) => i < j && !q.abstained && plain(q.answer) === plain(p.answer));
+    if (same < 0) continue;
+    const q = outParts[same]!;
+    outParts[same] = { ...q, question: `${q.question.replace(/[？?。！!\s]+$/u, '')}，${p.question}`, citations: [...q.citations, ...p.citations.filter((c) => !q.citations.includes(c))] };
+    outParts.splice(j, 1);
+  }
   // The message's warnings are computed once over all its sources: one of each kind per document.
   warnings.push(
     ...warningsFor(
