@@ -112,6 +112,18 @@ describe('reading a chat message', () => {
     expect(answerKindOf('一个月给多少钱', lexicon)).toBe('amount');
   });
 
+  it('a question about the document itself (哪个部门发的, 文号) asks for its particulars, not for a place or a number', () => {
+    expect(answerKindOf('城阳区稳就业实施意见是哪个部门发的', lexicon)).toBeNull();
+    expect(answerKindOf('这个文件的文号是多少', lexicon)).toBeNull();
+    expect(answerKindOf('去哪个部门办', lexicon)).toBe('where');
+  });
+
+  it('employment policy as a whole is a topic of its own (「城阳区就业政策不懂，打哪个电话问」)', () => {
+    const names = lexicon.findConcepts(normalizeForMatch('城阳区就业政策不懂，打哪个电话问')).map((h) => h.concept);
+    expect(names.some((c) => c.name === '就业政策' && c.topic)).toBe(true);
+    expect(lexicon.labelKinds(normalizeForMatch('政策咨询部门：青岛市城阳区人力资源和社会保障局'))).toContain('where');
+  });
+
   it('of two overlapping cues the one that ends with the unit decides (能领多少个月 asks for a duration)', () => {
     expect(answerKindOf('最长能领多少个月失业金', lexicon)).toBe('duration');
     expect(answerKindOf('社保要交多少年才能退休', lexicon)).toBe('duration');

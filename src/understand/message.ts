@@ -2,6 +2,7 @@ import { normalizeForMatch } from '../text/normalize.ts';
 import { cut } from '../text/tokenize.ts';
 import { deepestPlaces, findPlaces, mostSpecific, placesInQuestion } from '../text/gazetteer.ts';
 import type { AnswerKind, ConceptHit, KindSpec, Lexicon } from '../text/lexicon.ts';
+import { metaFieldAsked } from '../answer/metadata.ts';
 
 /**
  * What a chat message asks. People write narratives (「我是去年毕业的，现在在工地干活…」),
@@ -105,6 +106,8 @@ function isCuePhrase(word: string, lexicon: Lexicon): boolean {
  * frame gives way to the kind its object names (「要准备哪些材料」 is a materials question).
  */
 export function answerKindOf(norm: string, lexicon: Lexicon): AnswerKind | null {
+  // 「是哪个部门发的」「文号是多少」 ask about the document itself (its metadata), not for a place, a number or a sum.
+  if (metaFieldAsked(norm)) return null;
   const yesNo = YES_NO_FRAME.test(norm.replace(/[？?！!。，,\s]+$/u, ''));
   const interrogative = (a: string) => INTERROGATIVE.test(yesNo ? a.replace(INDEFINITE, '') : a);
   const has = cueFinder(norm, lexicon);
