@@ -1,5 +1,6 @@
 import type { PolicyDocument } from '../types.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
+import { metaFieldAsked, type MetaField } from '../understand/meta-ask.ts';
 
 /**
  * Questions about a document's particulars — its 发文字号, who issued it, when — are answered
@@ -7,20 +8,9 @@ import { normalizeForMatch } from '../text/normalize.ts';
  * which is often not in any paragraph. The sentence names the field, and the citation is the
  * document's best-matching passage.
  */
-export type MetaField = 'docNumber' | 'issuer' | 'date';
-
-const ASKS: Array<[MetaField, RegExp]> = [
-  ['docNumber', /文号|发文字号|文件编号|文件号/],
-  ['issuer', /哪个部门发|哪个单位发|谁发的|谁发布|发文机关|发文单位|发布单位|哪个部门出台|谁出台/],
-  ['date', /什么时候(?:发|出台|印发|公布)|哪天(?:发|出台|印发|公布)|发布(?:日期|时间)|成文日期|印发(?:日期|时间)/],
-];
+export { metaFieldAsked, type MetaField };
 
 const LABEL: Record<MetaField, string> = { docNumber: '发文字号', issuer: '发文机关', date: '发布日期' };
-
-export function metaFieldAsked(norm: string): MetaField | null {
-  for (const [field, re] of ASKS) if (re.test(norm)) return field;
-  return null;
-}
 
 /** 「《城阳区…实施意见》的发文字号：青城政办发〔2024〕13号」, or null when the document does not say. */
 export function metaSentence(doc: PolicyDocument, field: MetaField): string | null {

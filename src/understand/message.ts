@@ -2,7 +2,7 @@ import { normalizeForMatch } from '../text/normalize.ts';
 import { cut } from '../text/tokenize.ts';
 import { deepestPlaces, findPlaces, mostSpecific, placesInQuestion } from '../text/gazetteer.ts';
 import type { AnswerKind, ConceptHit, KindSpec, Lexicon } from '../text/lexicon.ts';
-import { metaFieldAsked } from '../answer/metadata.ts';
+import { metaFieldAsked } from './meta-ask.ts';
 
 /**
  * What a chat message asks. People write narratives (「我是去年毕业的，现在在工地干活…」),
