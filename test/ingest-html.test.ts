@@ -216,7 +216,8 @@ describe('loadHtml on broken or empty HTML', () => {
       '<p>第二段<script>document.write("EVIL")</script><div><p>第三段 <style>p{color:red}</style>内容<table><tr><td>甲<td>乙';
     const r = loadHtml(html, 'broken.html');
     expect(r.title).toBe('测试页面');
-    expect(r.blocks).toEqual(['第一段粗体', '第二段', '第三段 内容', '甲 | 乙']);
+    // A two-cell row of a table reads as label and value, as in Word tables.
+    expect(r.blocks).toEqual(['第一段粗体', '第二段', '第三段 内容', '甲：乙']);
     expect(r.blocks.join('\n')).not.toMatch(/EVIL|color/);
   });
 
@@ -323,7 +324,7 @@ describe('htmlToBlocks', () => {
       '条目一',
       '条目二',
       '（一）标题',
-      '项目 | 标准',
+      '项目：标准',
       '说明',
     ]);
   });
@@ -339,5 +340,26 @@ describe('htmlToBlocks', () => {
     expect(blocks[0]).toMatch(/^信网1月3日讯\(通讯员 王栋 记者 杜杲燃\)近期/);
     expect(blocks.length).toBeGreaterThanOrEqual(10);
     expect(blocks.every((b) => b === b.trim() && b !== '' && !b.includes('<'))).toBe(true);
+  });
+});
+
+describe('HTML tables read like Word and spreadsheet tables', () => {
+  it('an 办事指南 of labels and values gives one labelled part per row, a table with a header row names each cell', () => {
+    const html =
+      '<html><body><div class="article-content"><h1>洛阳市失业保险金申领办事指南</h1><table>' +
+      '<tr><td>事项名称</td><td>失业保险金申领</td></tr>' +
+      '<tr><td>受理条件</td><td>失业前用人单位和本人已按规定参加失业保险，累计缴费满1年；非因本人意愿中断就业。</td></tr>' +
+      '<tr><td>申请材料</td><td><p>1.本人居民身份证或社会保障卡；</p><p>2.解除或终止劳动关系证明。</p></td></tr>' +
+      '<tr><td>咨询电话</td><td>0379-63212345（工作日上午8:30—12:00）</td></tr>' +
+      '</table><p>补贴项目如下：</p><table><thead><tr><th>补贴项目</th><th>补贴对象</th><th>补贴标准</th></tr></thead><tbody>' +
+      '<tr><td>一次性创业补贴</td><td>首次创业的高校毕业生</td><td>每户5000元</td></tr>' +
+      '<tr><td>创业租金补贴</td><td>租用场地创业的</td><td></td></tr>' +
+      '</tbody></table></div></body></html>';
+    const r = loadHtml(html, 'luoyang.html');
+    expect(r.blocks).toContain('事项名称：失业保险金申领');
+    expect(r.blocks).toContain('申请材料：1.本人居民身份证或社会保障卡； 2.解除或终止劳动关系证明。');
+    expect(r.blocks).toContain('咨询电话：0379-63212345（工作日上午8:30—12:00）');
+    expect(r.blocks).toContain('补贴项目：一次性创业补贴；补贴对象：首次创业的高校毕业生；补贴标准：每户5000元');
+    expect(r.blocks).toContain('补贴项目：创业租金补贴；补贴对象：租用场地创业的');
   });
 });

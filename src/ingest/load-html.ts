@@ -6,6 +6,7 @@
  */
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { tableBlocks } from './table-rows.ts';
 import { PolicybotError, errorMessage } from '../errors.ts';
 import type { LoadedSource } from '../types.ts';
 import { fmString, splitFrontMatter } from './front-matter.ts';
@@ -231,6 +232,8 @@ function walk(node: Node, out: BlockWriter): void {
     if (SKIP_TAGS.has(tag) || isHidden(el)) continue;
     if (tag === 'BR' || tag === 'HR') {
       out.end();
+    } else if (tag === 'TABLE') {
+      writeTable(el, out);
     } else if (tag === 'TR') {
       writeRow(el, out);
     } else if (BLOCK_TAGS.has(tag)) {
@@ -243,9 +246,8 @@ function walk(node: Node, out: BlockWriter): void {
   }
 }
 
-/** A table row → `cell | cell`; a row with a single non-empty cell (layout tables) keeps its paragraphs. */
-function writeRow(tr: Element, out: BlockWriter): void {
-  out.end();
+/** The cells of a row, each as its text blocks (an empty cell as none, so columns stay aligned). */
+function rowCells(tr: Element): string[][] {
   const cells: string[][] = [];
   for (const cell of Array.from(tr.children)) {
     const tag = cell.tagName.toUpperCase();
@@ -253,10 +255,47 @@ function writeRow(tr: Element, out: BlockWriter): void {
     const inner = new BlockWriter();
     walk(cell, inner);
     inner.end();
-    if (inner.blocks.length) cells.push(inner.blocks);
+    cells.push(inner.blocks);
   }
+  return cells;
+}
+
+/** A row outside a table it belongs to → `cell | cell`; a single non-empty cell keeps its paragraphs. */
+function writeRow(tr: Element, out: BlockWriter): void {
+  out.end();
+  const cells = rowCells(tr).filter((c) => c.length);
   if (cells.length === 1) for (const b of cells[0]!) out.push(b);
   else if (cells.length > 1) out.push(cells.map((c) => c.join(' ')).join(' | '));
+}
+
+/** The rows of a table itself (in its head, bodies and foot), not those of tables nested in its cells. */
+function tableRows(table: Element): Element[] {
+  const rows: Element[] = [];
+  for (const child of Array.from(table.children)) {
+    const tag = child.tagName.toUpperCase();
+    if (tag === 'TR') rows.push(child);
+    else if (tag === 'THEAD' || tag === 'TBODY' || tag === 'TFOOT') rows.push(...Array.from(child.children).filter((r) => r.tagName.toUpperCase() === 'TR'));
+  }
+  return rows;
+}
+
+/**
+ * A table as Word and spreadsheet tables are read (ingest/table-rows.ts): a row keeps its column headers
+ * (「补贴项目：…；补贴标准：…」), a two-column table of labels is 「受理条件：…」 per row. A layout table (one
+ * cell per row) keeps its paragraphs.
+ */
+function writeTable(table: Element, out: BlockWriter): void {
+  out.end();
+  const rows = tableRows(table)
+    .filter((r) => !isHidden(r))
+    .map(rowCells);
+  if (rows.every((r) => r.filter((c) => c.length).length <= 1)) {
+    for (const r of rows) for (const b of r.find((c) => c.length) ?? []) out.push(b);
+    return;
+  }
+  const { caption, blocks } = tableBlocks(rows.map((r) => r.map((c) => c.join(' '))));
+  if (caption) out.push(caption);
+  for (const b of blocks) out.push(b);
 }
 
 function isHidden(el: Element): boolean {

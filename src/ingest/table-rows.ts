@@ -12,6 +12,13 @@ function isHeaderRow(cells: string[]): boolean {
   return filled.every((c) => c.length <= 20 && !/\d{2,}|[。；]/u.test(c));
 }
 
+/** Two columns, three rows or more, short labels on the left and values that are mostly sentences on the right. */
+function isLabelValueTable(rows: string[][]): boolean {
+  if (rows.length < 3 || !rows.every((r) => r.length === 2 && r[0])) return false;
+  const values = rows.map((r) => r[1]!.length);
+  return rows.every((r) => r[0]!.length <= 10) && values.reduce((a, b) => a + b, 0) / values.length >= 15;
+}
+
 export interface TableBlocks {
   /** A caption row above the header (a merged 「…一览表」 cell), when there is one. */
   caption: string | null;
@@ -27,7 +34,11 @@ export function tableBlocks(raw: string[][]): TableBlocks {
     rows = rows.slice(1);
   }
   if (!rows.length) return { caption, blocks: [] };
-  const header = rows.length > 1 && isHeaderRow(rows[0]!) ? rows[0]! : null;
+  // A two-column table of short labels and long values (an 办事指南: 「受理条件 | 同时符合以下条件…」) has no
+  // header row, however short its first row is: each row reads 「label：value」.
+  const labelled = isLabelValueTable(rows);
+  // A first row is the header only of rows that have several cells to name.
+  const header = !labelled && rows.length > 1 && isHeaderRow(rows[0]!) && rows.slice(1).some((r) => r.filter(Boolean).length >= 2) ? rows[0]! : null;
   const body = header ? rows.slice(1) : rows;
   const blocks: string[] = [];
   for (const r of body) {
