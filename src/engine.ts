@@ -184,7 +184,7 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
   const lexicon = useLexicon(config.lexiconDirs);
   const retriever = new HybridRetriever(data, embedder, lexicon);
   const idf = (w: string) => retriever.idf(w);
-  const composeOpts = { ...DEFAULT_COMPOSE, baseUrl: config.publicBaseUrl, offersKind: (n: string, kind: AnswerKind | null) => retriever.offersKind(n, kind) };
+  const composeOpts = { ...DEFAULT_COMPOSE, baseUrl: config.publicBaseUrl, offersKind: (n: string, kind: AnswerKind | null) => retriever.offersKind(n, kind), labelKinds: (n: string) => lexicon.labelKinds(n) };
 
   const runAsk = async (ask: Ask, u: Understanding, o: AskOptions): Promise<{ trace: AskTrace; part: ComposedPart }> => {
     const sw = o.pipeline ?? {};

@@ -24,6 +24,8 @@ export interface ComposeOptions {
   maxSources: number;
   /** Whether a normalised sentence offers the kind of answer asked for (answer-kinds.yml). */
   offersKind: (norm: string, kind: AnswerKind | null) => boolean;
+  /** The kinds a labelled part gives by its label (「申请材料：…」 → materials; answer-kinds.yml labels). */
+  labelKinds?: (norm: string) => readonly AnswerKind[];
 }
 
 export const DEFAULT_COMPOSE = { maxChars: 300, maxSentences: 4, maxSources: 3 };
@@ -37,6 +39,7 @@ const LIST_KINDS: ReadonlySet<AnswerKind> = new Set(['who', 'materials', 'what',
 const KIND_SENTENCE_BOOST = 1.35;
 /** For a question answered by a figure (FIGURE_KINDS), how much a sentence that gives none counts. */
 const NO_FIGURE_SENTENCE = 0.5;
+const LABEL_SENTENCE_BOOST = 1.3;
 const FIGURE_SENTENCE_BOOST = 1.25;
 /** A sentence from another place's document, for a question that names a place. */
 const OTHER_PLACE_SENTENCE = 0.6;
@@ -97,6 +100,7 @@ export function composeAnswer(
     for (const w of weights) if (w.forms.some((f) => passage.textNorm.includes(f))) passageCovered += w.weight;
     // A labelled part (「补贴标准：每户8000元」) is about the measure its heading names: heading terms count in full.
     const headingCredit = opensWithLabel(passage.textNorm) ? 1 : HEADING_CREDIT;
+    const labelled = kind !== null && (opts.labelKinds?.(passage.textNorm) ?? []).includes(kind);
     [...sentences, ...passage.items].forEach((raw, position) => {
       const isItem = position >= sentences.length;
       // FAQ answers open with 「答：」; the answer reads better without it.
@@ -117,6 +121,8 @@ export function composeAnswer(
       if (offers && sentences.length <= SHORT_PARAGRAPH_SENTENCES) covered = Math.max(covered, PARAGRAPH_CONTEXT * passageCovered);
       let score = (covered / total) * (0.3 + 0.7 * (passage.score / top)) * (1 / (1 + RANK_DECAY * rank)) * placeFactor(passage);
       if (offers) score *= KIND_SENTENCE_BOOST;
+      // The part labelled with what is asked (「申请材料：…」 for 「要带啥材料」) over one that mentions it in passing.
+      if (labelled) score *= LABEL_SENTENCE_BOOST;
       // 「有多少」「多久」 are answered by a figure: a sentence without one does not lead.
       else if (kind && FIGURE_KINDS.has(kind)) score *= NO_FIGURE_SENTENCE;
       // 「一个月能领多少钱」: the sentence with the sum (per month) over the one with the rule behind it.
