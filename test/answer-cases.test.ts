@@ -12,6 +12,13 @@ beforeAll(async () => {
           '---\ntitle: 测试市灵活就业社会保险补贴常见问题\nissuer: 测试市人力资源和社会保障局\ndate: 2026-09-01\nregion: 全国\n---\n' +
           '一、灵活就业人员办理了个体工商户营业执照，还能享受灵活就业社会保险补贴吗？\n' +
           '王女士办理了个体工商户营业执照后申请补贴，经审核，王女士已属于自主创业，不能再按灵活就业人员享受社会保险补贴。已办理个体工商户营业执照的，不再按灵活就业人员享受灵活就业社会保险补贴。\n',
+        // An FAQ whose answer goes on in a second paragraph under its question.
+        'zz-faq-two-paragraphs.md':
+          '---\ntitle: 九江市工伤保险常见问题解答\nissuer: 九江市人力资源和社会保障局\ndate: 2026-05-01\nregion: 江西省九江市\nkind: faq\n---\n' +
+          '## 问：上班时受了伤，由谁来申请工伤认定？有没有时间限制？\n\n' +
+          '答：职工发生事故伤害的，所在单位应当自事故伤害发生之日起30日内提出工伤认定申请。\n\n' +
+          '用人单位未按规定提出申请的，受伤职工或者其近亲属可以在事故伤害发生之日起1年内直接提出申请。\n\n' +
+          '## 问：工伤认定到哪里办？\n\n答：到九江市人力资源和社会保障局工伤保险科办理，咨询电话：0792-8561234。\n',
         // A notice whose measures have labelled parts; the materials part mentions a sum in passing.
         'zz-labelled-notice.md':
           '---\ntitle: 银川市关于2026年度创业补贴申领工作的公告\nissuer: 银川市人力资源和社会保障局\ndate: 2026-03-01\nregion: 宁夏回族自治区银川市\n---\n' +
@@ -39,6 +46,16 @@ describe('labelled parts of a notice (补贴标准：… 申请材料：…)', (
     expect(a.citations[0]?.text).toContain('每户一次性给予8000元');
     const where = await t.engine.ask('银川一次性创业补贴去哪办，电话多少');
     expect(where.citations.slice(0, 2).map((c) => c.text).join('')).toContain('0951-6012345');
+  });
+});
+
+describe('an FAQ answer in several paragraphs', () => {
+  it('is one passage: the paragraph that goes on is cited with the one that opens the answer', async () => {
+    const a = await t.engine.ask('在九江厂里上班手被机器压伤了，单位一直拖着不给报工伤，我能自己去申请吗？最晚什么时候之前得去？');
+    expect(a.abstained).toBe(false);
+    const cited = a.citations.find((c) => c.text.includes('1年内直接提出申请'));
+    expect(cited).toBeDefined();
+    expect(cited!.text).toContain('所在单位应当自事故伤害发生之日起30日内');
   });
 });
 

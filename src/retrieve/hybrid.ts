@@ -144,7 +144,19 @@ export class HybridRetriever {
     let c = this.cited.get(ownKey);
     if (c === undefined) {
       const section = whole ? headingList(doc, paragraph) : null;
-      if (section) {
+      const answer = whole && !section ? faqAnswer(doc, paragraph) : null;
+      if (answer) {
+        // An FAQ answer in several paragraphs under its question is one passage (the question is its heading).
+        const text = answer.paragraphs.join('\n');
+        c = {
+          key: `${doc.docId}#${answer.firstId}`,
+          text,
+          items: [],
+          lead: null,
+          textNorm: normalizeForMatch(text),
+          norm: normalizeForMatch(`${contextOf(doc, chunk)} ${text}`),
+        };
+      } else if (section) {
         const text = section.paragraphs.join('\n');
         c = {
           key: `${doc.docId}#${section.firstId}`,
@@ -492,6 +504,23 @@ function headingList(doc: PolicyDocument, paragraph: Paragraph): { heading: stri
   // A list of short entries (materials, conditions), not a series of long measures under one heading.
   if (items.some((t) => t.length > MAX_SECTION_ITEM_CHARS)) return null;
   return { heading, firstId: body[0]!.id, paragraphs: body.map((p) => p.text), items };
+}
+
+/**
+ * The paragraphs under an FAQ question (a heading that ends in ？: 「问：…有没有时间限制？」 then 「答：…」 and a
+ * second paragraph that goes on), when there are several and together short enough to quote: the whole answer.
+ */
+function faqAnswer(doc: PolicyDocument, paragraph: Paragraph): { firstId: string; paragraphs: string[] } | null {
+  const heading = paragraph.headingPath[paragraph.headingPath.length - 1];
+  if (paragraph.isHeading || !heading || !/[？?]\s*$/u.test(heading)) return null;
+  const at = doc.paragraphs.indexOf(paragraph);
+  let start = at;
+  while (start > 0 && !doc.paragraphs[start - 1]!.isHeading) start--;
+  let end = at;
+  while (end + 1 < doc.paragraphs.length && !doc.paragraphs[end + 1]!.isHeading) end++;
+  const body = doc.paragraphs.slice(start, end + 1);
+  if (body.length < 2 || body.reduce((n, p) => n + p.text.length, 0) > MAX_SECTION_CHARS) return null;
+  return { firstId: body[0]!.id, paragraphs: body.map((p) => p.text) };
 }
 
 function regionFactor(asked: string[], docRegion: string | null): number {
