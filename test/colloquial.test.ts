@@ -95,6 +95,16 @@ describe('long and chatty messages', () => {
 });
 
 describe('refusals on topic, with related provisions', () => {
+  it('a task (写个爬虫抓招聘网站的数据) is refused even when it names something in the domain, and says what the bot does', async () => {
+    const a = await t.engine.ask('帮我写个python爬虫，抓一下招聘网站上的数据');
+    expect(a.abstained).toBe(true);
+    expect(a.citations).toEqual([]);
+    expect(a.answer).toContain('不能帮您写代码');
+    // A request about the domain that is a question stays answered.
+    const q = await t.engine.ask('广州灵活就业社保补贴怎么申请？');
+    expect(q.abstained).toBe(false);
+  });
+
   it('a topic no document covers (公积金) is refused and says what was looked for', async () => {
     const a = await t.engine.ask('我在广州交了三年住房公积金，现在辞职回老家了，公积金能一次性全取出来吗？');
     expect(a.abstained).toBe(true);

@@ -65,6 +65,7 @@ export type AbstainReason =
   | { code: 'empty' }
   | { code: 'no-content' }
   | { code: 'unknown-topic'; topics: string[] }
+  | { code: 'task'; task: string }
   | { code: 'no-regional-figure'; place: string; topic: string }
   | { code: 'no-regional-document'; place: string }
   | { code: 'no-regional-topic'; place: string; topic: string }
@@ -223,6 +224,14 @@ export const RULES: Array<{ name: string; rule: Rule }> = [
   {
     name: 'unknown-topic',
     rule: (q, _ps, f) => (f.unsupported >= 1 ? { code: 'unknown-topic', topics: askConcepts(q).map((c) => c.concept.name) } : null),
+  },
+  {
+    // A task (写代码, 写诗) is refused whatever else the ask names (「写个爬虫抓招聘网站的数据」).
+    name: 'task',
+    rule: (q) => {
+      const task = q.concepts.find((c) => c.concept.refuse && c.weight >= WEIGHTS.inherited);
+      return task ? { code: 'task', task: task.concept.name } : null;
+    },
   },
   { name: 'regional-figure', rule: (q, ps, _f, r) => regionalFigureMissing(q, ps, r) },
   { name: 'regional-document', rule: (q, ps) => regionalDocumentMissing(q, ps) },

@@ -25,6 +25,8 @@ const ConceptFileSchema = z.object({
         /** May be empty in a file that only adds everyday words to an existing concept (a new concept then uses its name). */
         formal: z.array(z.string().min(1)).default([]),
         everyday: z.array(z.string().min(1)).default([]),
+        /** An ask that names it is refused whatever else it names (「帮我写个爬虫抓招聘网站」 is a task, not a question). */
+        refuse: z.boolean().default(false),
       }),
     )
     .min(1),
@@ -68,6 +70,8 @@ export interface Concept {
   family: string;
   /** Whether the concept can be what a question is about (false: roles, common verbs). */
   topic: boolean;
+  /** Naming it makes an ask one the bot does not answer (a task such as writing code or a poem). */
+  refuse?: boolean;
   /** Terms as documents write them (normalised). */
   formal: string[];
   /** Every surface form that names the concept: formal and everyday (normalised), longest first. */
@@ -188,7 +192,8 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
         // An operator file may add forms to a built-in concept.
         existing.formal = uniqueNorm([...existing.formal, ...formal]);
         existing.forms = uniqueNorm([...existing.forms, ...forms]).sort((a, b) => b.length - a.length);
-      } else concepts.push({ name: c.name, family: data.family, topic: data.topic, formal, forms });
+        if (c.refuse) existing.refuse = true;
+      } else concepts.push({ name: c.name, family: data.family, topic: data.topic, ...(c.refuse ? { refuse: true } : {}), formal, forms });
     }
   }
   const phrasesRaw = parse(PhrasesSchema, path.join(BUILTIN_LEXICON_DIR, 'phrases.yml'));
