@@ -34,6 +34,20 @@ describe('the lexicon is data', () => {
     expect(offers('今年累计发放创业担保贷款1.2亿元，对首次创业的给予一次性创业补贴5000元')).toBe(true);
   });
 
+  it('「创业资助有多少」 asks for a sum; 「会咋样」 for the consequence', () => {
+    expect(answerKindOf('一次性创业资助有多少', lexicon)).toBe('amount');
+    expect(answerKindOf('要是不说一直领着会咋样', lexicon)).toBe('consequence');
+  });
+
+  it('the name of an attachment (附件：1. …申请表) is not content', async () => {
+    const { namesAttachment } = await import('../src/retrieve/hybrid.ts');
+    expect(namesAttachment('1. 宝鸡市灵活就业人员社会保险补贴申请表')).toBe(true);
+    expect(namesAttachment('4. 《宝鸡市灵活就业人员社会保险补贴和公益性岗位管理办法》全文')).toBe(true);
+    expect(namesAttachment('附件：《失业保险待遇申请表》')).toBe(true);
+    expect(namesAttachment('申请人须填写《灵活就业人员社会保险补贴申请表》，并提交身份证。')).toBe(false);
+    expect(namesAttachment('补贴标准：每户5000元')).toBe(false);
+  });
+
   it('a house number answers 「在哪」, a document number 〔2022〕5号 does not', () => {
     const offers = (t: string) => lexicon.kind('where').offers.some((re) => re.test(normalizeForMatch(t)));
     expect(offers('原《通知》（宁人社规〔2022〕5号）同时废止')).toBe(false);

@@ -71,6 +71,13 @@ const CONCEPT_WEIGHT = 0.15;
 const SAME_REGION_BOOST = 1.4;
 const OTHER_REGION_PENALTY = 0.6;
 const NEWS_PRIOR = 0.92;
+/** A paragraph that only names a form or a document (an 附件 list item). */
+const ATTACHMENT_NAME = /^\s*(?:附件\s*\d*[:：.、．]?\s*)?(?:\d{1,2}\s*[.、．]\s*)?[《“"]?[^。；;，,：:？?！!]{2,40}?(?:申请表|登记表|审批表|花名册|名册|汇总表|明细表|一览表|清单|目录|全文|》)[”"]?\s*$/u;
+const ATTACHMENT_NAME_PRIOR = 0.5;
+
+export function namesAttachment(text: string): boolean {
+  return ATTACHMENT_NAME.test(text);
+}
 const DUPLICATE_NEWS_PENALTY = 0.5;
 const CANDIDATES = 80;
 /** corpusHas remembers this many texts at most. */
@@ -393,6 +400,8 @@ export class HybridRetriever {
     for (const p of r.passages) {
       p.score *= regionFactor(r.query.places, p.region);
       if (p.doc.kind === 'news') p.score *= NEWS_PRIOR;
+      // 「附件：1. …申请表」「4.《…办法》全文」: the name of an attachment says nothing itself.
+      if (namesAttachment(p.paragraph.text)) p.score *= ATTACHMENT_NAME_PRIOR;
     }
   }
 

@@ -127,7 +127,7 @@ export function answerKindOf(norm: string, lexicon: Lexicon): AnswerKind | null 
   if (asking) return asking.kind;
   if (matching[0]) return matching[0].kind;
   // A bare 多少/几 asks for a sum when money is the subject, else for a number.
-  if (/多少|几/.test(norm)) return /钱|元|块|补贴|补助|工资|薪|金|费|贷|待遇|标准|利息|罚/.test(norm) ? 'amount' : 'number';
+  if (/多少|几/.test(norm)) return /钱|元|块|补贴|补助|资助|奖励|津贴|补偿|赔偿|报销|工资|薪|金|费|贷|待遇|标准|利息|罚/.test(norm) ? 'amount' : 'number';
   return null;
 }
 
