@@ -48,6 +48,18 @@ describe('the lexicon is data', () => {
     expect(namesAttachment('补贴标准：每户5000元')).toBe(false);
   });
 
+  it('only the list after 「附件：」 is a list of attachments; a materials list that names forms is content', async () => {
+    const { inAttachmentList } = await import('../src/retrieve/hybrid.ts');
+    const para = (id: string, text: string) => ({ id, text, headingPath: [] as string[], isHeading: false });
+    const doc = {
+      paragraphs: [para('p1', '申请材料：'), para('p2', '1. 灵活就业人员社会保险补贴申请表'), para('p3', '附件：'), para('p4', '1. 宝鸡市灵活就业人员社会保险补贴申请表'), para('p5', '2. 宝鸡市公益性岗位补贴申报花名册')],
+    };
+    const d = doc as unknown as Parameters<typeof inAttachmentList>[0];
+    expect(inAttachmentList(d, doc.paragraphs[1] as never)).toBe(false);
+    expect(inAttachmentList(d, doc.paragraphs[3] as never)).toBe(true);
+    expect(inAttachmentList(d, doc.paragraphs[4] as never)).toBe(true);
+  });
+
   it('a house number answers 「在哪」, a document number 〔2022〕5号 does not', () => {
     const offers = (t: string) => lexicon.kind('where').offers.some((re) => re.test(normalizeForMatch(t)));
     expect(offers('原《通知》（宁人社规〔2022〕5号）同时废止')).toBe(false);

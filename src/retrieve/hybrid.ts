@@ -78,6 +78,20 @@ const ATTACHMENT_NAME_PRIOR = 0.5;
 export function namesAttachment(text: string): boolean {
   return ATTACHMENT_NAME.test(text);
 }
+
+/**
+ * Whether a paragraph is in the list of a document's attachments (「附件：」 then 「1. …申请表」): it is the
+ * line itself or the list right after that label. A materials list that names forms is content.
+ */
+export function inAttachmentList(doc: PolicyDocument, paragraph: Paragraph): boolean {
+  if (/^\s*附件/u.test(paragraph.text) || paragraph.headingPath.some((h) => /^\s*附件/u.test(h))) return true;
+  for (let i = doc.paragraphs.indexOf(paragraph) - 1; i >= 0; i--) {
+    const t = doc.paragraphs[i]!.text;
+    if (/^\s*附件/u.test(t)) return true;
+    if (!namesAttachment(t)) return false;
+  }
+  return false;
+}
 const DUPLICATE_NEWS_PENALTY = 0.5;
 const CANDIDATES = 80;
 /** corpusHas remembers this many texts at most. */
@@ -401,7 +415,7 @@ export class HybridRetriever {
       p.score *= regionFactor(r.query.places, p.region);
       if (p.doc.kind === 'news') p.score *= NEWS_PRIOR;
       // 「附件：1. …申请表」「4.《…办法》全文」: the name of an attachment says nothing itself.
-      if (namesAttachment(p.paragraph.text)) p.score *= ATTACHMENT_NAME_PRIOR;
+      if (namesAttachment(p.paragraph.text) && inAttachmentList(p.doc, p.paragraph)) p.score *= ATTACHMENT_NAME_PRIOR;
     }
   }
 
@@ -522,6 +536,8 @@ function headingList(doc: PolicyDocument, paragraph: Paragraph): { heading: stri
 function faqAnswer(doc: PolicyDocument, paragraph: Paragraph): { firstId: string; paragraphs: string[] } | null {
   const heading = paragraph.headingPath[paragraph.headingPath.length - 1];
   if (paragraph.isHeading || !heading || !/[？?]\s*$/u.test(heading)) return null;
+  // An answer that is or introduces a list keeps the list reading (lead-in quoted with its items).
+  if (itemStyle(paragraph.text) >= 0 || ANNOUNCES_LIST.test(paragraph.text) || /[:：]\s*$/u.test(paragraph.text)) return null;
   const at = doc.paragraphs.indexOf(paragraph);
   let start = at;
   while (start > 0 && !doc.paragraphs[start - 1]!.isHeading) start--;
@@ -529,6 +545,7 @@ function faqAnswer(doc: PolicyDocument, paragraph: Paragraph): { firstId: string
   while (end + 1 < doc.paragraphs.length && !doc.paragraphs[end + 1]!.isHeading) end++;
   const body = doc.paragraphs.slice(start, end + 1);
   if (body.length < 2 || body.reduce((n, p) => n + p.text.length, 0) > MAX_SECTION_CHARS) return null;
+  if (body.some((p) => itemStyle(p.text) >= 0 || ANNOUNCES_LIST.test(p.text))) return null;
   return { firstId: body[0]!.id, paragraphs: body.map((p) => p.text) };
 }
 
