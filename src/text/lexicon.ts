@@ -237,6 +237,7 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
   const forms = [...byForm.keys()].sort((a, b) => b.length - a.length);
   const byName = new Map(concepts.map((c) => [c.name, c]));
   const byKind = new Map(kinds.map((k) => [k.kind, k]));
+  const labelCache = new Map<string, AnswerKind[]>();
   // Longest label first, so 申请材料 is read before 材料 and 补贴对象 before 对象.
   const labels = kinds.flatMap((k) => k.labels.map((l) => ({ label: l, kind: k.kind }))).sort((a, b) => b.label.length - a.label.length);
 
@@ -266,11 +267,17 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     conceptByName: (name) => byName.get(name),
     kind: (kind) => byKind.get(kind)!,
     labelKinds(norm) {
-      const m = LABELLED.exec(norm);
-      if (!m) return [];
-      const label = m[1]!;
-      const longest = labels.find((l) => label.endsWith(l.label));
-      return longest ? labels.filter((l) => l.label === longest.label).map((l) => l.kind) : [];
+      // A label lies in a part's first characters (marker, ≤ 10 characters, 为, colon): read once per opening.
+      const head = norm.slice(0, LABEL_SPAN);
+      let kinds = labelCache.get(head);
+      if (kinds === undefined) {
+        const m = LABELLED.exec(head);
+        const longest = m ? labels.find((l) => m[1]!.endsWith(l.label)) : undefined;
+        kinds = longest ? labels.filter((l) => l.label === longest.label).map((l) => l.kind) : [];
+        if (labelCache.size >= 50_000) labelCache.clear();
+        labelCache.set(head, kinds);
+      }
+      return kinds;
     },
   };
   cache.set(key, lexicon);
@@ -279,6 +286,9 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
 
 /** A part that opens with its label: an optional item marker, up to ten characters, an optional 为/是, a colon. */
 const LABELLED = /^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?([\u4e00-\u9fff]{2,10}?)(?:为|是)?[:：]/u;
+
+/** How far into a part its label can reach: an item marker (（十二）), ten characters, 为, the colon. */
+const LABEL_SPAN = 20;
 
 /** Whether a (normalised) part opens with a label (「补贴标准：…」): its subject is then the heading above it. */
 export function opensWithLabel(norm: string): boolean {
