@@ -18,7 +18,7 @@ const DEFAULT_FILES = [
 ];
 
 /** Sections of BENCHMARKS.md that other benchmark scripts write. */
-const KEPT_SECTIONS = ['api-bench', 'workers-bench', 'scale-bench', 'hnsw-bench', 'held-out-before-after'];
+const KEPT_SECTIONS = ['api-bench', 'workers-bench', 'scale-bench', 'hnsw-bench', 'ingest-analysis', 'held-out-before-after'];
 
 export const benchCommand = (base: CliContext) =>
   defineCommand({
