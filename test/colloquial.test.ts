@@ -100,6 +100,8 @@ describe('refusals on topic, with related provisions', () => {
     expect(a.abstained).toBe(true);
     expect(a.citations).toEqual([]);
     expect(a.answer).toContain('不能帮您写代码');
+    // Also when the task is all the message names.
+    expect((await t.engine.ask('帮我写个python爬虫')).answer).toContain('不能帮您写代码');
     // A request about the domain that is a question stays answered.
     const q = await t.engine.ask('广州灵活就业社保补贴怎么申请？');
     expect(q.abstained).toBe(false);

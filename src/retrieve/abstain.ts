@@ -222,16 +222,16 @@ export const RULES: Array<{ name: string; rule: Rule }> = [
   { name: 'empty', rule: (q, ps) => (!ps.length ? { code: 'empty' } : null) },
   { name: 'no-content', rule: (q) => (!q.terms.length && !q.concepts.length ? { code: 'no-content' } : null) },
   {
-    name: 'unknown-topic',
-    rule: (q, _ps, f) => (f.unsupported >= 1 ? { code: 'unknown-topic', topics: askConcepts(q).map((c) => c.concept.name) } : null),
-  },
-  {
     // A task (写代码, 写诗) is refused whatever else the ask names (「写个爬虫抓招聘网站的数据」).
     name: 'task',
     rule: (q) => {
       const task = q.concepts.find((c) => c.concept.refuse && c.weight >= WEIGHTS.inherited);
       return task ? { code: 'task', task: task.concept.name } : null;
     },
+  },
+  {
+    name: 'unknown-topic',
+    rule: (q, _ps, f) => (f.unsupported >= 1 ? { code: 'unknown-topic', topics: askConcepts(q).map((c) => c.concept.name) } : null),
   },
   { name: 'regional-figure', rule: (q, ps, _f, r) => regionalFigureMissing(q, ps, r) },
   { name: 'regional-document', rule: (q, ps) => regionalDocumentMissing(q, ps) },
