@@ -16,7 +16,7 @@ export function refusalText(reason: AbstainReason | null, opts: { question: stri
     case 'unknown-topic':
       return `抱歉，现有政策库里没有关于「${reason.topics.join('、')}」的文件，我不想拿无关的条文凑答案。${hotline}`;
     case 'task':
-      return '我只能回答就业、社保方面的政策问题（补贴、失业金、社保、创业贷款等），并给出文件出处，不能帮您写代码、写文章。可以这样问：「灵活就业人员的社会保险补贴给哪些人？」';
+      return `我只能回答就业、社保方面的政策问题（补贴、失业金、社保、创业贷款等），并给出文件出处，不能帮您写代码、写文章。可以这样问：「灵活就业人员的社会保险补贴给哪些人？」政策问题也可以拨打人社服务热线 ${HOTLINE}。`;
     case 'no-regional-document':
       return `抱歉，现有政策库里没有${reason.place}的政策文件，无法确定当地的规定。${opts.hasRelated ? '下面列出的是其他地区的相关规定，仅供参考，不是对您问题的直接回答。' : ''}${hotline}`;
     case 'no-regional-topic':

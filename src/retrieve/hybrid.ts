@@ -71,27 +71,8 @@ const CONCEPT_WEIGHT = 0.15;
 const SAME_REGION_BOOST = 1.4;
 const OTHER_REGION_PENALTY = 0.6;
 const NEWS_PRIOR = 0.92;
-/** A paragraph that only names a form or a document (an 附件 list item). */
-const ATTACHMENT_NAME = /^\s*(?:附件\s*\d*[:：.、．]?\s*)?(?:\d{1,2}\s*[.、．]\s*)?[《“"]?[^。；;，,：:？?！!]{2,40}?(?:申请表|登记表|审批表|花名册|名册|汇总表|明细表|一览表|清单|目录|全文|》)[”"]?\s*$/u;
+/** The name of an attachment (附件：1. …申请表) counts this much: it says nothing itself. */
 const ATTACHMENT_NAME_PRIOR = 0.5;
-
-export function namesAttachment(text: string): boolean {
-  return ATTACHMENT_NAME.test(text);
-}
-
-/**
- * Whether a paragraph is in the list of a document's attachments (「附件：」 then 「1. …申请表」): it is the
- * line itself or the list right after that label. A materials list that names forms is content.
- */
-export function inAttachmentList(doc: PolicyDocument, paragraph: Paragraph): boolean {
-  if (/^\s*附件/u.test(paragraph.text) || paragraph.headingPath.some((h) => /^\s*附件/u.test(h))) return true;
-  for (let i = doc.paragraphs.indexOf(paragraph) - 1; i >= 0; i--) {
-    const t = doc.paragraphs[i]!.text;
-    if (/^\s*附件/u.test(t)) return true;
-    if (!namesAttachment(t)) return false;
-  }
-  return false;
-}
 const DUPLICATE_NEWS_PENALTY = 0.5;
 const CANDIDATES = 80;
 /** corpusHas remembers this many texts at most. */
@@ -415,7 +396,7 @@ export class HybridRetriever {
       p.score *= regionFactor(r.query.places, p.region);
       if (p.doc.kind === 'news') p.score *= NEWS_PRIOR;
       // 「附件：1. …申请表」「4.《…办法》全文」: the name of an attachment says nothing itself.
-      if (namesAttachment(p.paragraph.text) && inAttachmentList(p.doc, p.paragraph)) p.score *= ATTACHMENT_NAME_PRIOR;
+      if (this.isAttachmentName(p)) p.score *= ATTACHMENT_NAME_PRIOR;
     }
   }
 
@@ -437,6 +418,18 @@ export class HybridRetriever {
       if (enumeration) p.score *= answerTypeFactor(enumerationSize(p.textNorm, enumeration, topics), ENUMERATION_BOOST);
     }
   }
+
+  /** Whether a passage is only an attachment's name in the list after 「附件：」 (known per paragraph once read). */
+  private isAttachmentName(p: Passage): boolean {
+    const key = `${p.doc.docId}#${p.paragraph.id}`;
+    let v = this.attachmentNames.get(key);
+    if (v === undefined) {
+      v = namesAttachment(p.paragraph.text) && inAttachmentList(p.doc, p.paragraph);
+      this.attachmentNames.set(key, v);
+    }
+    return v;
+  }
+  private readonly attachmentNames = new Map<string, boolean>();
 
   /** The answer kind a passage's nearest heading asks for, when that heading is a question (FAQ). */
   private headingAsks(p: Passage): AnswerKind | null {
@@ -511,13 +504,9 @@ const MAX_SECTION_ITEM_CHARS = 100;
 function headingList(doc: PolicyDocument, paragraph: Paragraph): { heading: string; firstId: string; paragraphs: string[]; items: string[] } | null {
   const style = itemStyle(paragraph.text);
   if (style < 0 || paragraph.isHeading) return null;
-  const at = doc.paragraphs.indexOf(paragraph);
-  let start = at;
-  while (start > 0 && !doc.paragraphs[start - 1]!.isHeading) start--;
+  const { start, end } = sectionAround(doc, doc.paragraphs.indexOf(paragraph));
   if (start === 0) return null;
   const heading = doc.paragraphs[start - 1]!.text;
-  let end = at;
-  while (end + 1 < doc.paragraphs.length && !doc.paragraphs[end + 1]!.isHeading) end++;
   const body = doc.paragraphs.slice(start, end + 1);
   // The section must open with the list and be short enough to quote.
   if (itemStyle(body[0]!.text) !== style) return null;
@@ -538,15 +527,41 @@ function faqAnswer(doc: PolicyDocument, paragraph: Paragraph): { firstId: string
   if (paragraph.isHeading || !heading || !/[？?]\s*$/u.test(heading)) return null;
   // An answer that is or introduces a list keeps the list reading (lead-in quoted with its items).
   if (itemStyle(paragraph.text) >= 0 || ANNOUNCES_LIST.test(paragraph.text) || /[:：]\s*$/u.test(paragraph.text)) return null;
-  const at = doc.paragraphs.indexOf(paragraph);
-  let start = at;
-  while (start > 0 && !doc.paragraphs[start - 1]!.isHeading) start--;
-  let end = at;
-  while (end + 1 < doc.paragraphs.length && !doc.paragraphs[end + 1]!.isHeading) end++;
+  const { start, end } = sectionAround(doc, doc.paragraphs.indexOf(paragraph));
   const body = doc.paragraphs.slice(start, end + 1);
   if (body.length < 2 || body.reduce((n, p) => n + p.text.length, 0) > MAX_SECTION_CHARS) return null;
   if (body.some((p) => itemStyle(p.text) >= 0 || ANNOUNCES_LIST.test(p.text))) return null;
   return { firstId: body[0]!.id, paragraphs: body.map((p) => p.text) };
+}
+
+/** The paragraphs between the headings around paragraph `at` (indices into doc.paragraphs, inclusive). */
+function sectionAround(doc: PolicyDocument, at: number): { start: number; end: number } {
+  let start = at;
+  while (start > 0 && !doc.paragraphs[start - 1]!.isHeading) start--;
+  let end = at;
+  while (end + 1 < doc.paragraphs.length && !doc.paragraphs[end + 1]!.isHeading) end++;
+  return { start, end };
+}
+
+/** A paragraph that only names a form or a document (an 附件 list item). */
+const ATTACHMENT_NAME = /^\s*(?:附件\s*\d*[:：.、．]?\s*)?(?:\d{1,2}\s*[.、．]\s*)?[《“"]?[^。；;，,：:？?！!]{2,40}?(?:申请表|登记表|审批表|花名册|名册|汇总表|明细表|一览表|清单|目录|全文|》)[”"]?\s*$/u;
+
+export function namesAttachment(text: string): boolean {
+  return ATTACHMENT_NAME.test(text);
+}
+
+/**
+ * Whether a paragraph is in the list of a document's attachments (「附件：」 then 「1. …申请表」): it is the
+ * line itself or the list right after that label. A materials list that names forms is content.
+ */
+export function inAttachmentList(doc: PolicyDocument, paragraph: Paragraph): boolean {
+  if (/^\s*附件/u.test(paragraph.text) || paragraph.headingPath.some((h) => /^\s*附件/u.test(h))) return true;
+  for (let i = doc.paragraphs.indexOf(paragraph) - 1; i >= 0; i--) {
+    const t = doc.paragraphs[i]!.text;
+    if (/^\s*附件/u.test(t)) return true;
+    if (!namesAttachment(t)) return false;
+  }
+  return false;
 }
 
 function regionFactor(asked: string[], docRegion: string | null): number {
