@@ -58,6 +58,8 @@ export interface PipelineSwitches {
   prf?: boolean;
   /** Rerank by the kind of answer asked for. */
   kindRerank?: boolean;
+  /** The learned rerank (src/retrieve/rerank-model.json). */
+  rerank?: boolean;
   /** Vector (HNSW) candidates and similarity. */
   vectors?: boolean;
   /** Answer each ask of a message separately (off: the whole message is one ask). */
@@ -189,7 +191,7 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
   const runAsk = async (ask: Ask, u: Understanding, o: AskOptions): Promise<{ trace: AskTrace; part: ComposedPart }> => {
     const sw = o.pipeline ?? {};
     const query = buildQuery(ask, u, lexicon, { expand: sw.expand });
-    const { top, ranked } = await retriever.retrieveWide(query, { k: o.k ?? 5, prf: sw.prf, kindRerank: sw.kindRerank, vectors: sw.vectors });
+    const { top, ranked } = await retriever.retrieveWide(query, { k: o.k ?? 5, prf: sw.prf, kindRerank: sw.kindRerank, vectors: sw.vectors, rerank: sw.rerank });
     const passages = withMetaSource(query.norm, top, ranked);
     const features = abstainFeatures(query, passages, retriever);
     const decision: AbstainDecision =

@@ -26,6 +26,7 @@ import { machineInfo, median, type MachineInfo } from './run.ts';
 import { generateCorpus, readSeedPool, type GenerateResult } from './synthetic-corpus.ts';
 import { RESULT_PREFIX, type BaselineResult, type ChildArgs, type IngestResult, type ServeResult } from './scale-child.ts';
 import { indexPath } from '../index/store.ts';
+import { writeFileAtomic } from '../atomic-write.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./scale-child.ts', import.meta.url));
@@ -513,9 +514,7 @@ export function writeScaleSection(file: string, blockId: string, block: string):
   const order = [...(blocks.has('latest') ? ['latest'] : []), ...[...blocks.keys()].filter((k) => k !== 'latest')];
   const section = [START, INTRO, '', ...order.flatMap((id) => [`<!-- scale-bench:block ${id} -->`, blocks.get(id)!, '']), END].join('\n');
   const next = a >= 0 && b > a ? `${old.slice(0, a)}${section}${old.slice(b + END.length)}` : `${old.replace(/\s*$/, '')}\n\n${section}\n`;
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, next);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, next);
 }
 
 export function blockIdFor(label: string | null): string {

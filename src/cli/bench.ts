@@ -5,6 +5,7 @@ import { PolicybotError } from '../errors.ts';
 import { readEvalSet, renderMarkdown, renderSummary, runBench } from '../bench/run.ts';
 import type { CliContext } from './io.ts';
 import { println, withFlags } from './io.ts';
+import { writeFileAtomic } from '../atomic-write.ts';
 
 /** Held-out first (our blind set, once committed), then the realistic set, then the sets fitted on. */
 const DEFAULT_FILES = [
@@ -45,9 +46,7 @@ export const benchCommand = (base: CliContext) =>
       // bench:api, bench:workers and bench:scale own delimited sections of the file: keep them.
       const previous = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
       const kept = KEPT_SECTIONS.map((name) => new RegExp(`<!-- ${name}:start -->[\\s\\S]*?<!-- ${name}:end -->`).exec(previous)?.[0]).filter(Boolean);
-      const tmp = `${out}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, `${renderMarkdown(result).replace(/\s*$/, '')}\n${kept.map((k) => `\n${k}\n`).join('')}`);
-      fs.renameSync(tmp, out);
+      writeFileAtomic(out, `${renderMarkdown(result).replace(/\s*$/, '')}\n${kept.map((k) => `\n${k}\n`).join('')}`);
       println(ctx.io.stdout, renderSummary(result));
       println(ctx.io.stdout, `written to ${path.relative(process.cwd(), out) || out}`);
     },

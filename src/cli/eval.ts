@@ -6,12 +6,15 @@ import { openAnsweringEngine } from '../llm/open.ts';
 import { PolicybotError } from '../errors.ts';
 import { parseEvalFile, runItems, type EvalItem } from '../eval/evaluate.ts';
 import { ABLATIONS, compareSets, renderAblation, renderComparison, runAblation } from '../eval/compare.ts';
-import { crossValidate, rowsForFit } from '../eval/calibrate.ts';
+import { crossValidate, rerankGroups, rowsForFit } from '../eval/calibrate.ts';
+import { crossValidateRerank, fitRerank, type RerankModel } from '../retrieve/rerank.ts';
+import type { Engine } from '../engine.ts';
 import { fitAbstainModel, type AbstainModel } from '../retrieve/abstain.ts';
 import type { CliContext } from './io.ts';
 import { DIR_ARGS, println, withFlags } from './io.ts';
 import { terminalProgress } from './progress-bar.ts';
 import { sourceRoot } from '../paths.ts';
+import { writeFileAtomic } from '../atomic-write.ts';
 import { withDirs } from '../config.ts';
 import { corpusFor, corpusKey, parseSetSpec } from '../eval/set-corpus.ts';
 
@@ -90,7 +93,7 @@ export const evalCommand = (base: CliContext) =>
 
 export const calibrateCommand = (base: CliContext) =>
   defineCommand({
-    meta: { name: 'calibrate', description: '在带标签的问题集上拟合拒答模型（逻辑回归，k 折交叉验证），写入 src/retrieve/abstain-model.json' },
+    meta: { name: 'calibrate', description: '在带标签的问题集上先拟合学习排序（线性模型，列表式 softmax），再拟合拒答模型（逻辑回归），均做 k 折交叉验证，写入 src/retrieve/rerank-model.json 与 abstain-model.json' },
     args: {
       file: { type: 'string', required: true, description: '一个或多个 JSONL 文件，逗号分隔；「文件@+目录」把该目录的文件加入政策库再回答，「文件@目录」只用该目录' },
       folds: { type: 'string', description: '交叉验证折数（默认 5）' },
@@ -104,6 +107,7 @@ export const calibrateCommand = (base: CliContext) =>
       const folds = Math.max(2, Number.parseInt(args.folds ?? '5', 10) || 5);
       const fit: ReturnType<typeof rowsForFit> = [];
       let questions = 0;
+      const sets: Array<{ engine: Engine; items: EvalItem[] }> = [];
       for (const key of [...new Set(specs.map(corpusKey))]) {
         const group = specs.filter((s) => corpusKey(s) === key);
         const dirs = corpusFor(group[0]!, ctx.config.corpusDir);
@@ -111,23 +115,39 @@ export const calibrateCommand = (base: CliContext) =>
         // Ids are unique per file only: prefix them with the file's name.
         const items = group.flatMap((s) => readItems(s.file).map((it) => ({ ...it, id: `${path.basename(s.file)}:${it.id}` })));
         questions += items.length;
-        const engine = await openEngine(config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) });
+        sets.push({ engine: await openEngine(config, { logger: ctx.logger, progress: terminalProgress(ctx.io.stderr) }), items });
+      }
+      const fittedOn = `${specs.map((s) => path.basename(s.file) + (corpusKey(s) ? ` (corpus ${corpusKey(s)})` : '')).join(' + ')}`;
+      // First the rerank (its candidates ranked by the hand-set fusion), then the abstention model on
+      // what the new ranking puts on top.
+      const groups = (await Promise.all(sets.map((s) => rerankGroups(s.engine, s.items)))).flat();
+      const rcv = crossValidateRerank(groups, folds);
+      const rerank: RerankModel = {
+        ...fitRerank(groups),
+        fittedOn: `${fittedOn} (${rcv.questions} answerable questions, ${groups.length} asks)`,
+        crossValidation: `${folds}-fold, gold in the top 3: fused ${rcv.fused}/${rcv.questions}, learned ${rcv.learned}/${rcv.questions} (training ${rcv.training})`,
+      };
+      for (const s of sets) s.engine.retriever.useRerankModel(rerank);
+      for (const s of sets) {
         // The gate off: every ask's features, whatever the current model says.
-        const rows = await runItems(engine, items, 3, { pipeline: { abstain: false } });
-        fit.push(...rowsForFit(rows, engine.retriever));
+        const rows = await runItems(s.engine, s.items, 3, { pipeline: { abstain: false } });
+        fit.push(...rowsForFit(rows, s.engine.retriever));
       }
       const cv = crossValidate(fit, folds);
       const model: AbstainModel = {
         ...fitAbstainModel(fit.map((r) => ({ f: r.f, answerable: r.answerable }))),
-        fittedOn: `${specs.map((s) => path.basename(s.file) + (corpusKey(s) ? ` (corpus ${corpusKey(s)})` : '')).join(' + ')} (${questions} questions, ${fit.length} asks reach the model)`,
+        fittedOn: `${fittedOn} (${questions} questions, ${fit.length} asks reach the model)`,
         crossValidation: `${folds}-fold: ${cv.correct}/${cv.total} asks (${cv.falseRefusals} answerable refused, ${cv.falseAnswers} unanswerable answered)`,
       };
+      println(ctx.io.stdout, `rerank: ${rerank.crossValidation}`);
       println(ctx.io.stdout, JSON.stringify(model, null, 2));
       println(ctx.io.stdout, `cross-validation (${folds} folds) ${cv.correct}/${cv.total}; training ${cv.trainCorrect}/${cv.total}`);
       if (args.write) {
-        const file = path.join(sourceRoot(), 'retrieve', 'abstain-model.json');
-        fs.writeFileSync(file, `${JSON.stringify(model, null, 2)}\n`);
-        println(ctx.io.stdout, `written to ${path.relative(process.cwd(), file)}`);
+        for (const [name, value] of [['rerank-model.json', rerank], ['abstain-model.json', model]] as const) {
+          const file = path.join(sourceRoot(), 'retrieve', name);
+          writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+          println(ctx.io.stdout, `written to ${path.relative(process.cwd(), file)}`);
+        }
       }
     },
   });

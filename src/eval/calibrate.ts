@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { fitAbstainModel, answerProbability, ruleDecides, type AbstainFeatures, type RuleContext } from '../retrieve/abstain.ts';
 import { foldForCompare } from '../text/normalize.ts';
-import type { EvalRow } from './evaluate.ts';
+import type { EvalItem, EvalRow } from './evaluate.ts';
+import type { Engine } from '../engine.ts';
+import type { RerankGroup } from '../retrieve/rerank.ts';
 
 /**
  * Rows for fitting the abstention model: one per ask the model decides (asks a rule decides are
@@ -63,3 +65,30 @@ export function crossValidate(rows: FitRow[], folds: number): CrossValidation {
   const trainCorrect = rows.filter((r) => (answerProbability(r.f, full) >= full.threshold) === r.answerable).length;
   return { total: rows.length, correct, falseRefusals, falseAnswers, trainCorrect };
 }
+
+/**
+ * Groups for fitting the learned rerank: for each ask of an answerable question, every candidate the
+ * retrieval keeps (ranked by the hand-set fusion, the rerank off) with whether it holds a gold string.
+ */
+export async function rerankGroups(engine: Engine, items: EvalItem[]): Promise<Array<RerankGroup & { question: string }>> {
+  const groups: Array<RerankGroup & { question: string }> = [];
+  for (const item of items) {
+    if (item.abstain) continue;
+    const gold = item.gold.map(foldForCompare);
+    const inspection = await engine.inspect(item.q, { k: 3, pipeline: { abstain: false } });
+    for (const [i, ask] of inspection.asks.entries()) {
+      const passages = await engine.retriever.retrieve(ask.query, { k: RERANK_CANDIDATES, rerank: false });
+      if (!passages.length) continue;
+      groups.push({
+        id: `${item.id}/${i}`,
+        question: item.id,
+        x: passages.map((p) => p.features),
+        y: passages.map((p) => gold.some((g) => foldForCompare(p.text).includes(g))),
+      });
+    }
+  }
+  return groups;
+}
+
+/** Candidates per ask the rerank is fitted on (all the retrieval keeps before its cut). */
+const RERANK_CANDIDATES = 200;

@@ -89,6 +89,7 @@ export const ABLATIONS: Array<{ name: string; pipeline: PipelineSwitches }> = [
   { name: 'no lexicon expansion', pipeline: { expand: false } },
   { name: 'with pseudo-relevance feedback (off by default)', pipeline: { prf: true } },
   { name: 'no answer-kind rerank', pipeline: { kindRerank: false } },
+  { name: 'no learned rerank', pipeline: { rerank: false } },
   { name: 'no vectors', pipeline: { vectors: false } },
   { name: 'no ask splitting', pipeline: { split: false } },
   { name: 'no refusal gate', pipeline: { abstain: false } },

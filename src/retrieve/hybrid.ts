@@ -12,6 +12,8 @@ import { termWeights, type Query } from './query.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from './answer-type.ts';
 import { answerKindOf } from '../understand/message.ts';
 import { askedPeriod, statesFigure } from './figures.ts';
+import { rerankFeatures, rerankScores, type RerankModel, type Signals } from './rerank.ts';
+import defaultRerank from './rerank-model.json' with { type: 'json' };
 
 export interface Passage {
   chunk: Chunk;
@@ -43,7 +45,13 @@ export interface Passage {
   index: number;
   /** The place the passage is about: its paragraph's section region, else its document's (null: unknown). */
   region: string | null;
+  /** What each step saw of the passage (normalised scores, priors, kind signals): the learned rerank reads them. */
+  signals: Signals;
+  /** The learned rerank's feature vector (rerank.ts FEATURES order), set by its step. */
+  features: number[];
 }
+
+const noSignals = (): Signals => ({ bm25: 0, cosine: 0, coverage: 0, concepts: 0, region: 0, news: 0, attachment: 0, offersKind: 0, period: 0, headingKind: 0, labelKind: 0, enumeration: 1 });
 
 interface CitedText {
   /** What passages with the same text share (one passage per key is kept). */
@@ -99,6 +107,8 @@ export interface RetrieveOptions {
   vectors?: boolean;
   prf?: boolean;
   kindRerank?: boolean;
+  /** The learned rerank (rerank-model.json); off: the hand-set fusion's order. */
+  rerank?: boolean;
 }
 
 /** One retrieval: the query, its candidates and what every step has learnt so far. */
@@ -130,6 +140,8 @@ export class HybridRetriever {
     private readonly index: IndexData,
     private readonly embedder: Embedder,
     private readonly lexicon: Lexicon,
+    /** The learned rerank's weights (null: none; calibrate fits them). */
+    private rerankModel: RerankModel | null = defaultRerank as RerankModel,
   ) {
     this.docs = new Map(index.documents.map((d) => [d.docId, d]));
     this.paragraphs = new Map();
@@ -284,12 +296,19 @@ export class HybridRetriever {
     { name: 'priors', run: (r) => this.priors(r) },
     { name: 'kind', run: (r) => (r.opts.kindRerank ? this.kindRerank(r) : undefined) },
     { name: 'dedupe', run: (r) => this.dedupe(r) },
+    { name: 'rerank', run: (r) => this.rerank(r) },
+    { name: 'cut', run: (r) => void (r.passages = r.passages.slice(0, Math.max(r.opts.k * 3, 12))) },
   ];
+
+  /** Replace the learned rerank's weights (calibrate fits new ones, then judges abstention with them). */
+  useRerankModel(model: RerankModel | null): void {
+    this.rerankModel = model;
+  }
 
   async retrieve(query: Query, kOrOpts: number | RetrieveOptions): Promise<Passage[]> {
     const o = typeof kOrOpts === 'number' ? { k: kOrOpts } : kOrOpts;
     // Feedback is off by default: on the calibration sets it did not raise hit@3 (BENCHMARKS.md, ablation).
-    const opts: Required<RetrieveOptions> = { k: o.k, vectors: o.vectors ?? true, prf: o.prf ?? false, kindRerank: o.kindRerank ?? true };
+    const opts: Required<RetrieveOptions> = { k: o.k, vectors: o.vectors ?? true, prf: o.prf ?? false, kindRerank: o.kindRerank ?? true, rerank: o.rerank ?? true };
     const weights = termWeights(query, (w) => this.idf(w));
     const run: Run = { query, opts, weights, totalWeight: weights.reduce((a, w) => a + w.weight, 0) || 1, lexical: new Map(), cosine: new Map(), passages: [] };
     for (const step of this.steps) await step.run(run);
@@ -336,6 +355,8 @@ export class HybridRetriever {
       norm: cited.norm,
       textNorm: cited.textNorm,
       index: i,
+      signals: noSignals(),
+      features: [],
     };
   }
 
@@ -354,6 +375,7 @@ export class HybridRetriever {
       let named = 0;
       for (const c of concepts) if (c.concept.forms.some((f) => norm.includes(f) || p.norm.includes(f))) named += c.weight;
       p.conceptCoverage = conceptTotal ? named / conceptTotal : 0;
+      Object.assign(p.signals, { bm25: p.bm25 / maxBm25, cosine: r.opts.vectors ? p.cosine / maxCos : 0, coverage: p.coverage, concepts: conceptTotal ? p.conceptCoverage : p.coverage });
       p.score =
         LEXICAL_WEIGHT * (p.bm25 / maxBm25) +
         (r.opts.vectors ? VECTOR_WEIGHT * (p.cosine / maxCos) : 0) +
@@ -393,10 +415,18 @@ export class HybridRetriever {
 
   private priors(r: Run): void {
     for (const p of r.passages) {
-      p.score *= regionFactor(r.query.places, p.region);
-      if (p.doc.kind === 'news') p.score *= NEWS_PRIOR;
+      const region = regionFactor(r.query.places, p.region);
+      p.score *= region;
+      p.signals.region = region > 1 ? 1 : region < 1 ? -1 : 0;
+      if (p.doc.kind === 'news') {
+        p.score *= NEWS_PRIOR;
+        p.signals.news = 1;
+      }
       // 「附件：1. …申请表」「4.《…办法》全文」: the name of an attachment says nothing itself.
-      if (this.isAttachmentName(p)) p.score *= ATTACHMENT_NAME_PRIOR;
+      if (this.isAttachmentName(p)) {
+        p.score *= ATTACHMENT_NAME_PRIOR;
+        p.signals.attachment = 1;
+      }
     }
   }
 
@@ -407,15 +437,17 @@ export class HybridRetriever {
     const enumeration = answerTypeOf(r.query.norm);
     const topics = [...r.weights].sort((a, b) => b.weight - a.weight).slice(0, 2).flatMap((w) => w.forms);
     for (const p of r.passages) {
+      const s = p.signals;
       p.offersKind = this.offersKind(p.textNorm, kind);
-      if (p.offersKind && kind !== 'what') p.score *= 1 + KIND_BOOST;
+      s.offersKind = p.offersKind && kind !== 'what' ? 1 : 0;
       // 「一个月能领多少」: a sum per month answers it, a monthly statistic does not.
-      if (kind === 'amount' && period && statesFigure(p.textNorm, r.query.norm)) p.score *= 1 + PERIOD_BOOST;
+      s.period = kind === 'amount' && period && statesFigure(p.textNorm, r.query.norm) ? 1 : 0;
       // Under an FAQ question that asks for the same kind of answer (「二、失业保险金能领到多少钱？」).
-      if (kind && kind !== 'what' && this.headingAsks(p) === kind) p.score *= 1 + HEADING_KIND_BOOST;
+      s.headingKind = kind && kind !== 'what' && this.headingAsks(p) === kind ? 1 : 0;
       // A part labelled with what is asked (「补贴标准：10000元」 for 「能给多少钱」) is that answer, however short.
-      if (kind && this.lexicon.labelKinds(p.textNorm).includes(kind)) p.score *= 1 + LABEL_KIND_BOOST;
-      if (enumeration) p.score *= answerTypeFactor(enumerationSize(p.textNorm, enumeration, topics), ENUMERATION_BOOST);
+      s.labelKind = kind && this.lexicon.labelKinds(p.textNorm).includes(kind) ? 1 : 0;
+      s.enumeration = enumeration ? answerTypeFactor(enumerationSize(p.textNorm, enumeration, topics), ENUMERATION_BOOST) : 1;
+      p.score *= (1 + KIND_BOOST * s.offersKind) * (1 + PERIOD_BOOST * s.period) * (1 + HEADING_KIND_BOOST * s.headingKind) * (1 + LABEL_KIND_BOOST * s.labelKind) * s.enumeration;
     }
   }
 
@@ -446,10 +478,23 @@ export class HybridRetriever {
 
   private dedupe(r: Run): void {
     r.passages.sort((a, b) => b.score - a.score);
-    const passages = dedupeByParagraph(r.passages).slice(0, Math.max(r.opts.k * 3, 12));
+    const passages = dedupeByParagraph(r.passages);
     demoteNewsDuplicates(passages);
     passages.sort((a, b) => b.score - a.score);
     r.passages = passages;
+  }
+
+  /** Every candidate's rerank features; with a model, its scores become the ranking (rerank.ts). */
+  private rerank(r: Run): void {
+    const features = rerankFeatures(r.passages, r.query.kind, r.weights);
+    r.passages.forEach((p, i) => (p.features = features[i]!));
+    if (!r.opts.rerank || !this.rerankModel || !r.passages.length) return;
+    const z = rerankScores(features, this.rerankModel);
+    // The model decides the order; each rank keeps the fused score it had, so what reads score
+    // ratios (composition) sees the scale it was made for. Ties keep the fused order.
+    const fused = r.passages.map((p) => p.score);
+    const order = r.passages.map((p, i) => ({ p, i, z: z[i]! })).sort((a, b) => b.z - a.z || a.i - b.i);
+    r.passages = order.map((o, rank) => Object.assign(o.p, { score: fused[rank]! }));
   }
 }
 
