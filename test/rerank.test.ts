@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine, type Engine } from '../src/engine.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
-import { FEATURES, crossValidateRerank, fitRerank, hitAt, rerankScores, type RerankGroup } from '../src/retrieve/rerank.ts';
+import { FEATURES, crossValidateRerank, fitRerank, rerankScores } from '../src/retrieve/rerank.ts';
+import { hitAt, type RankGroup } from '../src/retrieve/listwise.ts';
 import model from '../src/retrieve/rerank-model.json' with { type: 'json' };
 import { copyBundled } from './helpers/bundled.ts';
 
@@ -15,7 +16,7 @@ const at = (name: string) => FEATURES.indexOf(name);
  * Questions whose answer the fused score puts 4th–8th, and whose answer is the only candidate that
  * offers the kind of answer asked (as an amount for 「多少钱」): a fitted model must find that out.
  */
-function syntheticGroups(n: number, seed = 7): Array<RerankGroup & { question: string }> {
+function syntheticGroups(n: number, seed = 7): RankGroup[] {
   let s = seed;
   const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   return Array.from({ length: n }, (_, q) => {
@@ -41,7 +42,7 @@ describe('learned rerank', () => {
     const learned = groups.filter((g) => hitAt(g, rerankScores(g.x, m))).length;
     expect(learned / groups.length).toBeGreaterThan(0.8);
     const cv = crossValidateRerank(groups, 5);
-    expect(cv.fused).toBe(0);
+    expect(cv.prior).toBe(0);
     expect(cv.learned / cv.questions).toBeGreaterThan(0.8);
   });
 

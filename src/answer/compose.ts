@@ -10,6 +10,7 @@ import { related } from '../text/gazetteer.ts';
 import { FIGURE_KINDS, opensWithLabel, type AnswerKind } from '../text/lexicon.ts';
 import { metaFieldAsked, metaSentence, metaSource } from './metadata.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from '../retrieve/answer-type.ts';
+import { handScore, type SentenceSignals } from './sentence-rank.ts';
 
 /**
  * Extractive answers, no language model: the few sentences of the retrieved passages
@@ -35,14 +36,6 @@ export const ONE_FACT_KINDS: ReadonlySet<AnswerKind> = new Set(['amount', 'numbe
 export const ONE_FACT_CHARS = 150;
 /** Questions whose answer is a list: a lead-in sentence is scored and quoted with its items. */
 const LIST_KINDS: ReadonlySet<AnswerKind> = new Set(['who', 'materials', 'what', 'procedure', 'yesno']);
-/** A sentence that gives the kind of answer asked for is preferred this much (and leads the answer). */
-const KIND_SENTENCE_BOOST = 1.35;
-/** For a question answered by a figure (FIGURE_KINDS), how much a sentence that gives none counts. */
-const NO_FIGURE_SENTENCE = 0.5;
-const LABEL_SENTENCE_BOOST = 1.3;
-const FIGURE_SENTENCE_BOOST = 1.25;
-/** A sentence from another place's document, for a question that names a place. */
-const OTHER_PLACE_SENTENCE = 0.6;
 /** A sentence that gives the asked kind shares its paragraph's topic: it is credited with this share of the paragraph's coverage. */
 const PARAGRAPH_CONTEXT = 1;
 /** …in a short paragraph (an FAQ answer), whose sentences are about one thing; a long one mixes measures. */
@@ -69,25 +62,18 @@ const HEADING_CREDIT = 0.5;
 
 const LONG_SENTENCE = 150;
 
-export function composeAnswer(
-  query: Query,
-  passages: Passage[],
-  idf: (w: string) => number,
-  opts: ComposeOptions,
-): { answer: string; cited: Array<{ citation: Citation; passage: Passage }> } {
+/** Every sentence (and list item) of the passages that could go into the answer, with its score. */
+function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) => number, opts: Pick<ComposeOptions, 'offersKind' | 'labelKinds'>): Candidate[] {
   const weights = termWeights(query, idf);
   const total = weights.reduce((a, b) => a + b.weight, 0) || 1;
   const kind = query.kind;
-  const oneFact = kind !== null && ONE_FACT_KINDS.has(kind);
-  const maxChars = oneFact ? Math.min(opts.maxChars, ONE_FACT_CHARS) : opts.maxChars;
-  const maxSentences = oneFact ? Math.min(opts.maxSentences, 2) : opts.maxSentences;
   // 「…适用于哪些人员？」: a sentence (or a lead-in with its items) that lists several is the answer.
   const answerType = answerTypeOf(query.norm);
   const top = passages[0]?.score ?? 1;
 
   // A question about a place is answered first from that place's documents (or national/unknown ones).
-  const placeFactor = (p: Passage) =>
-    !query.places.length || !p.region || p.region === '全国' || query.places.some((a) => related(a, p.region!)) ? 1 : OTHER_PLACE_SENTENCE;
+  const otherPlace = (p: Passage) =>
+    query.places.length > 0 && !!p.region && p.region !== '全国' && !query.places.some((a) => related(a, p.region!));
   const candidates: Candidate[] = [];
   passages.forEach((passage, rank) => {
     // The document's title and the passage's headings are its context: terms found only there count half.
@@ -119,26 +105,37 @@ export function composeAnswer(
       // 「…按最低工资标准的百分之九十计发。目前发放标准为每月2250元。」: the second sentence names no topic
       // word, but gives what is asked about the paragraph's topic.
       if (offers && sentences.length <= SHORT_PARAGRAPH_SENTENCES) covered = Math.max(covered, PARAGRAPH_CONTEXT * passageCovered);
-      let score = (covered / total) * (0.3 + 0.7 * (passage.score / top)) * (1 / (1 + RANK_DECAY * rank)) * placeFactor(passage);
-      if (offers) score *= KIND_SENTENCE_BOOST;
-      // The part labelled with what is asked (「申请材料：…」 for 「要带啥材料」) over one that mentions it in passing.
-      if (labelled) score *= LABEL_SENTENCE_BOOST;
-      // 「有多少」「多久」 are answered by a figure: a sentence without one does not lead.
-      else if (kind && FIGURE_KINDS.has(kind)) score *= NO_FIGURE_SENTENCE;
-      // 「一个月能领多少钱」: the sentence with the sum (per month) over the one with the rule behind it.
-      if (kind === 'amount' && statesFigure(norm, query.norm)) score *= FIGURE_SENTENCE_BOOST;
-      if (answerType) {
-        const listed = Math.max(enumerationSize(norm, answerType, []), isLead ? passage.items.length : 0);
-        score *= answerTypeFactor(listed, LIST_ANSWER_BOOST);
-      }
-      if (text.length < 8 && !isLead) score *= 0.3;
-      // A worked case about a named person (「李先生名下有工商登记信息…」) illustrates a rule; the rule leads.
-      if (CASE_SENTENCE.test(text)) score *= CASE_FACTOR;
-      // An FAQ's question line is not an answer.
-      if (/[？?]$/u.test(text)) score *= 0.2;
-      candidates.push({ passage, rank, position, text, score, leadIn: isLead, isItem, offers });
+      const f: SentenceSignals = {
+        covered: covered / total,
+        passage: passage.score / top,
+        rank,
+        otherPlace: otherPlace(passage),
+        offers,
+        labelled,
+        figureKind: kind !== null && FIGURE_KINDS.has(kind),
+        figure: kind === 'amount' && statesFigure(norm, query.norm),
+        listFactor: answerType ? answerTypeFactor(Math.max(enumerationSize(norm, answerType, []), isLead ? passage.items.length : 0), LIST_ANSWER_BOOST) : 1,
+        short: text.length < 8 && !isLead,
+        example: CASE_SENTENCE.test(text),
+        question: /[？?]$/u.test(text),
+      };
+      candidates.push({ passage, rank, position, text, score: handScore(f), leadIn: isLead, isItem, offers });
     });
   });
+  return candidates;
+}
+
+export function composeAnswer(
+  query: Query,
+  passages: Passage[],
+  idf: (w: string) => number,
+  opts: ComposeOptions,
+): { answer: string; cited: Array<{ citation: Citation; passage: Passage }> } {
+  const kind = query.kind;
+  const oneFact = kind !== null && ONE_FACT_KINDS.has(kind);
+  const maxChars = oneFact ? Math.min(opts.maxChars, ONE_FACT_CHARS) : opts.maxChars;
+  const maxSentences = oneFact ? Math.min(opts.maxSentences, 2) : opts.maxSentences;
+  const candidates = sentenceCandidates(query, passages, idf, opts);
   candidates.sort((a, b) => b.score - a.score || a.rank - b.rank || a.position - b.position);
   // A broad question (「有什么支持」) is answered from several provisions: a passage's second and later
   // sentences give way to the best sentence of the next passage.
@@ -209,13 +206,10 @@ export function composeAnswer(
 
 /** A sentence about a named example person: 李先生…, 张女士…, 小王…, 例如某… */
 const CASE_SENTENCE = /^(?:[（(]?\d[）)]?\s*)?(?:[\u4e00-\u9fff](?:先生|女士|同学|师傅|阿姨|大爷)|小[\u4e00-\u9fff](?=[，,是在于从今])|例如|比如|举例)/u;
-const CASE_FACTOR = 0.6;
 
 /** For a broad question, a passage's later sentences count this much against other passages' best. */
 const BROAD_REPEAT = 0.7;
 
-/** Retrieval rank counts: a sentence of the n-th passage is worth 1 / (1 + RANK_DECAY·n). */
-const RANK_DECAY = 0.25;
 
 /** Largest boost for a sentence that enumerates what a 「哪些…」 question asks for. */
 const LIST_ANSWER_BOOST = 0.25;

@@ -125,7 +125,7 @@ export const calibrateCommand = (base: CliContext) =>
       const rerank: RerankModel = {
         ...fitRerank(groups),
         fittedOn: `${fittedOn} (${rcv.questions} answerable questions, ${groups.length} asks)`,
-        crossValidation: `${folds}-fold, gold in the top 3: fused ${rcv.fused}/${rcv.questions}, learned ${rcv.learned}/${rcv.questions} (training ${rcv.training})`,
+        crossValidation: `${folds}-fold, gold in the top 3: fused ${rcv.prior}/${rcv.questions}, learned ${rcv.learned}/${rcv.questions} (training ${rcv.training})`,
       };
       for (const s of sets) s.engine.retriever.useRerankModel(rerank);
       for (const s of sets) {
@@ -143,8 +143,8 @@ export const calibrateCommand = (base: CliContext) =>
       println(ctx.io.stdout, JSON.stringify(model, null, 2));
       println(ctx.io.stdout, `cross-validation (${folds} folds) ${cv.correct}/${cv.total}; training ${cv.trainCorrect}/${cv.total}`);
       if (args.write) {
-        for (const [name, value] of [['rerank-model.json', rerank], ['abstain-model.json', model]] as const) {
-          const file = path.join(sourceRoot(), 'retrieve', name);
+        for (const [name, value] of [['retrieve/rerank-model.json', rerank], ['retrieve/abstain-model.json', model]] as const) {
+          const file = path.join(sourceRoot(), name);
           writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
           println(ctx.io.stdout, `written to ${path.relative(process.cwd(), file)}`);
         }

@@ -3,7 +3,7 @@ import { fitAbstainModel, answerProbability, ruleDecides, type AbstainFeatures, 
 import { foldForCompare } from '../text/normalize.ts';
 import type { EvalItem, EvalRow } from './evaluate.ts';
 import type { Engine } from '../engine.ts';
-import type { RerankGroup } from '../retrieve/rerank.ts';
+import type { RankGroup } from '../retrieve/listwise.ts';
 
 /**
  * Rows for fitting the abstention model: one per ask the model decides (asks a rule decides are
@@ -70,8 +70,8 @@ export function crossValidate(rows: FitRow[], folds: number): CrossValidation {
  * Groups for fitting the learned rerank: for each ask of an answerable question, every candidate the
  * retrieval keeps (ranked by the hand-set fusion, the rerank off) with whether it holds a gold string.
  */
-export async function rerankGroups(engine: Engine, items: EvalItem[]): Promise<Array<RerankGroup & { question: string }>> {
-  const groups: Array<RerankGroup & { question: string }> = [];
+export async function rerankGroups(engine: Engine, items: EvalItem[]): Promise<RankGroup[]> {
+  const groups: RankGroup[] = [];
   for (const item of items) {
     if (item.abstain) continue;
     const gold = item.gold.map(foldForCompare);
@@ -92,3 +92,4 @@ export async function rerankGroups(engine: Engine, items: EvalItem[]): Promise<A
 
 /** Candidates per ask the rerank is fitted on (all the retrieval keeps before its cut). */
 const RERANK_CANDIDATES = 200;
+
