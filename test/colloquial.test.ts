@@ -18,10 +18,11 @@ import { foldForCompare } from '../src/text/normalize.ts';
  */
 const FILE = sharedSetOr('colloquial.jsonl', 'colloquial-train.jsonl');
 /**
- * Regression floor, below the figure measured (0.867 on colloquial.jsonl, 0.767 on the fallback set on
- * 2026-12-01): calibration data, so not a generalisation figure, and not yet the issue's 0.9.
+ * Regression floor, below the figure measured (0.889 on colloquial.jsonl, 0.833 on the fallback set on
+ * 2026-12-01, with the learned rerank): calibration data, so not a generalisation figure, and not yet
+ * the issue's 0.9.
  */
-const HIT_FLOOR = FILE.endsWith('colloquial.jsonl') ? 0.82 : 0.72;
+const HIT_FLOOR = FILE.endsWith('colloquial.jsonl') ? 0.84 : 0.78;
 
 let t: TestEngine;
 let report: EvalReport;

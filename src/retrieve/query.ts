@@ -199,10 +199,13 @@ export function namedBenefits(norm: string, lexicon: Lexicon): Array<{ name: str
   words.forEach((w, i) => {
     const noun = nouns.find((n) => w.endsWith(n));
     if (!noun) return;
-    if (w.length > noun.length) out.set(w, w.slice(0, -noun.length));
-    else {
+    // 「那个补贴」「这些补贴」 refer to a benefit; they do not name one.
+    const names = (qualifier: string) => !lexicon.phrases.referenceWords.has(qualifier);
+    if (w.length > noun.length) {
+      if (names(w.slice(0, -noun.length))) out.set(w, w.slice(0, -noun.length));
+    } else {
       const before = words[i - 1];
-      if (before && before.length >= 2 && /^[\u4e00-\u9fff]+$/u.test(before)) out.set(before + w, before);
+      if (before && before.length >= 2 && /^[\u4e00-\u9fff]+$/u.test(before) && names(before)) out.set(before + w, before);
     }
   });
   return [...out].map(([name, qualifier]) => ({ name, qualifier }));

@@ -42,6 +42,7 @@ const PhrasesSchema = z.object({
   weak_cues: z.array(z.string().min(1)).default([]),
   not_questions: z.array(z.string().min(1)).default([]),
   benefit_nouns: z.array(z.string().min(1)).default([]),
+  reference_words: z.array(z.string().min(1)).default([]),
   weak_words: z.array(z.string().min(1)),
 });
 
@@ -109,6 +110,8 @@ export interface Phrases {
   notQuestions: string[];
   /** Head nouns of a benefit's name (补贴, 贷款 …): 「租房补贴」 in a question names a benefit. */
   benefitNouns: string[];
+  /** Demonstratives and the like (那个, 这些): 「那个补贴」 refers to a benefit, it does not name one. */
+  referenceWords: ReadonlySet<string>;
   /** Words common in questions that do not say what is asked (一个月, 规定, 能领): searched, with little weight. */
   weakWords: ReadonlySet<string>;
 }
@@ -219,6 +222,7 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     weakCues: uniqueNorm(phrasesRaw.weak_cues),
     notQuestions: uniqueNorm(phrasesRaw.not_questions),
     benefitNouns: uniqueNorm(phrasesRaw.benefit_nouns),
+    referenceWords: new Set(uniqueNorm(phrasesRaw.reference_words)),
     // Numerals fold by context (一个月 alone → 1个月, inside a sentence it may stay): keep both forms.
     weakWords: new Set([...phrasesRaw.weak_words, ...uniqueNorm(phrasesRaw.weak_words)]),
   };
