@@ -9,6 +9,8 @@ import { writeFileAtomic } from '../atomic-write.ts';
 
 /** Held-out first (our blind set, once committed), then the realistic set, then the sets fitted on. */
 const DEFAULT_FILES = [
+  'test/fixtures/blind-4/blind-4.jsonl',
+  'test/fixtures/blind-3/blind-3.jsonl',
   'test/fixtures/blind-2/blind-2.jsonl',
   'test/fixtures/blind.jsonl',
   '../shared/eval/colloquial.jsonl',

@@ -29,6 +29,8 @@ export const DEFAULT_EVAL_FILES = [
   'test/fixtures/unseen/questions.jsonl@+test/fixtures/unseen',
   'test/fixtures/blind-3/blind-3.jsonl',
   'test/fixtures/blind-3/blind-3-newdocs.jsonl@+test/fixtures/blind-3/newdocs',
+  'test/fixtures/blind-4/blind-4.jsonl',
+  'test/fixtures/blind-4/blind-4-newdocs.jsonl@+test/fixtures/blind-4/newdocs',
 ];
 
 function readItems(file: string): EvalItem[] {
