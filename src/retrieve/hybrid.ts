@@ -82,6 +82,8 @@ const NEWS_PRIOR = 0.92;
 /** The name of an attachment (附件：1. …申请表) counts this much: it says nothing itself. */
 const ATTACHMENT_NAME_PRIOR = 0.5;
 const DUPLICATE_NEWS_PENALTY = 0.5;
+/** A news passage is compared with this many of the best official passages for repeating one. */
+const NEWS_DUPLICATE_OF = 24;
 const CANDIDATES = 80;
 /** corpusHas remembers this many texts at most. */
 const MAX_CORPUS_HITS = 10_000;
@@ -479,10 +481,33 @@ export class HybridRetriever {
   private dedupe(r: Run): void {
     r.passages.sort((a, b) => b.score - a.score);
     const passages = dedupeByParagraph(r.passages);
-    demoteNewsDuplicates(passages);
+    this.demoteNewsDuplicates(passages);
     passages.sort((a, b) => b.score - a.score);
     r.passages = passages;
   }
+
+  /** A news passage that repeats a policy or law passage in the same results ranks below it. */
+  private demoteNewsDuplicates(passages: Passage[]): void {
+    if (!passages.some((p) => p.doc.kind === 'news')) return;
+    // The best official passages: a repost repeats what ranks high, and comparing with every candidate is slow.
+    const official = passages.filter((p) => p.doc.kind !== 'news').slice(0, NEWS_DUPLICATE_OF).map((p) => this.bigramsOf(`n:${p.key}`, p.norm));
+    for (const p of passages) {
+      if (p.doc.kind !== 'news') continue;
+      const mine = this.bigramsOf(`t:${p.key}`, p.textNorm);
+      if (official.some((o) => overlap(mine, o) >= 0.6)) p.score *= DUPLICATE_NEWS_PENALTY;
+    }
+  }
+
+  /** A passage's bigram set, made once per cited text (the corpus bounds the memo). */
+  private bigramsOf(key: string, norm: string): Set<string> {
+    let set = this.bigramSets.get(key);
+    if (!set) {
+      set = new Set(cjkBigrams(norm));
+      this.bigramSets.set(key, set);
+    }
+    return set;
+  }
+  private readonly bigramSets = new Map<string, Set<string>>();
 
   /** Every candidate's rerank features; with a model, its scores become the ranking (rerank.ts). */
   private rerank(r: Run): void {
@@ -622,16 +647,6 @@ function dedupeByParagraph(passages: Passage[]): Passage[] {
     seen.add(key);
     return true;
   });
-}
-
-/** A news passage that repeats a policy or law passage in the same results ranks below it. */
-function demoteNewsDuplicates(passages: Passage[]): void {
-  const official = passages.filter((p) => p.doc.kind !== 'news').map((p) => new Set(cjkBigrams(p.norm)));
-  for (const p of passages) {
-    if (p.doc.kind !== 'news') continue;
-    const mine = new Set(cjkBigrams(normalizeForMatch(p.text)));
-    if (official.some((o) => overlap(mine, o) >= 0.6)) p.score *= DUPLICATE_NEWS_PENALTY;
-  }
 }
 
 /** Share of `a`'s bigrams that also occur in `b`. */

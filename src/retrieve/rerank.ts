@@ -92,8 +92,8 @@ export function rerankFeatures(
       s.labelKind,
       Math.log(s.enumeration),
       docMax.get(p.doc.docId) ?? 0,
-      share(normalizeForMatch(p.doc.title)),
-      share(normalizeForMatch(p.chunk.headingPath.join(' '))),
+      share(normalizedOnce(titles, p.doc, () => p.doc.title)),
+      share(normalizedOnce(headings, p.chunk, () => p.chunk.headingPath.join(' '))),
       Math.log(1 + p.text.length) / 7,
       /[？?]\s*$/u.test(last) ? 1 : 0,
       rank === 0 ? 1 : 0,
@@ -106,6 +106,18 @@ export function rerankFeatures(
       ...KINDS.map((k) => (kind === k ? s.offersKind : 0)),
     ];
   });
+}
+
+/** Titles and heading paths normalised once per document and chunk (the index holds them for its lifetime). */
+const titles = new WeakMap<object, string>();
+const headings = new WeakMap<object, string>();
+function normalizedOnce(memo: WeakMap<object, string>, key: object, text: () => string): string {
+  let v = memo.get(key);
+  if (v === undefined) {
+    v = normalizeForMatch(text());
+    memo.set(key, v);
+  }
+  return v;
 }
 
 function paragraphNumber(id: string): number {
