@@ -66,10 +66,17 @@ export function rerankFeatures(
     if (!byParagraph.has(at)) byParagraph.set(at, r);
   }
   const total = weights.reduce((a, w) => a + w.weight, 0) || 1;
+  // Titles and heading paths repeat across candidates: each distinct one is measured once per query.
+  const shares = new Map<string, number>();
   const share = (text: string) => {
-    let n = 0;
-    for (const w of weights) if (w.forms.some((f) => text.includes(f))) n += w.weight;
-    return n / total;
+    let v = shares.get(text);
+    if (v === undefined) {
+      let n = 0;
+      for (const w of weights) if (w.forms.some((f) => text.includes(f))) n += w.weight;
+      v = n / total;
+      shares.set(text, v);
+    }
+    return v;
   };
   return passages.map((p, rank) => {
     const s = p.signals;
