@@ -130,7 +130,7 @@ type Step = { name: string; run: (r: Run) => void | Promise<void> };
  * Hybrid retrieval as a list of steps: BM25 (weighted words, bigrams, context) and HNSW cosine
  * candidates → fused score (lexical, vector, word coverage, concept coverage) → pseudo-relevance
  * feedback → region and news priors → answer-kind rerank → one passage per paragraph, a news
- * repost that repeats an official text below it.
+ * repost that repeats an official text below it → the learned rerank (rerank.ts) → the cut.
  */
 export class HybridRetriever {
   private readonly docs: Map<string, PolicyDocument>;
