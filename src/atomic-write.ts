@@ -7,3 +7,11 @@ export function writeFileAtomic(file: string, content: string): void {
   fs.writeFileSync(tmp, content);
   fs.renameSync(tmp, file);
 }
+
+/** Replaces the delimited section of a file (BENCHMARKS.md), or appends it, atomically. */
+export function writeSection(file: string, section: string, start: string, end: string): void {
+  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const a = old.indexOf(start);
+  const b = old.indexOf(end);
+  writeFileAtomic(file, a >= 0 && b > a ? `${old.slice(0, a)}${section}${old.slice(b + end.length)}` : `${old.replace(/\s*$/, '')}\n\n${section}\n`);
+}

@@ -18,7 +18,8 @@ import { openChatStore } from '../chat/store.ts';
 import { buildServer } from '../server/app.ts';
 import { startServer } from '../server/start.ts';
 import { machineInfo } from './run.ts';
-import { CONNECTIONS, percentile, questions, revision, run, writeSection, type RunStats } from './http-load.ts';
+import { CONNECTIONS, percentile, questions, revision, run, type RunStats } from './http-load.ts';
+import { writeSection } from '../atomic-write.ts';
 
 const START = '<!-- api-bench:start -->';
 const END = '<!-- api-bench:end -->';

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
+import { writeSection } from '../atomic-write.ts';
 import type * as Hnswlib from 'hnswlib-node';
 import { loadConfig } from '../config.ts';
 import { readIndex } from '../index/store.ts';
@@ -94,10 +95,5 @@ const section = [
   END,
 ].join('\n');
 const out = path.resolve(REPO, values.out);
-const old = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
-const a = old.indexOf(START);
-const b = old.indexOf(END);
-const next = a >= 0 && b > a ? `${old.slice(0, a)}${section}${old.slice(b + END.length)}` : `${old.replace(/\s*$/, '')}\n\n${section}\n`;
-fs.writeFileSync(`${out}.tmp`, next);
-fs.renameSync(`${out}.tmp`, out);
+writeSection(out, section, START, END);
 process.stdout.write(`${section}\n`);

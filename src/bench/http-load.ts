@@ -75,13 +75,3 @@ export function revision(): string {
   }
 }
 
-/** Replaces the delimited section in the file, or appends it (atomically: a temp file, then rename). */
-export function writeSection(file: string, section: string, start: string, end: string): void {
-  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const a = old.indexOf(start);
-  const b = old.indexOf(end);
-  const next = a >= 0 && b > a ? `${old.slice(0, a)}${section}${old.slice(b + end.length)}` : `${old.replace(/\s*$/, '')}\n\n${section}\n`;
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, next);
-  fs.renameSync(tmp, file);
-}

@@ -14,7 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AutocannonRequest } from 'autocannon';
 import { machineInfo } from './run.ts';
-import { questions, revision, run, writeSection, type RunStats } from './http-load.ts';
+import { questions, revision, run, type RunStats } from './http-load.ts';
+import { writeSection } from '../atomic-write.ts';
 
 const START = '<!-- workers-bench:start -->';
 const END = '<!-- workers-bench:end -->';
