@@ -4,7 +4,7 @@ import { normalizeForMatch } from '../text/normalize.ts';
 import { isFieldRow, splitSentences } from '../text/sentences.ts';
 import type { Citation } from './contract.ts';
 import { paragraphUrl } from '../links.ts';
-import { termWeights } from '../retrieve/query.ts';
+import { coveredWeight, termWeights } from '../retrieve/query.ts';
 import { statesFigure } from '../retrieve/figures.ts';
 import { related } from '../text/gazetteer.ts';
 import { FIGURE_KINDS, opensWithLabel, type AnswerKind } from '../text/lexicon.ts';
@@ -82,8 +82,7 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
     // Sub-list items stay in the cited passage; the answer quotes the top-level items.
     const sentences = passage.lead || isFieldRow(body) ? [body] : splitSentences(body);
     const lead = passage.lead ? 0 : passage.items.length ? findLastIndex(sentences, (x) => LEAD_IN.test(x)) : -1;
-    let passageCovered = 0;
-    for (const w of weights) if (w.forms.some((f) => passage.textNorm.includes(f))) passageCovered += w.weight;
+    const passageCovered = coveredWeight(weights, passage.textNorm);
     // A labelled part (「补贴标准：每户8000元」) is about the measure its heading names: heading terms count in full.
     const headingCredit = opensWithLabel(passage.textNorm) ? 1 : HEADING_CREDIT;
     const labelled = kind !== null && (opts.labelKinds?.(passage.textNorm) ?? []).includes(kind);
@@ -243,10 +242,7 @@ function findLastIndex<T>(xs: T[], pred: (x: T) => boolean): number {
 function focus(sentence: string, weights: Array<{ forms: string[]; weight: number }>): string {
   const clauses = sentence.split(/(?<=[，,：:])/);
   const scores = clauses.map((c) => {
-    const n = normalizeForMatch(c);
-    let s = 0;
-    for (const w of weights) if (w.forms.some((f) => n.includes(f))) s += w.weight;
-    return s;
+    return coveredWeight(weights, normalizeForMatch(c));
   });
   let bestStart = 0;
   let bestScore = -1;

@@ -211,6 +211,13 @@ export function namedBenefits(norm: string, lexicon: Lexicon): Array<{ name: str
   return [...out].map(([name, qualifier]) => ({ name, qualifier }));
 }
 
+/** The summed weight of the terms (any of their forms) a normalised text contains. */
+export function coveredWeight(weights: ReadonlyArray<{ forms: string[]; weight: number }>, norm: string): number {
+  let covered = 0;
+  for (const w of weights) if (w.forms.some((f) => norm.includes(f))) covered += w.weight;
+  return covered;
+}
+
 /** Each content word with its formal alternatives, weighted by the rarer of its forms and by where it comes from. */
 export function termWeights(query: Query, idf: (w: string) => number): Array<{ forms: string[]; weight: number }> {
   return query.terms.map((t) => ({ forms: t.forms, weight: t.weight * Math.min(...t.forms.map(idf)) }));

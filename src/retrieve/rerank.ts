@@ -1,5 +1,6 @@
 import { normalizeForMatch } from '../text/normalize.ts';
 import type { AnswerKind } from '../text/lexicon.ts';
+import { coveredWeight } from './query.ts';
 import { crossValidateListwise, fitListwise, linearScores, type FitOptions, type LinearModel, type RankGroup, type Validation } from './listwise.ts';
 
 /**
@@ -71,9 +72,7 @@ export function rerankFeatures(
   const share = (text: string) => {
     let v = shares.get(text);
     if (v === undefined) {
-      let n = 0;
-      for (const w of weights) if (w.forms.some((f) => text.includes(f))) n += w.weight;
-      v = n / total;
+      v = coveredWeight(weights, text) / total;
       shares.set(text, v);
     }
     return v;
