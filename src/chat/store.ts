@@ -159,6 +159,25 @@ export function newerSchemaError(where: string, version: number, known: number):
   });
 }
 
+/**
+ * Switches the file to WAL. SQLite can answer SQLITE_BUSY to this pragma without calling the busy
+ * handler while another process is switching the same new file, so it is retried here until
+ * `timeoutMs` has passed; any other error, or BUSY after the deadline, is thrown.
+ */
+function enableWal(db: Database.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw err;
+      Atomics.wait(pause, 0, 0, wait);
+    }
+  }
+}
+
 /** Opens (creating and migrating) the SQLite store; `':memory:'` for a throwaway one. Throws when it cannot be opened. */
 export function openChatStore(file: string, opts: { now?: () => number } = {}): ChatStore {
   const now = opts.now ?? Date.now;
@@ -166,7 +185,7 @@ export function openChatStore(file: string, opts: { now?: () => number } = {}): 
   const db = new Database(file);
   try {
     db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
+    enableWal(db, 5000);
     db.pragma('foreign_keys = ON');
     migrateSqlite(db, SQLITE_MIGRATIONS, file, now);
   } catch (err) {
