@@ -18,6 +18,7 @@ import { metaFieldAsked, metaSource } from './answer/metadata.ts';
 import { combineParts, relatedProvisions, renumber, understoodText, wholeAsk, type ComposedPart } from './answer/parts.ts';
 import { understand, type Ask, type Understanding } from './understand/message.ts';
 import type { AnswerKind, Lexicon } from './text/lexicon.ts';
+import { otherSubjectTest } from './answer/subject.ts';
 import { noProgress, type Progress } from './progress.ts';
 import type { PolicyDocument } from './types.ts';
 import { CJK } from './text/normalize.ts';
@@ -186,7 +187,13 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
   const lexicon = useLexicon(config.lexiconDirs);
   const retriever = new HybridRetriever(data, embedder, lexicon);
   const idf = (w: string) => retriever.idf(w);
-  const composeOpts = { ...DEFAULT_COMPOSE, baseUrl: config.publicBaseUrl, offersKind: (n: string, kind: AnswerKind | null) => retriever.offersKind(n, kind), labelKinds: (n: string) => lexicon.labelKinds(n) };
+  const composeOpts = {
+    ...DEFAULT_COMPOSE,
+    baseUrl: config.publicBaseUrl,
+    offersKind: (n: string, kind: AnswerKind | null) => retriever.offersKind(n, kind),
+    labelKinds: (n: string) => lexicon.labelKinds(n),
+    otherSubject: otherSubjectTest((n) => lexicon.findConcepts(n), lexicon.phrases.benefitNouns),
+  };
 
   const runAsk = async (ask: Ask, u: Understanding, o: AskOptions): Promise<{ trace: AskTrace; part: ComposedPart }> => {
     const sw = o.pipeline ?? {};

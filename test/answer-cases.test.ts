@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
+import { useLexicon } from '../src/index/build.ts';
+import { buildQuery } from '../src/retrieve/query.ts';
+import { understand } from '../src/understand/message.ts';
+import { otherSubjectTest } from '../src/answer/subject.ts';
+import { normalizeForMatch } from '../src/text/normalize.ts';
 
 /** An FAQ answer that states a rule and then a worked case about a named person: the rule leads. */
 let t: TestEngine;
@@ -26,6 +31,12 @@ beforeAll(async () => {
           '补贴标准：每户一次性给予8000元；带动3人以上就业并为其缴纳社会保险的，每户给予12000元。\n\n' +
           '申请材料：身份证、营业执照、经营场所租赁合同、《银川市一次性创业补贴申请表》、带动就业人员名册及社保缴费记录（申请12000元标准的提供）。\n\n' +
           '办理地点：银川市民大厅二楼人社窗口，咨询电话：0951-6012345。\n',
+        // An FAQ where the death benefits' rule names 失业保险金 more often than the answer on the benefit itself.
+        'zz-unemployment-amounts.md':
+          '---\ntitle: 鹤壁市失业保险待遇常见问题\nissuer: 鹤壁市人力资源和社会保障局\ndate: 2026-04-01\nregion: 河南省鹤壁市\nkind: faq\n---\n' +
+          '## 问：失业人员在领取失业保险金期间死亡的，家属能领什么？\n\n' +
+          '答：丧葬补助金按照失业人员死亡时失业保险金领取地上年度在岗职工月平均工资的三倍计发，抚恤金按照失业人员死亡时失业保险金领取地每月失业保险金标准的10倍计发。\n\n' +
+          '## 问：失业保险金的标准是多少？\n\n答：按照本市最低工资标准的90%计发，每月1710元。\n',
       },
     },
   );
@@ -66,5 +77,32 @@ describe('worked cases in FAQ answers', () => {
     const first = a.answer.split(/(?<=[。！？])/u)[0]!;
     expect(first).toContain('不再按灵活就业人员享受');
     expect(first).not.toContain('王女士');
+  });
+});
+
+describe('a sentence about another benefit', () => {
+  it('「失业金一个月能领多少」 is not answered by how 丧葬补助金 is computed', async () => {
+    const a = await t.engine.ask('在鹤壁被公司裁了，失业保险金一个月能领多少钱？');
+    expect(a.abstained).toBe(false);
+    const first = a.answer.split(/(?<=[。！？])/u)[0]!;
+    expect(first).toContain('每月1710元');
+    expect(first).not.toContain('丧葬补助金');
+  });
+});
+
+describe('what a sentence is about (subject.ts)', () => {
+  const lexicon = useLexicon([]);
+  const other = otherSubjectTest((n) => lexicon.findConcepts(n), lexicon.phrases.benefitNouns);
+  const query = (q: string) => {
+    const u = understand(q, lexicon, null);
+    return buildQuery(u.asks[0]!, u, lexicon);
+  };
+  it('a sentence opening with a benefit of another family is about that benefit', () => {
+    expect(other(query('失业金一个月能领多少'), normalizeForMatch('丧葬补助金按照当地月平均工资的三倍计发。'))).toBe(true);
+    expect(other(query('失业金一个月能领多少'), normalizeForMatch('失业保险金按照最低工资标准的90%计发。'))).toBe(false);
+  });
+  it('a part of the programme asked about, or a sentence opening otherwise, is not', () => {
+    expect(other(query('三支一扶一个月多少钱'), normalizeForMatch('生活补贴每人每月3600元。'))).toBe(false);
+    expect(other(query('失业金一个月能领多少'), normalizeForMatch('按照本市最低工资标准的90%计发，每月1710元。'))).toBe(false);
   });
 });

@@ -27,6 +27,8 @@ export interface ComposeOptions {
   offersKind: (norm: string, kind: AnswerKind | null) => boolean;
   /** The kinds a labelled part gives by its label (「申请材料：…」 → materials; answer-kinds.yml labels). */
   labelKinds?: (norm: string) => readonly AnswerKind[];
+  /** Whether a normalised sentence opens with a benefit the query is not about (subject.ts). */
+  otherSubject?: (query: Query, norm: string) => boolean;
 }
 
 export const DEFAULT_COMPOSE = { maxChars: 300, maxSentences: 4, maxSources: 3 };
@@ -63,7 +65,7 @@ const HEADING_CREDIT = 0.5;
 const LONG_SENTENCE = 150;
 
 /** Every sentence (and list item) of the passages that could go into the answer, with its score. */
-function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) => number, opts: Pick<ComposeOptions, 'offersKind' | 'labelKinds'>): Candidate[] {
+function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) => number, opts: Pick<ComposeOptions, 'offersKind' | 'labelKinds' | 'otherSubject'>): Candidate[] {
   const weights = termWeights(query, idf);
   const total = weights.reduce((a, b) => a + b.weight, 0) || 1;
   const kind = query.kind;
@@ -117,6 +119,7 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
         short: text.length < 8 && !isLead,
         example: CASE_SENTENCE.test(text),
         question: /[？?]$/u.test(text),
+        otherSubject: opts.otherSubject?.(query, normalizeForMatch(text)) ?? false,
       };
       candidates.push({ passage, rank, position, text, score: handScore(f), leadIn: isLead, isItem, offers });
     });

@@ -29,6 +29,8 @@ export interface SentenceSignals {
   example: boolean;
   /** An FAQ's question line. */
   question: boolean;
+  /** It opens with a benefit the question does not ask about (subject.ts). */
+  otherSubject: boolean;
 }
 
 /** A sentence that gives the kind of answer asked for is preferred this much (and leads the answer). */
@@ -42,6 +44,7 @@ const OTHER_PLACE_SENTENCE = 0.6;
 /** Retrieval rank counts: a sentence of the n-th passage is worth 1 / (1 + RANK_DECAY·n). */
 const RANK_DECAY = 0.25;
 const CASE_FACTOR = 0.6;
+const OTHER_SUBJECT = 0.3;
 
 /** The hand-set score of a sentence. */
 export function handScore(f: SentenceSignals): number {
@@ -59,5 +62,7 @@ export function handScore(f: SentenceSignals): number {
   if (f.example) score *= CASE_FACTOR;
   // An FAQ's question line is not an answer.
   if (f.question) score *= 0.2;
+  // 「丧葬补助金按照…计发」 for 「失业金一个月能领多少」: the rule of another benefit.
+  if (f.otherSubject) score *= OTHER_SUBJECT;
   return score;
 }
