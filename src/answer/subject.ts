@@ -11,10 +11,15 @@ import type { ConceptHit } from '../text/lexicon.ts';
 /** 「（一）」「1.」「一、」「第五条」 before a sentence's subject. */
 const NUMBERING = /^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百\d]+条)?\s*/u;
 
+/** A subject is a name of at most this many characters. */
+const SUBJECT_CHARS = 24;
+
 /** The lexicon's benefit a normalised sentence opens with: a topic concept named first, by a name ending in a benefit noun. */
 export function leadingBenefit(norm: string, findConcepts: (norm: string) => ConceptHit[], nouns: readonly string[]): ConceptHit | null {
-  const rest = norm.replace(NUMBERING, '');
-  const first = findConcepts(rest)[0];
+  // Only the opening words can be the subject: the concepts are looked for there, if a benefit noun is.
+  const head = norm.replace(NUMBERING, '').slice(0, SUBJECT_CHARS);
+  if (!nouns.some((n) => head.includes(n))) return null;
+  const first = findConcepts(head)[0];
   if (!first || first.index !== 0 || !first.concept.topic) return null;
   return nouns.some((n) => first.form.endsWith(n) && first.form.length > n.length) ? first : null;
 }
