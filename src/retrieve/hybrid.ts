@@ -492,7 +492,7 @@ export class HybridRetriever {
     for (const p of passages) {
       if (p.doc.kind !== 'news') continue;
       const mine = this.bigramsOf(`t:${p.key}`, p.textNorm);
-      if (official.some((o) => overlap(mine, o) >= 0.6)) p.score *= DUPLICATE_NEWS_PENALTY;
+      if (official.some((o) => overlapsAtLeast(mine, o, 0.6))) p.score *= DUPLICATE_NEWS_PENALTY;
     }
   }
 
@@ -648,9 +648,11 @@ function dedupeByParagraph(passages: Passage[]): Passage[] {
 }
 
 /** Share of `a`'s bigrams that also occur in `b`. */
-function overlap(a: Set<string>, b: Set<string>): number {
-  if (!a.size) return 0;
-  let n = 0;
-  for (const x of a) if (b.has(x)) n++;
-  return n / a.size;
+/** Whether at least `share` of `a`'s bigrams are in `b` (it stops once too many are missing). */
+function overlapsAtLeast(a: Set<string>, b: Set<string>, share: number): boolean {
+  if (!a.size) return false;
+  let missing = 0;
+  const allowed = a.size * (1 - share);
+  for (const x of a) if (!b.has(x) && ++missing > allowed) return false;
+  return true;
 }

@@ -18,7 +18,26 @@ function toSimplified(s: string): string {
 // Characters OpenCC is only needed for: skip the conversion on pure simplified/ASCII text.
 const MAYBE_TRADITIONAL = /[\u3400-\u9fff]/;
 
+/**
+ * Answers normalise the same sentences of the same passages ask after ask: short texts are
+ * remembered (the memo is emptied when it holds MEMO_ENTRIES, so it stays bounded).
+ */
+const memo = new Map<string, string>();
+const MEMO_ENTRIES = 10_000;
+const MEMO_MAX_CHARS = 600;
+
 export function normalizeForMatch(text: string, opts: { contextFreeNumerals?: boolean } = {}): string {
+  if (opts.contextFreeNumerals || text.length > MEMO_MAX_CHARS) return normalizeText(text, opts);
+  let v = memo.get(text);
+  if (v === undefined) {
+    if (memo.size >= MEMO_ENTRIES) memo.clear();
+    v = normalizeText(text, opts);
+    memo.set(text, v);
+  }
+  return v;
+}
+
+function normalizeText(text: string, opts: { contextFreeNumerals?: boolean }): string {
   let s = text.normalize('NFKC').replace(/[\u200b-\u200f\u2060\ufeff]/g, '');
   if (MAYBE_TRADITIONAL.test(s)) s = toSimplified(s);
   s = s.toLowerCase().replace(/\s+/g, ' ').trim();
