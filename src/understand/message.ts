@@ -48,10 +48,30 @@ export const MAX_ASKS = 3;
 const CLAUSE_SEP = /[，,]+/u;
 
 /** Removes politeness, urgency, openers and fillers: multi-character phrases as substrings, single characters only as whole jieba tokens (急 but not 急诊). */
+/** What the message reader derives from a lexicon, made once per lexicon. */
+interface Compiled {
+  /** Each ask joiner with the pattern of it opening a clause. */
+  joiners: Array<[RegExp, string]>;
+  /** One-character noise words, dropped as whole words only. */
+  singleNoise: ReadonlySet<string>;
+}
+const compiledFor = new WeakMap<Lexicon, Compiled>();
+function compiled(lexicon: Lexicon): Compiled {
+  let c = compiledFor.get(lexicon);
+  if (!c) {
+    c = {
+      joiners: lexicon.phrases.askJoiners.map((j) => [new RegExp(`(^|[，,。？?！!；;\\s])${escapeRegExp(j)}`, 'gu'), j]),
+      singleNoise: new Set(lexicon.phrases.noise.filter((p) => p.length === 1)),
+    };
+    compiledFor.set(lexicon, c);
+  }
+  return c;
+}
+
 export function stripNoise(norm: string, lexicon: Lexicon): string {
   let s = norm;
   for (const p of lexicon.phrases.noise) if (p.length > 1 && s.includes(p)) s = s.split(p).join(' ');
-  const single = new Set(lexicon.phrases.noise.filter((p) => p.length === 1));
+  const single = compiled(lexicon).singleNoise;
   if (single.size) s = cut(s).filter((t) => !single.has(t)).join('');
   return s.replace(/\s+/g, ' ').trim();
 }
@@ -163,7 +183,7 @@ function splitClauses(raw: string, lexicon: Lexicon): Clause[] {
   const out: Clause[] = [];
   // A joiner (另外, 还有, 顺便问一下) at the start of a clause starts a new sentence.
   let text = raw;
-  for (const j of lexicon.phrases.askJoiners) text = text.replace(new RegExp(`(^|[，,。？?！!；;\\s])${escapeRegExp(j)}`, 'gu'), `$1。${j}`);
+  for (const [re, j] of compiled(lexicon).joiners) text = text.replace(re, `$1。${j}`);
   // Each sentence with the mark that ends it: a question mark makes its last clause an ask.
   const sentences = [...text.matchAll(/([^。！？!?；;\n]+)([。！？!?；;\n]*)/gu)]
     .map((m) => ({ body: m[1]!.trim(), mark: m[2] ?? '' }))
