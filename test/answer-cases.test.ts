@@ -37,6 +37,11 @@ beforeAll(async () => {
           '## 问：失业人员在领取失业保险金期间死亡的，家属能领什么？\n\n' +
           '答：丧葬补助金按照失业人员死亡时失业保险金领取地上年度在岗职工月平均工资的三倍计发，抚恤金按照失业人员死亡时失业保险金领取地每月失业保险金标准的10倍计发。\n\n' +
           '## 问：失业保险金的标准是多少？\n\n答：按照本市最低工资标准的90%计发，每月1710元。\n',
+        // A guide whose items open with their own short titles.
+        'zz-titled-items.md':
+          '---\ntitle: 鹤岗市失业保险金申领指南\nissuer: 鹤岗市人力资源和社会保障局\ndate: 2026-04-01\nregion: 黑龙江省鹤岗市\n---\n' +
+          '五、经办方式\n\n（一）线上办理。失业人员可通过“龙江人社”APP或鹤岗人社微信公众号申领失业保险金，无需提交纸质材料。\n\n' +
+          '（二）线下办理。失业人员可到户籍所在地社区（村）公共服务站或市社会保险事业中心服务大厅办理。\n',
       },
     },
   );
@@ -104,5 +109,14 @@ describe('what a sentence is about (subject.ts)', () => {
   it('a part of the programme asked about, or a sentence opening otherwise, is not', () => {
     expect(other(query('三支一扶一个月多少钱'), normalizeForMatch('生活补贴每人每月3600元。'))).toBe(false);
     expect(other(query('失业金一个月能领多少'), normalizeForMatch('按照本市最低工资标准的90%计发，每月1710元。'))).toBe(false);
+  });
+});
+
+describe('items that open with their own title', () => {
+  it('「（一）线上办理。…」 is quoted as one statement: the first sentence is not the bare title', async () => {
+    const a = await t.engine.ask('鹤岗领失业金，手机上用哪个APP申请？');
+    expect(a.abstained).toBe(false);
+    const first = a.answer.split(/(?<=[。！？])/u)[0]!;
+    expect(first).toContain('龙江人社');
   });
 });

@@ -1,7 +1,7 @@
 import type { Passage } from '../retrieve/hybrid.ts';
 import type { Query } from '../retrieve/query.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
-import { isFieldRow, splitSentences } from '../text/sentences.ts';
+import { isFieldRow, splitSentences, withoutNumbering } from '../text/sentences.ts';
 import type { Citation } from './contract.ts';
 import { paragraphUrl } from '../links.ts';
 import { coveredWeight, termWeights } from '../retrieve/query.ts';
@@ -63,6 +63,8 @@ const LEAD_IN = /[:：]$|(?:以下|下列)[^。；]{0,12}(?:条件|情形|情况
 const HEADING_CREDIT = 0.5;
 
 const LONG_SENTENCE = 150;
+/** A sentence of fewer characters (numbering and final marks aside) is too short to answer. */
+const SHORT_SENTENCE = 8;
 
 /** Every sentence (and list item) of the passages that could go into the answer, with its score. */
 function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) => number, opts: Pick<ComposeOptions, 'offersKind' | 'labelKinds' | 'otherSubject'>): Candidate[] {
@@ -91,7 +93,7 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
     [...sentences, ...passage.items].forEach((raw, position) => {
       const isItem = position >= sentences.length;
       // FAQ answers open with 「答：」; the answer reads better without it.
-      const sentence = raw.replace(/^答[:：]\s*/, '');
+      const sentence = headed(raw.replace(/^答[:：]\s*/, ''));
       const text = sentence.length > LONG_SENTENCE && position !== lead ? focus(sentence, weights) : sentence;
       // A lead-in is quoted with its items, so it is scored with them (「补贴条件：」 alone says little) —
       // when the question asks for a list (who, materials, what); otherwise it is one sentence.
@@ -116,7 +118,8 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
         figureKind: kind !== null && FIGURE_KINDS.has(kind),
         figure: kind === 'amount' && statesFigure(norm, query.norm),
         listFactor: answerType ? answerTypeFactor(Math.max(enumerationSize(norm, answerType, []), isLead ? passage.items.length : 0), LIST_ANSWER_BOOST) : 1,
-        short: text.length < 8 && !isLead,
+        // A bare numbered title (「（一）线上办理。」) says nothing either.
+        short: withoutNumbering(text).replace(/[\p{P}\s]+$/u, '').length < SHORT_SENTENCE && !isLead,
         example: CASE_SENTENCE.test(text),
         question: /[？?]$/u.test(text),
         otherSubject: opts.otherSubject?.(query, normalizeForMatch(text)) ?? false,
@@ -225,7 +228,7 @@ function withItems(lead: string, items: string[], room: number): string {
   let added = 0;
   for (const item of items) {
     // 「（二）非因本人意愿中断就业的，包括以下情形：」: its own sub-list stays in the cited passage.
-    const piece = item.replace(/[，,][^，,]*(?:以下|下列|如下)[^，,]*[:：]$/, '').replace(/[。；;，,：:]$/, '');
+    const piece = headed(item).replace(/[，,][^，,]*(?:以下|下列|如下)[^，,]*[:：]$/, '').replace(/[。；;，,：:]$/, '');
     if (added && out.length + piece.length + 2 > room) {
       out += '等';
       break;
@@ -234,6 +237,15 @@ function withItems(lead: string, items: string[], room: number): string {
     added++;
   }
   return out;
+}
+
+/**
+ * 「（一）线上办理。失业人员可通过…」: an item that opens with its own short title reads as one
+ * statement, the title followed by a colon, so its first sentence is not the bare title.
+ */
+const ITEM_TITLE = /^((?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、)\s*[^。；;，,：:！？!?\s]{1,12})[。.](?=\S)/u;
+function headed(text: string): string {
+  return text.replace(ITEM_TITLE, '$1：');
 }
 
 function findLastIndex<T>(xs: T[], pred: (x: T) => boolean): number {

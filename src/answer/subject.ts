@@ -1,5 +1,6 @@
 import type { Query } from '../retrieve/query.ts';
 import type { ConceptHit } from '../text/lexicon.ts';
+import { withoutNumbering } from '../text/sentences.ts';
 
 /**
  * What a sentence is about, as policy documents write it: the benefit it opens with
@@ -8,8 +9,6 @@ import type { ConceptHit } from '../text/lexicon.ts';
  * answered by how 丧葬补助金 is computed).
  */
 
-/** 「（一）」「1.」「一、」「第五条」 before a sentence's subject. */
-const NUMBERING = /^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百\d]+条)?\s*/u;
 
 /** A subject is a name of at most this many characters. */
 const SUBJECT_CHARS = 24;
@@ -17,7 +16,7 @@ const SUBJECT_CHARS = 24;
 /** The lexicon's benefit a normalised sentence opens with: a topic concept named first, by a name ending in a benefit noun. */
 export function leadingBenefit(norm: string, findConcepts: (norm: string) => ConceptHit[], nouns: readonly string[]): ConceptHit | null {
   // Only the opening words can be the subject: the concepts are looked for there, if a benefit noun is.
-  const head = norm.replace(NUMBERING, '').slice(0, SUBJECT_CHARS);
+  const head = withoutNumbering(norm).slice(0, SUBJECT_CHARS);
   if (!nouns.some((n) => head.includes(n))) return null;
   const first = findConcepts(head)[0];
   if (!first || first.index !== 0 || !first.concept.topic) return null;

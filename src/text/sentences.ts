@@ -25,3 +25,11 @@ export function isFieldRow(text: string): boolean {
   const parts = text.split(/[；;]/u).filter((p) => p.trim());
   return parts.length >= 2 && parts.every((p) => FIELD.test(p.trim()));
 }
+
+/** 「（一）」「(2)」「1.」「一、」「第五条」 opening a sentence or an item. */
+const NUMBERING = /^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百\d]+条)?\s*/u;
+
+/** The sentence without the numbering it opens with. */
+export function withoutNumbering(text: string): string {
+  return text.replace(NUMBERING, '');
+}
