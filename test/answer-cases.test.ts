@@ -37,6 +37,10 @@ beforeAll(async () => {
           '## 问：失业人员在领取失业保险金期间死亡的，家属能领什么？\n\n' +
           '答：丧葬补助金按照失业人员死亡时失业保险金领取地上年度在岗职工月平均工资的三倍计发，抚恤金按照失业人员死亡时失业保险金领取地每月失业保险金标准的10倍计发。\n\n' +
           '## 问：失业保险金的标准是多少？\n\n答：按照本市最低工资标准的90%计发，每月1710元。\n',
+        // A notice whose sentence that names the benefit most states no date; the next one does.
+        'zz-payment-day.md':
+          '---\ntitle: 双鸭山市失业保险金发放有关事项的通知\nissuer: 双鸭山市社会保险事业中心\ndate: 2026-05-01\nregion: 黑龙江省双鸭山市\n---\n' +
+          '失业保险金每个月按月发放，每个月领取失业保险金前应当先完成当月的失业保险金资格核对。经办机构每月10日前将核对通过的款项发放至本人社会保障卡。\n',
         // A guide whose items open with their own short titles.
         'zz-titled-items.md':
           '---\ntitle: 鹤岗市失业保险金申领指南\nissuer: 鹤岗市人力资源和社会保障局\ndate: 2026-04-01\nregion: 黑龙江省鹤岗市\n---\n' +
@@ -118,5 +122,14 @@ describe('items that open with their own title', () => {
     expect(a.abstained).toBe(false);
     const first = a.answer.split(/(?<=[。！？])/u)[0]!;
     expect(first).toContain('龙江人社');
+  });
+});
+
+describe('a question after one fact', () => {
+  it('opens with the sentence that states the figure (「每月几号发」 → 每月10日前)', async () => {
+    const a = await t.engine.ask('双鸭山的失业保险金每个月几号发？');
+    expect(a.abstained).toBe(false);
+    const first = a.answer.split(/(?<=[。！？])/u)[0]!;
+    expect(first).toContain('10日前');
   });
 });

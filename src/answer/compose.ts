@@ -199,7 +199,7 @@ export function composeAnswer(
   // sentences follow in source order, then reading order.
   const bestOf = (p: Passage) => Math.max(...chosen.filter((c) => c.passage === p).map((c) => c.score));
   sources.sort((a, b) => bestOf(b) - bestOf(a) || passages.indexOf(a) - passages.indexOf(b));
-  const lead = chosen.reduce<Candidate | null>((b, c) => (!b || c.score > b.score ? c : b), null);
+  const lead = leadOf(chosen, oneFact);
   chosen.sort((a, b) => Number(b === lead) - Number(a === lead) || sources.indexOf(a.passage) - sources.indexOf(b.passage) || a.position - b.position);
 
   const cited = sources.map((p, i) => ({ passage: p, citation: toCitation(p, i + 1, opts.baseUrl) }));
@@ -208,6 +208,23 @@ export function composeAnswer(
     .join('');
   return { answer, cited };
 }
+
+/**
+ * The sentence that opens the answer: the best-scoring one, except that a question after one fact
+ * (a sum, a period, a number, a phone or address) opens with the best sentence that states a figure,
+ * when it scores at least FIGURE_LEAD_SHARE of the best.
+ */
+function leadOf(chosen: Candidate[], oneFact: boolean): Candidate | null {
+  const best = chosen.reduce<Candidate | null>((b, c) => (!b || c.score > b.score ? c : b), null);
+  const statesNumber = (c: Candidate) => HAS_DIGIT.test(withoutNumbering(normalizeForMatch(c.text)));
+  if (!best || !oneFact || statesNumber(best)) return best;
+  const figure = chosen.filter((c) => c.score >= FIGURE_LEAD_SHARE * best.score && statesNumber(c));
+  return figure.reduce<Candidate | null>((b, c) => (!b || c.score > b.score ? c : b), null) ?? best;
+}
+/** Fitted on the training sets' chosen sentences (a listwise fit, leave-one-set-out: 256 → 265 of 380 leads; first sentences 352 → 354 of 492). */
+const FIGURE_LEAD_SHARE = 0.56;
+/** Digits, after numerals are folded (二十四个月 → 24个月). */
+const HAS_DIGIT = /\d/u;
 
 /** A sentence about a named example person: 李先生…, 张女士…, 小王…, 例如某… */
 const CASE_SENTENCE = /^(?:[（(]?\d[）)]?\s*)?(?:[\u4e00-\u9fff](?:先生|女士|同学|师傅|阿姨|大爷)|小[\u4e00-\u9fff](?=[，,是在于从今])|例如|比如|举例)/u;
