@@ -55,6 +55,8 @@ interface Candidate {
   isItem: boolean;
   /** It gives the kind of answer asked for. */
   offers: boolean;
+  /** The share of the question it covers itself (its paragraph's context aside): breaks ties. */
+  own: number;
 }
 
 /** A sentence that introduces a list: ends with a colon or announces 「以下/下列…条件」. */
@@ -107,6 +109,7 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
       const offers = kind !== null && kind !== 'what' && opts.offersKind(norm, kind);
       // 「…按最低工资标准的百分之九十计发。目前发放标准为每月2250元。」: the second sentence names no topic
       // word, but gives what is asked about the paragraph's topic.
+      const own = covered / total;
       if (offers && sentences.length <= SHORT_PARAGRAPH_SENTENCES) covered = Math.max(covered, PARAGRAPH_CONTEXT * passageCovered);
       const f: SentenceSignals = {
         covered: covered / total,
@@ -124,7 +127,7 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
         question: /[？?]$/u.test(text),
         otherSubject: opts.otherSubject?.(query, normalizeForMatch(text)) ?? false,
       };
-      candidates.push({ passage, rank, position, text, score: handScore(f), leadIn: isLead, isItem, offers });
+      candidates.push({ passage, rank, position, text, score: handScore(f), leadIn: isLead, isItem, offers, own });
     });
   });
   return candidates;
@@ -141,7 +144,7 @@ export function composeAnswer(
   const maxChars = oneFact ? Math.min(opts.maxChars, ONE_FACT_CHARS) : opts.maxChars;
   const maxSentences = oneFact ? Math.min(opts.maxSentences, 2) : opts.maxSentences;
   const candidates = sentenceCandidates(query, passages, idf, opts);
-  candidates.sort((a, b) => b.score - a.score || a.rank - b.rank || a.position - b.position);
+  candidates.sort(byScore);
   // A broad question (「有什么支持」) is answered from several provisions: a passage's second and later
   // sentences give way to the best sentence of the next passage.
   if (kind === null || kind === 'what') {
@@ -151,7 +154,7 @@ export function composeAnswer(
       if (n > 0) c.score *= BROAD_REPEAT;
       seen.set(c.passage, n + 1);
     }
-    candidates.sort((a, b) => b.score - a.score || a.rank - b.rank || a.position - b.position);
+    candidates.sort(byScore);
   }
 
   const best = candidates[0]?.score ?? 0;
@@ -164,7 +167,7 @@ export function composeAnswer(
   if (meta) {
     // Cited to the passage that states it (the 发文字号 line) when one was retrieved, else to the best one.
     const source = metaSource(passages, field!) ?? passages[0]!;
-    chosen.push({ passage: source, rank: passages.indexOf(source), position: -1, text: meta, score: best * 2, leadIn: false, isItem: false, offers: true });
+    chosen.push({ passage: source, rank: passages.indexOf(source), position: -1, text: meta, score: best * 2, leadIn: false, isItem: false, offers: true, own: 1 });
     sources.push(source);
     length += meta.length;
   }
@@ -215,16 +218,19 @@ export function composeAnswer(
  * when it scores at least FIGURE_LEAD_SHARE of the best.
  */
 function leadOf(chosen: Candidate[], oneFact: boolean): Candidate | null {
-  const best = chosen.reduce<Candidate | null>((b, c) => (!b || c.score > b.score ? c : b), null);
+  const best = chosen.reduce<Candidate | null>((b, c) => (!b || byScore(c, b) < 0 ? c : b), null);
   const statesNumber = (c: Candidate) => HAS_DIGIT.test(withoutNumbering(normalizeForMatch(c.text)));
   if (!best || !oneFact || statesNumber(best)) return best;
   const figure = chosen.filter((c) => c.score >= FIGURE_LEAD_SHARE * best.score && statesNumber(c));
-  return figure.reduce<Candidate | null>((b, c) => (!b || c.score > b.score ? c : b), null) ?? best;
+  return figure.reduce<Candidate | null>((b, c) => (!b || byScore(c, b) < 0 ? c : b), null) ?? best;
 }
 /** Fitted on the training sets' chosen sentences (a listwise fit, leave-one-set-out: 256 → 265 of 380 leads; first sentences 352 → 354 of 492). */
 const FIGURE_LEAD_SHARE = 0.56;
 /** Digits, after numerals are folded (二十四个月 → 24个月). */
 const HAS_DIGIT = /\d/u;
+
+/** Best first: by score, then by what the sentence covers itself, then by retrieval rank and reading order. */
+const byScore = (a: Candidate, b: Candidate) => b.score - a.score || b.own - a.own || a.rank - b.rank || a.position - b.position;
 
 /** A sentence about a named example person: 李先生…, 张女士…, 小王…, 例如某… */
 const CASE_SENTENCE = /^(?:[（(]?\d[）)]?\s*)?(?:[\u4e00-\u9fff](?:先生|女士|同学|师傅|阿姨|大爷)|小[\u4e00-\u9fff](?=[，,是在于从今])|例如|比如|举例)/u;
