@@ -27,8 +27,8 @@ describe('the lexicon is data', () => {
   });
 
   it('a sum a person gets answers 「多少钱」, a statistic (累计发放1.2亿元) does not', async () => {
-    const { HybridRetriever } = await import('../src/retrieve/hybrid.ts');
-    const offers = (t: string) => HybridRetriever.prototype.offersKind.call({ lexicon }, normalizeForMatch(t), 'amount');
+    const { offersKindOf } = await import('../src/retrieve/offers.ts');
+    const offers = (t: string) => offersKindOf(lexicon, normalizeForMatch(t), 'amount');
     expect(offers('今年累计发放创业担保贷款1.2亿元，扶持返乡创业436人')).toBe(false);
     expect(offers('给予一次性创业补贴5000元')).toBe(true);
     expect(offers('今年累计发放创业担保贷款1.2亿元，对首次创业的给予一次性创业补贴5000元')).toBe(true);

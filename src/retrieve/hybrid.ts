@@ -7,12 +7,13 @@ import { normalizeForMatch } from '../text/normalize.ts';
 import { cjkBigrams } from '../text/tokenize.ts';
 import { related } from '../text/gazetteer.ts';
 import { analyzeNormalized } from '../text/tokenize.ts';
-import { FIGURE_KINDS, type AnswerKind, type Lexicon } from '../text/lexicon.ts';
+import type { AnswerKind, Lexicon } from '../text/lexicon.ts';
 import { coveredWeight, termWeights, type Query } from './query.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from './answer-type.ts';
 import { answerKindOf } from '../understand/message.ts';
 import { askedPeriod, statesFigure } from './figures.ts';
 import { rerankFeatures, rerankScores, type RerankModel, type Signals } from './rerank.ts';
+import { offersKindOf } from './offers.ts';
 import defaultRerank from './rerank-model.json' with { type: 'json' };
 
 export interface Passage {
@@ -85,6 +86,10 @@ const DUPLICATE_NEWS_PENALTY = 0.5;
 /** A news passage is compared with this many of the best official passages for repeating one. */
 const NEWS_DUPLICATE_OF = 24;
 const CANDIDATES = 80;
+/** The news-repost check remembers this many pairs at most. */
+const REPEATS_MEMO = 200_000;
+/** offersKind remembers this many texts per kind at most. */
+const OFFERED_MEMO = 20_000;
 /** corpusHas remembers this many texts at most. */
 const MAX_CORPUS_HITS = 10_000;
 /** A passage that offers the kind of answer asked for (a sum for 「多少钱」, an address for 「去哪」). */
@@ -280,16 +285,18 @@ export class HybridRetriever {
   /** Whether a normalised text offers the answer kind (the kind's `offers` patterns in answer-kinds.yml). */
   offersKind(textNorm: string, kind: AnswerKind | null): boolean {
     if (!kind) return false;
-    // A labelled part gives what its label says, and conditions answer whether one can (「补贴对象：…」
-    // for 「能领吗」). A figure in a part labelled otherwise is not the sum or period asked for
-    // (「申请材料：…（申请12000元标准的提供）」); other kinds are still read from the text.
-    const labelled = this.lexicon.labelKinds(textNorm);
-    if (labelled.includes(kind) || (kind === 'yesno' && labelled.includes('who'))) return true;
-    if (labelled.length && FIGURE_KINDS.has(kind)) return false;
-    const spec = this.lexicon.kind(kind);
-    const text = spec.notOffers.reduce((t, re) => t.replace(re, '，'), textNorm);
-    return spec.offers.some((re) => re.test(text));
+    // Passages and their sentences come back ask after ask: each text is read once per kind.
+    let memo = this.offered.get(kind);
+    if (!memo) this.offered.set(kind, (memo = new Map()));
+    let v = memo.get(textNorm);
+    if (v === undefined) {
+      if (memo.size >= OFFERED_MEMO) memo.clear();
+      v = offersKindOf(this.lexicon, textNorm, kind);
+      memo.set(textNorm, v);
+    }
+    return v;
   }
+  private readonly offered = new Map<AnswerKind, Map<string, boolean>>();
 
   private readonly steps: Step[] = [
     { name: 'candidates', run: (r) => this.candidates(r) },
@@ -488,13 +495,25 @@ export class HybridRetriever {
   private demoteNewsDuplicates(passages: Passage[]): void {
     if (!passages.some((p) => p.doc.kind === 'news')) return;
     // The best official passages: a repost repeats what ranks high, and comparing with every candidate is slow.
-    const official = passages.filter((p) => p.doc.kind !== 'news').slice(0, NEWS_DUPLICATE_OF).map((p) => this.bigramsOf(`n:${p.key}`, p.norm));
+    const official = passages.filter((p) => p.doc.kind !== 'news').slice(0, NEWS_DUPLICATE_OF);
     for (const p of passages) {
       if (p.doc.kind !== 'news') continue;
-      const mine = this.bigramsOf(`t:${p.key}`, p.textNorm);
-      if (official.some((o) => overlapsAtLeast(mine, o, 0.6))) p.score *= DUPLICATE_NEWS_PENALTY;
+      if (official.some((o) => this.repeats(p, o))) p.score *= DUPLICATE_NEWS_PENALTY;
     }
   }
+
+  /** Whether news passage `news` repeats official passage `official` (most of its bigrams are there), remembered per pair. */
+  private repeats(news: Passage, official: Passage): boolean {
+    const key = `${news.key}|${official.key}`;
+    let v = this.repeated.get(key);
+    if (v === undefined) {
+      if (this.repeated.size >= REPEATS_MEMO) this.repeated.clear();
+      v = overlapsAtLeast(this.bigramsOf(`t:${news.key}`, news.textNorm), this.bigramsOf(`n:${official.key}`, official.norm), 0.6);
+      this.repeated.set(key, v);
+    }
+    return v;
+  }
+  private readonly repeated = new Map<string, boolean>();
 
   /** A passage's bigram set, made once per cited text (the corpus bounds the memo). */
   private bigramsOf(key: string, norm: string): Set<string> {

@@ -72,7 +72,8 @@ export function stripNoise(norm: string, lexicon: Lexicon): string {
   let s = norm;
   for (const p of lexicon.phrases.noise) if (p.length > 1 && s.includes(p)) s = s.split(p).join(' ');
   const single = compiled(lexicon).singleNoise;
-  if (single.size) s = cut(s).filter((t) => !single.has(t)).join('');
+  // Only a text with one of those characters is segmented (a word that contains one keeps it).
+  if (single.size && [...single].some((ch) => s.includes(ch))) s = cut(s).filter((t) => !single.has(t)).join('');
   return s.replace(/\s+/g, ' ').trim();
 }
 
