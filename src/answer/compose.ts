@@ -55,8 +55,6 @@ interface Candidate {
   isItem: boolean;
   /** It gives the kind of answer asked for. */
   offers: boolean;
-  /** The share of the question it covers itself (its paragraph's context aside): breaks ties. */
-  own: number;
 }
 
 /** A sentence that introduces a list: ends with a colon or announces 「以下/下列…条件」. */
@@ -109,7 +107,6 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
       const offers = kind !== null && kind !== 'what' && opts.offersKind(norm, kind);
       // 「…按最低工资标准的百分之九十计发。目前发放标准为每月2250元。」: the second sentence names no topic
       // word, but gives what is asked about the paragraph's topic.
-      const own = covered / total;
       if (offers && sentences.length <= SHORT_PARAGRAPH_SENTENCES) covered = Math.max(covered, PARAGRAPH_CONTEXT * passageCovered);
       const f: SentenceSignals = {
         covered: covered / total,
@@ -127,7 +124,7 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
         question: /[？?]$/u.test(text),
         otherSubject: opts.otherSubject?.(query, normalizeForMatch(text)) ?? false,
       };
-      candidates.push({ passage, rank, position, text, score: handScore(f), leadIn: isLead, isItem, offers, own });
+      candidates.push({ passage, rank, position, text, score: handScore(f), leadIn: isLead, isItem, offers });
     });
   });
   return candidates;
@@ -167,7 +164,7 @@ export function composeAnswer(
   if (meta) {
     // Cited to the passage that states it (the 发文字号 line) when one was retrieved, else to the best one.
     const source = metaSource(passages, field!) ?? passages[0]!;
-    chosen.push({ passage: source, rank: passages.indexOf(source), position: -1, text: meta, score: best * 2, leadIn: false, isItem: false, offers: true, own: 1 });
+    chosen.push({ passage: source, rank: passages.indexOf(source), position: -1, text: meta, score: best * 2, leadIn: false, isItem: false, offers: true });
     sources.push(source);
     length += meta.length;
   }
@@ -229,8 +226,8 @@ const FIGURE_LEAD_SHARE = 0.56;
 /** Digits, after numerals are folded (二十四个月 → 24个月). */
 const HAS_DIGIT = /\d/u;
 
-/** Best first: by score, then by what the sentence covers itself, then by retrieval rank and reading order. */
-const byScore = (a: Candidate, b: Candidate) => b.score - a.score || b.own - a.own || a.rank - b.rank || a.position - b.position;
+/** Best first: by score, then by retrieval rank and reading order. */
+const byScore = (a: Candidate, b: Candidate) => b.score - a.score || a.rank - b.rank || a.position - b.position;
 
 /** A sentence about a named example person: 李先生…, 张女士…, 小王…, 例如某… */
 const CASE_SENTENCE = /^(?:[（(]?\d[）)]?\s*)?(?:[\u4e00-\u9fff](?:先生|女士|同学|师傅|阿姨|大爷)|小[\u4e00-\u9fff](?=[，,是在于从今])|例如|比如|举例)/u;
