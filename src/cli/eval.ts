@@ -31,6 +31,8 @@ export const DEFAULT_EVAL_FILES = [
   'test/fixtures/blind-3/blind-3-newdocs.jsonl@+test/fixtures/blind-3/newdocs',
   'test/fixtures/blind-4/blind-4.jsonl',
   'test/fixtures/blind-4/blind-4-newdocs.jsonl@+test/fixtures/blind-4/newdocs',
+  'test/fixtures/blind-5/blind-5.jsonl',
+  'test/fixtures/blind-5/blind-5-newdocs.jsonl@+test/fixtures/blind-5/newdocs',
 ];
 
 function readItems(file: string): EvalItem[] {
