@@ -5,7 +5,7 @@ import type { Logger } from './log.ts';
 import { answerHealth } from './answer-health.ts';
 import { PolicybotError, isPolicybotError, errorMessage } from './errors.ts';
 import { buildIndex, currentCorpusHash, useLexicon } from './index/build.ts';
-import { cleanupStale, readIndex, readManifest, type IndexData, type Manifest } from './index/store.ts';
+import { cleanupStale, readIndexAsync, readManifest, type IndexData, type Manifest } from './index/store.ts';
 import { embedderForQueries, planEmbedder } from './embed/resolve.ts';
 import { HASHED_VERSION } from './embed/hashed.ts';
 import type { Embedder } from './embed/embedder.ts';
@@ -160,8 +160,8 @@ export async function ensureIndex(config: Config, logger: Logger, progress: Prog
   try {
     const manifest = readManifest(config.indexDir);
     reason = staleness(config, manifest);
-    if (!reason) return readIndex(config.indexDir);
-    if (serveStale) return { ...readIndex(config.indexDir), stale: reason };
+    if (!reason) return await readIndexAsync(config.indexDir);
+    if (serveStale) return { ...(await readIndexAsync(config.indexDir)), stale: reason };
     if (!rebuild) throw new PolicybotError('E_INDEX_STALE', `index is stale: ${reason}`);
   } catch (err) {
     if (!isPolicybotError(err) || !['E_INDEX_MISSING', 'E_INDEX_CORRUPT', 'E_INDEX_STALE'].includes(err.code)) throw err;
@@ -171,7 +171,7 @@ export async function ensureIndex(config: Config, logger: Logger, progress: Prog
   }
   logger.info({ reason }, 'building the index');
   await buildIndex(config, logger, progress);
-  return readIndex(config.indexDir);
+  return readIndexAsync(config.indexDir);
 }
 
 export async function openEngine(config: Config, opts: OpenOptions): Promise<Engine> {

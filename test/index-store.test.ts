@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HnswIndex } from '../src/index/vector-index.ts';
 import { createHash } from 'node:crypto';
-import { readIndex, readManifest, indexPath, currentVersion, manifestChecksum, FORMAT_VERSION, type IndexData, type Manifest } from '../src/index/store.ts';
-import { sha256File } from '../src/index/hash-file.ts';
+import { readIndex, readIndexAsync, readManifest, indexPath, currentVersion, manifestChecksum, FORMAT_VERSION, type IndexData, type Manifest } from '../src/index/store.ts';
+import { sha256File, sha256FilesInWorker } from '../src/index/hash-file.ts';
 import { readLexical } from '../src/index/lexical-file.ts';
 import { contextOf } from '../src/chunk/context.ts';
 import { normalizeForMatch } from '../src/text/normalize.ts';
@@ -272,6 +272,24 @@ describe('atomic and corrupt indexes', () => {
     const a = await engine.ask('新业态平台上的灵活就业人员意外伤害保险补贴标准是多少？');
     expect(a.abstained).toBe(false);
     expect(a.citations.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('opening with the vectors hashed on a worker thread reads the same index, and catches one changed byte', async () => {
+    const dir = copyIndex('one-byte');
+    const sound = await readIndexAsync(dir);
+    expect(sound.chunks.map((c) => c.id)).toEqual(data.chunks.map((c) => c.id));
+    expect(sound.vectors.size).toBe(data.vectors.size);
+    const file = path.join(indexPath(dir), 'vectors.hnsw');
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length >> 1] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    const err = await readIndexAsync(dir).then(() => null, (e: unknown) => e);
+    expect(isPolicybotError(err, 'E_INDEX_CORRUPT'), String(err)).toBe(true);
+    expect(String((err as Error).message)).toContain('vectors.hnsw does not match its checksum');
+    // The thread's hash is the one sha256File gives; an unreadable file is reported, not thrown.
+    const [same, missing] = await sha256FilesInWorker([file, path.join(dir, 'no-such-file')]);
+    expect(same).toEqual({ sum: sha256File(file) });
+    expect(missing && 'error' in missing).toBe(true);
   }, 60_000);
 
   it('a half-written index folder without a manifest is detected and rebuilt', async () => {
