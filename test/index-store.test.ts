@@ -281,7 +281,8 @@ describe('atomic and corrupt indexes', () => {
     expect(sound.vectors.size).toBe(data.vectors.size);
     const file = path.join(indexPath(dir), 'vectors.hnsw');
     const bytes = fs.readFileSync(file);
-    bytes[bytes.length >> 1] ^= 0xff;
+    const at = bytes.length >> 1;
+    bytes[at] = bytes[at]! ^ 0xff;
     fs.writeFileSync(file, bytes);
     const err = await readIndexAsync(dir).then(() => null, (e: unknown) => e);
     expect(isPolicybotError(err, 'E_INDEX_CORRUPT'), String(err)).toBe(true);
