@@ -14,6 +14,7 @@ import { answerKindOf } from '../understand/message.ts';
 import { askedPeriod, statesFigure } from './figures.ts';
 import { rerankFeatures, rerankScores, type RerankModel, type Signals } from './rerank.ts';
 import { offersKindOf } from './offers.ts';
+import { BoundedMemo } from '../bounded-memo.ts';
 import defaultRerank from './rerank-model.json' with { type: 'json' };
 
 export interface Passage {
@@ -230,16 +231,9 @@ export class HybridRetriever {
 
   /** True when some chunk of the corpus contains the (normalised) text. */
   corpusHas(norm: string): boolean {
-    let hit = this.corpusHits.get(norm);
-    if (hit === undefined) {
-      hit = this.norms.someIncludes(norm);
-      // Words of questions are unbounded: the memo is cleared rather than left to grow.
-      if (this.corpusHits.size >= MAX_CORPUS_HITS) this.corpusHits.clear();
-      this.corpusHits.set(norm, hit);
-    }
-    return hit;
+    return this.corpusHits.get(norm, () => this.norms.someIncludes(norm));
   }
-  private readonly corpusHits = new Map<string, boolean>();
+  private readonly corpusHits = new BoundedMemo<string, boolean>(MAX_CORPUS_HITS);
 
   /** True when the document (any of its paragraphs or its title) contains the normalised text. */
   docHas(docId: string, norm: string): boolean {
@@ -259,20 +253,16 @@ export class HybridRetriever {
    */
   placeHas(places: readonly string[], norms: readonly string[]): boolean {
     const key = `${places.join(',')}\u0000${norms.join('\u0001')}`;
-    let hit = this.placeHits.get(key);
-    if (hit === undefined) {
+    return this.placeHits.get(key, () => {
       const loose = norms.map((n) => this.elliptic(n));
-      hit = this.index.documents.some(
+      return this.index.documents.some(
         (d) =>
           (!d.region || d.region === '全国' || places.some((a) => related(a, d.region!))) &&
           norms.some((n, i) => this.docHas(d.docId, n) || (loose[i] !== null && loose[i]!.test(this.docNorms.get(d.docId) ?? ''))),
       );
-      if (this.placeHits.size >= MAX_CORPUS_HITS) this.placeHits.clear();
-      this.placeHits.set(key, hit);
-    }
-    return hit;
+    });
   }
-  private readonly placeHits = new Map<string, boolean>();
+  private readonly placeHits = new BoundedMemo<string, boolean>(MAX_CORPUS_HITS);
 
   /** 「租房补贴」 also as 「人才租房和生活补贴」「租房、生活补贴」: a benefit's name with others coordinated before its noun. */
   private elliptic(norm: string): RegExp | null {
@@ -287,16 +277,10 @@ export class HybridRetriever {
     if (!kind) return false;
     // Passages and their sentences come back ask after ask: each text is read once per kind.
     let memo = this.offered.get(kind);
-    if (!memo) this.offered.set(kind, (memo = new Map()));
-    let v = memo.get(textNorm);
-    if (v === undefined) {
-      if (memo.size >= OFFERED_MEMO) memo.clear();
-      v = offersKindOf(this.lexicon, textNorm, kind);
-      memo.set(textNorm, v);
-    }
-    return v;
+    if (!memo) this.offered.set(kind, (memo = new BoundedMemo(OFFERED_MEMO)));
+    return memo.get(textNorm, () => offersKindOf(this.lexicon, textNorm, kind));
   }
-  private readonly offered = new Map<AnswerKind, Map<string, boolean>>();
+  private readonly offered = new Map<AnswerKind, BoundedMemo<string, boolean>>();
 
   private readonly steps: Step[] = [
     { name: 'candidates', run: (r) => this.candidates(r) },
@@ -504,16 +488,11 @@ export class HybridRetriever {
 
   /** Whether news passage `news` repeats official passage `official` (most of its bigrams are there), remembered per pair. */
   private repeats(news: Passage, official: Passage): boolean {
-    const key = `${news.key}|${official.key}`;
-    let v = this.repeated.get(key);
-    if (v === undefined) {
-      if (this.repeated.size >= REPEATS_MEMO) this.repeated.clear();
-      v = overlapsAtLeast(this.bigramsOf(`t:${news.key}`, news.textNorm), this.bigramsOf(`n:${official.key}`, official.norm), 0.6);
-      this.repeated.set(key, v);
-    }
-    return v;
+    return this.repeated.get(`${news.key}|${official.key}`, () =>
+      overlapsAtLeast(this.bigramsOf(`t:${news.key}`, news.textNorm), this.bigramsOf(`n:${official.key}`, official.norm), 0.6),
+    );
   }
-  private readonly repeated = new Map<string, boolean>();
+  private readonly repeated = new BoundedMemo<string, boolean>(REPEATS_MEMO);
 
   /** A passage's bigram set, made once per cited text (the corpus bounds the memo). */
   private bigramsOf(key: string, norm: string): Set<string> {
@@ -666,7 +645,6 @@ function dedupeByParagraph(passages: Passage[]): Passage[] {
   });
 }
 
-/** Share of `a`'s bigrams that also occur in `b`. */
 /** Whether at least `share` of `a`'s bigrams are in `b` (it stops once too many are missing). */
 function overlapsAtLeast(a: Set<string>, b: Set<string>, share: number): boolean {
   if (!a.size) return false;

@@ -1,5 +1,6 @@
 import * as OpenCC from 'opencc-js';
 import { foldNumerals } from './numerals.ts';
+import { BoundedMemo } from '../bounded-memo.ts';
 
 /**
  * Normalisation for matching only — text shown to users is never passed through here.
@@ -20,21 +21,14 @@ const MAYBE_TRADITIONAL = /[\u3400-\u9fff]/;
 
 /**
  * Answers normalise the same sentences of the same passages ask after ask: short texts are
- * remembered (the memo is emptied when it holds MEMO_ENTRIES, so it stays bounded).
+ * remembered (in a bounded memo).
  */
-const memo = new Map<string, string>();
-const MEMO_ENTRIES = 10_000;
+const memo = new BoundedMemo<string, string>(10_000);
 const MEMO_MAX_CHARS = 600;
 
 export function normalizeForMatch(text: string, opts: { contextFreeNumerals?: boolean } = {}): string {
   if (opts.contextFreeNumerals || text.length > MEMO_MAX_CHARS) return normalizeText(text, opts);
-  let v = memo.get(text);
-  if (v === undefined) {
-    if (memo.size >= MEMO_ENTRIES) memo.clear();
-    v = normalizeText(text, opts);
-    memo.set(text, v);
-  }
-  return v;
+  return memo.get(text, () => normalizeText(text, opts));
 }
 
 function normalizeText(text: string, opts: { contextFreeNumerals?: boolean }): string {

@@ -47,7 +47,6 @@ export const MAX_ASKS = 3;
 
 const CLAUSE_SEP = /[，,]+/u;
 
-/** Removes politeness, urgency, openers and fillers: multi-character phrases as substrings, single characters only as whole jieba tokens (急 but not 急诊). */
 /** What the message reader derives from a lexicon, made once per lexicon. */
 interface Compiled {
   /** Each ask joiner with the pattern of it opening a clause. */
@@ -68,6 +67,7 @@ function compiled(lexicon: Lexicon): Compiled {
   return c;
 }
 
+/** Removes politeness, urgency, openers and fillers: multi-character phrases as substrings, single characters only as whole jieba tokens (急 but not 急诊). */
 export function stripNoise(norm: string, lexicon: Lexicon): string {
   let s = norm;
   for (const p of lexicon.phrases.noise) if (p.length > 1 && s.includes(p)) s = s.split(p).join(' ');
