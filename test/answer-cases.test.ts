@@ -52,11 +52,14 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t?.cleanup());
 
+/** An answer's first sentence, as a user reads it. */
+const firstOf = (answer: string): string => answer.split(/(?<=[。！？])/u)[0]!;
+
 describe('labelled parts of a notice (补贴标准：… 申请材料：…)', () => {
   it('「有多少」 is answered from the part labelled with the sum, not from the materials that mention one', async () => {
     const a = await t.engine.ask('在银川刚开了个奶茶店，营业执照办了快7个月，我是退役军人，一次性创业补贴有多少？');
     expect(a.abstained).toBe(false);
-    const first = a.answer.split(/(?<=[。！？])/u)[0]!;
+    const first = firstOf(a.answer);
     expect(first).toContain('每户一次性给予8000元');
     expect(first).not.toContain('申请材料');
   });
@@ -83,7 +86,7 @@ describe('worked cases in FAQ answers', () => {
   it('the first sentence states the rule, not the story of 王女士', async () => {
     const a = await t.engine.ask('测试市我办了个体户营业执照，还能领灵活就业社保补贴吗');
     expect(a.abstained).toBe(false);
-    const first = a.answer.split(/(?<=[。！？])/u)[0]!;
+    const first = firstOf(a.answer);
     expect(first).toContain('不再按灵活就业人员享受');
     expect(first).not.toContain('王女士');
   });
@@ -93,7 +96,7 @@ describe('a sentence about another benefit', () => {
   it('「失业金一个月能领多少」 is not answered by how 丧葬补助金 is computed', async () => {
     const a = await t.engine.ask('在鹤壁被公司裁了，失业保险金一个月能领多少钱？');
     expect(a.abstained).toBe(false);
-    const first = a.answer.split(/(?<=[。！？])/u)[0]!;
+    const first = firstOf(a.answer);
     expect(first).toContain('每月1710元');
     expect(first).not.toContain('丧葬补助金');
   });
@@ -120,7 +123,7 @@ describe('items that open with their own title', () => {
   it('「（一）线上办理。…」 is quoted as one statement: the first sentence is not the bare title', async () => {
     const a = await t.engine.ask('鹤岗领失业金，手机上用哪个APP申请？');
     expect(a.abstained).toBe(false);
-    const first = a.answer.split(/(?<=[。！？])/u)[0]!;
+    const first = firstOf(a.answer);
     expect(first).toContain('龙江人社');
   });
 });
@@ -129,7 +132,7 @@ describe('a question after one fact', () => {
   it('opens with the sentence that states the figure (「每月几号发」 → 每月10日前)', async () => {
     const a = await t.engine.ask('双鸭山的失业保险金每个月几号发？');
     expect(a.abstained).toBe(false);
-    const first = a.answer.split(/(?<=[。！？])/u)[0]!;
+    const first = firstOf(a.answer);
     expect(first).toContain('10日前');
   });
 });
