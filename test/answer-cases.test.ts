@@ -46,6 +46,13 @@ beforeAll(async () => {
           '---\ntitle: 鹤岗市失业保险金申领指南\nissuer: 鹤岗市人力资源和社会保障局\ndate: 2026-04-01\nregion: 黑龙江省鹤岗市\n---\n' +
           '五、经办方式\n\n（一）线上办理。失业人员可通过“龙江人社”APP或鹤岗人社微信公众号申领失业保险金，无需提交纸质材料。\n\n' +
           '（二）线下办理。失业人员可到户籍所在地社区（村）公共服务站或市社会保险事业中心服务大厅办理。\n',
+        // Tiers by years of contributions, and an age bound among other rules of a programme.
+        'zz-tiers.md':
+          '---\ntitle: 鄂州市失业保险待遇和公益性岗位管理问答\nissuer: 鄂州市人力资源和社会保障局\ndate: 2026-06-01\nregion: 湖北省鄂州市\n---\n' +
+          '## 一、失业保险金领取期限\n\n失业保险金领取期限根据失业前累计缴费时间确定：\n\n' +
+          '1. 累计缴费满1年不满5年的，领取期限最长为12个月；\n2. 累计缴费满5年不满10年的，领取期限最长为18个月；\n3. 累计缴费10年以上的，领取期限最长为24个月。\n\n' +
+          '## 二、公益性岗位\n\n公益性岗位优先安置大龄失业人员、零就业家庭成员和残疾人，上岗人员首次上岗时男性不超过55周岁、女性不超过45周岁。' +
+          '在岗人员无正当理由连续旷工超过10个工作日的，应当退出公益性岗位。以虚假材料骗取公益性岗位补贴的，追回全部补贴资金。\n',
       },
     },
   );
@@ -134,5 +141,18 @@ describe('a question after one fact', () => {
     expect(a.abstained).toBe(false);
     const first = firstOf(a.answer);
     expect(first).toContain('10日前');
+  });
+});
+
+describe('quantities asked and stated (quantity.ts)', () => {
+  it('「交了7年…能领几个月」 leads with the tier that holds 7 years', async () => {
+    const a = await t.engine.ask('我在鄂州交了7年失业保险，公司倒闭了，失业金最多能领几个月？');
+    expect(a.abstained).toBe(false);
+    expect(firstOf(a.answer)).toContain('18个月');
+  });
+  it('「我妈今年47岁…还能去吗」 is answered with the age bound, not another rule of the programme', async () => {
+    const a = await t.engine.ask('我妈今年47岁，一直没工作，鄂州的公益性岗位她还能去吗？');
+    expect(a.abstained).toBe(false);
+    expect(firstOf(a.answer)).toContain('45周岁');
   });
 });

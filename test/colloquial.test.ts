@@ -69,7 +69,7 @@ describe('long and chatty messages', () => {
   });
 
   it('two questions in one message: one part each, each with its own citations, numbered once', async () => {
-    const a = await t.engine.ask('我在广州跑外卖，想自己交养老保险。按什么比例交？交进去的钱有多少进我个人账户？');
+    const a = await t.engine.ask('我在广州跑外卖，想自己交养老保险。按什么比例交？去哪里办参保？');
     wellFormed(a);
     expect(a.parts).toHaveLength(2);
     for (const p of a.parts!) {
@@ -80,6 +80,7 @@ describe('long and chatty messages', () => {
     expect(a.answer).toMatch(/^①/u);
     expect(a.answer).toContain('②');
     expect(a.citations.some((c) => has(c.text, '灵活就业人员的缴费比例为20%'))).toBe(true);
+    expect(a.parts![1]!.citations.some((c) => has(c.text, '税务机关'))).toBe(true);
   });
 
   it('sources of one document name their paragraphs, and a document gets at most one warning of each kind', async () => {

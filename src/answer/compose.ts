@@ -11,6 +11,7 @@ import { FIGURE_KINDS, opensWithLabel, type AnswerKind } from '../text/lexicon.t
 import { metaFieldAsked, metaSentence, metaSource } from './metadata.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from '../retrieve/answer-type.ts';
 import { handScore, type SentenceSignals } from './sentence-rank.ts';
+import { quantityMatch } from '../retrieve/quantity.ts';
 
 /**
  * Extractive answers, no language model: the few sentences of the retrieved passages
@@ -123,6 +124,7 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
         example: CASE_SENTENCE.test(text),
         question: /[？?]$/u.test(text),
         otherSubject: opts.otherSubject?.(query, normalizeForMatch(text)) ?? false,
+        quantity: query.quantities.length ? quantityMatch(norm, query.quantities) : 0,
       };
       candidates.push({ passage, rank, position, text, score: handScore(f), leadIn: isLead, isItem, offers });
     });

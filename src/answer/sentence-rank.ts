@@ -31,6 +31,8 @@ export interface SentenceSignals {
   question: boolean;
   /** It opens with a benefit the question does not ask about (subject.ts). */
   otherSubject: boolean;
+  /** How directly it states the quantity asked or bounds the person's figure (quantity.ts), 0..1. */
+  quantity: number;
 }
 
 /** A sentence that gives the kind of answer asked for is preferred this much (and leads the answer). */
@@ -45,6 +47,8 @@ const OTHER_PLACE_SENTENCE = 0.6;
 const RANK_DECAY = 0.25;
 const CASE_FACTOR = 0.6;
 const OTHER_SUBJECT = 0.3;
+/** A sentence that states the quantity asked (「多少岁」 → 45周岁) or the bound holding the person's figure: at most this much more. */
+const QUANTITY_SENTENCE_BOOST = 1;
 
 /** The hand-set score of a sentence. */
 export function handScore(f: SentenceSignals): number {
@@ -64,5 +68,7 @@ export function handScore(f: SentenceSignals): number {
   if (f.question) score *= 0.2;
   // 「丧葬补助金按照…计发」 for 「失业金一个月能领多少」: the rule of another benefit.
   if (f.otherSubject) score *= OTHER_SUBJECT;
+  // 「失业金能领几个月？我交了7年」: 「满5年不满10年的，最长18个月」 over the other tiers.
+  score *= 1 + QUANTITY_SENTENCE_BOOST * f.quantity;
   return score;
 }

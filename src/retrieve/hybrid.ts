@@ -14,6 +14,7 @@ import { answerKindOf } from '../understand/message.ts';
 import { askedPeriod, statesFigure } from './figures.ts';
 import { rerankFeatures, rerankScores, type RerankModel, type Signals } from './rerank.ts';
 import { offersKindOf } from './offers.ts';
+import { quantityMatch } from './quantity.ts';
 import { BoundedMemo } from '../bounded-memo.ts';
 import defaultRerank from './rerank-model.json' with { type: 'json' };
 
@@ -53,7 +54,7 @@ export interface Passage {
   features: number[];
 }
 
-const noSignals = (): Signals => ({ bm25: 0, cosine: 0, coverage: 0, concepts: 0, region: 0, news: 0, attachment: 0, offersKind: 0, period: 0, headingKind: 0, labelKind: 0, enumeration: 1 });
+const noSignals = (): Signals => ({ bm25: 0, cosine: 0, coverage: 0, concepts: 0, region: 0, news: 0, attachment: 0, offersKind: 0, period: 0, headingKind: 0, labelKind: 0, enumeration: 1, quantity: 0 });
 
 interface CitedText {
   /** What passages with the same text share (one passage per key is kept). */
@@ -99,6 +100,8 @@ const KIND_BOOST = 0.3;
 const ENUMERATION_BOOST = 0.25;
 /** A sum stated for the period asked (每月 for 「一个月多少」). */
 const PERIOD_BOOST = 0.15;
+/** A passage that states the quantity asked (「多少岁」 → 45周岁) or a bound holding the person's figure (交了7年 → 满5年不满10年的). */
+const QUANTITY_BOOST = 0.15;
 /** A passage under an FAQ question asking for the same kind of answer. */
 const HEADING_KIND_BOOST = 0.25;
 /** …and a part whose label (answer-kinds.yml labels) names the kind asked. */
@@ -438,7 +441,8 @@ export class HybridRetriever {
       // A part labelled with what is asked (「补贴标准：10000元」 for 「能给多少钱」) is that answer, however short.
       s.labelKind = kind && this.lexicon.labelKinds(p.textNorm).includes(kind) ? 1 : 0;
       s.enumeration = enumeration ? answerTypeFactor(enumerationSize(p.textNorm, enumeration, topics), ENUMERATION_BOOST) : 1;
-      p.score *= (1 + KIND_BOOST * s.offersKind) * (1 + PERIOD_BOOST * s.period) * (1 + HEADING_KIND_BOOST * s.headingKind) * (1 + LABEL_KIND_BOOST * s.labelKind) * s.enumeration;
+      s.quantity = r.query.quantities.length ? quantityMatch(p.textNorm, r.query.quantities) : 0;
+      p.score *= (1 + KIND_BOOST * s.offersKind) * (1 + PERIOD_BOOST * s.period) * (1 + QUANTITY_BOOST * s.quantity) * (1 + HEADING_KIND_BOOST * s.headingKind) * (1 + LABEL_KIND_BOOST * s.labelKind) * s.enumeration;
     }
   }
 

@@ -1,6 +1,7 @@
 import { analyzeNormalized, cjkBigrams, cut } from '../text/tokenize.ts';
 import type { AnswerKind, Concept, Lexicon } from '../text/lexicon.ts';
 import type { Ask, Understanding } from '../understand/message.ts';
+import { quantitiesOf, type QuantityInAsk } from './quantity.ts';
 
 /**
  * One ask, ready for retrieval, abstention and composition: its content words weighted by
@@ -40,6 +41,8 @@ export interface Query {
    * from the ask or the narrative before it, with that word (宠物).
    */
   benefits: Array<{ name: string; qualifier: string }>;
+  /** The quantity the ask asks for (「多少岁」) and the ones the person states (「交了7年」), quantity.ts. */
+  quantities: QuantityInAsk[];
 }
 
 /** How much a word counts by where it comes from. */
@@ -158,6 +161,7 @@ export function buildQuery(ask: Ask, u: Understanding, lexicon: Lexicon, opts: Q
     searchText: [ask.norm, ...(expand ? formalText : []), u.background].filter(Boolean).join(' '),
     places: u.places,
     placeWords: u.placeWords,
+    quantities: quantitiesOf(lexicon.quantities, ask.norm, u.background),
     benefits: (() => {
       const own = namedBenefits(ask.norm, lexicon);
       const named = own.length || !ask.near ? own : namedBenefits(ask.near, lexicon);

@@ -26,6 +26,8 @@ export interface Signals {
   headingKind: number;
   labelKind: number;
   enumeration: number;
+  /** How directly it states the quantity asked or bounds the person's figure (quantity.ts), 0..1. */
+  quantity: number;
 }
 
 /** The answer kinds whose offered-kind signal gets its own weight. */
@@ -33,7 +35,7 @@ const KINDS: AnswerKind[] = ['amount', 'number', 'who', 'procedure', 'materials'
 
 export const FEATURES: readonly string[] = [
   'logold', 'bm25', 'cos', 'cov', 'conc', 'same', 'other', 'news', 'att', 'offers', 'period', 'hkind', 'lkind', 'enum',
-  'docmax', 'title', 'heads', 'len', 'faq', 'top1', 'logrank', 'secmax', 'prev', 'next', 'isheading', 'list',
+  'docmax', 'title', 'heads', 'len', 'faq', 'top1', 'logrank', 'secmax', 'prev', 'next', 'isheading', 'list', 'qty',
   ...KINDS.map((k) => `offers_${k}`),
 ];
 
@@ -109,6 +111,7 @@ export function rerankFeatures(
       byParagraph.get(`${p.doc.docId}#${at + 1}`) ?? 0,
       p.paragraph.isHeading ? 1 : 0,
       p.items.length ? 1 : 0,
+      s.quantity,
       ...KINDS.map((k) => (kind === k ? s.offersKind : 0)),
     ];
   });

@@ -52,6 +52,17 @@ export type AnswerKind = (typeof ANSWER_KINDS)[number];
 export const FIGURE_KINDS: ReadonlySet<AnswerKind> = new Set(['amount', 'duration', 'number']);
 
 const KindsSchema = z.object({
+  quantities: z
+    .array(
+      z.object({
+        name: z.string().min(1),
+        ask: z.array(z.string().min(1)),
+        fact: z.array(z.string().min(1)).default([]),
+        states: z.string().min(1),
+        bounds: z.boolean().default(false),
+      }),
+    )
+    .default([]),
   kinds: z.array(
     z.object({
       kind: z.enum(ANSWER_KINDS),
@@ -92,6 +103,19 @@ export interface KindSpec {
   expand: string[];
 }
 
+/** A quantity a question asks for or a person states (answer-kinds.yml quantities): age, days, years, people … */
+export interface QuantitySpec {
+  name: string;
+  /** Phrases that ask for it (「多少岁」「能领几个月」). */
+  ask: RegExp[];
+  /** A person's own figure (「今年47岁」「交了7年」): group 1 is the number. */
+  fact: RegExp[];
+  /** The text states one (「45周岁」「18个月」). */
+  states: RegExp;
+  /** A bound of it (「不超过45周岁」) answers a person who states one even when their figure lies outside. */
+  bounds: boolean;
+}
+
 export interface ConceptHit {
   concept: Concept;
   /** The surface form found. */
@@ -121,6 +145,7 @@ export interface Lexicon {
   readonly id: string;
   readonly concepts: readonly Concept[];
   readonly kinds: readonly KindSpec[];
+  readonly quantities: readonly QuantitySpec[];
   readonly phrases: Phrases;
   /** Words for jieba's user dictionary: every multi-character form plus terms.txt. */
   readonly userWords: readonly string[];
@@ -206,12 +231,19 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     .map((k) => ({
       ...k,
       ask: uniqueNorm(k.ask).sort((a, b) => b.length - a.length),
-      offers: k.offers.map((o) => new RegExp(o, 'u')),
-      notOffers: k.not_offers.map((o) => new RegExp(o, 'gu')),
+      offers: k.offers.map((o) => pattern(o, 'u')),
+      notOffers: k.not_offers.map((o) => pattern(o, 'gu')),
       labels: uniqueNorm(k.labels),
       expand: uniqueNorm(k.expand),
     }))
     .sort((a, b) => a.priority - b.priority);
+  const quantities: QuantitySpec[] = kindsRaw.quantities.map((q) => ({
+    name: q.name,
+    ask: q.ask.map((a) => pattern(a, 'u')),
+    fact: q.fact.map((f) => pattern(f, 'gu')),
+    states: pattern(q.states, 'gu'),
+    bounds: q.bounds,
+  }));
   for (const k of ANSWER_KINDS) {
     if (!kinds.some((x) => x.kind === k)) throw new PolicybotError('E_CONFIG', `answer-kinds.yml lacks kind ${k}`);
   }
@@ -249,6 +281,7 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     id: hash.digest('hex').slice(0, 16),
     concepts,
     kinds,
+    quantities,
     phrases,
     userWords,
     questionPhrases: [...new Set([...kinds.flatMap((k) => k.ask), ...phrases.questionCues])].sort((a, b) => b.length - a.length),
@@ -297,6 +330,15 @@ const LABEL_SPAN = 20;
 /** Whether a (normalised) part opens with a label (「补贴标准：…」): its subject is then the heading above it. */
 export function opensWithLabel(norm: string): boolean {
   return LABELLED.test(norm);
+}
+
+/** A pattern of answer-kinds.yml; a malformed one is a configuration error that names it. */
+function pattern(source: string, flags: string): RegExp {
+  try {
+    return new RegExp(source, flags);
+  } catch (err) {
+    throw new PolicybotError('E_CONFIG', `answer-kinds.yml: bad pattern ${source}: ${errorMessage(err)}`, { userMessage: `词表文件 answer-kinds.yml 中的正则「${source}」有误：${errorMessage(err)}` });
+  }
 }
 
 function uniqueNorm(xs: readonly string[]): string[] {
