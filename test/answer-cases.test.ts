@@ -120,6 +120,12 @@ describe('what a sentence is about (subject.ts)', () => {
     expect(other(query('失业金一个月能领多少'), normalizeForMatch('丧葬补助金按照当地月平均工资的三倍计发。'))).toBe(true);
     expect(other(query('失业金一个月能领多少'), normalizeForMatch('失业保险金按照最低工资标准的90%计发。'))).toBe(false);
   });
+  it('a sentence that grants another benefit of the same family, when the question names its own, is about that one', () => {
+    expect(other(query('我被裁了，失业金一个月能领多少钱'), normalizeForMatch('领取失业保险金期满仍未就业的失业人员，按每人每月1000元发放失业补助金。'))).toBe(true);
+    expect(other(query('交了7年，失业金最多能领几个月'), normalizeForMatch('累计缴纳失业保险费不满1年的失业人员，可申领一次性生活补助，最多不超过11个月。'))).toBe(true);
+    expect(other(query('失业补助金一个月多少'), normalizeForMatch('领取失业保险金期满仍未就业的失业人员，按每人每月1000元发放失业补助金。'))).toBe(false);
+    expect(other(query('创业有什么补贴'), normalizeForMatch('一次性创业补贴每户5000元。'))).toBe(false);
+  });
   it('a part of the programme asked about, or a sentence opening otherwise, is not', () => {
     expect(other(query('三支一扶一个月多少钱'), normalizeForMatch('生活补贴每人每月3600元。'))).toBe(false);
     expect(other(query('失业金一个月能领多少'), normalizeForMatch('按照本市最低工资标准的90%计发，每月1710元。'))).toBe(false);

@@ -24,19 +24,59 @@ export function leadingBenefit(norm: string, findConcepts: (norm: string) => Con
 }
 
 /**
+ * The benefits a sentence grants: a benefit of the lexicon right after a verb that grants it
+ * (「…的失业人员，可申领一次性生活补助」「…按每人每月1000元发放失业补助金」).
+ */
+export function grantedBenefits(norm: string, findConcepts: (norm: string) => ConceptHit[], nouns: readonly string[]): ConceptHit[] {
+  const out: ConceptHit[] = [];
+  GRANT.lastIndex = 0;
+  for (let m = GRANT.exec(norm); m; m = GRANT.exec(norm)) {
+    const after = norm.slice(m.index + m[0].length, m.index + m[0].length + SUBJECT_CHARS);
+    const first = findConcepts(after)[0];
+    if (!first || first.index !== 0 || !first.concept.topic || !benefitNamed(first.form, nouns)) continue;
+    // 「领取失业保险金期满仍未就业的失业人员，…」: a benefit inside a condition (… 的, before the clause ends) is not granted.
+    if (CONDITION.test(after.slice(first.form.length).split(CLAUSE_END)[0]!)) continue;
+    out.push(first);
+  }
+  return out;
+}
+/** Verbs by which documents grant a benefit. */
+const GRANT = /(?:申领|领取|发放|给予|享受|发给|计发)/gu;
+const CLAUSE_END = /[，,。；;：:]/u;
+const CONDITION = /的/u;
+
+/** A benefit's name: it ends with a benefit noun (补贴, 补助金 …) or 金 (失业保险金). */
+function benefitNamed(form: string, nouns: readonly string[]): boolean {
+  return nouns.some((n) => form.endsWith(n) && form.length > n.length) || (form.endsWith('金') && form.length > 2);
+}
+
+/**
  * Whether the question is about the benefit `hit` names: it names it, or a topic of the same family
- * (生活补贴 is part of 三支一扶; 丧葬补助金 is not part of 失业保险金), or a topic its name contains.
+ * (生活补贴 is part of 三支一扶; 丧葬补助金 is not part of 失业保险金), or a topic its name contains
+ * (一次性创业补贴 for 「创业有什么补贴」).
  */
 export function asksAbout(query: Pick<Query, 'norm' | 'concepts'>, hit: ConceptHit): boolean {
   if (query.norm.includes(hit.form)) return true;
   return query.concepts.some((c) => c.concept.family === hit.concept.family || c.concept.forms.some((f) => f.length >= 2 && hit.form.includes(f)));
 }
 
-/** A sentence-level test: it opens with a benefit other than those the question (which names a topic) is about. */
+/** The question names a benefit of its own in the family of `hit`, and not `hit` (失业金, not 失业补助金). */
+function asksSibling(query: Pick<Query, 'norm' | 'concepts'>, hit: ConceptHit, nouns: readonly string[]): boolean {
+  if (query.norm.includes(hit.form) || query.concepts.some((c) => c.concept === hit.concept)) return false;
+  return query.concepts.some((c) => c.concept.topic && c.concept.family === hit.concept.family && benefitNamed(c.concept.name, nouns) && c.concept.forms.some((f) => query.norm.includes(f)));
+}
+
+/**
+ * A sentence-level test: it opens with a benefit other than those the question (which names a topic)
+ * is about, or grants a sibling of the benefit the question names (「…可申领一次性生活补助」 for
+ * 「失业金能领几个月」) and none the question is about.
+ */
 export function otherSubjectTest(findConcepts: (norm: string) => ConceptHit[], nouns: readonly string[]) {
   return (query: Pick<Query, 'norm' | 'concepts'>, norm: string): boolean => {
     if (!query.concepts.some((c) => c.concept.topic)) return false;
-    const hit = leadingBenefit(norm, findConcepts, nouns);
-    return hit !== null && !asksAbout(query, hit);
+    const lead = leadingBenefit(norm, findConcepts, nouns);
+    if (lead) return !asksAbout(query, lead) || asksSibling(query, lead, nouns);
+    const granted = grantedBenefits(norm, findConcepts, nouns);
+    return granted.length > 0 && granted.every((h) => asksSibling(query, h, nouns));
   };
 }
