@@ -1,6 +1,7 @@
 import type { Query } from '../retrieve/query.ts';
 import type { ConceptHit } from '../text/lexicon.ts';
 import { withoutNumbering } from '../text/sentences.ts';
+import { BoundedMemo } from '../bounded-memo.ts';
 
 /**
  * What a sentence is about, as policy documents write it: the benefit it opens with
@@ -9,6 +10,9 @@ import { withoutNumbering } from '../text/sentences.ts';
  * answered by how 丧葬补助金 is computed).
  */
 
+
+/** Sentences whose benefits are remembered, at most. */
+const SENTENCES_MEMO = 20_000;
 
 /** A subject is a name of at most this many characters. */
 const SUBJECT_CHARS = 24;
@@ -72,11 +76,15 @@ function asksSibling(query: Pick<Query, 'norm' | 'concepts'>, hit: ConceptHit, n
  * 「失业金能领几个月」) and none the question is about.
  */
 export function otherSubjectTest(findConcepts: (norm: string) => ConceptHit[], nouns: readonly string[]) {
+  // What a sentence opens with or grants does not depend on the question: read once per sentence.
+  const benefits = new BoundedMemo<string, { lead: ConceptHit | null; granted: ConceptHit[] }>(SENTENCES_MEMO);
   return (query: Pick<Query, 'norm' | 'concepts'>, norm: string): boolean => {
     if (!query.concepts.some((c) => c.concept.topic)) return false;
-    const lead = leadingBenefit(norm, findConcepts, nouns);
+    const { lead, granted } = benefits.get(norm, () => {
+      const lead = leadingBenefit(norm, findConcepts, nouns);
+      return { lead, granted: lead ? [] : grantedBenefits(norm, findConcepts, nouns) };
+    });
     if (lead) return !asksAbout(query, lead) || asksSibling(query, lead, nouns);
-    const granted = grantedBenefits(norm, findConcepts, nouns);
     return granted.length > 0 && granted.every((h) => asksSibling(query, h, nouns));
   };
 }
