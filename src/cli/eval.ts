@@ -33,6 +33,8 @@ export const DEFAULT_EVAL_FILES = [
   'test/fixtures/blind-4/blind-4-newdocs.jsonl@+test/fixtures/blind-4/newdocs',
   'test/fixtures/blind-5/blind-5.jsonl',
   'test/fixtures/blind-5/blind-5-newdocs.jsonl@+test/fixtures/blind-5/newdocs',
+  'test/fixtures/blind-6/blind-6.jsonl',
+  'test/fixtures/blind-6/blind-6-newdocs.jsonl@+test/fixtures/blind-6/newdocs',
 ];
 
 function readItems(file: string): EvalItem[] {
