@@ -48,10 +48,12 @@ beforeAll(async () => {
           '（二）线下办理。失业人员可到户籍所在地社区（村）公共服务站或市社会保险事业中心服务大厅办理。\n',
         // Tiers by years of contributions, and an age bound among other rules of a programme.
         'zz-tiers.md':
-          '---\ntitle: 鄂州市失业保险待遇和公益性岗位管理问答\nissuer: 鄂州市人力资源和社会保障局\ndate: 2026-06-01\nregion: 湖北省鄂州市\n---\n' +
+          '---\ntitle: 鄂州市失业保险待遇问答\nissuer: 鄂州市人力资源和社会保障局\ndate: 2026-06-01\nregion: 湖北省鄂州市\n---\n' +
           '## 一、失业保险金领取期限\n\n失业保险金领取期限根据失业前累计缴费时间确定：\n\n' +
-          '1. 累计缴费满1年不满5年的，领取期限最长为12个月；\n2. 累计缴费满5年不满10年的，领取期限最长为18个月；\n3. 累计缴费10年以上的，领取期限最长为24个月。\n\n' +
-          '## 二、公益性岗位\n\n公益性岗位优先安置大龄失业人员、零就业家庭成员和残疾人，上岗人员首次上岗时男性不超过55周岁、女性不超过45周岁。' +
+          '1. 累计缴费满1年不满5年的，领取期限最长为12个月；\n2. 累计缴费满5年不满10年的，领取期限最长为18个月；\n3. 累计缴费10年以上的，领取期限最长为24个月。\n',
+        'zz-public-jobs.md':
+          '---\ntitle: 鄂州市公益性岗位管理问答\nissuer: 鄂州市人力资源和社会保障局\ndate: 2026-06-01\nregion: 湖北省鄂州市\n---\n' +
+          '## 公益性岗位\n\n公益性岗位优先安置大龄失业人员、零就业家庭成员和残疾人，上岗人员首次上岗时男性不超过55周岁、女性不超过45周岁。' +
           '在岗人员无正当理由连续旷工超过10个工作日的，应当退出公益性岗位。以虚假材料骗取公益性岗位补贴的，追回全部补贴资金。\n',
       },
     },
@@ -160,5 +162,20 @@ describe('quantities asked and stated (quantity.ts)', () => {
     const a = await t.engine.ask('我妈今年47岁，一直没工作，鄂州的公益性岗位她还能去吗？');
     expect(a.abstained).toBe(false);
     expect(firstOf(a.answer)).toContain('45周岁');
+  });
+});
+
+describe('a quantity asked that no document states (abstain.ts asked-quantity)', () => {
+  it('「超过多少岁就不能领」 is refused when no provision on the topic states an age, with what was looked for', async () => {
+    const a = await t.engine.ask('领失业金有年龄限制吗，超过多少岁就不能领了？');
+    expect(a.abstained).toBe(true);
+    expect(a.citations).toEqual([]);
+    expect(a.answer).toContain('失业保险金');
+    expect(a.answer).toContain('年龄');
+  });
+  it('the same topic asked for a quantity the documents state is answered', async () => {
+    const a = await t.engine.ask('鄂州失业金最多能领几个月？');
+    expect(a.abstained).toBe(false);
+    expect(a.answer).toMatch(/\d+个月/u);
   });
 });

@@ -21,6 +21,8 @@ export function refusalText(reason: AbstainReason | null, opts: { question: stri
       return `抱歉，现有政策库里没有${reason.place}的政策文件，无法确定当地的规定。${opts.hasRelated ? '下面列出的是其他地区的相关规定，仅供参考，不是对您问题的直接回答。' : ''}${hotline}`;
     case 'no-regional-topic':
       return `抱歉，现有政策库里没有找到${reason.place}关于「${reason.topic}」的规定，其他地方的文件不代表当地政策。${related}${hotline}`;
+    case 'no-figure':
+      return `抱歉，现有政策库里关于「${reason.topic}」的文件没有写明您问的${reason.quantity}。${related}${hotline}`;
     case 'no-regional-figure':
       return `抱歉，现有政策库里没有找到${reason.place}关于「${reason.topic}」的具体标准。${related}${hotline}`;
     default:

@@ -67,6 +67,7 @@ export type AbstainReason =
   | { code: 'unknown-topic'; topics: string[] }
   | { code: 'task'; task: string }
   | { code: 'no-regional-figure'; place: string; topic: string }
+  | { code: 'no-figure'; topic: string; quantity: string }
   | { code: 'no-regional-document'; place: string }
   | { code: 'no-regional-topic'; place: string; topic: string }
   | { code: 'model'; probability: number };
@@ -155,11 +156,7 @@ export function answerProbability(f: AbstainFeatures, m: AbstainModel = model as
 function regionalFigureMissing(query: Query, passages: Passage[], retriever: Pick<HybridRetriever, 'docHas'>): AbstainReason | null {
   if (query.kind !== 'amount' || !query.places.length) return null;
   const own = askConcepts(query);
-  // The topic is named in the passage, or in its document when the passage also matches the ask's words
-  // (「补贴标准：一等奖20万元…」 under a section about the 创业大赛).
-  const names = (p: Passage, text: (f: string) => boolean) => own.some((c) => c.concept.forms.some(text));
-  const topicNamed = (p: Passage, rank: number) =>
-    own.length ? names(p, (f) => p.norm.includes(f)) || ((rank < TOP || p.coverage >= 0.3) && names(p, (f) => retriever.docHas(p.doc.docId, f))) : p.coverage >= 0.5;
+  const topicNamed = topicNamedTest(query, retriever);
   const ok = passages.some((p, rank) => {
     // A document whose place is unknown may be that place's: it can answer (refusals stay conservative).
     if (p.region && !query.places.some((a) => covers(p.region!, a))) return false;
@@ -169,6 +166,33 @@ function regionalFigureMissing(query: Query, passages: Passage[], retriever: Pic
   });
   if (ok) return null;
   return { code: 'no-regional-figure', place: query.places[0]!, topic: own[0]?.concept.name ?? query.terms[0]?.term ?? '' };
+}
+
+/**
+ * Whether a passage names the ask's topic: in its text, or in its document when the passage also
+ * matches the ask's words (「补贴标准：一等奖20万元…」 under a section about the 创业大赛).
+ */
+function topicNamedTest(query: Query, retriever: Pick<HybridRetriever, 'docHas'>): (p: Passage, rank: number) => boolean {
+  const own = askConcepts(query);
+  const names = (text: (f: string) => boolean) => own.some((c) => c.concept.forms.some(text));
+  return (p, rank) => (own.length ? names((f) => p.norm.includes(f)) || ((rank < TOP || p.coverage >= 0.3) && names((f) => retriever.docHas(p.doc.docId, f))) : p.coverage >= 0.5);
+}
+
+/**
+ * 「延迟退休以后我要干到多少岁？」: the ask asks for a quantity (an age, a number of days or months …,
+ * quantity.ts) and no retrieved passage that names its topic states one: the documents do not give it.
+ */
+function askedQuantityMissing(query: Query, passages: Passage[], retriever: Pick<HybridRetriever, 'docHas'>): AbstainReason | null {
+  const asked = query.quantities.filter((q) => q.asked);
+  if (!asked.length || !askConcepts(query).length || !passages.length) return null;
+  const topicNamed = topicNamedTest(query, retriever);
+  const states = (p: Passage) =>
+    asked.some((q) => {
+      q.spec.states.lastIndex = 0;
+      return q.spec.states.test(p.textNorm);
+    });
+  if (passages.some((p, rank) => topicNamed(p, rank) && states(p))) return null;
+  return { code: 'no-figure', topic: askConcepts(query)[0]!.concept.name, quantity: asked[0]!.spec.name };
 }
 
 /**
@@ -235,6 +259,7 @@ export const RULES: Array<{ name: string; rule: Rule }> = [
   },
   { name: 'regional-figure', rule: (q, ps, _f, r) => regionalFigureMissing(q, ps, r) },
   { name: 'regional-document', rule: (q, ps) => regionalDocumentMissing(q, ps) },
+  { name: 'asked-quantity', rule: (q, ps, _f, r) => askedQuantityMissing(q, ps, r) },
   { name: 'unknown-benefit', rule: (q, _ps, _f, r) => unknownBenefit(q, r) },
   { name: 'regional-topic', rule: (q, _ps, _f, r) => regionalTopicMissing(q, r, r.benefitNouns) },
 ];
