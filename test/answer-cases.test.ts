@@ -173,6 +173,13 @@ describe('a quantity asked that no document states (abstain.ts asked-quantity)',
     expect(a.answer).toContain('失业保险金');
     expect(a.answer).toContain('年龄');
   });
+  it('a sum asked (no place named) that no provision on the topic states is refused too', async () => {
+    const a = await t.engine.ask('听说有个个人养老金账户，每年最多能存多少钱？');
+    expect(a.abstained).toBe(true);
+    expect(a.answer).toContain('金额');
+    const b = await t.engine.ask('领失业金期间的医保，一个月要自己交多少钱？');
+    expect(b.abstained).toBe(false);
+  });
   it('the same topic asked for a quantity the documents state is answered', async () => {
     const a = await t.engine.ask('鄂州失业金最多能领几个月？');
     expect(a.abstained).toBe(false);

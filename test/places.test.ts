@@ -135,7 +135,7 @@ describe('answers for places outside the bundled corpus', () => {
   });
 
   it('a source whose place nothing states carries a REGION warning, and the viewer says 地区未注明', async () => {
-    const a = await t.engine.ask('就业见习期间有没有生活补贴？见习期满留下来呢');
+    const a = await t.engine.ask('见习期满留用的还能申请什么补贴？');
     const c = a.citations.find((x) => x.title === '就业见习常见问题');
     expect(c).toBeDefined();
     expect(c!.region).toBeNull();

@@ -154,17 +154,20 @@ export function answerProbability(f: AbstainFeatures, m: AbstainModel = model as
  * (per the period asked, when one is). A document whose region is unknown counts as possibly the place's.
  */
 function regionalFigureMissing(query: Query, passages: Passage[], retriever: Pick<HybridRetriever, 'docHas'>): AbstainReason | null {
-  if (query.kind !== 'amount' || !query.places.length) return null;
+  if (query.kind !== 'amount') return null;
   const own = askConcepts(query);
-  const topicNamed = topicNamedTest(query, retriever);
+  // Without a place, the narrative's topics count too (「领失业金期间的医保，一个月要自己交多少钱？」):
+  // a refusal then needs the sum to be missing from everything retrieved on any of them.
+  const topicNamed = topicNamedTest(query, retriever, query.places.length ? own : query.concepts.filter((c) => c.concept.topic));
   const ok = passages.some((p, rank) => {
     // A document whose place is unknown may be that place's: it can answer (refusals stay conservative).
-    if (p.region && !query.places.some((a) => covers(p.region!, a))) return false;
+    if (query.places.length && p.region && !query.places.some((a) => covers(p.region!, a))) return false;
     if (!topicNamed(p, rank)) return false;
     // Lenient: a refusal needs the figure to be missing in every form.
     return statesFigure(p.textNorm, query.norm, true);
   });
   if (ok) return null;
+  if (!query.places.length) return { code: 'no-figure', topic: own[0]?.concept.name ?? query.terms[0]?.term ?? '', quantity: '金额' };
   return { code: 'no-regional-figure', place: query.places[0]!, topic: own[0]?.concept.name ?? query.terms[0]?.term ?? '' };
 }
 
@@ -172,8 +175,8 @@ function regionalFigureMissing(query: Query, passages: Passage[], retriever: Pic
  * Whether a passage names the ask's topic: in its text, or in its document when the passage also
  * matches the ask's words (「补贴标准：一等奖20万元…」 under a section about the 创业大赛).
  */
-function topicNamedTest(query: Query, retriever: Pick<HybridRetriever, 'docHas'>): (p: Passage, rank: number) => boolean {
-  const own = askConcepts(query);
+function topicNamedTest(query: Query, retriever: Pick<HybridRetriever, 'docHas'>, concepts = askConcepts(query)): (p: Passage, rank: number) => boolean {
+  const own = concepts;
   const names = (text: (f: string) => boolean) => own.some((c) => c.concept.forms.some(text));
   return (p, rank) => (own.length ? names((f) => p.norm.includes(f)) || ((rank < TOP || p.coverage >= 0.3) && names((f) => retriever.docHas(p.doc.docId, f))) : p.coverage >= 0.5);
 }

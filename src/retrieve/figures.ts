@@ -5,6 +5,8 @@
  */
 const MONEY = /\d+(?:\.\d+)?\s*(?:元|万元|亿元|块)/u;
 const RATE = /\d+(?:\.\d+)?%|百分之\d+|\d+(?:\.\d+)?倍/u;
+/** 「个人不缴费」「免费」「由失业保险基金代为缴纳」: the sum a person pays is nothing — an answer to 「要交多少钱」. */
+const NOTHING = /免费|不收取|不收费|无需缴费|个人不缴|不缴纳|不需缴纳|代为缴纳|代缴/u;
 /** A question asks for a rate (比例, 利率, 几倍), not only a sum. */
 const ASKS_RATE = /比例|百分|利率|利息|倍|费率|几成|%/u;
 const PERIODS: Array<{ ask: RegExp; text: RegExp }> = [
@@ -21,10 +23,10 @@ export function askedPeriod(askNorm: string): RegExp | null {
 /**
  * Some sentence of the text states the kind of figure the question asks for (per its period): a sum
  * of money, or a rate when the question asks for one — or, with `lenient`, a rate in any case
- * (「交的钱有多少进个人账户？」 is answered by 「8%计入个人账户」).
+ * (「交的钱有多少进个人账户？」 is answered by 「8%计入个人账户」) or that the person pays nothing (「个人不缴费」).
  */
 export function statesFigure(textNorm: string, askNorm: string, lenient = false): boolean {
   const rate = lenient || ASKS_RATE.test(askNorm);
   const period = askedPeriod(askNorm);
-  return textNorm.split(/[。；;\n]/u).some((s) => (MONEY.test(s) || (rate && RATE.test(s))) && (!period || period.test(s)));
+  return textNorm.split(/[。；;\n]/u).some((s) => (lenient && NOTHING.test(s)) || ((MONEY.test(s) || (rate && RATE.test(s))) && (!period || period.test(s))));
 }
