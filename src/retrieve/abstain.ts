@@ -3,6 +3,7 @@ import type { HybridRetriever } from './hybrid.ts';
 import { termWeights, WEIGHTS, type Query } from './query.ts';
 import { covers, related } from '../text/gazetteer.ts';
 import { statesFigure } from './figures.ts';
+import { statesQuantity } from './quantity.ts';
 import model from './abstain-model.json' with { type: 'json' };
 
 /**
@@ -152,8 +153,10 @@ export function answerProbability(f: AbstainFeatures, m: AbstainModel = model as
  * 「北京现在失业金每个月发多少钱？」: a sum asked for a place is answered only by a passage of a
  * document for that place (or one containing it) that names the ask's topic and states a figure
  * (per the period asked, when one is). A document whose region is unknown counts as possibly the place's.
+ * Without a place (「个人养老金每年最多能存多少钱？」), any passage on one of the message's topics that states
+ * a sum (or that the person pays nothing) answers it.
  */
-function regionalFigureMissing(query: Query, passages: Passage[], retriever: Pick<HybridRetriever, 'docHas'>): AbstainReason | null {
+function figureMissing(query: Query, passages: Passage[], retriever: Pick<HybridRetriever, 'docHas'>): AbstainReason | null {
   if (query.kind !== 'amount') return null;
   const own = askConcepts(query);
   // Without a place, the narrative's topics count too (「领失业金期间的医保，一个月要自己交多少钱？」):
@@ -189,12 +192,7 @@ function askedQuantityMissing(query: Query, passages: Passage[], retriever: Pick
   const asked = query.quantities.filter((q) => q.asked);
   if (!asked.length || !askConcepts(query).length || !passages.length) return null;
   const topicNamed = topicNamedTest(query, retriever);
-  const states = (p: Passage) =>
-    asked.some((q) => {
-      q.spec.states.lastIndex = 0;
-      return q.spec.states.test(p.textNorm);
-    });
-  if (passages.some((p, rank) => topicNamed(p, rank) && states(p))) return null;
+  if (passages.some((p, rank) => topicNamed(p, rank) && asked.some((q) => statesQuantity(q.spec, p.textNorm)))) return null;
   return { code: 'no-figure', topic: askConcepts(query)[0]!.concept.name, quantity: asked[0]!.spec.name };
 }
 
@@ -260,7 +258,7 @@ export const RULES: Array<{ name: string; rule: Rule }> = [
     name: 'unknown-topic',
     rule: (q, _ps, f) => (f.unsupported >= 1 ? { code: 'unknown-topic', topics: askConcepts(q).map((c) => c.concept.name) } : null),
   },
-  { name: 'regional-figure', rule: (q, ps, _f, r) => regionalFigureMissing(q, ps, r) },
+  { name: 'regional-figure', rule: (q, ps, _f, r) => figureMissing(q, ps, r) },
   { name: 'regional-document', rule: (q, ps) => regionalDocumentMissing(q, ps) },
   { name: 'asked-quantity', rule: (q, ps, _f, r) => askedQuantityMissing(q, ps, r) },
   { name: 'unknown-benefit', rule: (q, _ps, _f, r) => unknownBenefit(q, r) },

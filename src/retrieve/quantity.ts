@@ -42,7 +42,7 @@ function factValue(spec: QuantitySpec, norm: string): number | null {
 export function quantityMatch(textNorm: string, quantities: readonly QuantityInAsk[]): number {
   let score = 0;
   for (const q of quantities) {
-    if (q.asked && matches(q.spec.states, textNorm)) score += 0.5;
+    if (q.asked && statesQuantity(q.spec, textNorm)) score += 0.5;
     if (q.value !== null) {
       const verdict = boundVerdict(textNorm, q.spec.states, q.value);
       if (verdict === 'holds') score += 0.5;
@@ -52,9 +52,10 @@ export function quantityMatch(textNorm: string, quantities: readonly QuantityInA
   return Math.min(1, score);
 }
 
-function matches(re: RegExp, text: string): boolean {
-  re.lastIndex = 0;
-  return re.test(text);
+/** Whether a normalised text states the quantity (its `states` pattern keeps a lastIndex: reset first). */
+export function statesQuantity(spec: QuantitySpec, textNorm: string): boolean {
+  spec.states.lastIndex = 0;
+  return spec.states.test(textNorm);
 }
 
 /** Words before a figure that make it a lower or an upper bound (不满 before 满). */
