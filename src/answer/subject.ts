@@ -24,7 +24,12 @@ export function leadingBenefit(norm: string, findConcepts: (norm: string) => Con
   if (!nouns.some((n) => head.includes(n))) return null;
   const first = findConcepts(head)[0];
   if (!first || first.index !== 0 || !first.concept.topic) return null;
-  return nouns.some((n) => first.form.endsWith(n) && first.form.length > n.length) ? first : null;
+  return endsWithNoun(first.form, nouns) ? first : null;
+}
+
+/** A name ending in a benefit noun, with something before it (一次性创业补贴, not 补贴). */
+function endsWithNoun(form: string, nouns: readonly string[]): boolean {
+  return nouns.some((n) => form.endsWith(n) && form.length > n.length);
 }
 
 /**
@@ -39,7 +44,7 @@ export function grantedBenefits(norm: string, findConcepts: (norm: string) => Co
     const first = findConcepts(after)[0];
     if (!first || first.index !== 0 || !first.concept.topic || !benefitNamed(first.form, nouns)) continue;
     // 「领取失业保险金期满仍未就业的失业人员，…」: a benefit inside a condition (… 的, before the clause ends) is not granted.
-    if (CONDITION.test(after.slice(first.form.length).split(CLAUSE_END)[0]!)) continue;
+    if (after.slice(first.form.length).split(CLAUSE_END)[0]!.includes('的')) continue;
     out.push(first);
   }
   return out;
@@ -47,11 +52,10 @@ export function grantedBenefits(norm: string, findConcepts: (norm: string) => Co
 /** Verbs by which documents grant a benefit. */
 const GRANT = /(?:申领|领取|发放|给予|享受|发给|计发)/gu;
 const CLAUSE_END = /[，,。；;：:]/u;
-const CONDITION = /的/u;
 
 /** A benefit's name: it ends with a benefit noun (补贴, 补助金 …) or 金 (失业保险金). */
 function benefitNamed(form: string, nouns: readonly string[]): boolean {
-  return nouns.some((n) => form.endsWith(n) && form.length > n.length) || (form.endsWith('金') && form.length > 2);
+  return endsWithNoun(form, nouns) || (form.endsWith('金') && form.length > 2);
 }
 
 /**

@@ -170,16 +170,15 @@ function figureMissing(query: Query, passages: Passage[], retriever: Pick<Hybrid
     return statesFigure(p.textNorm, query.norm, true);
   });
   if (ok) return null;
-  if (!query.places.length) return { code: 'no-figure', topic: own[0]?.concept.name ?? query.terms[0]?.term ?? '', quantity: '金额' };
-  return { code: 'no-regional-figure', place: query.places[0]!, topic: own[0]?.concept.name ?? query.terms[0]?.term ?? '' };
+  const topic = own[0]?.concept.name ?? query.terms[0]?.term ?? '';
+  return query.places.length ? { code: 'no-regional-figure', place: query.places[0]!, topic } : { code: 'no-figure', topic, quantity: '金额' };
 }
 
 /**
  * Whether a passage names the ask's topic: in its text, or in its document when the passage also
  * matches the ask's words (「补贴标准：一等奖20万元…」 under a section about the 创业大赛).
  */
-function topicNamedTest(query: Query, retriever: Pick<HybridRetriever, 'docHas'>, concepts = askConcepts(query)): (p: Passage, rank: number) => boolean {
-  const own = concepts;
+function topicNamedTest(query: Query, retriever: Pick<HybridRetriever, 'docHas'>, own = askConcepts(query)): (p: Passage, rank: number) => boolean {
   const names = (text: (f: string) => boolean) => own.some((c) => c.concept.forms.some(text));
   return (p, rank) => (own.length ? names((f) => p.norm.includes(f)) || ((rank < TOP || p.coverage >= 0.3) && names((f) => retriever.docHas(p.doc.docId, f))) : p.coverage >= 0.5);
 }
