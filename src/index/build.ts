@@ -18,7 +18,7 @@ import { loadLexicon, type Lexicon } from '../text/lexicon.ts';
 import { noProgress, type Progress } from '../progress.ts';
 import { Bm25Index, type FieldedTokens } from './bm25.ts';
 import { ChunkNormsBuilder } from './chunk-norms.ts';
-import { HnswIndex } from './vector-index.ts';
+import { buildVectorIndex } from './hnsw-shards.ts';
 import { FORMAT_VERSION, writeIndex, type Manifest } from './store.ts';
 import { extractMeasures } from '../measures/extract.ts';
 import { sourceRoot } from '../paths.ts';
@@ -125,7 +125,15 @@ export async function buildIndex(config: Config, logger: Logger, progress: Progr
   progress.stop();
 
   progress.start('建立 HNSW 索引', 1);
-  const hnsw = HnswIndex.build(vectors, embedder.dimension);
+  // A large corpus is built in shards, one per core, on worker threads (hnsw-shards.ts).
+  const shardDir = path.join(config.indexDir, `.index-tmp-${process.pid}-hnsw`);
+  let hnsw: Awaited<ReturnType<typeof buildVectorIndex>>;
+  try {
+    hnsw = await buildVectorIndex(vectors, embedder.dimension, shardDir);
+  } finally {
+    // The shards are loaded into memory: their work files go.
+    fs.rmSync(shardDir, { recursive: true, force: true });
+  }
   progress.update(1);
   progress.stop();
 

@@ -7,7 +7,8 @@ import type { Bm25Index } from './bm25.ts';
 import { readLexical, writeLexical } from './lexical-file.ts';
 import { ChunkNorms } from './chunk-norms.ts';
 import { sha256File, sha256FilesInWorker } from './hash-file.ts';
-import { HnswIndex, type VectorIndex } from './vector-index.ts';
+import type { VectorIndex } from './vector-index.ts';
+import { loadShards, shardNames } from './hnsw-shards.ts';
 import type { Measure, MeasuresCatalog } from '../measures/types.ts';
 
 /**
@@ -119,9 +120,9 @@ export function writeIndex(indexDir: string, data: Omit<IndexData, 'manifest'> &
     data.norms.write(path.join(tmp, ARTIFACTS.norms));
     write(ARTIFACTS.embedder, JSON.stringify(data.embedderState ?? null));
     write(ARTIFACTS.measures, JSON.stringify(data.measures));
-    data.vectors.save(path.join(tmp, ARTIFACTS.vectors));
+    const vectorFiles = data.vectors.save(path.join(tmp, ARTIFACTS.vectors)).map((f) => path.basename(f));
     const files: Record<string, string> = {};
-    for (const name of Object.values(ARTIFACTS)) files[name] = sha256File(path.join(tmp, name));
+    for (const name of [...Object.values(ARTIFACTS), ...vectorFiles]) files[name] = sha256File(path.join(tmp, name));
     const version = versionName(data.manifest.builtAt, files);
     const unsigned: Manifest = { ...data.manifest, files, version };
     const manifest: Manifest = { ...unsigned, checksum: manifestChecksum(unsigned) };
@@ -202,16 +203,26 @@ function readManifestAt(dir: string): Manifest {
 
 /** The artifacts read as JSON (each read once: hashed, then parsed from the same bytes). */
 const JSON_ARTIFACTS = [ARTIFACTS.documents, ARTIFACTS.chunks, ARTIFACTS.embedder, ARTIFACTS.measures] as const;
-/** The binary artifacts, hashed before they are loaded (the native HNSW reader must not see a damaged file). */
-const BINARY_ARTIFACTS = [ARTIFACTS.vectors, ARTIFACTS.lexical, ARTIFACTS.norms] as const;
+/**
+ * The binary artifacts, hashed before they are loaded (the native HNSW reader must not see a damaged
+ * file): the vectors (with their further shards, as the manifest lists them), lexical index, norms.
+ */
+function binaryArtifacts(manifest: Manifest): string[] {
+  return [...vectorArtifacts(manifest), ARTIFACTS.lexical, ARTIFACTS.norms];
+}
+
+function vectorArtifacts(manifest: Manifest): string[] {
+  return shardNames(ARTIFACTS.vectors, Object.keys(manifest.files));
+}
 
 type HashResult = { sum: string } | { error: string };
 
 /** Reads the live index, checking every artifact against the manifest; E_INDEX_CORRUPT when one does not match. */
 export function readIndex(indexDir: string): IndexData {
   const { dir, manifest } = openIndexDir(indexDir);
-  const sums = hashBinaries(dir);
-  BINARY_ARTIFACTS.forEach((name, i) => verifySum(manifest, name, sums[i]!));
+  const binaries = binaryArtifacts(manifest);
+  const sums = hashBinaries(dir, binaries);
+  binaries.forEach((name, i) => verifySum(manifest, name, sums[i]!));
   return loadArtifacts(dir, manifest, readJsonArtifacts(dir, manifest));
 }
 
@@ -221,7 +232,8 @@ export function readIndex(indexDir: string): IndexData {
  */
 export async function readIndexAsync(indexDir: string): Promise<IndexData> {
   const { dir, manifest } = openIndexDir(indexDir);
-  const pending = sha256FilesInWorker(BINARY_ARTIFACTS.map((name) => path.join(dir, name)));
+  const binaries = binaryArtifacts(manifest);
+  const pending = sha256FilesInWorker(binaries.map((name) => path.join(dir, name)));
   // Settled even if the JSON below throws, so a rejected promise is never left unhandled.
   const settled = pending.then(
     (sums) => ({ sums }),
@@ -230,14 +242,14 @@ export async function readIndexAsync(indexDir: string): Promise<IndexData> {
   const json = readJsonArtifacts(dir, manifest);
   const result = await settled;
   // A thread that could not run (resource limits) leaves the hashing to this one.
-  const sums = 'sums' in result ? result.sums : hashBinaries(dir);
-  BINARY_ARTIFACTS.forEach((name, i) => verifySum(manifest, name, sums[i]!));
+  const sums = 'sums' in result ? result.sums : hashBinaries(dir, binaries);
+  binaries.forEach((name, i) => verifySum(manifest, name, sums[i]!));
   return loadArtifacts(dir, manifest, json);
 }
 
 /** The binary artifacts' hashes, on this thread. */
-function hashBinaries(dir: string): HashResult[] {
-  return BINARY_ARTIFACTS.map((name) => {
+function hashBinaries(dir: string, names: readonly string[]): HashResult[] {
+  return names.map((name) => {
     try {
       return { sum: sha256File(path.join(dir, name)) };
     } catch (err) {
@@ -250,7 +262,7 @@ function openIndexDir(indexDir: string): { dir: string; manifest: Manifest } {
   // Resolved once: a build that switches CURRENT meanwhile does not mix two versions' files.
   const dir = indexPath(indexDir);
   const manifest = readManifestAt(dir);
-  for (const name of Object.values(ARTIFACTS)) {
+  for (const name of [...Object.values(ARTIFACTS), ...vectorArtifacts(manifest)]) {
     if (!fs.existsSync(path.join(dir, name))) throw new PolicybotError('E_INDEX_CORRUPT', `index file ${name} is missing`);
   }
   return { dir, manifest };
@@ -288,7 +300,7 @@ function loadArtifacts(dir: string, manifest: Manifest, json: JsonArtifacts): In
     const chunks = json[ARTIFACTS.chunks] as Chunk[];
     const lexical = readLexical(path.join(dir, ARTIFACTS.lexical));
     const norms = ChunkNorms.read(path.join(dir, ARTIFACTS.norms));
-    const vectors = HnswIndex.load(path.join(dir, ARTIFACTS.vectors), manifest.embedder.dimension);
+    const vectors = loadShards(vectorArtifacts(manifest).map((name) => path.join(dir, name)), manifest.embedder.dimension);
     if (vectors.size !== chunks.length || lexical.size !== chunks.length || norms.size !== chunks.length) {
       throw new Error(`index holds ${vectors.size} vectors, ${lexical.size} lexical entries and ${norms.size} matching texts for ${chunks.length} chunks`);
     }

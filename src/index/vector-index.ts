@@ -8,7 +8,8 @@ export interface VectorIndex {
   readonly size: number;
   /** Top-k labels by cosine similarity, best first. */
   search(query: Float32Array, k: number): Array<{ label: number; similarity: number }>;
-  save(file: string): void;
+  /** Writes the index to `file` (a sharded index also beside it, hnsw-shards.ts); returns the files written. */
+  save(file: string): string[];
 }
 
 const require = createRequire(import.meta.url);
@@ -23,6 +24,8 @@ const M = 16;
 const EF_CONSTRUCTION = 100;
 const EF_SEARCH = 96;
 const SEED = 100;
+/** The build settings, shared with the shard builder's threads (hnsw-shards.ts). */
+export const HNSW_BUILD = { m: M, efConstruction: EF_CONSTRUCTION, seed: SEED } as const;
 
 /** HNSW (hnswlib-node) in cosine space; labels are chunk positions. */
 export class HnswIndex implements VectorIndex {
@@ -57,7 +60,8 @@ export class HnswIndex implements VectorIndex {
     return neighbors.map((label, i) => ({ label, similarity: 1 - distances[i]! }));
   }
 
-  save(file: string): void {
+  save(file: string): string[] {
     this.index.writeIndexSync(file);
+    return [file];
   }
 }
