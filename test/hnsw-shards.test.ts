@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVectorIndex, shardCount, shardNames } from '../src/index/hnsw-shards.ts';
-import { readIndex, readIndexAsync, writeIndex, type IndexData } from '../src/index/store.ts';
+import { indexPath, readIndex, readIndexAsync, writeIndex, type IndexData } from '../src/index/store.ts';
 import { buildIndex } from '../src/index/build.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
@@ -70,8 +70,12 @@ describe('a vector index built in shards on worker threads', () => {
     const rand = rng(3);
     const vectors = Array.from({ length: n }, () => unitVector(rand, dim));
     const sharded = await buildVectorIndex(vectors, dim, path.join(root, 'work2'), { minShardSize: Math.ceil(n / 2), maxShards: 2 });
-    const { files: _f, version: _v, checksum: _c, ...manifest } = data.manifest;
-    const written = writeIndex(indexDir, { ...data, manifest, vectors: sharded });
+    // writeIndex signs a new manifest: the old one's file list, version and checksum are its own.
+    const manifest: Partial<IndexData['manifest']> = { ...data.manifest };
+    delete manifest.files;
+    delete manifest.version;
+    delete manifest.checksum;
+    const written = writeIndex(indexDir, { ...data, manifest: manifest as IndexData['manifest'], vectors: sharded });
     expect(shardNames('vectors.hnsw', Object.keys(written.files))).toEqual(['vectors.hnsw', 'vectors.hnsw.1']);
 
     for (const read of [readIndex(indexDir), await readIndexAsync(indexDir)]) {
@@ -79,7 +83,7 @@ describe('a vector index built in shards on worker threads', () => {
       for (const i of [0, n - 1]) expect(read.vectors.search(vectors[i]!, 1)[0]!.label).toBe(i);
     }
 
-    const live = path.join(indexDir, 'versions', written.version);
+    const live = indexPath(indexDir);
     const shard = path.join(live, 'vectors.hnsw.1');
     const bytes = fs.readFileSync(shard);
     bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
