@@ -50,6 +50,12 @@ export function loadShards(files: readonly string[], dimension: number): VectorI
   return shards.length === 1 ? shards[0]! : new ShardedVectorIndex(shards, dimension);
 }
 
+/** loadShards on the native thread pool (hnswlib's asynchronous reader), all shards at once. */
+export async function loadShardsAsync(files: readonly string[], dimension: number): Promise<VectorIndex> {
+  const shards = await Promise.all(files.map((f) => HnswIndex.loadAsync(f, dimension)));
+  return shards.length === 1 ? shards[0]! : new ShardedVectorIndex(shards, dimension);
+}
+
 export interface ShardOptions {
   /** Below this many vectors one index is built on this thread. */
   minShardSize?: number;

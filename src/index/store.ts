@@ -8,7 +8,7 @@ import { readLexical, writeLexical } from './lexical-file.ts';
 import { ChunkNorms } from './chunk-norms.ts';
 import { sha256File, sha256FilesInWorker } from './hash-file.ts';
 import type { VectorIndex } from './vector-index.ts';
-import { loadShards, shardNames } from './hnsw-shards.ts';
+import { loadShards, loadShardsAsync, shardNames } from './hnsw-shards.ts';
 import type { Measure, MeasuresCatalog } from '../measures/types.ts';
 
 /**
@@ -228,23 +228,36 @@ export function readIndex(indexDir: string): IndexData {
 
 /**
  * readIndex with the binary artifacts (the vectors: most of a large index's bytes) hashed on a worker
- * thread while this one reads and parses the JSON ones: the same checks, in less wall time.
+ * thread while this one reads and parses the JSON ones, and the vectors, once their checksums hold,
+ * loaded on the native thread pool meanwhile: the same checks, in less wall time.
  */
 export async function readIndexAsync(indexDir: string): Promise<IndexData> {
   const { dir, manifest } = openIndexDir(indexDir);
   const binaries = binaryArtifacts(manifest);
+  const vectorNames = vectorArtifacts(manifest);
   const pending = sha256FilesInWorker(binaries.map((name) => path.join(dir, name)));
+  // The native reader sees a vector file only after its checksum held.
+  const vectorsLoaded = pending.then((sums) => {
+    vectorNames.forEach((name, i) => verifySum(manifest, name, sums[i]!));
+    return loadShardsAsync(vectorNames.map((name) => path.join(dir, name)), manifest.embedder.dimension);
+  });
   // Settled even if the JSON below throws, so a rejected promise is never left unhandled.
   const settled = pending.then(
     (sums) => ({ sums }),
     (err: unknown) => ({ failed: err }),
   );
-  const json = readJsonArtifacts(dir, manifest);
+  const vectorsSettled = vectorsLoaded.then(
+    (vectors) => ({ vectors }),
+    (err: unknown) => ({ failed: err }),
+  );
+  const json = await readJsonArtifactsYielding(dir, manifest);
   const result = await settled;
   // A thread that could not run (resource limits) leaves the hashing to this one.
   const sums = 'sums' in result ? result.sums : hashBinaries(dir, binaries);
   binaries.forEach((name, i) => verifySum(manifest, name, sums[i]!));
-  return loadArtifacts(dir, manifest, json);
+  const loaded = await vectorsSettled;
+  if ('failed' in loaded && 'sums' in result) throw new PolicybotError('E_INDEX_CORRUPT', `index could not be read: ${errorMessage(loaded.failed)}`, { cause: loaded.failed });
+  return loadArtifacts(dir, manifest, json, 'vectors' in loaded ? loaded.vectors : undefined);
 }
 
 /** The binary artifacts' hashes, on this thread. */
@@ -277,30 +290,42 @@ type JsonArtifacts = Record<(typeof JSON_ARTIFACTS)[number], unknown>;
 
 function readJsonArtifacts(dir: string, manifest: Manifest): JsonArtifacts {
   const out = {} as JsonArtifacts;
+  for (const name of JSON_ARTIFACTS) out[name] = readJsonArtifact(dir, manifest, name);
+  return out;
+}
+
+/** readJsonArtifacts, letting other work start between files (the vectors' load once their hash is in). */
+async function readJsonArtifactsYielding(dir: string, manifest: Manifest): Promise<JsonArtifacts> {
+  const out = {} as JsonArtifacts;
   for (const name of JSON_ARTIFACTS) {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(path.join(dir, name));
-    } catch (err) {
-      throw new PolicybotError('E_INDEX_CORRUPT', `index file ${name} cannot be read: ${errorMessage(err)}`, { cause: err });
-    }
-    verifySum(manifest, name, { sum: createHash('sha256').update(bytes).digest('hex') });
-    try {
-      out[name] = JSON.parse(bytes.toString('utf8'));
-    } catch (err) {
-      throw new PolicybotError('E_INDEX_CORRUPT', `index could not be read: ${errorMessage(err)}`, { cause: err });
-    }
+    out[name] = readJsonArtifact(dir, manifest, name);
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return out;
 }
 
-function loadArtifacts(dir: string, manifest: Manifest, json: JsonArtifacts): IndexData {
+function readJsonArtifact(dir: string, manifest: Manifest, name: string): unknown {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(path.join(dir, name));
+  } catch (err) {
+    throw new PolicybotError('E_INDEX_CORRUPT', `index file ${name} cannot be read: ${errorMessage(err)}`, { cause: err });
+  }
+  verifySum(manifest, name, { sum: createHash('sha256').update(bytes).digest('hex') });
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new PolicybotError('E_INDEX_CORRUPT', `index could not be read: ${errorMessage(err)}`, { cause: err });
+  }
+}
+
+function loadArtifacts(dir: string, manifest: Manifest, json: JsonArtifacts, loadedVectors?: VectorIndex): IndexData {
   try {
     const documents = json[ARTIFACTS.documents] as PolicyDocument[];
     const chunks = json[ARTIFACTS.chunks] as Chunk[];
     const lexical = readLexical(path.join(dir, ARTIFACTS.lexical));
     const norms = ChunkNorms.read(path.join(dir, ARTIFACTS.norms));
-    const vectors = loadShards(vectorArtifacts(manifest).map((name) => path.join(dir, name)), manifest.embedder.dimension);
+    const vectors = loadedVectors ?? loadShards(vectorArtifacts(manifest).map((name) => path.join(dir, name)), manifest.embedder.dimension);
     if (vectors.size !== chunks.length || lexical.size !== chunks.length || norms.size !== chunks.length) {
       throw new Error(`index holds ${vectors.size} vectors, ${lexical.size} lexical entries and ${norms.size} matching texts for ${chunks.length} chunks`);
     }

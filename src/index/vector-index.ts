@@ -53,6 +53,13 @@ export class HnswIndex implements VectorIndex {
     return new HnswIndex(index, dimension, index.getCurrentCount());
   }
 
+  /** load, read on the native thread pool while this thread goes on. */
+  static async loadAsync(file: string, dimension: number): Promise<HnswIndex> {
+    const index = new HierarchicalNSW('cosine', dimension);
+    await index.readIndex(file);
+    return new HnswIndex(index, dimension, index.getCurrentCount());
+  }
+
   search(query: Float32Array, k: number): Array<{ label: number; similarity: number }> {
     const n = Math.min(k, this.size);
     if (n <= 0) return [];
