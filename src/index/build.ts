@@ -129,7 +129,7 @@ export async function buildIndex(config: Config, logger: Logger, progress: Progr
   const shardDir = path.join(config.indexDir, `.index-tmp-${process.pid}-hnsw`);
   let hnsw: Awaited<ReturnType<typeof buildVectorIndex>>;
   try {
-    hnsw = await buildVectorIndex(vectors, embedder.dimension, shardDir);
+    hnsw = await buildVectorIndex(vectors, embedder.dimension, shardDir, { release: true });
   } finally {
     // The shards are loaded into memory: their work files go.
     fs.rmSync(shardDir, { recursive: true, force: true });

@@ -61,6 +61,8 @@ export interface ShardOptions {
   minShardSize?: number;
   /** At most this many shards (default: the cores available). */
   maxShards?: number;
+  /** Drop each vector from `vectors` once it is copied for its shard's thread, so a large corpus's vectors are not held twice. */
+  release?: boolean;
 }
 
 /** A corpus smaller than this is built as one index: a shard is not worth a thread. */
@@ -92,6 +94,7 @@ export async function buildVectorIndex(vectors: Float32Array[], dimension: numbe
       const v = vectors[i]!;
       if (v.length !== dimension) throw new Error(`vector ${i} has dimension ${v.length}, expected ${dimension}`);
       shared.set(v, (i - start) * dimension);
+      if (opts.release) vectors[i] = RELEASED;
     }
     const file = path.join(workDir, `shard-${s}.hnsw`);
     files.push(file);
@@ -101,6 +104,7 @@ export async function buildVectorIndex(vectors: Float32Array[], dimension: numbe
   return loadShards(files, dimension);
 }
 
+const RELEASED = new Float32Array(0);
 const HNSWLIB = createRequire(import.meta.url).resolve('hnswlib-node');
 
 interface ShardJob {
