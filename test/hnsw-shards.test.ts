@@ -8,20 +8,7 @@ import { buildIndex } from '../src/index/build.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { rng } from '../src/bench/synthetic-corpus.ts';
-
-function unitVector(rand: () => number, dim: number): Float32Array {
-  const v = new Float32Array(dim);
-  let norm = 0;
-  for (let i = 0; i < dim; i++) {
-    const x = Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
-    v[i] = x;
-    norm += x * x;
-  }
-  for (let i = 0; i < dim; i++) v[i]! /= Math.sqrt(norm) || 1;
-  return v;
-}
-
-const cosine = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
+import { cosine, unitVector } from './helpers/vectors.ts';
 
 let root: string;
 beforeAll(() => {

@@ -17,29 +17,10 @@ import { createLogger } from '../src/log.ts';
 import { analyze } from '../src/text/tokenize.ts';
 import { isPolicybotError } from '../src/errors.ts';
 import { rng } from '../src/bench/synthetic-corpus.ts';
+import { cosine, unitVector } from './helpers/vectors.ts';
 
 const logger = createLogger('silent');
 const REPO_CORPUS = path.join(import.meta.dirname, '..', 'corpus');
-
-function unitVector(rand: () => number, dim: number): Float32Array {
-  const v = new Float32Array(dim);
-  let norm = 0;
-  for (let i = 0; i < dim; i++) {
-    // Box–Muller: isotropic directions.
-    const x = Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
-    v[i] = x;
-    norm += x * x;
-  }
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < dim; i++) v[i]! /= norm;
-  return v;
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
 
 describe('HNSW agrees with brute-force cosine', () => {
   it('top-1 matches and recall@10 ≥ 0.9 on random unit vectors', () => {

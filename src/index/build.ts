@@ -19,6 +19,7 @@ import { noProgress, type Progress } from '../progress.ts';
 import { Bm25Index, type FieldedTokens } from './bm25.ts';
 import { ChunkNormsBuilder } from './chunk-norms.ts';
 import { buildVectorIndex } from './hnsw-shards.ts';
+import type { VectorIndex } from './vector-index.ts';
 import { FORMAT_VERSION, writeIndex, type Manifest } from './store.ts';
 import { extractMeasures } from '../measures/extract.ts';
 import { sourceRoot } from '../paths.ts';
@@ -127,7 +128,7 @@ export async function buildIndex(config: Config, logger: Logger, progress: Progr
   progress.start('建立 HNSW 索引', 1);
   // A large corpus is built in shards, one per core, on worker threads (hnsw-shards.ts).
   const shardDir = path.join(config.indexDir, `.index-tmp-${process.pid}-hnsw`);
-  let hnsw: Awaited<ReturnType<typeof buildVectorIndex>>;
+  let hnsw: VectorIndex;
   try {
     hnsw = await buildVectorIndex(vectors, embedder.dimension, shardDir, { release: true });
   } finally {

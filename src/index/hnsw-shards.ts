@@ -20,7 +20,6 @@ export class ShardedVectorIndex implements VectorIndex {
   }
 
   search(query: Float32Array, k: number): Array<{ label: number; similarity: number }> {
-    if (this.shards.length === 1) return this.shards[0]!.search(query, k);
     const all = this.shards.flatMap((s) => s.search(query, k));
     all.sort((a, b) => b.similarity - a.similarity || a.label - b.label);
     return all.slice(0, k);
