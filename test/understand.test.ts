@@ -213,4 +213,17 @@ describe('reading a chat message', () => {
     expect(q.lexical.words.get('失业保险金')).toBeGreaterThan(0);
     expect(q.kind).toBe('procedure');
   });
+
+  it('two cities of one province are 省内, of two provinces 跨省; districts of one city, ordinary words and 香港 are neither', () => {
+    const rel = (q: string) => understand(q, lexicon).placeRelation;
+    expect(rel('从深圳跳槽到广州，养老保险要不要办转移手续啊')).toBe('same-province');
+    expect(rel('我在湖南交了五年社保，现在来广州上班了，养老保险能转过来不？')).toBe('other-province');
+    expect(rel('城阳区和市北区哪个的政策好')).toBeNull();
+    expect(rel('城阳区今年要新建几个就享家乐业服务站？')).toBeNull();
+    expect(rel('我爸在广州领养老金，搬到香港了能在香港认证吗')).toBeNull();
+    const u = understand('从深圳跳槽到广州，养老保险要不要办转移手续啊', lexicon);
+    expect(buildQuery(u.asks[0]!, u, lexicon).lexical.words.get('省内')).toBeGreaterThan(0);
+    const one = understand('在广州交养老保险要转移吗', lexicon);
+    expect(buildQuery(one.asks[0]!, one, lexicon).lexical.words.has('省内')).toBe(false);
+  });
 });

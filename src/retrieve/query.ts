@@ -60,6 +60,8 @@ export const WEIGHTS = {
   kind: 0.25,
   /** Words that do not say what is asked (phrases.yml weak_words: 一个月, 规定 …): a factor. */
   weak: 0.3,
+  /** What two places named imply (省内, 跨省: phrases.yml place_relations). */
+  places: 1,
   /** Words that name a role or common act (roles.yml: 公司 → 用人单位, 领 → 领取): a factor. */
   role: 0.5,
 } as const;
@@ -142,6 +144,14 @@ export function buildQuery(ask: Ask, u: Understanding, lexicon: Lexicon, opts: Q
         if (!t) terms.set(w, { term: w, forms: [w, ...(expand ? h.concept.formal : [])], weight: WEIGHTS.inherited });
         else t.weight = Math.max(t.weight, WEIGHTS.inherited * factor(w));
       }
+    }
+  }
+  // 「从深圳跳槽到广州，养老保险要转吗」: documents say 省内 (or 跨省) where a person names two cities.
+  if (u.placeRelation && expand) {
+    const rel = u.placeRelation === 'same-province' ? lexicon.phrases.placeRelations.sameProvince : lexicon.phrases.placeRelations.otherProvince;
+    for (const f of rel) {
+      addWeighted(words, f, WEIGHTS.places);
+      if (!terms.has(f)) terms.set(f, { term: f, forms: [f], weight: WEIGHTS.places });
     }
   }
   if (ask.kind && expand) {

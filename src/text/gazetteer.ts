@@ -217,6 +217,24 @@ export function deepestPlaces(mentions: readonly Mention[]): string[] {
   return names.filter((n) => !names.some((o) => o !== n && lineage(o).includes(n)));
 }
 
+const OUTSIDE_MAINLAND = /^(?:香港|澳门|台湾)/u;
+
+/**
+ * How the places a person names lie to each other (「从深圳跳槽到广州」, 「在湖南交了五年，现在来广州」):
+ * cities of one province ('same-province'), places of different provinces ('other-province'), else null
+ * (one place, or districts of one city).
+ */
+export function placeRelation(places: readonly string[]): 'same-province' | 'other-province' | null {
+  if (places.length < 2) return null;
+  const province = (p: string) => lineage(p).find((n) => PLACES.get(n)?.level === 1) ?? null;
+  const prefecture = (p: string) => lineage(p).find((n) => PLACES.get(n)?.level === 2) ?? province(p);
+  const provinces = new Set(places.map(province));
+  // 跨省 is between mainland provinces: 香港、澳门、台湾 have rules of their own (港澳台居民, 境外).
+  if (provinces.has(null) || [...provinces].some((p) => OUTSIDE_MAINLAND.test(p!))) return null;
+  if (provinces.size > 1) return 'other-province';
+  return new Set(places.map(prefecture)).size > 1 ? 'same-province' : null;
+}
+
 /**
  * A place as a person types it (「广州」, 「青岛市城阳区」, 「在城阳」) → its gazetteer name, or null
  * when the text names no place or several unrelated ones. The one resolver for region inputs

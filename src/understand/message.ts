@@ -1,6 +1,6 @@
 import { normalizeForMatch } from '../text/normalize.ts';
 import { cut } from '../text/tokenize.ts';
-import { deepestPlaces, findPlaces, mostSpecific, placesInQuestion } from '../text/gazetteer.ts';
+import { deepestPlaces, findPlaces, mostSpecific, placeRelation, placesInQuestion } from '../text/gazetteer.ts';
 import type { AnswerKind, ConceptHit, KindSpec, Lexicon } from '../text/lexicon.ts';
 import { metaFieldAsked } from './meta-ask.ts';
 
@@ -40,6 +40,8 @@ export interface Understanding {
   places: string[];
   /** Surface forms of the places as typed (城阳, 广州). */
   placeWords: string[];
+  /** How the places named lie to each other, the one come from included (gazetteer placeRelation). */
+  placeRelation: 'same-province' | 'other-province' | null;
 }
 
 /** At most this many asks are answered separately; further ones join the last. */
@@ -275,6 +277,8 @@ export function understand(raw: string, lexicon: Lexicon, region: string | null 
   });
 
   const mentions = findPlaces(norm, { short: true });
+  // The places one moves between (placeRelation): cities and provinces, and counties written out in
+  // full — a county's short form is often an ordinary word as well (新建, 乐业).
   const placeWords = [...new Set(mentions.map((m) => norm.slice(m.index, m.index + m.length)))];
   // 「从广东打工回来，想在仁怀开个小店」: a place one came back from is not the one asked about (when another
   // is named). 「想从仁怀去浙江打工」 is different: 仁怀 is home, and stays.
@@ -287,5 +291,5 @@ export function understand(raw: string, lexicon: Lexicon, region: string | null 
     const best = mostSpecific(r);
     if (best) places.push(best);
   }
-  return { raw, norm, asks, background, concepts: allConcepts, places, placeWords };
+  return { raw, norm, asks, background, concepts: allConcepts, places, placeWords, placeRelation: placeRelation(deepestPlaces(mentions.filter((m) => m.place.level <= 2 || /[区县市旗]$/u.test(norm.slice(m.index, m.index + m.length))))) };
 }
