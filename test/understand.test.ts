@@ -226,4 +226,11 @@ describe('reading a chat message', () => {
     const one = understand('在广州交养老保险要转移吗', lexicon);
     expect(buildQuery(one.asks[0]!, one, lexicon).lexical.words.has('省内')).toBe(false);
   });
+
+  it('an adverb inside a phrase does not hide it (包工头直接跑路 is 包工头跑路), a phrase that holds one keeps it', () => {
+    const topics = (q: string) => understand(q, lexicon).concepts.filter((h) => h.concept.topic).map((h) => h.concept.name);
+    expect(topics('包工头直接跑路了，钱能要回来吗')).toContain('拖欠工资');
+    expect(topics('工资一直拖着不发怎么办')).toContain('拖欠工资');
+    expect(stripNoise(normalizeForMatch('老板压根没给我交社保'), lexicon)).toBe('老板没给我交社保');
+  });
 });

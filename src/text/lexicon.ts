@@ -44,6 +44,7 @@ const PhrasesSchema = z.object({
   benefit_nouns: z.array(z.string().min(1)).default([]),
   reference_words: z.array(z.string().min(1)).default([]),
   weak_words: z.array(z.string().min(1)),
+  inserted_words: z.array(z.string().min(1)).default([]),
   place_relations: z.object({ same_province: z.array(z.string().min(1)).default([]), other_province: z.array(z.string().min(1)).default([]) }).default({ same_province: [], other_province: [] }),
 });
 
@@ -139,6 +140,8 @@ export interface Phrases {
   referenceWords: ReadonlySet<string>;
   /** Words common in questions that do not say what is asked (一个月, 规定, 能领): searched, with little weight. */
   weakWords: ReadonlySet<string>;
+  /** Adverbs people put inside a phrase (「包工头直接跑路」, 「压根没给交」): removed when reading a message. */
+  insertedWords: string[];
   /** How documents name movement between two places a message names: within one province (省内) or across provinces (跨省). */
   placeRelations: { sameProvince: string[]; otherProvince: string[] };
 }
@@ -260,6 +263,7 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     referenceWords: new Set(uniqueNorm(phrasesRaw.reference_words)),
     // Numerals fold by context (一个月 alone → 1个月, inside a sentence it may stay): keep both forms.
     weakWords: new Set([...phrasesRaw.weak_words, ...uniqueNorm(phrasesRaw.weak_words)]),
+    insertedWords: uniqueNorm(phrasesRaw.inserted_words).sort((a, b) => b.length - a.length),
     placeRelations: { sameProvince: uniqueNorm(phrasesRaw.place_relations.same_province), otherProvince: uniqueNorm(phrasesRaw.place_relations.other_province) },
   };
   const termFiles = [path.join(BUILTIN_LEXICON_DIR, 'terms.txt'), ...extraDirs.map((d) => path.join(d, 'terms.txt'))].filter((f) => fs.existsSync(f));

@@ -55,6 +55,8 @@ interface Compiled {
   joiners: Array<[RegExp, string]>;
   /** One-character noise words, dropped as whole words only. */
   singleNoise: ReadonlySet<string>;
+  /** Each inserted adverb with the lexicon's phrases that contain it (工资一直拖), which keep it. */
+  inserted: Array<[string, string[]]>;
 }
 const compiledFor = new WeakMap<Lexicon, Compiled>();
 function compiled(lexicon: Lexicon): Compiled {
@@ -63,6 +65,7 @@ function compiled(lexicon: Lexicon): Compiled {
     c = {
       joiners: lexicon.phrases.askJoiners.map((j) => [new RegExp(`(^|[，,。？?！!；;\\s])${escapeRegExp(j)}`, 'gu'), j]),
       singleNoise: new Set(lexicon.phrases.noise.filter((p) => p.length === 1)),
+      inserted: lexicon.phrases.insertedWords.map((w) => [w, [...new Set([...lexicon.concepts.flatMap((c) => c.forms), ...lexicon.questionPhrases, ...lexicon.phrases.notQuestions])].filter((f) => f.includes(w))]),
     };
     compiledFor.set(lexicon, c);
   }
@@ -76,7 +79,20 @@ export function stripNoise(norm: string, lexicon: Lexicon): string {
   const single = compiled(lexicon).singleNoise;
   // Only a text with one of those characters is segmented (a word that contains one keeps it).
   if (single.size && [...single].some((ch) => s.includes(ch))) s = cut(s).filter((t) => !single.has(t)).join('');
+  for (const [w, keep] of compiled(lexicon).inserted) if (s.includes(w)) s = withoutInserted(s, w, keep);
   return s.replace(/\s+/g, ' ').trim();
+}
+
+/** 「包工头直接跑路」 → 包工头跑路: the adverb goes, except inside a phrase of the lexicon that holds it (工资一直拖). */
+function withoutInserted(s: string, w: string, keep: readonly string[]): string {
+  const kept = new Uint8Array(s.length);
+  for (const f of keep) for (let i = s.indexOf(f); i >= 0; i = s.indexOf(f, i + 1)) kept.fill(1, i, i + f.length);
+  let out = '';
+  for (let i = 0; i < s.length; ) {
+    if (s.startsWith(w, i) && !kept[i]) i += w.length;
+    else out += s[i++];
+  }
+  return out;
 }
 
 /** 「一直没做过什么认证」「没啥钱」: 什么/啥 after 没 (not 有没有) is "any", a statement, not a question. */
