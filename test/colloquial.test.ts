@@ -18,11 +18,11 @@ import { foldForCompare } from '../src/text/normalize.ts';
  */
 const FILE = sharedSetOr('colloquial.jsonl', 'colloquial-train.jsonl');
 /**
- * Regression floor, below the figure measured (0.889 on colloquial.jsonl, 0.833 on the fallback set on
- * 2026-12-01, with the learned rerank): calibration data, so not a generalisation figure, and not yet
- * the issue's 0.9.
+ * Regression floor at the issue's 0.9 (measured 0.956 on colloquial.jsonl on 2026-12-02, 0.867 on the
+ * fallback set): calibration data, so not a generalisation figure — the blind sets are reported by
+ * `npm run eval`, never floored here.
  */
-const HIT_FLOOR = FILE.endsWith('colloquial.jsonl') ? 0.84 : 0.78;
+const HIT_FLOOR = FILE.endsWith('colloquial.jsonl') ? 0.9 : 0.8;
 
 let t: TestEngine;
 let report: EvalReport;
@@ -154,6 +154,15 @@ describe('a benefit asked for a place', () => {
     const a = await t.engine.ask('我是硕士毕业，打算去长沙天心区工作，那边有没有人才租房补贴、生活补贴？');
     expect(a.abstained).toBe(false);
     expect(a.citations.some((c) => has(c.text, '人才租房和生活补贴'))).toBe(true);
+  });
+
+  it('a question that names only 「补贴」 is in the domain: answered from the place’s documents, not refused for naming no measure', async () => {
+    const a = await t.engine.ask('广州这边的补贴一般去哪里申请？');
+    expect(a.abstained).toBe(false);
+    expect(a.citations.length).toBeGreaterThan(0);
+    // Another department's subsidy is still not a 人社 matter.
+    const car = await t.engine.ask('新能源汽车补贴还有吗');
+    expect(car.abstained).toBe(true);
   });
 
   it('a benefit no document names, qualified by a word the corpus never uses, is refused as a topic not covered', async () => {

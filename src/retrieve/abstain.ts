@@ -81,8 +81,9 @@ export interface AbstainDecision {
 
 const TOP = 3;
 
+/** The ask's own topics that name a measure (a generic 「补贴」 names none: the rules look past it). */
 function askConcepts(query: Query) {
-  return query.concepts.filter((c) => c.weight >= WEIGHTS.inherited);
+  return query.concepts.filter((c) => c.weight >= WEIGHTS.inherited && !c.concept.generic);
 }
 
 export function abstainFeatures(query: Query, passages: Passage[], retriever: Pick<HybridRetriever, 'idf' | 'docFreq' | 'corpusHas' | 'offersKind'>): AbstainFeatures {
@@ -161,7 +162,9 @@ function figureMissing(query: Query, passages: Passage[], retriever: Pick<Hybrid
   const own = askConcepts(query);
   // Without a place, the narrative's topics count too (「领失业金期间的医保，一个月要自己交多少钱？」):
   // a refusal then needs the sum to be missing from everything retrieved on any of them.
-  const topicNamed = topicNamedTest(query, retriever, query.places.length ? own : query.concepts.filter((c) => c.concept.topic));
+  const messageTopics = query.concepts.filter((c) => c.concept.topic && !c.concept.generic);
+  // An ask that names only a generic 「补贴」 (「政府给企业补贴多少？」) is about the message's topics.
+  const topicNamed = topicNamedTest(query, retriever, query.places.length && own.length ? own : messageTopics);
   const ok = passages.some((p, rank) => {
     // A document whose place is unknown may be that place's: it can answer (refusals stay conservative).
     if (query.places.length && p.region && !query.places.some((a) => covers(p.region!, a))) return false;

@@ -175,7 +175,7 @@ export function buildQuery(ask: Ask, u: Understanding, lexicon: Lexicon, opts: Q
     benefits: (() => {
       const own = namedBenefits(ask.norm, lexicon);
       const named = own.length || !ask.near ? own : namedBenefits(ask.near, lexicon);
-      return named.filter((b) => !lexicon.findConcepts(b.name).some((h) => h.concept.topic));
+      return named.filter((b) => !lexicon.findConcepts(b.name).some((h) => h.concept.topic && !h.concept.generic));
     })(),
   };
 }
