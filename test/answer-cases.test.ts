@@ -51,6 +51,11 @@ beforeAll(async () => {
           '---\ntitle: 鄂州市失业保险待遇问答\nissuer: 鄂州市人力资源和社会保障局\ndate: 2026-06-01\nregion: 湖北省鄂州市\n---\n' +
           '## 一、失业保险金领取期限\n\n失业保险金领取期限根据失业前累计缴费时间确定：\n\n' +
           '1. 累计缴费满1年不满5年的，领取期限最长为12个月；\n2. 累计缴费满5年不满10年的，领取期限最长为18个月；\n3. 累计缴费10年以上的，领取期限最长为24个月。\n',
+        // A rule that names the topic without a figure, and the figure in another article.
+        'zz-rates.md':
+          '---\ntitle: 濮阳市失业保险办法\nissuer: 濮阳市人民政府\ndate: 2026-02-01\nregion: 河南省濮阳市\n---\n' +
+          '第五条 失业保险费由用人单位和职工个人共同缴纳，职工个人缴纳的部分由用人单位从其工资中代扣代缴。\n\n' +
+          '第六条 用人单位按照本单位工资总额的1.5%缴纳，职工按照本人工资的0.5%缴纳。\n',
         'zz-public-jobs.md':
           '---\ntitle: 鄂州市公益性岗位管理问答\nissuer: 鄂州市人力资源和社会保障局\ndate: 2026-06-01\nregion: 湖北省鄂州市\n---\n' +
           '## 公益性岗位\n\n公益性岗位优先安置大龄失业人员、零就业家庭成员和残疾人，上岗人员首次上岗时男性不超过55周岁、女性不超过45周岁。' +
@@ -184,5 +189,13 @@ describe('a quantity asked that no document states (abstain.ts asked-quantity)',
     const a = await t.engine.ask('鄂州失业金最多能领几个月？');
     expect(a.abstained).toBe(false);
     expect(a.answer).toMatch(/\d+个月/u);
+  });
+});
+
+describe('answers that give what was asked', () => {
+  it('「各交多少」 gets the sentence with the figure even when a sentence without one covers more of the words', async () => {
+    const a = await t.engine.ask('濮阳失业保险单位和个人各交多少？');
+    expect(a.abstained).toBe(false);
+    expect(a.answer).toMatch(/\d+(?:\.\d+)?%/u);
   });
 });

@@ -91,6 +91,9 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
     // A labelled part (「补贴标准：每户8000元」) is about the measure its heading names: heading terms count in full.
     const headingCredit = opensWithLabel(passage.textNorm) ? 1 : HEADING_CREDIT;
     const labelled = kind !== null && (opts.labelKinds?.(passage.textNorm) ?? []).includes(kind);
+    let labelledPart: number | null = null;
+    const labelledCovered = () =>
+      (labelledPart ??= weights.reduce((a, w) => a + (w.forms.some((f) => passage.textNorm.includes(f)) ? w.weight : w.forms.some((f) => heading.includes(f)) ? headingCredit * w.weight : 0), 0));
     [...sentences, ...passage.items].forEach((raw, position) => {
       const isItem = position >= sentences.length;
       // FAQ answers open with 「答：」; the answer reads better without it.
@@ -108,7 +111,11 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
       const offers = kind !== null && kind !== 'what' && opts.offersKind(norm, kind);
       // 「…按最低工资标准的百分之九十计发。目前发放标准为每月2250元。」: the second sentence names no topic
       // word, but gives what is asked about the paragraph's topic.
+      // A part labelled with what is asked (「申请材料：1.…；2.…」) answers it as a whole, whatever its length.
       if (offers && sentences.length <= SHORT_PARAGRAPH_SENTENCES) covered = Math.max(covered, PARAGRAPH_CONTEXT * passageCovered);
+      // A part labelled with what is asked (「申请材料：1.…；2.…」) answers it as a whole, whatever its length,
+      // about the measure its heading names.
+      else if (offers && labelled) covered = Math.max(covered, PARAGRAPH_CONTEXT * labelledCovered());
       const f: SentenceSignals = {
         covered: covered / total,
         passage: passage.score / top,
@@ -196,6 +203,20 @@ export function composeAnswer(
     length += text.length;
     if (isNewSource) sources.push(c.passage);
   }
+  // 「单位和个人各交多少」: a question after a figure gets one — when none of the sentences chosen states a
+  // number, the best one that does (scoring at least FIGURE_INCLUDE_SHARE of the best) takes the last place.
+  const statesNumber = (text: string) => HAS_DIGIT.test(withoutNumbering(normalizeForMatch(text)));
+  if (kind !== null && FIGURE_KINDS.has(kind) && chosen.length && !chosen.some((c) => statesNumber(c.text))) {
+    const figure = candidates.find((c) => c.score >= FIGURE_INCLUDE_SHARE * best && !c.leadIn && !c.isItem && statesNumber(c.text) && !chosen.includes(c));
+    if (figure && (sources.includes(figure.passage) || sources.length < opts.maxSources || chosen.length > 1)) {
+      const out = chosen.length >= maxSentences || length + figure.text.length > maxChars ? chosen.pop()! : null;
+      if (out) length -= out.text.length;
+      if (out && !chosen.some((c) => c.passage === out.passage)) sources.splice(sources.indexOf(out.passage), 1);
+      chosen.push(figure);
+      length += figure.text.length;
+      if (!sources.includes(figure.passage)) sources.push(figure.passage);
+    }
+  }
   // The first sentence answers the question: the best-scoring one leads. Sources are numbered by
   // relevance (the source of the best-answering sentence first, then retrieval rank); the other
   // sentences follow in source order, then reading order.
@@ -225,6 +246,12 @@ function leadOf(chosen: Candidate[], oneFact: boolean): Candidate | null {
 }
 /** Fitted on the training sets' chosen sentences (a listwise fit, leave-one-set-out: 256 → 265 of 380 leads; first sentences 352 → 354 of 492). */
 const FIGURE_LEAD_SHARE = 0.56;
+/**
+ * How well a sentence stating a number must score, against the best, to be quoted when none chosen states
+ * one: on the training sets any share from 0.25 to 0.56 gave the same answers (2026-12-02); a figure
+ * question answered without a figure is the worse failure, so the lower end.
+ */
+const FIGURE_INCLUDE_SHARE = 0.35;
 /** Digits, after numerals are folded (二十四个月 → 24个月). */
 const HAS_DIGIT = /\d/u;
 
