@@ -25,12 +25,20 @@ describe('Chinese numerals in matching', () => {
     ['缴费时间一至四年的', '缴费时间1至4年的'],
     ['每满一年', '每满1年'],
     ['最高两万元', '最高2万元'],
+    // As people type sums: digits with a written scale.
+    ['交了5百块押金', '交了500块押金'],
+    ['工资3千5一个月', '工资3500一个月'],
+    ['贷款5千万元', '贷款5000万元'],
   ])('folds the quantity in %s', (text, folded) => {
     expect(foldNumerals(text)).toBe(folded);
   });
 
   it.each(['一次性创业补贴', '第十四条', '十四五规划', '统一年度', '同一人', '五五开'])('leaves %s alone', (text) => {
     expect(foldNumerals(text)).toBe(text);
+  });
+
+  it('a question that types 8千 matches a document that writes 8000元', () => {
+    expect(normalizeForMatch('每户一次性给予8000元')).toContain(normalizeForMatch('给予8千'));
   });
 
   it('makes a question in Chinese numerals match a clause in digits, and the reverse', () => {

@@ -44,16 +44,28 @@ export function foldNumerals(norm: string, opts: { contextFree?: boolean } = {})
     const v = chineseNumeralValue(n);
     return v === null ? m : String(v);
   };
-  return norm
-    .replace(PERCENT, (m, n: string) => {
-      const v = chineseNumeralValue(n);
-      return v === null ? m : `${v}%`;
-    })
+  // 「5百块」「8千」「3千5」 as people type them: digits with a written scale are one number (500, 8000, 3500).
+  const scaled = norm
+    .replace(DIGIT_THOUSAND_AND, (_m, n: string, d: string) => String(Math.round(Number(n) * 1000 + Number(d) * 100)))
+    .replace(DIGIT_SCALE, (_m, n: string, scale: string) => String(Math.round(Number(n) * SCALES[scale]!)));
+  const percent = scaled.replace(PERCENT, (m, n: string) => {
+    const v = chineseNumeralValue(n);
+    return v === null ? m : `${v}%`;
+  });
+  return percent
     .replace(QUANTITY, (m, ordinal: string | undefined, n: string, offset: number) => {
       if (ordinal) return m;
+      const before = offset > 0 ? percent[offset - 1]! : '';
       // A lone 一 is part of many words (统一年度, 同一人): fold it only after a quantity context.
-      if (n === '一' && !opts.contextFree && offset > 0 && CJK_CHAR.test(norm[offset - 1]!) && !BEFORE_ONE.includes(norm[offset - 1]!)) return m;
+      if (n === '一' && !opts.contextFree && before && CJK_CHAR.test(before) && !BEFORE_ONE.includes(before)) return m;
+      // 「3500一个月」: a figure, then 一个月 — the 一 is not a digit of the figure.
+      if (n === '一' && /\d/.test(before)) return m;
       return fold(m, n);
     })
     .replace(RANGE_START, fold);
 }
+
+/** 「3千5」: a thousands figure with the hundreds digit after it (colloquial 3500). */
+const DIGIT_THOUSAND_AND = /(?<![\d.])(\d+(?:\.\d+)?)千(\d)(?![\d.百十千万亿])/gu;
+/** 「5百」「1.5千」: digits with 百 or 千 (before 万/亿 too: 5千万 is 5000万). */
+const DIGIT_SCALE = /(?<![\d.])(\d+(?:\.\d+)?)([百千])/gu;
