@@ -45,10 +45,8 @@ function wellFormed(a: Answer): void {
 describe(`colloquial questions (${path.basename(FILE)})`, () => {
   it(`hit@3 ≥ ${HIT_FLOOR}, and no off-topic message is answered`, () => {
     expect(report.hitAtK, JSON.stringify(report.misses.slice(0, 5))).toBeGreaterThanOrEqual(HIT_FLOOR);
-    // colloquial.jsonl: every off-topic message refused. Our fallback set (used without ../shared) has one
-    // weather message that mentions a job interview (「要出门面试，带不带伞」), answered today.
-    const slack = FILE.endsWith('colloquial.jsonl') ? 0 : 1;
-    expect(report.abstentionOfftopic.correct).toBeGreaterThanOrEqual(report.abstentionOfftopic.expected - slack);
+    // Every off-topic message refused (the weather one that mentions a job interview, 「要出门面试，带不带伞」, too).
+    expect(report.abstentionOfftopic.correct).toBe(report.abstentionOfftopic.expected);
   });
 
   it('refuses most in-domain questions no document answers, and almost never refuses an answerable one', () => {
