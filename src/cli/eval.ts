@@ -35,6 +35,8 @@ export const DEFAULT_EVAL_FILES = [
   'test/fixtures/blind-5/blind-5-newdocs.jsonl@+test/fixtures/blind-5/newdocs',
   'test/fixtures/blind-6/blind-6.jsonl',
   'test/fixtures/blind-6/blind-6-newdocs.jsonl@+test/fixtures/blind-6/newdocs',
+  'test/fixtures/blind-8/blind-8.jsonl',
+  'test/fixtures/blind-8/blind-8-newdocs.jsonl@+test/fixtures/blind-8/newdocs',
   'test/fixtures/blind-7/blind-7.jsonl',
   'test/fixtures/blind-7/blind-7-newdocs.jsonl@+test/fixtures/blind-7/newdocs',
 ];

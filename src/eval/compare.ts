@@ -26,6 +26,8 @@ export const SET_NOTES: Record<string, string> = {
   'blind-5-newdocs.jsonl': '**Held out.** Four invented documents (of four cities no other file names: an HTML notice with 第X条, a .txt 办事指南, a Markdown 政策解读, an HTML subsidy table; test/fixtures/blind-5/newdocs) added to the corpus, with colloquial questions; same helper, frozen and never tuned on.',
   'blind-6.jsonl': '**Held out.** Written on 2026-12-02 by a helper that saw no code and no other question set, frozen and measured before that session\'s changes, committed after its ranking and composition changes but before its two abstention changes; never tuned on (test/fixtures/blind-6).',
   'blind-6-newdocs.jsonl': '**Held out.** Four invented documents (of four cities no other file names: an HTML notice with 第X条, a .txt 办事指南, a Markdown 政策解读, an HTML subsidy table; test/fixtures/blind-6/newdocs) added to the corpus, with colloquial questions; same helper, frozen and never tuned on.',
+  'blind-8.jsonl': '**Held out.** Written on 2026-12-02 (the third session that day) by a helper that saw no code and no other question set, frozen and measured at that session\'s start (94fb39a), committed after its changes to reading messages, the lexicon, abstention rules and composition; never tuned on (test/fixtures/blind-8).',
+  'blind-8-newdocs.jsonl': '**Held out.** Four invented documents of 泉州, 包头, 绍兴 and 天水 (an HTML notice with 第X条 and an info table, a .txt 办事指南, a Markdown 问/答, an HTML table of measures; test/fixtures/blind-8/newdocs) added to the corpus, with colloquial questions written with blind-8; never tuned on.',
   'blind-7.jsonl': '**Held out.** Written on 2026-12-02 (the second session that day) by a helper that saw no code and no other question set, frozen and measured at that session\'s start; the session kept no change to retrieval, answers or abstention, so it was committed unchanged; never tuned on (test/fixtures/blind-7).',
   'blind-7-newdocs.jsonl': '**Held out.** Four invented documents (an HTML notice with 第X条, a .txt 办事指南, a Markdown 政策解读, an HTML table with 办理说明; test/fixtures/blind-7/newdocs) added to the corpus, with colloquial questions; same helper, frozen and never tuned on.',
   'blind-4-newdocs.jsonl': '**Held out.** Four invented documents (芜湖, 曲靖, 牡丹江, 漳州: an HTML notice, a sectioned .txt notice, a Markdown Q&A, an HTML subsidy table; test/fixtures/blind-4/newdocs) added to the corpus, with colloquial questions; same helper, frozen and never tuned on.',
@@ -39,7 +41,7 @@ export function setFile(set: string): string {
 }
 
 /** Sets whose questions must not be looked at one by one: their misses are hidden unless asked for. */
-export const HELD_OUT_SETS = new Set(['blind.jsonl', 'questions.jsonl', 'blind-2.jsonl', 'blind-2-newdocs.jsonl', 'blind-3.jsonl', 'blind-3-newdocs.jsonl', 'blind-4.jsonl', 'blind-4-newdocs.jsonl', 'blind-5.jsonl', 'blind-5-newdocs.jsonl', 'blind-6.jsonl', 'blind-6-newdocs.jsonl', 'blind-7.jsonl', 'blind-7-newdocs.jsonl']);
+export const HELD_OUT_SETS = new Set(['blind-8.jsonl', 'blind-8-newdocs.jsonl', 'blind.jsonl', 'questions.jsonl', 'blind-2.jsonl', 'blind-2-newdocs.jsonl', 'blind-3.jsonl', 'blind-3-newdocs.jsonl', 'blind-4.jsonl', 'blind-4-newdocs.jsonl', 'blind-5.jsonl', 'blind-5-newdocs.jsonl', 'blind-6.jsonl', 'blind-6-newdocs.jsonl', 'blind-7.jsonl', 'blind-7-newdocs.jsonl']);
 
 export interface EvalSetInput {
   name: string;
