@@ -13,7 +13,7 @@ import { fmt, pr, type PR } from './helpers/measures-gold.ts';
  * the pooled figures measured on it (src/measures/README.md has them before and after), so a change that
  * loses ground on documents nobody tuned on fails here.
  */
-const FLOORS = { measures: { precision: 0.75, recall: 0.96 }, amounts: { precision: 0.86, recall: 0.78 }, groups: { precision: 0.77, recall: 0.79 }, scenarios: 4 };
+const FLOORS = { measures: { precision: 0.81, recall: 1 }, amounts: { precision: 0.93, recall: 0.84 }, groups: { precision: 0.8, recall: 0.82 }, scenarios: 4 };
 
 let docs: PolicyDocument[];
 beforeAll(async () => {
@@ -73,3 +73,25 @@ describe('measures on the development documents (tuned on)', () => {
     expect(all.groups.recall).toBeGreaterThanOrEqual(0.92);
   });
 });
+
+/**
+ * A second development set (test/fixtures/measures-dev-2): 台州 policy list with 【】 items, a service and a
+ * recruitment drive, 安顺 办事指南 for two measures by facet, 玉溪 FAQ with a worked example, 齐齐哈尔 table of
+ * ｜-separated rows, 淄博 prose with nested groups; labelled by a helper that saw no code, first measured before
+ * any rule was written for it (measures P 0.79 / R 0.96, amounts 0.81 / 0.68, 4 of 10 verdicts), then tuned on.
+ */
+describe('measures on the second development set (tuned on)', () => {
+  it('keeps its measures, amounts and verdicts', async () => {
+    const dir = DEV_DIR.replace(/measures-dev$/u, 'measures-dev-2');
+    const dev = await blindDocuments(dir);
+    const scores = blindGold(dir).map((g) => scoreBlind(g, dev.find((d) => d.file === g.file)!));
+    expect(scores).toHaveLength(5);
+    const all = { measures: pooled(scores.map((s) => s.measures)), amounts: pooled(scores.map((s) => s.amounts)), groups: pooled(scores.map((s) => s.groups)) };
+    console.log(`measures-dev-2 pooled (training)\n  measures ${fmt(all.measures)}\n  amounts  ${fmt(all.amounts)}\n  groups   ${fmt(all.groups)}`);
+    expect(all.measures.precision).toBeGreaterThanOrEqual(0.96);
+    expect(all.measures.recall).toBeGreaterThanOrEqual(0.96);
+    expect(all.amounts.recall).toBeGreaterThanOrEqual(0.95);
+    expect(all.groups.recall).toBeGreaterThanOrEqual(0.95);
+  });
+});
+

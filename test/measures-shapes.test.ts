@@ -69,4 +69,38 @@ describe('document shapes', () => {
     expect(got[0]!.amounts.map((a) => a.value)).toEqual([1500]);
     expect(parseAmounts('上年度裁员率不高于参保职工总数的20%，按实际缴纳失业保险费的60%返还。').map((a) => a.value)).toEqual([60]);
   });
+
+  it('items named in brackets (一、【一次性创业补贴】) are measures with their labelled amounts; a cap (每户企业累计补贴…) is not one', () => {
+    const got = extract([
+      '兰州市就业创业政策清单',
+      '一、【一次性创业补贴】',
+      '政策内容：对首次创业并正常经营满6个月的人员，给予一次性创业补贴。',
+      '补贴标准：每户补贴5000元。',
+      '二、【一次性吸纳就业补贴】',
+      '政策内容：对招用登记失业人员的小微企业给予一次性吸纳就业补贴。',
+      '补贴标准：按每招用1人补贴1000元，每户企业累计补贴不超过10万元。',
+    ]);
+    expect(got.map((m) => m.name)).toEqual(['一次性创业补贴', '一次性吸纳就业补贴']);
+    expect(got[0]!.amounts.map((a) => a.value)).toEqual([5000]);
+    expect(got[1]!.amounts.map((a) => `${a.value}${a.unit}`)).toEqual(['1000元', '10万元']);
+  });
+
+  it('a post and its subsidy named in one row are one measure; a measure already claimed (已由其他单位申领过…) names none', () => {
+    const got = extract([
+      '兰州市就业扶持项目目录',
+      '序号｜项目｜对象｜标准',
+      '1｜公益性岗位补贴｜经认定通过市场渠道难以实现就业的本市就业困难人员｜每人每月1700元',
+      '同一人员已由其他单位申领过一次性吸纳就业补贴的，不予补贴。',
+    ]);
+    expect(got.map((m) => m.name)).toEqual(['公益性岗位补贴']);
+  });
+
+  it('「X，同时来自A、B或C之一的」 is X and one of A, B, C; 「注册个体工商户或小微企业」 does not require a small enterprise', () => {
+    const [m] = extract(['兰州市促进就业若干措施', '对毕业年度内的高校毕业生，同时来自低保家庭、零就业家庭或本人为残疾人之一的，发放一次性求职创业补贴，每人1000元。']);
+    const groups = m!.conditions.filter((c) => c.type === 'group').map((c) => (c as { groups: string[] }).groups);
+    expect(groups).toEqual([['高校毕业生'], expect.arrayContaining(['低保家庭', '零就业家庭', '残疾人'])]);
+    const [n] = extract(['兰州市创业扶持办法', '登记失业人员在我市注册个体工商户或小微企业，且正常经营6个月以上的，可申领一次性创业补贴5000元。']);
+    expect(n!.conditions.map((c) => c.type)).not.toContain('enterprise_size');
+  });
 });
+

@@ -11,7 +11,7 @@ const MONEY = /(\d+(?:\.\d+)?)\s*(万元|元)/g;
 const PERCENT = /(\d+(?:\.\d+)?)\s*[%％]/g;
 const FRACTION = /的\s*(\d+)\s*\/\s*(\d+)/g;
 /** Words that make a percentage an amount of money (rate, interest subsidy, subsidy, contributions, credit line). */
-const PERCENT_CONTEXT = /利率|贴息|补贴|缴费|额度|之和|贷款|返还|保险费/;
+const PERCENT_CONTEXT = /利率|贴息|补贴|缴费|额度|之和|贷款|返还|保险费|最低工资/;
 /** 「裁员率不高于5.5%」「留用率达到50%以上」: a rate the claimant must reach is a condition, not the benefit. */
 const RATE_THRESHOLD = /率\s*(?:达到|不低于|不高于|低于|高于|超过|在|为)?\s*$/;
 const MINIMUM = /(不低于|不少于|最低|以上)\s*$/;
@@ -33,7 +33,8 @@ function phrase(text: string, start: number, end: number): string {
   while (s > 0 && start - s < 24 && !/[，,。；;：:（(]/.test(text[s - 1]!)) s--;
   // A clause cut by the length limit says so (「…条件的地市可适当提高」 would read as a whole one).
   const cut = s > 0 && !/[，,。；;：:（(]/.test(text[s - 1]!);
-  return `${cut ? '…' : ''}${text.slice(s, end).trim()}`;
+  // 「（一）一次性吸纳就业补贴按每招用1人…」: the clause starts after its list marker.
+  return `${cut ? '…' : ''}${text.slice(s, end).trim().replace(/^[一二三四五六七八九十\d]{1,3}[）)]\s*/u, '')}`;
 }
 
 /** 「例如，某企业招用3人，可获补贴4500元。」: a worked example inside a paragraph explains an amount, it is not one. */
@@ -69,7 +70,8 @@ export function parseAmounts(text: string, name = ''): Amount[] {
     const before = text.slice(Math.max(0, at - 14), at);
     // 「裁员率不高于参保职工总数的20%」: a rate bounded in the percentage's own clause is a condition too.
     const clause = before.slice(Math.max(0, ...[...'，,。；;：:'].map((c) => before.lastIndexOf(c) + 1)));
-    if (!PERCENT_CONTEXT.test(window) || MINIMUM.test(before.slice(-4)) || RATE_THRESHOLD.test(before) || /率\s*(?:达到|不低于|不高于|低于|高于|超过|不超过)/u.test(clause)) continue;
+    // 「按不低于当地最低工资80%的标准支付」: a floor the payer must meet, however far the 不低于 is in its clause.
+    if (!PERCENT_CONTEXT.test(window) || MINIMUM.test(before.slice(-4)) || /(?:不低于|不少于|不得低于)[^，,。；;]{0,12}$/u.test(before) || RATE_THRESHOLD.test(before) || /率\s*(?:达到|不低于|不高于|低于|高于|超过|不超过)/u.test(clause)) continue;
     // A percentage bounding a rate ("LPR+50BP") is written with BP, never %; a bare % here is the benefit.
     // 「不超过4%的优惠贷款利率」: the rest of a short clause says what the percentage is of.
     const rest = /^[^，,。；;\n]{0,12}/.exec(text.slice(at + m[0].length))![0];

@@ -104,6 +104,8 @@ function nestedGroups(
 ): { head: TargetGroup[]; modifiers: TargetGroup[]; headText: string; modifierText: string; unread: string | null } | null {
   const twice = qualifiedTwice(text, mentions, groups);
   if (twice) return twice;
+  const then = qualifiedAfter(text, mentions, groups);
+  if (then) return then;
   for (let i = mentions.length - 1; i > 0; i--) {
     const head = mentions[i]!;
     const before = text.slice(0, head.index);
@@ -136,6 +138,29 @@ function nestedGroups(
       // The qualifying part alone (「低保家庭、零就业家庭、残疾」), so the two conditions read apart.
       modifierText,
     };
+  }
+  return null;
+}
+
+/**
+ * 「对毕业年度内的高校毕业生，同时来自低保家庭、零就业家庭或本人为残疾人之一的」: the head first, then 同时/并且/且 and
+ * its qualifiers in the next clause — all of the head and any of the qualifiers.
+ */
+function qualifiedAfter(text: string, mentions: ReturnType<typeof findGroups>, groups: TargetGroup[]): NonNullable<ReturnType<typeof nestedGroups>> | null {
+  for (const head of mentions) {
+    const rest = text.slice(head.index + head.text.length);
+    const link = /^[^，,。；;]{0,4}[，,]\s*(?:同时|并且|并|且)(?:来自|属于|为|是)?/u.exec(rest);
+    if (!link) continue;
+    const from = head.index + head.text.length + link[0].length;
+    const sentenceEnd = text.slice(from).search(/[。；;]/u);
+    const to = sentenceEnd < 0 ? text.length : from + sentenceEnd;
+    const quals = mentions.filter((m) => m.index >= from && m.index < to);
+    const modifiers = [...new Set(quals.flatMap((m) => m.groups))].filter((g) => groups.includes(g) && !head.groups.includes(g));
+    const heads = head.groups.filter((g) => groups.includes(g));
+    if (!heads.length || !modifiers.length || !groups.every((g) => heads.includes(g) || modifiers.includes(g))) continue;
+    const last = quals[quals.length - 1]!;
+    const modifierText = text.slice(quals[0]!.index, last.index + last.text.length);
+    return { head: heads, modifiers, headText: clauseAt(text, head.index, head.index + head.text.length), modifierText, unread: unreadAlternative(modifierText) };
   }
   return null;
 }
@@ -282,7 +307,9 @@ export function conditionsOf(
   }
 
   const small = /小微企业/.exec(plain);
-  if (small && (opts.smallEnterprise ?? opts.groups.includes('小微企业'))) out.push({ type: 'enterprise_size', size: '小微企业', text: clauseAt(plain, small.index), paragraphId });
+  // 「注册个体工商户或小微企业」: a person founding either — the size is one of two ways in, not a requirement.
+  const eitherForm = opts.recipient === 'individual' && /个体工商户[^，,。；;]{0,3}(?:或|或者|、)小微企业|小微企业[^，,。；;]{0,3}(?:或|或者|、)个体工商户/u.test(plain);
+  if (small && !eitherForm && (opts.smallEnterprise ?? opts.groups.includes('小微企业'))) out.push({ type: 'enterprise_size', size: '小微企业', text: clauseAt(plain, small.index), paragraphId });
 
   // 「正常经营满1年且带动1人以上就业」「并吸纳1人以上就业的」: a hire required alongside the other conditions (a bare
   // 「带动就业5人及以上的，贷款额度最高50万元」 sets a higher amount, not who may apply).

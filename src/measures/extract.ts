@@ -691,6 +691,9 @@ function foldMentions(measures: Measure[]): Measure[] {
     if (loan) {
       // 「创业担保贷款贴息按季度结算」 where the document states 创业担保贷款: the interest subsidy is part of the loan.
       into = loan;
+    } else if (others.some((o) => o.paragraphId === m.paragraphId && (o.name === `${m.name}补贴` || o.name === `${m.name}补助`))) {
+      // 「公益性岗位｜…｜每人每月1700元」 named both 公益性岗位 and 公益性岗位补贴 in one paragraph: the subsidy of that programme.
+      into = others.find((o) => o.paragraphId === m.paragraphId && (o.name === `${m.name}补贴` || o.name === `${m.name}补助`));
     } else if (INSURANCE_PART.test(m.name)) {
       // 「基本养老保险补贴每人每月400元，基本医疗保险补贴每人每月160元」: the parts of a social-insurance subsidy.
       const whole = others.filter((o) => /社会保险补贴$/.test(o.name));

@@ -16,6 +16,8 @@ const HEAD_RE = new RegExp(`(${HEADS})`, 'g');
 
 /** Characters and words a name never extends over (to its left). */
 const LEFT_STOPS = [
+  // 「已由其他单位申领过一次性吸纳就业补贴」: 过 after the verb belongs to it.
+  '申领过', '领取过', '享受过', '获得过',
   '给予', '落实', '享受', '发放', '实施', '执行', '继续', '参加', '开发', '创设', '加强', '组织', '开展', '做好', '提供',
   '申请', '申领', '办理', '按规定', '规定', '同等', '可以', '可', '并', '或', '和', '及', '与', '等', '对', '为', '将',
   '领取', '发给', '支付', '通过', '建立', '完善', '鼓励', '利用', '拓宽', '搜索', '骗取', '核拨', '先行', '符合', '没有', '同时',
@@ -41,7 +43,7 @@ const NOT_A_MEASURE_AFTER = /^(?:资金|余额|标准|金额|人员|基金|担�
  * funding lines of government (地方财政补贴, 政府补贴, 经费补贴), and awards to units recognised
  * as models (…示范基地补贴: like 003's 典型/载体 awards, they go to selected units, not to applicants who qualify).
  */
-const NOT_A_MEASURE = /丧葬|抚恤|伤残|死亡|医疗补助|伙食|(?:住房|购车|消费|助学|扶贫|其他)贷款$|财政补贴$|政府补贴$|经费补贴$|集体补助$|^骗取|示范/;
+const NOT_A_MEASURE = /(?:累计|合计|总计|共计)(?:补贴|补助)$|丧葬|抚恤|伤残|死亡|医疗补助|伙食|(?:住房|购车|消费|助学|扶贫|其他)贷款$|财政补贴$|政府补贴$|经费补贴$|集体补助$|^骗取|示范/;
 /** Names that only point at other measures (相关补贴, 上述补贴) or are the head alone. */
 const GENERIC_PREFIX = /^(?:全额|支付|政府|各项|各类|多项|两项|两类|所有|全部|各种|相关|有关|上述|该|此类|这些|其他|其它|有关|同类|更高标准|财政|工作|培训|优惠|政策性)/;
 
@@ -49,7 +51,7 @@ const GENERIC_PREFIX = /^(?:全额|支付|政府|各项|各类|多项|两项|两
  * A name right after these is mentioned, not offered: an exclusion (「已享受公益性岗位补贴的人员，不纳入…」),
  * a refusal (「不予贴息」) or a ban on repeats (「不得重复享受…补贴」).
  */
-const MENTIONED_AFTER = /(?:已(?:经)?(?:享受|领取|申领|获得)(?:过)?|正在享受|不予|不纳入|不得(?:重复)?(?:享受|申领)|不再(?:享受|发放)|未(?:享受|领取))$/u;
+const MENTIONED_AFTER = /(?:已(?:经)?[^，,。；;]{0,8}?(?:享受|领取|申领|获得)(?:过)?|正在享受|不予|不纳入|不得(?:重复)?(?:享受|申领)|不再(?:享受|发放)|未(?:享受|领取))$/u;
 
 /** …相关补贴 / …有关补贴 anywhere in the name (骗取就业援助相关补贴) points at other measures too. */
 const GENERIC_INSIDE = /相关|有关/;
@@ -93,7 +95,7 @@ export function findNames(sentence: string): NameHit[] {
     if (s > 0 && /[0-9A-Za-z]/.test(sentence[s - 1]!) && s === m.index - left.length && !stop) continue;
     const raw = left + m[0];
     if (NOT_A_MEASURE.test(raw) || /^[他者下上因年期]/.test(raw)) continue;
-    if (MENTIONED_AFTER.test(sentence.slice(Math.max(0, s - 8), s))) continue;
+    if (MENTIONED_AFTER.test(sentence.slice(Math.max(0, s - 14), s))) continue;
     // A bare two-character noun (给予补贴, 申请贷款) names nothing; 贷款贴息 / 税收优惠 alone do.
     if ((left.length === 0 && m[0].length <= 2) || GENERIC_PREFIX.test(raw) || GENERIC_INSIDE.test(raw) || GENERIC_WHOLE.test(raw)) continue;
     // 贷款 directly followed by 贴息 is read as one name (贷款贴息) by the longer head.
@@ -156,7 +158,9 @@ export function normaliseName(raw: string, context = ''): string {
 export function headingName(heading: string): string {
   const bare = heading
     .replace(/^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|第[一二三四五六七八九十百]+[章条节])\s*/, '')
-    .trim();
+    .trim()
+    // 「一、【一次性创业补贴】」: a name set in brackets, as policy lists write their items.
+    .replace(/^[【〖[「]\s*([^】〗\]」]+?)\s*[】〗\]」]$/u, '$1');
   return normaliseName(bare);
 }
 

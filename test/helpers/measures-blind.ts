@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadCorpus } from '../../src/ingest/load-corpus.ts';
 import { amountInYuan } from '../../src/measures/amounts.ts';
 import { extractFromDocument } from '../../src/measures/extract.ts';
+import { normaliseName } from '../../src/measures/names.ts';
 import type { Measure } from '../../src/measures/types.ts';
 import type { PolicyDocument } from '../../src/types.ts';
 import { pr, type PR } from './measures-gold.ts';
@@ -46,7 +47,8 @@ export function blindGold(dir = BLIND_DIR): BlindGold[] {
     .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as BlindGold);
 }
 
-const bare = (name: string) => name.replace(/^(?:个人|小微企业|企业|单位|用人单位)/u, '').replace(/（[^）]*）|\([^)]*\)/gu, '');
+// Both names in the catalog's canonical form first (灵活就业人员社会保险补贴 is 灵活就业社会保险补贴, 社保 is 社会保险).
+const bare = (name: string) => normaliseName(name).replace(/^(?:个人|小微企业|企业|单位|用人单位)/u, '').replace(/（[^）]*）|\([^)]*\)/gu, '');
 const sameName = (a: string, b: string) => {
   const x = bare(a);
   const y = bare(b);
@@ -62,7 +64,10 @@ export interface BlindScore {
   extra: string[];
 }
 
-export function scoreBlind(gold: BlindGold, doc: PolicyDocument, got: Measure[] = extractFromDocument(doc)): BlindScore {
+export function scoreBlind(gold: BlindGold, doc: PolicyDocument, all: Measure[] = extractFromDocument(doc)): BlindScore {
+  // Free services and recruitment drives are catalogued apart (kinds service, recruitment: /check lists services
+  // under their own heading and never offers a recruitment drive); the gold's measures are what one applies for.
+  const got = all.filter((m) => m.kind !== 'service' && m.kind !== 'recruitment');
   const paragraphOf = (quote: string) => doc.paragraphs.find((p) => p.text.includes(quote))?.id ?? '?';
   const pairs: Array<[BlindMeasure, Measure]> = [];
   const used = new Set<Measure>();
