@@ -258,8 +258,8 @@ const HAS_DIGIT = /\d/u;
 /** Best first: by score, then by retrieval rank and reading order. */
 const byScore = (a: Candidate, b: Candidate) => b.score - a.score || a.rank - b.rank || a.position - b.position;
 
-/** A sentence about a named example person: 李先生…, 张女士…, 小王…, 例如某… */
-const CASE_SENTENCE = /^(?:[（(]?\d[）)]?\s*)?(?:[\u4e00-\u9fff](?:先生|女士|同学|师傅|阿姨|大爷)|小[\u4e00-\u9fff](?=[，,是在于从今])|例如|比如|举例)/u;
+/** A sentence about a named example person: 李先生…, 张女士…, 小王…, 例如某…, also after an FAQ's verdict (「不能，李先生的…」). */
+const CASE_SENTENCE = /^(?:[（(]?\d[）)]?\s*)?(?:(?:不能|不可以|可以|能|不是|是的?|不行|否)[，,]\s*)?(?:[\u4e00-\u9fff](?:先生|女士|同学|师傅|阿姨|大爷)|小[\u4e00-\u9fff](?=[，,是在于从今])|例如|比如|举例)/u;
 
 /** For a broad question, a passage's later sentences count this much against other passages' best. */
 const BROAD_REPEAT = 0.7;
