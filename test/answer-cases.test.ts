@@ -51,6 +51,12 @@ beforeAll(async () => {
           '---\ntitle: 鄂州市失业保险待遇问答\nissuer: 鄂州市人力资源和社会保障局\ndate: 2026-06-01\nregion: 湖北省鄂州市\n---\n' +
           '## 一、失业保险金领取期限\n\n失业保险金领取期限根据失业前累计缴费时间确定：\n\n' +
           '1. 累计缴费满1年不满5年的，领取期限最长为12个月；\n2. 累计缴费满5年不满10年的，领取期限最长为18个月；\n3. 累计缴费10年以上的，领取期限最长为24个月。\n',
+        // A notice whose phone line has digits and whose last line says until when it applies.
+        'zz-validity.md':
+          '---\ntitle: 鹤壁市稳就业若干措施\nissuer: 鹤壁市人民政府\ndate: 2026-01-10\nregion: 河南省鹤壁市\n---\n' +
+          '一、对吸纳高校毕业生的小微企业给予一次性吸纳就业补贴。\n\n' +
+          '政策咨询：鹤壁市稳就业工作专班，电话0392-3311234。\n\n' +
+          '本措施自印发之日起施行，有效期至2027年12月31日。\n',
         // A rule that names the topic without a figure, and the figure in another article.
         'zz-rates.md':
           '---\ntitle: 濮阳市失业保险办法\nissuer: 濮阳市人民政府\ndate: 2026-02-01\nregion: 河南省濮阳市\n---\n' +
@@ -193,6 +199,11 @@ describe('a quantity asked that no document states (abstain.ts asked-quantity)',
 });
 
 describe('answers that give what was asked', () => {
+  it('「到什么时候截止」 opens with the date, not with a phone number that also has digits', async () => {
+    const a = await t.engine.ask('鹤壁这个稳就业的措施到什么时候截止？');
+    expect(a.abstained).toBe(false);
+    expect(firstOf(a.answer)).toContain('2027年12月31日');
+  });
   it('「各交多少」 gets the sentence with the figure even when a sentence without one covers more of the words', async () => {
     const a = await t.engine.ask('濮阳失业保险单位和个人各交多少？');
     expect(a.abstained).toBe(false);

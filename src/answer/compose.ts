@@ -205,9 +205,8 @@ export function composeAnswer(
   }
   // 「单位和个人各交多少」: a question after a figure gets one — when none of the sentences chosen states a
   // number, the best one that does (scoring at least FIGURE_INCLUDE_SHARE of the best) takes the last place.
-  const statesNumber = (text: string) => HAS_DIGIT.test(withoutNumbering(normalizeForMatch(text)));
-  if (kind !== null && FIGURE_KINDS.has(kind) && chosen.length && !chosen.some((c) => statesNumber(c.text))) {
-    const figure = candidates.find((c) => c.score >= FIGURE_INCLUDE_SHARE * best && !c.leadIn && !c.isItem && statesNumber(c.text) && !chosen.includes(c));
+  if (kind !== null && FIGURE_KINDS.has(kind) && chosen.length && !chosen.some((c) => statesAsked(kind, c.text))) {
+    const figure = candidates.find((c) => c.score >= FIGURE_INCLUDE_SHARE * best && !c.leadIn && !c.isItem && statesAsked(kind, c.text) && !chosen.includes(c));
     if (figure && (sources.includes(figure.passage) || sources.length < opts.maxSources || chosen.length > 1)) {
       const out = chosen.length >= maxSentences || length + figure.text.length > maxChars ? chosen.pop()! : null;
       if (out) length -= out.text.length;
@@ -222,7 +221,7 @@ export function composeAnswer(
   // sentences follow in source order, then reading order.
   const bestOf = (p: Passage) => Math.max(...chosen.filter((c) => c.passage === p).map((c) => c.score));
   sources.sort((a, b) => bestOf(b) - bestOf(a) || passages.indexOf(a) - passages.indexOf(b));
-  const lead = leadOf(chosen, oneFact);
+  const lead = leadOf(chosen, oneFact ? kind : null);
   chosen.sort((a, b) => Number(b === lead) - Number(a === lead) || sources.indexOf(a.passage) - sources.indexOf(b.passage) || a.position - b.position);
 
   const cited = sources.map((p, i) => ({ passage: p, citation: toCitation(p, i + 1, opts.baseUrl) }));
@@ -237,11 +236,10 @@ export function composeAnswer(
  * (a sum, a period, a number, a phone or address) opens with the best sentence that states a figure,
  * when it scores at least FIGURE_LEAD_SHARE of the best.
  */
-function leadOf(chosen: Candidate[], oneFact: boolean): Candidate | null {
+function leadOf(chosen: Candidate[], oneFact: AnswerKind | null): Candidate | null {
   const best = chosen.reduce<Candidate | null>((b, c) => (!b || byScore(c, b) < 0 ? c : b), null);
-  const statesNumber = (c: Candidate) => HAS_DIGIT.test(withoutNumbering(normalizeForMatch(c.text)));
-  if (!best || !oneFact || statesNumber(best)) return best;
-  const figure = chosen.filter((c) => c.score >= FIGURE_LEAD_SHARE * best.score && statesNumber(c));
+  if (!best || !oneFact || statesAsked(oneFact, best.text)) return best;
+  const figure = chosen.filter((c) => c.score >= FIGURE_LEAD_SHARE * best.score && statesAsked(oneFact, c.text));
   return figure.reduce<Candidate | null>((b, c) => (!b || byScore(c, b) < 0 ? c : b), null) ?? best;
 }
 /** Fitted on the training sets' chosen sentences (a listwise fit, leave-one-set-out: 256 → 265 of 380 leads; first sentences 352 → 354 of 492). */
@@ -254,6 +252,18 @@ const FIGURE_LEAD_SHARE = 0.56;
 const FIGURE_INCLUDE_SHARE = 0.35;
 /** Digits, after numerals are folded (二十四个月 → 24个月). */
 const HAS_DIGIT = /\d/u;
+/** A period or a date: what 「多久」「什么时候截止」 asks for (a phone number or a sum is not). */
+const HAS_PERIOD = /\d+(?:\.\d+)?\s*个?(?:工作日|小时|年|月|日|天|周(?!岁))|\d{4}年\d{1,2}月/u;
+/** A sum, a rate or a multiple: what 「多少钱」 asks for. */
+const HAS_SUM = /\d+(?:\.\d+)?\s*(?:元|万元|亿元|块|%|倍)/u;
+
+/** Whether a sentence states the kind of figure asked for: a period for a duration, a sum for an amount, else a number. */
+function statesAsked(kind: AnswerKind, text: string): boolean {
+  const norm = withoutNumbering(normalizeForMatch(text));
+  if (kind === 'duration') return HAS_PERIOD.test(norm);
+  if (kind === 'amount') return HAS_SUM.test(norm);
+  return HAS_DIGIT.test(norm);
+}
 
 /** Best first: by score, then by retrieval rank and reading order. */
 const byScore = (a: Candidate, b: Candidate) => b.score - a.score || a.rank - b.rank || a.position - b.position;
