@@ -199,6 +199,11 @@ describe('a quantity asked that no document states (abstain.ts asked-quantity)',
 });
 
 describe('answers that give what was asked', () => {
+  it('a label over 「符合条件的创业者」 says nothing about who qualifies: the conditions lead', async () => {
+    const a = await t.engine.ask('广州创业租金补贴适用于哪些人员？');
+    expect(a.abstained).toBe(false);
+    expect(firstOf(a.answer)).not.toContain('符合条件的创业者');
+  });
   it('「到什么时候截止」 opens with the date, not with a phone number that also has digits', async () => {
     const a = await t.engine.ask('鹤壁这个稳就业的措施到什么时候截止？');
     expect(a.abstained).toBe(false);

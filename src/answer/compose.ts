@@ -64,6 +64,8 @@ const LEAD_IN = /[:：]$|(?:以下|下列)[^。；]{0,12}(?:条件|情形|情况
 const HEADING_CREDIT = 0.5;
 
 const LONG_SENTENCE = 150;
+/** 「补贴对象：符合条件的创业者。」: a labelled part that only says 「those who qualify」. */
+const VACUOUS_PART = /^[^：:]{2,10}[：:]\s*(?:符合(?:条件|规定|要求)的?|相关的?|有关的?)[\u4e00-\u9fff]{1,8}[。.；;]?$/u;
 /** A sentence of fewer characters (numbering and final marks aside) is too short to answer. */
 const SHORT_SENTENCE = 8;
 
@@ -127,7 +129,8 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
         figure: kind === 'amount' && statesFigure(norm, query.norm),
         listFactor: answerType ? answerTypeFactor(Math.max(enumerationSize(norm, answerType, []), isLead ? passage.items.length : 0), LIST_ANSWER_BOOST) : 1,
         // A bare numbered title (「（一）线上办理。」) says nothing either.
-        short: withoutNumbering(text).replace(/[\p{P}\s]+$/u, '').length < SHORT_SENTENCE && !isLead,
+        // …and neither does a label over 「符合条件的创业者」: whom it names is whoever qualifies.
+        short: (withoutNumbering(text).replace(/[\p{P}\s]+$/u, '').length < SHORT_SENTENCE && !isLead) || VACUOUS_PART.test(text),
         example: CASE_SENTENCE.test(text),
         question: /[？?]$/u.test(text),
         otherSubject: opts.otherSubject?.(query, normalizeForMatch(text)) ?? false,
