@@ -201,6 +201,13 @@ describe('follow-ups in context', () => {
     expect(r.answer!.question).toMatch(/ 需要什么材料？$/u);
   });
 
+  it('「这个补贴要什么材料？」 refers to the subsidy just asked about', async () => {
+    await say('灵活就业社保补贴给哪些人？', 'f4');
+    const r = await say('这个补贴要什么材料？', 'f4');
+    expect(r.answer!.question).toContain('灵活就业社会保险补贴');
+    expect(r.answer!.question).toMatch(/ 这个补贴要什么材料？$/u);
+  });
+
   it('a follow-up whose answer the documents do state is answered (失业保险金 → 材料)', async () => {
     await say('失业保险金怎么领取？', 'f3');
     const r = await say('需要什么材料？', 'f3');
