@@ -4,7 +4,7 @@ import { evaluateMeasure } from '../src/eligibility/evaluate.ts';
 import { parseProfile } from '../src/eligibility/profile.ts';
 import { placesInQuestion } from '../src/text/gazetteer.ts';
 import type { PolicyDocument } from '../src/types.ts';
-import { blindDocuments, blindGold, blindScenarios, DEV_DIR, scenarioMeasure, scenarioProfile, scoreBlind } from './helpers/measures-blind.ts';
+import { BLIND2_DIR, blindDocuments, blindGold, blindScenarios, DEV_DIR, scenarioMeasure, scenarioProfile, scoreBlind } from './helpers/measures-blind.ts';
 import { fmt, pr, type PR } from './helpers/measures-gold.ts';
 
 /**
@@ -92,6 +92,38 @@ describe('measures on the second development set (tuned on)', () => {
     expect(all.measures.recall).toBeGreaterThanOrEqual(0.96);
     expect(all.amounts.recall).toBeGreaterThanOrEqual(0.95);
     expect(all.groups.recall).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+/**
+ * A second frozen blind set (test/fixtures/measures-blind-2, written 2026-12-02 by a helper that saw no code:
+ * 岳阳 第X条 notice, 邯郸 one-measure 告知单, 南充 问答 with pronouns, 清远 tab table, 黄石 一是…二是 解读). Measured
+ * once on the code of that session (src/measures/README.md); its errors are not looked at. Floors at those figures.
+ */
+describe('measures on the second blind set', () => {
+  it('pooled figures and verdicts stay at the blind figures', async () => {
+    const docs2 = await blindDocuments(BLIND2_DIR);
+    const scores = blindGold(BLIND2_DIR).map((g) => scoreBlind(g, docs2.find((d) => d.file === g.file)!));
+    expect(scores).toHaveLength(5);
+    const all = { measures: pooled(scores.map((s) => s.measures)), amounts: pooled(scores.map((s) => s.amounts)), groups: pooled(scores.map((s) => s.groups)) };
+    console.log(`measures-blind-2 pooled\n  measures ${fmt(all.measures)}\n  amounts  ${fmt(all.amounts)}\n  groups   ${fmt(all.groups)}`);
+    const floors = { measures: [0.75, 0.88], amounts: [0.72, 0.56], groups: [0.93, 0.62] } as const;
+    for (const k of ['measures', 'amounts', 'groups'] as const) {
+      expect(all[k].precision, `${k} precision`).toBeGreaterThanOrEqual(floors[k][0]);
+      expect(all[k].recall, `${k} recall`).toBeGreaterThanOrEqual(floors[k][1]);
+    }
+    const today = '2025-11-22';
+    let right = 0;
+    for (const s of blindScenarios(BLIND2_DIR)) {
+      const doc = docs2.find((d) => d.file === s.doc)!;
+      const m = scenarioMeasure(s, extractFromDocument(doc).map((x) => ({ ...x, url: `http://localhost/docs/${doc.docId}#${x.paragraphId}` })));
+      if (!m) continue;
+      const input = scenarioProfile(s, today);
+      const region = placesInQuestion(String(input['region']))[0] ?? String(input['region']);
+      const r = evaluateMeasure(m, parseProfile({ ...input, region }, new Date(today)));
+      if ((r.status === 'eligible' ? 'eligible' : r.status === 'unknown' ? 'unknown' : 'ineligible') === s.expected) right++;
+    }
+    expect(right).toBeGreaterThanOrEqual(3);
   });
 });
 

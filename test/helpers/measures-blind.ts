@@ -47,13 +47,10 @@ export function blindGold(dir = BLIND_DIR): BlindGold[] {
     .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as BlindGold);
 }
 
-// Both names in the catalog's canonical form first (灵活就业人员社会保险补贴 is 灵活就业社会保险补贴, 社保 is 社会保险).
-const bare = (name: string) => normaliseName(name).replace(/^(?:个人|小微企业|企业|单位|用人单位)/u, '').replace(/（[^）]*）|\([^)]*\)/gu, '');
-const sameName = (a: string, b: string) => {
-  const x = bare(a);
-  const y = bare(b);
-  return x === y || (x.length >= 4 && y.includes(x)) || (y.length >= 4 && x.includes(y));
-};
+const bare = (name: string) => name.replace(/^(?:个人|小微企业|企业|单位|用人单位)/u, '').replace(/（[^）]*）|\([^)]*\)/gu, '');
+const close = (x: string, y: string) => x === y || (x.length >= 4 && y.includes(x)) || (y.length >= 4 && x.includes(y));
+// As written, or both in the catalog's canonical form (灵活就业人员社会保险补贴 is 灵活就业社会保险补贴, 社保 is 社会保险).
+const sameName = (a: string, b: string) => close(bare(a), bare(b)) || close(bare(normaliseName(a)), bare(normaliseName(b)));
 const amountKey = (a: { value: number | null; unit: string | null }) => `${a.unit === '%' ? '%' : '元'}:${(amountInYuan(a as never) ?? NaN).toFixed(2)}`;
 
 export interface BlindScore {
@@ -121,9 +118,12 @@ export interface BlindScenario {
   why: string;
 }
 
-export function blindScenarios(): BlindScenario[] {
-  return JSON.parse(fs.readFileSync(path.join(BLIND_DIR, 'profiles.json'), 'utf8')) as BlindScenario[];
+export function blindScenarios(dir = BLIND_DIR): BlindScenario[] {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'profiles.json'), 'utf8')) as BlindScenario[];
 }
+
+/** The second frozen blind measures set (test/fixtures/measures-blind-2, 2026-12-02); its profiles are dated in 2025. */
+export const BLIND2_DIR = path.join(import.meta.dirname, '..', 'fixtures', 'measures-blind-2');
 
 /**
  * The extracted measure a scenario is about: in its document, the measure of exactly that name, else
