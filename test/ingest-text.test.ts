@@ -209,3 +209,15 @@ describe('a region written with its province in the front matter', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('tables written in plain text', () => {
+  it('a table pasted with tabs (or full-width bars) becomes rows that keep their column headers', () => {
+    const raw = ['宜昌市就业政策清单', '序号\t政策名称\t支持标准', '1\t技能提升补贴\t初级1000元；中级1500元', '2\t一次性创业补贴\t每户8000元', '', '序号｜项目｜标准', '1｜公益性岗位补贴｜每人每月1700元'].join('\n');
+    const blocks = loadText(raw, 't.txt').blocks;
+    expect(blocks).toContain('序号：1；政策名称：技能提升补贴；支持标准：初级1000元；中级1500元');
+    expect(blocks).toContain('序号：1；项目：公益性岗位补贴；标准：每人每月1700元');
+    // A line with one tab is text, not a table.
+    expect(loadText('标题\n说明\t一段话', 't.txt').blocks.join('\n')).not.toContain('：');
+  });
+});
+

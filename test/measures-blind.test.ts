@@ -80,7 +80,17 @@ describe('measures on the development documents (tuned on)', () => {
  * ｜-separated rows, 淄博 prose with nested groups; labelled by a helper that saw no code, first measured before
  * any rule was written for it (measures P 0.79 / R 0.96, amounts 0.81 / 0.68, 4 of 10 verdicts), then tuned on.
  */
-describe('measures on the second development set (tuned on)', () => {
+describe('measures on the second and third development sets (tuned on)', () => {
+  // measures-dev-3 (安庆 articles, 通辽 FAQ of pronouns, 宜宾 tab table, 张掖 一是…二是 prose, 梅州 告知单), first seen at
+  // measures P 0.82 / R 0.84, amounts 0.84 / 0.52: the tab table's rows (and cells holding 「；」) are now rows.
+  it('the tab table of measures-dev-3 gives each row its tiers', async () => {
+    const dir = DEV_DIR.replace(/measures-dev$/u, 'measures-dev-3');
+    const dev = await blindDocuments(dir);
+    const scores = blindGold(dir).map((g) => scoreBlind(g, dev.find((d) => d.file === g.file)!));
+    const all = { amounts: pooled(scores.map((s) => s.amounts)) };
+    expect(all.amounts.recall).toBeGreaterThanOrEqual(0.62);
+  });
+
   it('keeps its measures, amounts and verdicts', async () => {
     const dir = DEV_DIR.replace(/measures-dev$/u, 'measures-dev-2');
     const dev = await blindDocuments(dir);
@@ -107,7 +117,7 @@ describe('measures on the second blind set', () => {
     expect(scores).toHaveLength(5);
     const all = { measures: pooled(scores.map((s) => s.measures)), amounts: pooled(scores.map((s) => s.amounts)), groups: pooled(scores.map((s) => s.groups)) };
     console.log(`measures-blind-2 pooled\n  measures ${fmt(all.measures)}\n  amounts  ${fmt(all.amounts)}\n  groups   ${fmt(all.groups)}`);
-    const floors = { measures: [0.75, 0.88], amounts: [0.72, 0.56], groups: [0.93, 0.62] } as const;
+    const floors = { measures: [0.8, 0.88], amounts: [0.8, 0.62], groups: [0.97, 0.62] } as const;
     for (const k of ['measures', 'amounts', 'groups'] as const) {
       expect(all[k].precision, `${k} precision`).toBeGreaterThanOrEqual(floors[k][0]);
       expect(all[k].recall, `${k} recall`).toBeGreaterThanOrEqual(floors[k][1]);

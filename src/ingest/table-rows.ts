@@ -98,10 +98,16 @@ function detectSeparator(text: string): string {
   return [',', '\t', ';'].sort((a, b) => count(b) - count(a))[0]!;
 }
 
-/** A line of a table written with bars: 「a | b | c」 or Markdown's 「| a | b | c |」 (three or more cells). */
+/**
+ * A line of a table written with bars: 「a | b | c」, Markdown's 「| a | b | c |」 or full-width 「a｜b｜c」, or
+ * with tabs between its cells as a spreadsheet pastes it (three or more cells).
+ */
 function barCells(line: string): string[] | null {
-  if (!line.includes('|')) return null;
-  const cells = line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  const sep = line.includes('|') ? '|' : line.includes('｜') ? '｜' : (line.match(/\t/g) ?? []).length >= 2 ? '\t' : null;
+  if (!sep) return null;
+  const t = line.trim();
+  const edge = sep === '|' ? /^\||\|$/gu : sep === '｜' ? /^｜|｜$/gu : null;
+  const cells = (edge ? t.replace(edge, '') : t).split(sep).map((c) => c.trim());
   return cells.length >= 3 ? cells : null;
 }
 const MD_RULE = /^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?$/;

@@ -439,11 +439,15 @@ const ROW_AMOUNT = /标准|金额|额度|数额/u;
  * is one measure named by its name column: structure first, the sentence rules are for prose.
  */
 function rowMeasure(p: Paragraph): Draft | null {
-  if (!isFieldRow(p.text)) return null;
-  const fields = p.text.split(/[；;]/u).map((f) => f.trim()).filter(Boolean).map((f) => {
+  if (!isFieldRow(p.text) && !keyedRow(p.text)) return null;
+  // 「支持标准：初级1000元；中级1500元；高级2000元」: a piece without a key of its own goes on the field before it.
+  const fields: Array<{ key: string; value: string }> = [];
+  for (const f of p.text.split(/[；;]/u).map((x) => x.trim()).filter(Boolean)) {
     const at = f.search(/[：:]/u);
-    return { key: f.slice(0, at).trim(), value: f.slice(at + 1).trim() };
-  });
+    const last = fields[fields.length - 1];
+    if ((at < 0 || at > 12) && last) last.value += `；${f}`;
+    else fields.push({ key: at < 0 ? '' : f.slice(0, at).trim(), value: f.slice(at + 1).trim() });
+  }
   const nameField = fields.find((f) => ROW_NAME.test(f.key));
   if (!nameField || !new RegExp(`(?:${MEASURE_HEADS})$`, 'u').test(nameField.value.replace(/[（(][^）)]*[）)]$/u, ''))) return null;
   const name = normaliseName(nameField.value.replace(/[（(][^）)]*[）)]$/u, ''), p.text);
@@ -459,6 +463,13 @@ function rowMeasure(p: Paragraph): Draft | null {
     amounts: parseAmounts(amountText, name),
     validUntil: latest(statedEndDates(p.text)),
   };
+}
+
+/** 「序号：1；政策名称：…；支持标准：初级1000元；中级1500元」: a row whose cells may hold 「；」 themselves. */
+function keyedRow(text: string): boolean {
+  const parts = text.split(/[；;]/u).map((x) => x.trim()).filter(Boolean);
+  const keyed = parts.filter((x) => /^[^：:，,。]{1,12}[：:]/u.test(x));
+  return keyed.length >= 3 && /^[^：:，,。]{1,12}[：:]/u.test(parts[0] ?? '');
 }
 
 function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, covered: Set<string>, drafts: Draft[]): void {
