@@ -93,9 +93,16 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
     // A labelled part (「补贴标准：每户8000元」) is about the measure its heading names: heading terms count in full.
     const headingCredit = opensWithLabel(passage.textNorm) ? 1 : HEADING_CREDIT;
     const labelled = kind !== null && (opts.labelKinds?.(passage.textNorm) ?? []).includes(kind);
+    // The words of the question a text has, those only in the heading at headingCredit.
+    const coverage = (norm: string): number => {
+      let covered = 0;
+      for (const w of weights) {
+        if (w.forms.some((f) => norm.includes(f))) covered += w.weight;
+        else if (w.forms.some((f) => heading.includes(f))) covered += headingCredit * w.weight;
+      }
+      return covered;
+    };
     let labelledPart: number | null = null;
-    const labelledCovered = () =>
-      (labelledPart ??= weights.reduce((a, w) => a + (w.forms.some((f) => passage.textNorm.includes(f)) ? w.weight : w.forms.some((f) => heading.includes(f)) ? headingCredit * w.weight : 0), 0));
     [...sentences, ...passage.items].forEach((raw, position) => {
       const isItem = position >= sentences.length;
       // FAQ answers open with 「答：」; the answer reads better without it.
@@ -105,19 +112,14 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
       // when the question asks for a list (who, materials, what); otherwise it is one sentence.
       const isLead = position === lead && (kind === null || LIST_KINDS.has(kind));
       const norm = normalizeForMatch(isLead ? [text, ...passage.items].join('\n') : text);
-      let covered = 0;
-      for (const w of weights) {
-        if (w.forms.some((f) => norm.includes(f))) covered += w.weight;
-        else if (w.forms.some((f) => heading.includes(f))) covered += headingCredit * w.weight;
-      }
+      let covered = coverage(norm);
       const offers = kind !== null && kind !== 'what' && opts.offersKind(norm, kind);
       // 「…按最低工资标准的百分之九十计发。目前发放标准为每月2250元。」: the second sentence names no topic
       // word, but gives what is asked about the paragraph's topic.
-      // A part labelled with what is asked (「申请材料：1.…；2.…」) answers it as a whole, whatever its length.
       if (offers && sentences.length <= SHORT_PARAGRAPH_SENTENCES) covered = Math.max(covered, PARAGRAPH_CONTEXT * passageCovered);
       // A part labelled with what is asked (「申请材料：1.…；2.…」) answers it as a whole, whatever its length,
       // about the measure its heading names.
-      else if (offers && labelled) covered = Math.max(covered, PARAGRAPH_CONTEXT * labelledCovered());
+      else if (offers && labelled) covered = Math.max(covered, PARAGRAPH_CONTEXT * (labelledPart ??= coverage(passage.textNorm)));
       const f: SentenceSignals = {
         covered: covered / total,
         passage: passage.score / top,

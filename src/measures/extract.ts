@@ -445,7 +445,7 @@ function rowMeasure(p: Paragraph): Draft | null {
   for (const f of p.text.split(/[；;]/u).map((x) => x.trim()).filter(Boolean)) {
     const at = f.search(/[：:]/u);
     const last = fields[fields.length - 1];
-    if ((at < 0 || at > 12) && last) last.value += `；${f}`;
+    if (!KEYED.test(f) && last) last.value += `；${f}`;
     else fields.push({ key: at < 0 ? '' : f.slice(0, at).trim(), value: f.slice(at + 1).trim() });
   }
   const nameField = fields.find((f) => ROW_NAME.test(f.key));
@@ -465,11 +465,13 @@ function rowMeasure(p: Paragraph): Draft | null {
   };
 }
 
+/** A field of a row: a short key, then its colon (「支持标准：…」). */
+const KEYED = /^[^：:，,。]{1,12}[：:]/u;
+
 /** 「序号：1；政策名称：…；支持标准：初级1000元；中级1500元」: a row whose cells may hold 「；」 themselves. */
 function keyedRow(text: string): boolean {
   const parts = text.split(/[；;]/u).map((x) => x.trim()).filter(Boolean);
-  const keyed = parts.filter((x) => /^[^：:，,。]{1,12}[：:]/u.test(x));
-  return keyed.length >= 3 && /^[^：:，,。]{1,12}[：:]/u.test(parts[0] ?? '');
+  return parts.filter((x) => KEYED.test(x)).length >= 3 && KEYED.test(parts[0] ?? '');
 }
 
 function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, covered: Set<string>, drafts: Draft[]): void {
@@ -699,12 +701,13 @@ function foldMentions(measures: Measure[]): Measure[] {
     const bare = BARE_HEAD.test(m.name.replace(WHO_PREFIX, ''));
     let into: Measure | undefined;
     const loan = /贴息$/u.test(m.name) ? others.find((o) => o.kind === 'loan' && m.name === `${o.name}贴息`) : undefined;
+    const subsidy = others.find((o) => o.paragraphId === m.paragraphId && (o.name === `${m.name}补贴` || o.name === `${m.name}补助`));
     if (loan) {
       // 「创业担保贷款贴息按季度结算」 where the document states 创业担保贷款: the interest subsidy is part of the loan.
       into = loan;
-    } else if (others.some((o) => o.paragraphId === m.paragraphId && (o.name === `${m.name}补贴` || o.name === `${m.name}补助`))) {
+    } else if (subsidy) {
       // 「公益性岗位｜…｜每人每月1700元」 named both 公益性岗位 and 公益性岗位补贴 in one paragraph: the subsidy of that programme.
-      into = others.find((o) => o.paragraphId === m.paragraphId && (o.name === `${m.name}补贴` || o.name === `${m.name}补助`));
+      into = subsidy;
     } else if (INSURANCE_PART.test(m.name)) {
       // 「基本养老保险补贴每人每月400元，基本医疗保险补贴每人每月160元」: the parts of a social-insurance subsidy.
       const whole = others.filter((o) => /社会保险补贴$/.test(o.name));

@@ -62,10 +62,11 @@ const compiledFor = new WeakMap<Lexicon, Compiled>();
 function compiled(lexicon: Lexicon): Compiled {
   let c = compiledFor.get(lexicon);
   if (!c) {
+    const phrases = [...new Set([...lexicon.concepts.flatMap((x) => x.forms), ...lexicon.questionPhrases, ...lexicon.phrases.notQuestions])];
     c = {
       joiners: lexicon.phrases.askJoiners.map((j) => [new RegExp(`(^|[，,。？?！!；;\\s])${escapeRegExp(j)}`, 'gu'), j]),
       singleNoise: new Set(lexicon.phrases.noise.filter((p) => p.length === 1)),
-      inserted: lexicon.phrases.insertedWords.map((w) => [w, [...new Set([...lexicon.concepts.flatMap((c) => c.forms), ...lexicon.questionPhrases, ...lexicon.phrases.notQuestions])].filter((f) => f.includes(w))]),
+      inserted: lexicon.phrases.insertedWords.map((w) => [w, phrases.filter((f) => f.includes(w))]),
     };
     compiledFor.set(lexicon, c);
   }
@@ -293,8 +294,6 @@ export function understand(raw: string, lexicon: Lexicon, region: string | null 
   });
 
   const mentions = findPlaces(norm, { short: true });
-  // The places one moves between (placeRelation): cities and provinces, and counties written out in
-  // full — a county's short form is often an ordinary word as well (新建, 乐业).
   const placeWords = [...new Set(mentions.map((m) => norm.slice(m.index, m.index + m.length)))];
   // 「从广东打工回来，想在仁怀开个小店」: a place one came back from is not the one asked about (when another
   // is named). 「想从仁怀去浙江打工」 is different: 仁怀 is home, and stays.
@@ -307,5 +306,8 @@ export function understand(raw: string, lexicon: Lexicon, region: string | null 
     const best = mostSpecific(r);
     if (best) places.push(best);
   }
-  return { raw, norm, asks, background, concepts: allConcepts, places, placeWords, placeRelation: placeRelation(deepestPlaces(mentions.filter((m) => m.place.level <= 2 || /[区县市旗]$/u.test(norm.slice(m.index, m.index + m.length))))) };
+  // The places one moves between (placeRelation), the one come from included: cities and provinces, and
+  // counties written out in full — a county's short form is often an ordinary word as well (新建, 乐业).
+  const movedBetween = mentions.filter((m) => m.place.level <= 2 || /[区县市旗]$/u.test(norm.slice(m.index, m.index + m.length)));
+  return { raw, norm, asks, background, concepts: allConcepts, places, placeWords, placeRelation: placeRelation(deepestPlaces(movedBetween)) };
 }
