@@ -124,6 +124,17 @@ describe('reading a chat message', () => {
     expect(u.asks[1]!.inherited.map((h) => h.concept.name)).toContain('失业保险金');
   });
 
+  it('a later ask that ends on 「领」 without saying what is about the benefit asked before, even when it names other topics', () => {
+    const u = understand('被公司辞退了，失业金一个月能拿多少，要交够几年社保才能领', lexicon);
+    expect(u.asks).toHaveLength(2);
+    expect(u.asks[1]!.concepts.some((h) => h.concept.topic)).toBe(true);
+    expect(u.asks[1]!.inherited.map((h) => h.concept.name)).toContain('失业保险金');
+    // It names what it is about: nothing is borrowed from the ask before.
+    const named = understand('创业补贴能给多少，创业担保贷款怎么申请', lexicon);
+    expect(named.asks).toHaveLength(2);
+    expect(named.asks[1]!.inherited).toEqual([]);
+  });
+
   it('「几」 that means "a few" does not make a clause a question', () => {
     const u = understand('以前在老家交过几年社保，现在来广州上班了，老家的养老保险能转过来吗？', lexicon);
     expect(u.asks).toHaveLength(1);

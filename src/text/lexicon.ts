@@ -47,6 +47,8 @@ const PhrasesSchema = z.object({
   reference_words: z.array(z.string().min(1)).default([]),
   weak_words: z.array(z.string().min(1)),
   inserted_words: z.array(z.string().min(1)).default([]),
+  elided_object_verbs: z.array(z.string().min(1)).default([]),
+  received_nouns: z.array(z.string().min(1)).default([]),
   place_relations: z.object({ same_province: z.array(z.string().min(1)).default([]), other_province: z.array(z.string().min(1)).default([]) }).default({ same_province: [], other_province: [] }),
 });
 
@@ -146,6 +148,10 @@ export interface Phrases {
   weakWords: ReadonlySet<string>;
   /** Adverbs people put inside a phrase (「包工头直接跑路」, 「压根没给交」): removed when reading a message. */
   insertedWords: string[];
+  /** Verbs of getting a benefit (领, 申请 …): an ask that ends with one names no object of its own (「要交够几年社保才能领」). */
+  elidedObjectVerbs: string[];
+  /** Head nouns of what one receives (补贴, 金, 待遇 …): a concept whose name ends in one is a thing the ask can be about. */
+  receivedNouns: string[];
   /** How documents name movement between two places a message names: within one province (省内) or across provinces (跨省). */
   placeRelations: { sameProvince: string[]; otherProvince: string[] };
 }
@@ -268,6 +274,8 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     // Numerals fold by context (一个月 alone → 1个月, inside a sentence it may stay): keep both forms.
     weakWords: new Set([...phrasesRaw.weak_words, ...uniqueNorm(phrasesRaw.weak_words)]),
     insertedWords: uniqueNorm(phrasesRaw.inserted_words).sort((a, b) => b.length - a.length),
+    elidedObjectVerbs: uniqueNorm(phrasesRaw.elided_object_verbs).sort((a, b) => b.length - a.length),
+    receivedNouns: uniqueNorm([...phrasesRaw.benefit_nouns, ...phrasesRaw.received_nouns]),
     placeRelations: { sameProvince: uniqueNorm(phrasesRaw.place_relations.same_province), otherProvince: uniqueNorm(phrasesRaw.place_relations.other_province) },
   };
   const termFiles = [path.join(BUILTIN_LEXICON_DIR, 'terms.txt'), ...extraDirs.map((d) => path.join(d, 'terms.txt'))].filter((f) => fs.existsSync(f));

@@ -234,6 +234,20 @@ function escapeRegExp(s: string): string {
 
 const topicHits = (hits: ConceptHit[]) => hits.filter((h) => h.concept.topic);
 
+/** Question particles and punctuation after an ask's last word. */
+const ASK_TAIL = /[吗呢么不吧啊呀？?！!。，,\s]+$/u;
+
+/** 「…才能领」「…可以申请吗」: the ask ends with a verb of getting a benefit, and says not what. */
+function elidesObject(norm: string, lexicon: Lexicon): boolean {
+  const body = norm.replace(ASK_TAIL, '');
+  return lexicon.phrases.elidedObjectVerbs.some((v) => body.endsWith(v));
+}
+
+/** The ask names a thing one receives (失业保险金, 创业担保贷款, 工伤待遇). */
+function namesReceived(hits: ConceptHit[], lexicon: Lexicon): boolean {
+  return hits.some((h) => h.concept.topic && lexicon.phrases.receivedNouns.some((n) => h.concept.name.endsWith(n)));
+}
+
 export function understand(raw: string, lexicon: Lexicon, region: string | null = null): Understanding {
   const norm = normalizeForMatch(raw);
   const clauses = splitClauses(raw, lexicon);
@@ -276,8 +290,10 @@ export function understand(raw: string, lexicon: Lexicon, region: string | null 
   }
   // An ask that names no topic is about the topic of the ask before it, or of the background;
   // the narrative just before it is part of it.
+  // So is a later ask whose verb has no object (「失业金一个月多少，要交够几年社保才能领」: 领 the 失业金),
+  // unless it names a thing one receives itself.
   asks.forEach((a, i) => {
-    if (topicHits(a.concepts).length) return;
+    if (topicHits(a.concepts).length && !(i > 0 && elidesObject(a.norm, lexicon) && !namesReceived(a.concepts, lexicon))) return;
     const first = groups[i]![0]!.sentence;
     const near = backgroundClauses.filter((c) => c.sentence === first || c.sentence === first - 1).map((c) => c.norm);
     // The ask before it says what it is about, in words the lexicon may not know
