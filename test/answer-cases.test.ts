@@ -66,6 +66,11 @@ beforeAll(async () => {
           '---\ntitle: 鄂州市公益性岗位管理问答\nissuer: 鄂州市人力资源和社会保障局\ndate: 2026-06-01\nregion: 湖北省鄂州市\n---\n' +
           '## 公益性岗位\n\n公益性岗位优先安置大龄失业人员、零就业家庭成员和残疾人，上岗人员首次上岗时男性不超过55周岁、女性不超过45周岁。' +
           '在岗人员无正当理由连续旷工超过10个工作日的，应当退出公益性岗位。以虚假材料骗取公益性岗位补贴的，追回全部补贴资金。\n',
+        // A short guide whose body is its steps, then a reminder that also says 申请.
+        'zz-steps-only.md':
+          '---\ntitle: 鹤岗市劳动人事争议仲裁网上申请流程\nissuer: 鹤岗市劳动人事争议仲裁院\ndate: 2026-06-01\nregion: 黑龙江省鹤岗市\n---\n' +
+          '1.打开“龙江人社”APP，进入调解仲裁专区\n\n2.实名认证后选择“仲裁申请”\n\n3.填写申请人、被申请人信息和仲裁请求\n\n4.上传证据材料后提交申请\n\n' +
+          '温馨提示：网上申请仲裁后，请留意短信通知，审核通过后5个工作日内到仲裁院窗口递交纸质材料。\n',
       },
     },
   );
@@ -213,5 +218,13 @@ describe('answers that give what was asked', () => {
     const a = await t.engine.ask('濮阳失业保险单位和个人各交多少？');
     expect(a.abstained).toBe(false);
     expect(a.answer).toMatch(/\d+(?:\.\d+)?%/u);
+  });
+});
+
+describe('a short guide whose body is a list of steps', () => {
+  it('「怎么申请」 is answered with the steps, introduced by the title, not with the reminder after them', async () => {
+    const a = await t.engine.ask('鹤岗劳动仲裁网上怎么申请？');
+    expect(firstOf(a.answer)).toContain('打开“龙江人社”APP');
+    expect(firstOf(a.answer)).toContain('提交申请');
   });
 });

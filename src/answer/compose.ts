@@ -39,6 +39,8 @@ export const ONE_FACT_KINDS: ReadonlySet<AnswerKind> = new Set(['amount', 'numbe
 export const ONE_FACT_CHARS = 150;
 /** Questions whose answer is a list: a lead-in sentence is scored and quoted with its items. */
 const LIST_KINDS: ReadonlySet<AnswerKind> = new Set(['who', 'materials', 'what', 'procedure', 'yesno']);
+/** Questions answered by a numbered list in the documents (the steps, the materials). */
+const SEQUENCE_KINDS: ReadonlySet<AnswerKind> = new Set(['procedure', 'materials']);
 /** A sentence that gives the asked kind shares its paragraph's topic: it is credited with this share of the paragraph's coverage. */
 const PARAGRAPH_CONTEXT = 1;
 /** …in a short paragraph (an FAQ answer), whose sentences are about one thing; a long one mixes measures. */
@@ -92,7 +94,8 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
     const passageCovered = coveredWeight(weights, passage.textNorm);
     // A labelled part (「补贴标准：每户8000元」) is about the measure its heading names: heading terms count in full.
     const headingCredit = opensWithLabel(passage.textNorm) ? 1 : HEADING_CREDIT;
-    const labelled = kind !== null && (opts.labelKinds?.(passage.textNorm) ?? []).includes(kind);
+    // …and so is a heading's list whose heading names what it lists (「五、申请材料」, 「…网上申请流程」).
+    const labelled = kind !== null && (opts.labelKinds?.(passage.lead ? headingLabel(passage.lead) : passage.textNorm) ?? []).includes(kind);
     // The words of the question a text has, those only in the heading at headingCredit.
     const coverage = (norm: string): number => {
       let covered = 0;
@@ -129,7 +132,12 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
         labelled,
         figureKind: kind !== null && FIGURE_KINDS.has(kind),
         figure: kind === 'amount' && statesFigure(norm, query.norm),
-        listFactor: answerType ? answerTypeFactor(Math.max(enumerationSize(norm, answerType, []), isLead ? passage.items.length : 0), LIST_ANSWER_BOOST) : 1,
+        listFactor: answerType
+          ? answerTypeFactor(Math.max(enumerationSize(norm, answerType, []), isLead ? passage.items.length : 0), LIST_ANSWER_BOOST)
+          : // Steps and materials are written as numbered lists: 「怎么申请」 is answered by the list with its lead-in.
+            isLead && kind !== null && SEQUENCE_KINDS.has(kind)
+            ? answerTypeFactor(passage.items.length, LIST_ANSWER_BOOST)
+            : 1,
         // A bare numbered title (「（一）线上办理。」) says nothing either.
         // …and neither does a label over 「符合条件的创业者」: whom it names is whoever qualifies.
         short: (withoutNumbering(text).replace(/[\p{P}\s]+$/u, '').length < SHORT_SENTENCE && !isLead) || VACUOUS_PART.test(text),
@@ -268,6 +276,12 @@ function statesAsked(kind: AnswerKind, text: string): boolean {
   if (kind === 'duration') return HAS_PERIOD.test(norm);
   if (kind === 'amount') return HAS_SUM.test(norm);
   return HAS_DIGIT.test(norm);
+}
+
+/** A heading read as a label: its last words with a colon (「（一）必需材料」 → 「必需材料：」). */
+function headingLabel(heading: string): string {
+  const tail = /([\u4e00-\u9fff]{2,10})[^\u4e00-\u9fff]*$/u.exec(normalizeForMatch(heading))?.[1];
+  return tail ? `${tail}：` : '';
 }
 
 /** Best first: by score, then by retrieval rank and reading order. */

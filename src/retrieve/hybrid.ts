@@ -575,8 +575,9 @@ function headingList(doc: PolicyDocument, paragraph: Paragraph): { heading: stri
   const style = itemStyle(paragraph.text);
   if (style < 0 || paragraph.isHeading) return null;
   const { start, end } = sectionAround(doc, doc.paragraphs.indexOf(paragraph));
-  if (start === 0) return null;
-  const heading = doc.paragraphs[start - 1]!.text;
+  // A short document that opens with its list (「广州市劳动仲裁网上申请流程」: 1.扫码… 8.提交申请): the title introduces it.
+  const heading = start > 0 ? doc.paragraphs[start - 1]!.text : doc.title;
+  if (!heading) return null;
   const body = doc.paragraphs.slice(start, end + 1);
   // The section must open with the list and be short enough to quote.
   if (itemStyle(body[0]!.text) !== style) return null;
