@@ -213,6 +213,12 @@ describe('warnings', () => {
     expect(() => AnswerSchema.parse(JSON.parse(JSON.stringify(a)))).not.toThrow();
   });
 
+  it('a refused figure names the topics of the whole message that were looked for, not only the ask\'s own word', async () => {
+    const a = await engine.ask('市北区灵活就业人员，意外伤害保险补贴一个月交多少钱？');
+    expect(a.abstained).toBe(true);
+    expect(a.answer).toMatch(/市北区关于「[^」]*灵活就业[^」]*」的具体金额或标准/u);
+  });
+
   it('a policy from the region asked about gets no REGION warning for it', async () => {
     const a = await engine.ask('城阳区灵活就业人员意外伤害保险补贴标准是多少？');
     expectWellFormed(a);

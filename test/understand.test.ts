@@ -135,6 +135,15 @@ describe('reading a chat message', () => {
     expect(named.asks[1]!.inherited).toEqual([]);
   });
 
+  it('a clause before the ask that names a topic and tells no story says what the ask is about', () => {
+    const u = understand('广州灵活就业交养老保险，每个月最低交多少钱', lexicon);
+    expect(u.asks).toHaveLength(1);
+    expect(u.asks[0]!.near).toContain('灵活就业');
+    // A story before the ask stays background.
+    const story = understand('我去年在广州交了养老保险，每个月最低交多少钱', lexicon);
+    expect(story.asks[0]!.near).toBeUndefined();
+  });
+
   it('「几」 that means "a few" does not make a clause a question', () => {
     const u = understand('以前在老家交过几年社保，现在来广州上班了，老家的养老保险能转过来吗？', lexicon);
     expect(u.asks).toHaveLength(1);

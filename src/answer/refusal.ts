@@ -24,7 +24,7 @@ export function refusalText(reason: AbstainReason | null, opts: { question: stri
     case 'no-figure':
       return `抱歉，现有政策库里关于「${reason.topic}」的文件没有写明您问的${reason.quantity}。${related}${hotline}`;
     case 'no-regional-figure':
-      return `抱歉，现有政策库里没有找到${reason.place}关于「${reason.topic}」的具体标准。${related}${hotline}`;
+      return `抱歉，现有政策库里没有找到${reason.place}关于「${reason.topic}」的具体金额或标准。${related}${hotline}`;
     default:
       return `抱歉，现有政策库中没有找到能回答这个问题的内容，我不想拼凑无关的条文来回答。${related}${hotline}`;
   }

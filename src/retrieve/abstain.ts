@@ -80,6 +80,8 @@ export interface AbstainDecision {
 }
 
 const TOP = 3;
+/** A refusal names at most this many of the topics it looked for. */
+const MAX_TOPIC_NAMES = 3;
 
 /** The ask's own topics that name a measure (a generic 「补贴」 names none: the rules look past it). */
 function askConcepts(query: Query) {
@@ -173,7 +175,9 @@ function figureMissing(query: Query, passages: Passage[], retriever: Pick<Hybrid
     return statesFigure(p.textNorm, query.norm, true);
   });
   if (ok) return null;
-  const topic = own[0]?.concept.name ?? query.terms[0]?.term ?? '';
+  // What was looked for, in the message's words: its topics (「灵活就业、养老保险」), not only the ask's own (「缴费比例」).
+  const names = [...new Set([...own, ...messageTopics].map((c) => c.concept.name))].slice(0, MAX_TOPIC_NAMES);
+  const topic = names.join('、') || (query.terms[0]?.term ?? '');
   return query.places.length ? { code: 'no-regional-figure', place: query.places[0]!, topic } : { code: 'no-figure', topic, quantity: '金额' };
 }
 

@@ -234,6 +234,9 @@ function escapeRegExp(s: string): string {
 
 const topicHits = (hits: ConceptHit[]) => hits.filter((h) => h.concept.topic);
 
+/** A clause that tells the person's story: 我, 家里, a completed 了, a time before now (刚, 去年, 以前). */
+const NARRATIVE = /[我俺咱]|本人|家里|孩子|老公|老婆|爸|妈|了|刚|去年|前年|上个月|之前|以前/u;
+
 /** Question particles and punctuation after an ask's last word. */
 const ASK_TAIL = /[吗呢么不吧啊呀？?！!。，,\s]+$/u;
 
@@ -293,8 +296,14 @@ export function understand(raw: string, lexicon: Lexicon, region: string | null 
   // So is a later ask whose verb has no object (「失业金一个月多少，要交够几年社保才能领」: 领 the 失业金),
   // unless it names a thing one receives itself.
   asks.forEach((a, i) => {
-    if (topicHits(a.concepts).length && !(i > 0 && elidesObject(a.norm, lexicon) && !namesReceived(a.concepts, lexicon))) return;
     const first = groups[i]![0]!.sentence;
+    if (topicHits(a.concepts).length && !(i > 0 && elidesObject(a.norm, lexicon) && !namesReceived(a.concepts, lexicon))) {
+      // 「广州灵活就业交养老保险，每个月最低交多少钱」: a clause of the ask's sentence that names a topic and tells
+      // no story (no 我, no 了) states what the ask is about.
+      const topic = backgroundClauses.filter((c) => c.sentence === first && !NARRATIVE.test(c.norm) && topicHits(lexicon.findConcepts(c.norm)).length);
+      if (topic.length) a.near = topic.map((c) => c.norm).join('，');
+      return;
+    }
     const near = backgroundClauses.filter((c) => c.sentence === first || c.sentence === first - 1).map((c) => c.norm);
     // The ask before it says what it is about, in words the lexicon may not know
     // (「培训期间有没有生活费？一天给多少？」: 一天给多少 is about the 生活费).
