@@ -35,6 +35,17 @@ afterAll(() => {
 });
 
 describe('policybot CLI', () => {
+  it('--help prints readable usage to a pipe: the commands in Chinese, no escaped colour codes', async () => {
+    for (const argv of [['--help'], ['ask', '--help']]) {
+      const r = await run(argv);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('USAGE');
+      expect(r.stdout).toMatch(/[\u4e00-\u9fff]/u);
+      expect(r.stdout).not.toContain('\\u001b');
+      expect(r.stdout).not.toContain('\u001b');
+    }
+  });
+
   it('ingest builds an index and prints a summary', async () => {
     const r = await run(['ingest', '--corpus', corpus, '--out', index]);
     expect(r.code, r.stderr).toBe(0);

@@ -34,6 +34,24 @@ export function println(stream: Writable, text = ''): void {
   stream.write(`${terminalSafe(text)}\n`);
 }
 
+/** Colour codes (SGR sequences) of our own usage texts. */
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/gu;
+
+/**
+ * A command's usage, as citty renders it: our own text, so its colours reach a terminal as colours
+ * (never other control characters), and a pipe or file gets plain text.
+ */
+export function printUsage(stream: Writable & { isTTY?: boolean }, usage: string): void {
+  const plain = usage.replace(SGR, '');
+  if (!stream.isTTY) return println(stream, plain);
+  // Colours only: anything else is escaped as everywhere.
+  let i = 0;
+  const codes = usage.match(SGR) ?? [];
+  const text = terminalSafe(usage.replace(SGR, '\u0000')).replace(/\\u0000/gu, () => codes[i++] ?? '');
+  stream.write(`${text}\n`);
+}
+
 /** Applies --corpus / --index flags to the context's config; the exit code stays the command's own. */
 export function withFlags(ctx: CliContext, args: { corpus?: string | undefined; index?: string | undefined; out?: string | undefined }): CliContext {
   const derived = { ...ctx, config: withDirs(ctx.config, { corpusDir: args.corpus, indexDir: args.index ?? args.out }) };

@@ -4,7 +4,7 @@ import { createLogger } from '../log.ts';
 import { isPolicybotError, errorMessage } from '../errors.ts';
 import type { CliContext, CliIO } from './io.ts';
 import type { ChannelModule } from '../chat/channel.ts';
-import { println } from './io.ts';
+import { printUsage, println } from './io.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command has its own args type
 type Sub = (ctx: CliContext) => CommandDef<any>;
@@ -47,7 +47,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const [name, ...rest] = argv;
   const sub = name ? SUBCOMMANDS[name] : undefined;
   if (!name || name === '--help' || name === '-h' || (!sub && name.startsWith('-'))) {
-    println(io.stdout, await renderUsage(cmd));
+    printUsage(io.stdout, await renderUsage(cmd));
     return name ? 0 : 1;
   }
   if (!sub) {
@@ -56,7 +56,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   }
   const subCmd = (await sub())(ctx);
   if (rest.includes('--help') || rest.includes('-h')) {
-    println(io.stdout, await renderUsage(subCmd, cmd));
+    printUsage(io.stdout, await renderUsage(subCmd, cmd));
     return 0;
   }
   try {
