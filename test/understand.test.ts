@@ -158,6 +158,11 @@ describe('reading a chat message', () => {
     expect(answerKindOf('一个月给多少钱', lexicon)).toBe('amount');
   });
 
+  it('a cue written with 怎么 is also recognised when asked with 咋 or 如何', () => {
+    expect(answerKindOf('具体咋操作', lexicon)).toBe('procedure');
+    expect(answerKindOf('具体如何操作', lexicon)).toBe('procedure');
+  });
+
   it('a question about the document itself (哪个部门发的, 文号) asks for its particulars, not for a place or a number', () => {
     expect(answerKindOf('城阳区稳就业实施意见是哪个部门发的', lexicon)).toBeNull();
     expect(answerKindOf('这个文件的文号是多少', lexicon)).toBeNull();

@@ -178,6 +178,15 @@ export interface Lexicon {
   labelKinds(norm: string): readonly AnswerKind[];
 }
 
+/** Spoken and written forms of one question word: a cue written with 怎么 is also asked with 咋 and 如何 (「咋操作」「如何操作」). */
+const QUESTION_WORD_FORMS = ['怎么', '咋', '如何'];
+
+function withSpokenForms(cues: readonly string[]): string[] {
+  const out = [...cues];
+  for (const c of cues) if (c.startsWith('怎么') && c.length > 2) for (const f of QUESTION_WORD_FORMS) out.push(f + c.slice(2));
+  return out;
+}
+
 export const BUILTIN_LEXICON_DIR = path.join(import.meta.dirname, 'lexicon');
 
 function readYaml(file: string): unknown {
@@ -246,7 +255,7 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
   const kinds: KindSpec[] = kindsRaw.kinds
     .map((k) => ({
       ...k,
-      ask: uniqueNorm(k.ask).sort((a, b) => b.length - a.length),
+      ask: uniqueNorm(withSpokenForms(k.ask)).sort((a, b) => b.length - a.length),
       offers: k.offers.map((o) => pattern(o, 'u')),
       notOffers: k.not_offers.map((o) => pattern(o, 'gu')),
       labels: uniqueNorm(k.labels),
