@@ -363,3 +363,29 @@ describe('HTML tables read like Word and spreadsheet tables', () => {
     expect(r.blocks).toContain('补贴项目：创业租金补贴；补贴对象：租用场地创业的');
   });
 });
+
+describe('loadHtml on a two-column 办事指南 page', () => {
+  const page =
+    '<html><head><title>一次性创业补贴申领_办事指南</title></head><body><div class="wrap">' +
+    '<div class="left"><ul><li><a href="/a">个人办事</a></li><li><a href="/b">单位办事</a></li><li><a href="/c">就业创业</a></li></ul></div>' +
+    '<div class="right"><h1>一次性创业补贴申领</h1><dl>' +
+    '<dt>补贴标准</dt><dd>每户补贴5000元。</dd>' +
+    '<dt>申请材料：</dt><dd>1.申请表；<br>2.营业执照复印件。</dd>' +
+    '<dt>办理时限</dt><dd>20个工作日</dd>' +
+    '<dt>个体工商户在经营期间变更经营者的，还能再申请吗？</dt><dd>不能。</dd>' +
+    '</dl><ul><li><a href="/f1">附件1：一次性创业补贴申请表.docx</a></li><li><a href="/f2">附件2：承诺书.docx</a></li><li>附件3：说明</li></ul></div></div></body></html>';
+  const blocks = loadHtml(page, 'guide.html').blocks;
+
+  it('reads each field of a definition list as 「label：value」, its lines kept together', () => {
+    expect(blocks).toContain('补贴标准：每户补贴5000元。');
+    expect(blocks).toContain('申请材料：1.申请表； 2.营业执照复印件。');
+    expect(blocks).toContain('办理时限：20个工作日');
+    // A question as a term is no label: it stays a block of its own, its answer after it.
+    expect(blocks.slice(blocks.indexOf('个体工商户在经营期间变更经营者的，还能再申请吗？'))[1]).toBe('不能。');
+  });
+
+  it('drops a side menu of short links, keeps a list of attachments', () => {
+    for (const menu of ['个人办事', '单位办事', '就业创业']) expect(blocks).not.toContain(menu);
+    expect(blocks).toContain('附件1：一次性创业补贴申请表.docx');
+  });
+});

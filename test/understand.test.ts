@@ -117,6 +117,11 @@ describe('reading a chat message', () => {
     expect(u.asks.map((a) => a.kind)).toEqual(['yesno', 'amount', 'where']);
   });
 
+  it('「多久」 and 「多长」 ask: a second clause with them is an ask of its own', () => {
+    const u = understand('在宜昌开了个小店，一次性创业补贴能给多少？办下来要多久', lexicon);
+    expect(u.asks.map((a) => a.kind)).toEqual(['amount', 'duration']);
+  });
+
   it('an ask that names no topic takes the topic of the message', () => {
     const u = understand('刚被公司裁了，失业金一个月能领多少？是按什么算出来的', lexicon);
     expect(u.asks).toHaveLength(2);

@@ -177,6 +177,21 @@ function removeBoilerplate(doc: Document): void {
       !junk && LIST_TAGS.has(el.tagName.toUpperCase()) && t.some((x) => ATTACHMENT_TOKEN.test(x)) && !el.querySelector('li, a[href]');
     if ((junk || emptyAttachments) && !el.matches(keep) && !el.querySelector(keep)) el.remove();
   }
+  for (const el of Array.from(doc.body.querySelectorAll('ul, ol'))) if (el.isConnected && isMenu(el)) el.remove();
+}
+
+/**
+ * A menu: a list of at least three items each of which is one short link and nothing else (「个人办事」
+ * 「单位办事」 in a page's side column). A list of attachments or of links with their titles says more.
+ */
+function isMenu(list: Element): boolean {
+  const items = Array.from(list.children).filter((c) => c.tagName.toUpperCase() === 'LI');
+  if (items.length < 3 || items.length !== list.children.length) return false;
+  return items.every((li) => {
+    const links = li.querySelectorAll('a[href]');
+    const text = compact(nodeText(li));
+    return links.length === 1 && compact(nodeText(links[0]!)) === text && text.length > 0 && text.length <= 8;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -236,6 +251,8 @@ function walk(node: Node, out: BlockWriter): void {
       writeTable(el, out);
     } else if (tag === 'TR') {
       writeRow(el, out);
+    } else if (tag === 'DL') {
+      writeDefinitions(el, out);
     } else if (BLOCK_TAGS.has(tag)) {
       out.end();
       walk(el, out);
@@ -244,6 +261,41 @@ function walk(node: Node, out: BlockWriter): void {
       walk(el, out);
     }
   }
+}
+
+/**
+ * A definition list is labels and their values, as an 办事指南 lays out its fields
+ * (<dt>受理条件</dt><dd>…</dd>): each term reads 「受理条件：…」 with its descriptions, like a row of a
+ * two-column label table. A long term (a question) keeps its own block; a description without a term, too.
+ */
+function writeDefinitions(dl: Element, out: BlockWriter): void {
+  out.end();
+  let term: string | null = null;
+  const flush = (values: string[]) => {
+    if (term && values.length && term.length <= 20) out.push(`${term.replace(/[：:]\s*$/, '')}：${values.join(' ')}`);
+    else for (const b of term ? [term, ...values] : values) out.push(b);
+    term = null;
+  };
+  const inner = (el: Element) => {
+    const w = new BlockWriter();
+    walk(el, w);
+    w.end();
+    return w.blocks;
+  };
+  const items = Array.from(dl.children).flatMap((c) => (c.tagName.toUpperCase() === 'DIV' ? Array.from(c.children) : [c]));
+  let pending: string[] = [];
+  for (const el of items) {
+    if (isHidden(el)) continue;
+    const tag = el.tagName.toUpperCase();
+    if (tag === 'DT') {
+      if (term || pending.length) flush(pending);
+      pending = [];
+      term = inner(el).join(' ') || null;
+    } else if (tag === 'DD') {
+      pending.push(...inner(el));
+    }
+  }
+  if (term || pending.length) flush(pending);
 }
 
 /** The cells of a row, each as its text blocks (an empty cell as none, so columns stay aligned). */
