@@ -121,8 +121,9 @@ export function buildQuery(ask: Ask, u: Understanding, lexicon: Lexicon, opts: Q
     if (!expand) return;
     // The formal terms become alternatives of the words of the form that named the concept.
     const formal = c.formal.filter((f) => f !== form);
+    // A one-character word is part of a form only when it is the form (「想去见习」's 去 is not 去年毕业's).
     for (const t of terms.values()) {
-      if (form.includes(t.term) || t.term.includes(form)) t.forms = [...new Set([...t.forms, ...formal])];
+      if ((t.term.length > 1 && form.includes(t.term)) || t.term.includes(form)) t.forms = [...new Set([...t.forms, ...formal])];
     }
     // Whole formal terms only (the tokenizer keeps them whole: they are in its user dictionary).
     for (const f of formal.slice(0, MAX_FORMAL_TERMS)) {
