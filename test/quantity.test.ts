@@ -18,6 +18,12 @@ describe('quantities an ask is about', () => {
     expect(names('交了七年社保，失业金最多能领几个月？')).toEqual(['月数?', '年数7']);
     expect(names('招了6个人都签了合同，一次性创业补贴最多能拿多少')).toEqual(['人数6']);
   });
+  it('「几号」 asks for a day of the month, which 「1日至20日」 or 「15日前」 states and a period of days does not', () => {
+    expect(names('灵活就业社保补贴每季几号申报')).toEqual(['日子?']);
+    expect(match('每季几号申报', '每季度首月1日至20日提交申请')).toBeTruthy();
+    expect(match('每月几号发', '失业保险金于次月15日前发放')).toBeTruthy();
+    expect(match('每季几号申报', '承诺办结时限20个工作日')).toBeFalsy();
+  });
   it('「好几年」「前几年」「干几天」 state, they do not ask', () => {
     expect(names('交了好几年社保，失业金一个月能拿多少？')).toEqual([]);
     expect(names('能帮我把前几年的社保补上吗')).toEqual([]);
