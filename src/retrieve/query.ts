@@ -86,7 +86,7 @@ export function buildQuery(ask: Ask, u: Understanding, lexicon: Lexicon, opts: Q
   const terms = new Map<string, QueryTerm>();
   const concepts = new Map<string, QueryConcept>();
 
-  const roleForms = new Set(u.concepts.filter((h) => !h.concept.topic).map((h) => h.form));
+  const roleForms = new Set(u.concepts.filter((h) => h.concept.common).map((h) => h.form));
   const cueWord = questionPhraseWords(ask.norm, lexicon);
   const factor = (w: string) =>
     lexicon.phrases.weakWords.has(w) || cueWord(w) ? WEIGHTS.weak : [...roleForms].some((f) => f.includes(w)) ? WEIGHTS.role : 1;

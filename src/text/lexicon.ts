@@ -18,6 +18,8 @@ const ConceptFileSchema = z.object({
   family: z.string().min(1),
   /** false for roles and common verbs: they expand searches but are not a question's topic. */
   topic: z.boolean().default(true),
+  /** Roles and everyday verbs said in almost every question (公司, 领): they count for less in a search (a procedure step such as 补发 does not). */
+  common: z.boolean().default(false),
   /** A generic name (补贴, 补助): it puts a question in the domain but names no particular measure. */
   generic: z.boolean().default(false),
   concepts: z
@@ -88,6 +90,8 @@ export interface Concept {
   family: string;
   /** Whether the concept can be what a question is about (false: roles, common verbs). */
   topic: boolean;
+  /** Said in almost every question (roles, everyday verbs): weighs less in a search. */
+  common?: boolean;
   /** Naming it makes an ask one the bot does not answer (a task such as writing code or a poem). */
   refuse?: boolean;
   /** A generic name (「补贴」 alone): in the domain, but no particular measure — the refusal rules look past it. */
@@ -246,7 +250,7 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
         existing.formal = uniqueNorm([...existing.formal, ...formal]);
         existing.forms = uniqueNorm([...existing.forms, ...forms]).sort((a, b) => b.length - a.length);
         if (c.refuse) existing.refuse = true;
-      } else concepts.push({ name: c.name, family: data.family, topic: data.topic, ...(c.refuse ? { refuse: true } : {}), ...(data.generic ? { generic: true } : {}), formal, forms });
+      } else concepts.push({ name: c.name, family: data.family, topic: data.topic, ...(data.common ? { common: true } : {}), ...(c.refuse ? { refuse: true } : {}), ...(data.generic ? { generic: true } : {}), formal, forms });
     }
   }
   const phrasesRaw = parse(PhrasesSchema, path.join(BUILTIN_LEXICON_DIR, 'phrases.yml'));
