@@ -117,6 +117,13 @@ describe('reading a chat message', () => {
     expect(u.asks.map((a) => a.kind)).toEqual(['yesno', 'amount', 'where']);
   });
 
+  it('homophone typos of the domain’s words are put right before reading (补帖 → 补贴, 营叶执照 → 营业执照), other words stay', () => {
+    const u = understand('我开店营叶执照办了一年，能领创业补帖吗', lexicon);
+    expect(u.asks[0]!.text).toContain('补贴');
+    expect(u.asks[0]!.text + u.background).toContain('营业执照');
+    expect(lexicon.correct('求值的过程')).toBe('求值的过程');
+  });
+
   it('「多久」 and 「多长」 ask: a second clause with them is an ask of its own', () => {
     const u = understand('在宜昌开了个小店，一次性创业补贴能给多少？办下来要多久', lexicon);
     expect(u.asks.map((a) => a.kind)).toEqual(['amount', 'duration']);

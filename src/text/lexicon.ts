@@ -54,6 +54,8 @@ const PhrasesSchema = z.object({
   place_relations: z.object({ same_province: z.array(z.string().min(1)).default([]), other_province: z.array(z.string().min(1)).default([]) }).default({ same_province: [], other_province: [] }),
 });
 
+const MisspellingsSchema = z.object({ misspellings: z.record(z.string().min(1), z.string().min(1)).default({}) });
+
 export const ANSWER_KINDS = ['materials', 'where', 'amount', 'duration', 'number', 'consequence', 'procedure', 'who', 'yesno', 'what'] as const;
 export type AnswerKind = (typeof ANSWER_KINDS)[number];
 /** Kinds answered by a figure (a sum, a period, a count), which any text may mention in passing. */
@@ -163,6 +165,8 @@ export interface Phrases {
 export interface Lexicon {
   /** Content hash: part of the index's pipeline salt (the user dictionary changes segmentation). */
   readonly id: string;
+  /** A message with the homophone typos of misspellings.yml put right (「补帖」 → 「补贴」); documents are never corrected. */
+  correct(text: string): string;
   readonly concepts: readonly Concept[];
   readonly kinds: readonly KindSpec[];
   readonly quantities: readonly QuantitySpec[];
@@ -226,6 +230,14 @@ const cache = new Map<string, Lexicon>();
  * Loads the built-in lexicon and, after it, the concept files (`*.yml`) and `terms.txt` of each
  * extra folder. The same folders give the same (cached) object.
  */
+/** Replaces each misspelling (longest first, left to right) by its correct form; text without one is returned as is. */
+function misspellingCorrector(map: ReadonlyMap<string, string>): (text: string) => string {
+  if (!map.size) return (text) => text;
+  const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp([...map.keys()].sort((a, b) => b.length - a.length).map(escape).join('|'), 'gu');
+  return (text) => text.replace(pattern, (w) => map.get(w) ?? w);
+}
+
 export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
   const key = extraDirs.join('\n');
   const hit = cache.get(key);
@@ -291,6 +303,14 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     receivedNouns: uniqueNorm([...phrasesRaw.benefit_nouns, ...phrasesRaw.received_nouns]),
     placeRelations: { sameProvince: uniqueNorm(phrasesRaw.place_relations.same_province), otherProvince: uniqueNorm(phrasesRaw.place_relations.other_province) },
   };
+  const misspellingFiles = [path.join(BUILTIN_LEXICON_DIR, 'misspellings.yml'), ...extraDirs.map((d) => path.join(d, 'misspellings.yml'))].filter((f) => fs.existsSync(f));
+  const misspellings = new Map<string, string>();
+  for (const f of misspellingFiles) {
+    const data = parse(MisspellingsSchema, f);
+    hash.update(JSON.stringify(data));
+    for (const [wrong, right] of Object.entries(data.misspellings)) if (wrong !== right) misspellings.set(wrong, right);
+  }
+  const correct = misspellingCorrector(misspellings);
   const termFiles = [path.join(BUILTIN_LEXICON_DIR, 'terms.txt'), ...extraDirs.map((d) => path.join(d, 'terms.txt'))].filter((f) => fs.existsSync(f));
   const extraTerms = termFiles.flatMap((f) => {
     const text = fs.readFileSync(f, 'utf8');
@@ -312,6 +332,7 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
 
   const lexicon: Lexicon = {
     id: hash.digest('hex').slice(0, 16),
+    correct,
     concepts,
     kinds,
     quantities,

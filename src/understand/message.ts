@@ -251,7 +251,8 @@ function namesReceived(hits: ConceptHit[], lexicon: Lexicon): boolean {
   return hits.some((h) => h.concept.topic && lexicon.phrases.receivedNouns.some((n) => h.concept.name.endsWith(n)));
 }
 
-export function understand(raw: string, lexicon: Lexicon, region: string | null = null): Understanding {
+export function understand(typed: string, lexicon: Lexicon, region: string | null = null): Understanding {
+  const raw = lexicon.correct(typed);
   const norm = normalizeForMatch(raw);
   const clauses = splitClauses(raw, lexicon);
   // Asks: the asking clauses of a sentence form one ask, unless they ask for different kinds
