@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLexicon } from '../src/text/lexicon.ts';
 import { answerKindOf, stripNoise, understand } from '../src/understand/message.ts';
-import { buildQuery } from '../src/retrieve/query.ts';
+import { buildQuery, namedBenefits } from '../src/retrieve/query.ts';
 import { normalizeForMatch } from '../src/text/normalize.ts';
 
 const lexicon = loadLexicon();
@@ -269,5 +269,15 @@ describe('reading a chat message', () => {
     expect(topics('包工头直接跑路了，钱能要回来吗')).toContain('拖欠工资');
     expect(topics('工资一直拖着不发怎么办')).toContain('拖欠工资');
     expect(stripNoise(normalizeForMatch('老板压根没给我交社保'), lexicon)).toBe('老板没给我交社保');
+  });
+});
+
+describe('benefits a message names', () => {
+  it('「租房补贴」 names a benefit; 「来领补贴」「去申请补贴」 are acts, 「那个补贴」 refers back', () => {
+    const names = (q: string) => namedBenefits(normalizeForMatch(q), lexicon).map((b) => b.name);
+    expect(names('有没有租房补贴')).toContain('租房补贴');
+    expect(names('找人冒名顶替来领补贴会怎样')).toEqual([]);
+    expect(names('我想去申请补贴')).toEqual([]);
+    expect(names('那个补贴还有吗')).toEqual([]);
   });
 });

@@ -215,7 +215,8 @@ export function namedBenefits(norm: string, lexicon: Lexicon): Array<{ name: str
     const noun = nouns.find((n) => w.endsWith(n));
     if (!noun) return;
     // 「那个补贴」「这些补贴」 refer to a benefit; they do not name one.
-    const names = (qualifier: string) => !lexicon.phrases.referenceWords.has(qualifier);
+    // 「来领补贴」「去申请补贴」 are acts: a verb of getting (phrases.yml elided_object_verbs) names no benefit either.
+    const names = (qualifier: string) => !lexicon.phrases.referenceWords.has(qualifier) && !isGettingVerb(qualifier, lexicon);
     if (w.length > noun.length) {
       if (names(w.slice(0, -noun.length))) out.set(w, w.slice(0, -noun.length));
     } else {
@@ -224,6 +225,12 @@ export function namedBenefits(norm: string, lexicon: Lexicon): Array<{ name: str
     }
   });
   return [...out].map(([name, qualifier]) => ({ name, qualifier }));
+}
+
+const GETTING_PREFIX = /^(?:来|去|想|能|要|可以|才能|再|多|冒)/u;
+function isGettingVerb(word: string, lexicon: Lexicon): boolean {
+  const bare = word.replace(GETTING_PREFIX, '');
+  return lexicon.phrases.elidedObjectVerbs.includes(bare) || /^骗取?$/u.test(bare);
 }
 
 /** The summed weight of the terms (any of their forms) a normalised text contains. */
