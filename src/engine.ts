@@ -195,7 +195,8 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     otherSubject: otherSubjectTest((n) => lexicon.findConcepts(n), lexicon.phrases.benefitNouns),
   };
 
-  const runAsk = async (ask: Ask, u: Understanding, o: AskOptions): Promise<{ trace: AskTrace; part: ComposedPart }> => {
+  /** `led`: the opening sentences of the message's earlier parts (this part's is added). */
+  const runAsk = async (ask: Ask, u: Understanding, o: AskOptions, led?: Set<string>): Promise<{ trace: AskTrace; part: ComposedPart }> => {
     const sw = o.pipeline ?? {};
     const query = buildQuery(ask, u, lexicon, { expand: sw.expand });
     const { top, ranked } = await retriever.retrieveWide(query, { k: o.k ?? 5, prf: sw.prf, kindRerank: sw.kindRerank, vectors: sw.vectors, rerank: sw.rerank });
@@ -208,7 +209,8 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
       const related = relatedProvisions(query, passages).map((p, i) => toCitation(p, i + 1, config.publicBaseUrl));
       return { trace, part: { question: askLabel(ask), abstained: true, answer: '', reason: decision.reason, cited: [], related } };
     }
-    const { answer, cited } = composeAnswer(query, passages, idf, { ...composeOpts, maxSources: u.asks.length > 1 ? 2 : composeOpts.maxSources });
+    const { answer, cited, lead } = composeAnswer(query, passages, idf, { ...composeOpts, maxSources: u.asks.length > 1 ? 2 : composeOpts.maxSources, ...(led ? { ledBefore: led } : {}) });
+    if (led && lead) led.add(lead);
     return { trace, part: { question: askLabel(ask), abstained: false, answer, reason: null, cited, related: [], places: query.places } };
   };
 
@@ -243,7 +245,8 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     const u = understand(q, lexicon, o.region ?? null);
     const asks = o.pipeline?.split === false || !u.asks.length ? [wholeAsk(u)] : u.asks;
     const results: Array<{ trace: AskTrace; part: ComposedPart }> = [];
-    if (/\p{L}/u.test(q)) for (const ask of asks) results.push(await runAsk(ask, u, o));
+    const led = new Set<string>();
+    if (/\p{L}/u.test(q)) for (const ask of asks) results.push(await runAsk(ask, u, o, led));
     if (o.variants?.length && results.length) await preferVariants(results, o.variants, o);
     regionalRefusalCovers(results);
     const tRetrieve = performance.now() - t0;

@@ -147,6 +147,16 @@ describe('abstention', () => {
     expect(a.answer).not.toMatch(/\[\d+\]/);
   });
 
+  it('two asks of one message do not open with the same sentence', async () => {
+    for (const q of ['我之前在广州一家公司干了两年，公司一直没给我交社保，现在还能补吗？是我自己去办还是公司办？', '我在北京，连续失业一年多了，能不能认定成就业困难人员？要去哪申请啊？']) {
+      const a = await engine.ask(q);
+      const parts = (a.parts ?? []).filter((p) => !p.abstained);
+      expect(parts.length, q).toBe(2);
+      const first = parts.map((p) => p.answer.split(/(?<=[。？！])/u)[0]!.replace(/\[\d+\]/gu, ''));
+      expect(first[0], q).not.toBe(first[1]);
+    }
+  });
+
   it('a question in English is asked to be put in Chinese', async () => {
     const a = await engine.ask('How do I apply for unemployment benefits?');
     expect(a.abstained).toBe(true);

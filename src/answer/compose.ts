@@ -30,6 +30,19 @@ export interface ComposeOptions {
   labelKinds?: (norm: string) => readonly AnswerKind[];
   /** Whether a normalised sentence opens with a benefit the query is not about (subject.ts). */
   otherSubject?: (query: Query, norm: string) => boolean;
+  /**
+   * Sentences (normalised) that open an earlier part of the same message: the reader has them already,
+   * so they count REPEATED_LEAD as much for this part (「…能领吗？…怎么申请？」 must not open twice with one rule).
+   */
+  ledBefore?: ReadonlySet<string>;
+}
+
+/** What a sentence that already opens an earlier part of the message counts for in a later one. */
+const REPEATED_LEAD = 0.5;
+
+/** The normalised form compared across parts: no final punctuation. */
+export function leadKey(text: string): string {
+  return normalizeForMatch(text).replace(/[\p{P}\s]+$/u, '');
 }
 
 export const DEFAULT_COMPOSE = { maxChars: 300, maxSentences: 4, maxSources: 3 };
@@ -157,12 +170,13 @@ export function composeAnswer(
   passages: Passage[],
   idf: (w: string) => number,
   opts: ComposeOptions,
-): { answer: string; cited: Array<{ citation: Citation; passage: Passage }> } {
+): { answer: string; cited: Array<{ citation: Citation; passage: Passage }>; lead: string | null } {
   const kind = query.kind;
   const oneFact = kind !== null && ONE_FACT_KINDS.has(kind);
   const maxChars = oneFact ? Math.min(opts.maxChars, ONE_FACT_CHARS) : opts.maxChars;
   const maxSentences = oneFact ? Math.min(opts.maxSentences, 2) : opts.maxSentences;
   const candidates = sentenceCandidates(query, passages, idf, opts);
+  if (opts.ledBefore?.size) for (const c of candidates) if (opts.ledBefore.has(leadKey(c.text))) c.score *= REPEATED_LEAD;
   candidates.sort(byScore);
   // A broad question (「有什么支持」) is answered from several provisions: a passage's second and later
   // sentences give way to the best sentence of the next passage.
@@ -241,7 +255,7 @@ export function composeAnswer(
   const answer = chosen
     .map((c) => `${c.text.replace(/[。；;，,：:]$/, '')}${/[？?！!]$/.test(c.text) ? '' : '。'}[${sources.indexOf(c.passage) + 1}]`)
     .join('');
-  return { answer, cited };
+  return { answer, cited, lead: lead ? leadKey(lead.text) : null };
 }
 
 /**
@@ -287,8 +301,12 @@ function headingLabel(heading: string): string {
 /** Best first: by score, then by retrieval rank and reading order. */
 const byScore = (a: Candidate, b: Candidate) => b.score - a.score || a.rank - b.rank || a.position - b.position;
 
-/** A sentence about a named example person: 李先生…, 张女士…, 小王…, 例如某…, also after an FAQ's verdict (「不能，李先生的…」). */
-const CASE_SENTENCE = /^(?:[（(]?\d[）)]?\s*)?(?:(?:不能|不可以|可以|能|不是|是的?|不行|否)[，,]\s*)?(?:[\u4e00-\u9fff](?:先生|女士|同学|师傅|阿姨|大爷)|小[\u4e00-\u9fff](?=[，,是在于从今])|例如|比如|举例)/u;
+/**
+ * A sentence about a named example person: 李先生…, 张女士…, 小王…, 老赵…, 例如某…, 举个例子：…, 案例1：…, also after
+ * an FAQ's verdict (「不能，李先生的…」).
+ */
+const CASE_SENTENCE =
+  /^(?:[（(]?\d[）)]?\s*)?(?:(?:不能|不可以|可以|能|不是|是的?|不行|否)[，,]\s*)?(?:[\u4e00-\u9fff](?:先生|女士|同学|师傅|阿姨|大爷)|[小老][\u4e00-\u9fff](?=[，,是在于从今])|例如|比如|举例|举个例子|打个比方|案例\s*\d*\s*[：:])/u;
 
 /** For a broad question, a passage's later sentences count this much against other passages' best. */
 const BROAD_REPEAT = 0.7;
