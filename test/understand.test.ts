@@ -124,6 +124,12 @@ describe('reading a chat message', () => {
     expect(lexicon.correct('求值的过程')).toBe('求值的过程');
   });
 
+  it('「不用跑腿」 is about trips to an office, a 跑腿小哥 works flexibly', () => {
+    const names = (q: string) => understand(q, lexicon).concepts.map((h) => h.concept.name);
+    expect(names('创业补贴可以不跑腿手机上弄吗')).not.toContain('灵活就业');
+    expect(names('我是跑腿小哥，社保自己交')).toContain('灵活就业');
+  });
+
   it('「多久」 and 「多长」 ask: a second clause with them is an ask of its own', () => {
     const u = understand('在宜昌开了个小店，一次性创业补贴能给多少？办下来要多久', lexicon);
     expect(u.asks.map((a) => a.kind)).toEqual(['amount', 'duration']);
@@ -279,5 +285,6 @@ describe('benefits a message names', () => {
     expect(names('找人冒名顶替来领补贴会怎样')).toEqual([]);
     expect(names('我想去申请补贴')).toEqual([]);
     expect(names('那个补贴还有吗')).toEqual([]);
+    expect(names('社保是自己交的，这个有没有补贴?')).toEqual([]);
   });
 });

@@ -216,7 +216,9 @@ export function namedBenefits(norm: string, lexicon: Lexicon): Array<{ name: str
     if (!noun) return;
     // 「那个补贴」「这些补贴」 refer to a benefit; they do not name one.
     // 「来领补贴」「去申请补贴」 are acts: a verb of getting (phrases.yml elided_object_verbs) names no benefit either.
-    const names = (qualifier: string) => !lexicon.phrases.referenceWords.has(qualifier) && !isGettingVerb(qualifier, lexicon);
+    // 「有没有补贴」「能不能补贴」 ask whether there is one: a question word names none either.
+    const names = (qualifier: string) =>
+      !lexicon.phrases.referenceWords.has(qualifier) && !isGettingVerb(qualifier, lexicon) && !lexicon.phrases.questionCues.some((c) => qualifier.includes(c));
     if (w.length > noun.length) {
       if (names(w.slice(0, -noun.length))) out.set(w, w.slice(0, -noun.length));
     } else {
