@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPlaces, inferRegion, placeCount, placesInQuestion, resolvePlace } from '../src/text/gazetteer.ts';
+import { normalizeForMatch } from '../src/text/normalize.ts';
 import { resolveUserRegion } from '../src/eligibility/profile.ts';
 import { buildDocument } from '../src/ingest/document.ts';
 import { testEngine, type TestEngine } from './helpers/engine.ts';
@@ -46,6 +47,13 @@ describe('a national gazetteer', () => {
   it('county short forms that are common words are not places in running text', () => {
     expect(findPlaces('和平时期加快开发，光明在前', { short: true })).toEqual([]);
     expect(findPlaces('城市北部', { short: true })).toEqual([]);
+  });
+
+  it('a county short form inside other words is no place (核定结果 is not 定结县, 襄阳高校 is 襄阳 not 阳高县); one standing alone is', () => {
+    expect(placesInQuestion(normalizeForMatch('对核定结果不服咋办'))).toEqual([]);
+    expect(placesInQuestion(normalizeForMatch('襄阳高校毕业生一次性求职补贴多少钱'))).toEqual(['襄阳市']);
+    expect(placesInQuestion(normalizeForMatch('我在城阳上班'))).toEqual(['青岛市城阳区']);
+    expect(placesInQuestion(normalizeForMatch('武进开了个修车铺'))).toEqual(['常州市武进区']);
   });
 
   it('a non-place is a clear refusal, any real place is accepted as a profile region', () => {

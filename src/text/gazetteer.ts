@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { PolicybotError } from '../errors.ts';
+import { cut } from './tokenize.ts';
 /**
  * The places of China, nested 全国 ⊃ province ⊃ prefecture ⊃ county (data: src/text/places/). Regions nest: a 广东省 document covers a question about
  * 广州市; a 城阳区 document does not cover 市北区.
@@ -162,6 +163,7 @@ function patterns(): Map<string, Pattern[]> {
 export function findPlaces(text: string, opts: { short?: boolean | 'major' } = {}): Mention[] {
   const index = patterns();
   const found: Array<{ i: number; p: Pattern; places: Place[] }> = [];
+  let bounds: Set<number> | undefined;
   for (let i = 0; i + 1 < text.length; i++) {
     const list = index.get(text.slice(i, i + 2));
     if (!list) continue;
@@ -174,6 +176,9 @@ export function findPlaces(text: string, opts: { short?: boolean | 'major' } = {
       if (!places.length) continue;
       // 市北 in 城市北部 is not a place: a two-character county short form must not continue a word with 城.
       if (p.s.length === 2 && !p.full.length && places.every((x) => x.level === 3) && i > 0 && text[i - 1] === '城') continue;
+      // 「对核定结果不服」 does not name 定结(县), nor 「襄阳高校」 阳高(县): a county's short form must not begin or
+      // end inside a word the segmenter finds there (核定|结果). A full name (城阳区) always counts.
+      if (opts.short === true && !p.full.length && places.every((x) => x.level === 3) && straddles((bounds ??= wordBounds(text)), i, i + p.s.length)) continue;
       found.push({ i, p, places });
     }
   }
@@ -195,6 +200,19 @@ export function findPlaces(text: string, opts: { short?: boolean | 'major' } = {
     if (place) out.push({ place, index: f.i, length: f.p.s.length });
   }
   return out.sort((a, b) => a.index - b.index);
+}
+
+/** The offsets where the segmenter's words begin and end. */
+function wordBounds(text: string): Set<number> {
+  const out = new Set<number>([0]);
+  let at = 0;
+  for (const w of cut(text)) out.add((at += w.length));
+  return out;
+}
+
+/** Whether [start, end) begins or ends inside a word: a word boundary must fall on both its ends. */
+function straddles(bounds: ReadonlySet<number>, start: number, end: number): boolean {
+  return !bounds.has(start) || !bounds.has(end);
 }
 
 function disambiguate(candidates: Place[], context: Place[]): Place | null {
