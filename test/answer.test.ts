@@ -137,7 +137,18 @@ describe('lists', () => {
 });
 
 describe('abstention', () => {
-  it.each(['北京公积金怎么提取？', '写首诗', '给我讲个笑话', 'How do I apply for a US visa?'])('%s → abstains with the hotline', async (q) => {
+  it.each([
+    ['北京公积金怎么提取？', '12329'],
+    ['个人所得税专项附加扣除怎么填', '12366'],
+  ])('%s → refused, pointing to the office that handles it (%s), not to 12333', async (q, hotline) => {
+    const a = await engine.ask(q);
+    expect(a.abstained).toBe(true);
+    expect(a.citations).toEqual([]);
+    expect(a.answer).toContain(hotline);
+    expect(a.answer).not.toContain('12333');
+  });
+
+  it.each(['写首诗', '给我讲个笑话', 'How do I apply for a US visa?'])('%s → abstains with the hotline', async (q) => {
     const a = await engine.ask(q);
     expect(() => AnswerSchema.parse(a)).not.toThrow();
     expect(a.abstained).toBe(true);

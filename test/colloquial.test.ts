@@ -112,7 +112,8 @@ describe('refusals on topic, with related provisions', () => {
     expect(a.abstained).toBe(true);
     expect(a.citations).toEqual([]);
     expect(a.answer).toContain('住房公积金');
-    expect(a.answer).toContain('12333');
+    // …and who handles it: the 住房公积金 hotline, not the 人社 one.
+    expect(a.answer).toContain('12329');
   });
 
   it('off-topic chat gets no related provisions', async () => {

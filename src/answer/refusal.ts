@@ -14,7 +14,8 @@ export function refusalText(reason: AbstainReason | null, opts: { question: stri
     case 'no-content':
       return '请输入一个与就业、社保政策有关的问题，例如「灵活就业人员的社会保险补贴给哪些人？」';
     case 'unknown-topic':
-      return `抱歉，现有政策库里没有关于「${reason.topics.join('、')}」的文件，我不想拿无关的条文凑答案。${hotline}`;
+      // A matter another office handles (公积金, 个税, 护照): say who, not the 人社 hotline.
+      return `抱歉，现有政策库里没有关于「${reason.topics.join('、')}」的文件，我不想拿无关的条文凑答案。${reason.refer ?? hotline}`;
     case 'task':
       return `我只能回答就业、社保方面的政策问题（补贴、失业金、社保、创业贷款等），并给出文件出处，不能帮您写代码、写文章。可以这样问：「灵活就业人员的社会保险补贴给哪些人？」政策问题也可以拨打人社服务热线 ${HOTLINE}。`;
     case 'no-regional-document':

@@ -65,7 +65,7 @@ export interface AbstainModel {
 export type AbstainReason =
   | { code: 'empty' }
   | { code: 'no-content' }
-  | { code: 'unknown-topic'; topics: string[] }
+  | { code: 'unknown-topic'; topics: string[]; refer?: string }
   | { code: 'task'; task: string }
   | { code: 'no-regional-figure'; place: string; topic: string }
   | { code: 'no-figure'; topic: string; quantity: string }
@@ -262,7 +262,11 @@ export const RULES: Array<{ name: string; rule: Rule }> = [
   },
   {
     name: 'unknown-topic',
-    rule: (q, _ps, f) => (f.unsupported >= 1 ? { code: 'unknown-topic', topics: askConcepts(q).map((c) => c.concept.name) } : null),
+    rule: (q, _ps, f) => {
+      if (f.unsupported < 1) return null;
+      const refer = askConcepts(q).find((c) => c.concept.refer)?.concept.refer;
+      return { code: 'unknown-topic', topics: askConcepts(q).map((c) => c.concept.name), ...(refer ? { refer } : {}) };
+    },
   },
   { name: 'regional-figure', rule: (q, ps, _f, r) => figureMissing(q, ps, r) },
   { name: 'regional-document', rule: (q, ps) => regionalDocumentMissing(q, ps) },

@@ -31,6 +31,8 @@ const ConceptFileSchema = z.object({
         everyday: z.array(z.string().min(1)).default([]),
         /** An ask that names it is refused whatever else it names (「帮我写个爬虫抓招聘网站」 is a task, not a question). */
         refuse: z.boolean().default(false),
+        /** Who does handle it (「个人所得税由税务部门管理，可拨打 12366」): said instead of the 人社 hotline when it is refused. */
+        refer: z.string().min(1).optional(),
       }),
     )
     .min(1),
@@ -96,6 +98,8 @@ export interface Concept {
   common?: boolean;
   /** Naming it makes an ask one the bot does not answer (a task such as writing code or a poem). */
   refuse?: boolean;
+  /** Who handles a matter outside 人社 (out-of-scope.yml): the refusal points there instead of 12333. */
+  refer?: string;
   /** A generic name (「补贴」 alone): in the domain, but no particular measure — the refusal rules look past it. */
   generic?: boolean;
   /** Terms as documents write them (normalised). */
@@ -262,7 +266,8 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
         existing.formal = uniqueNorm([...existing.formal, ...formal]);
         existing.forms = uniqueNorm([...existing.forms, ...forms]).sort((a, b) => b.length - a.length);
         if (c.refuse) existing.refuse = true;
-      } else concepts.push({ name: c.name, family: data.family, topic: data.topic, ...(data.common ? { common: true } : {}), ...(c.refuse ? { refuse: true } : {}), ...(data.generic ? { generic: true } : {}), formal, forms });
+        if (c.refer) existing.refer = c.refer;
+      } else concepts.push({ name: c.name, family: data.family, topic: data.topic, ...(data.common ? { common: true } : {}), ...(c.refuse ? { refuse: true } : {}), ...(c.refer ? { refer: c.refer } : {}), ...(data.generic ? { generic: true } : {}), formal, forms });
     }
   }
   const phrasesRaw = parse(PhrasesSchema, path.join(BUILTIN_LEXICON_DIR, 'phrases.yml'));
