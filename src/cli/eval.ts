@@ -39,6 +39,8 @@ export const DEFAULT_EVAL_FILES = [
   'test/fixtures/blind-8/blind-8-newdocs.jsonl@+test/fixtures/blind-8/newdocs',
   'test/fixtures/blind-7/blind-7.jsonl',
   'test/fixtures/blind-7/blind-7-newdocs.jsonl@+test/fixtures/blind-7/newdocs',
+  'test/fixtures/blind-9/blind-9.jsonl',
+  'test/fixtures/blind-9/blind-9-newdocs.jsonl@+test/fixtures/blind-9/newdocs',
 ];
 
 function readItems(file: string): EvalItem[] {
