@@ -702,9 +702,14 @@ function foldMentions(measures: Measure[]): Measure[] {
     let into: Measure | undefined;
     const loan = /贴息$/u.test(m.name) ? others.find((o) => o.kind === 'loan' && m.name === `${o.name}贴息`) : undefined;
     const subsidy = others.find((o) => o.paragraphId === m.paragraphId && (o.name === `${m.name}补贴` || o.name === `${m.name}补助`));
+    // 「第一条 一次性求职创业补贴。对…，一次性给予3000元求职创业补贴。」: a shorter form of the name the same
+    // paragraph states the measure under (公益性岗位补贴 … 岗位补贴) is that measure, with its amounts.
+    const fuller = others.filter((o) => o.paragraphId === m.paragraphId && o.kind === m.kind && o.name.length > m.name.length && o.name.includes(m.name));
     if (loan) {
       // 「创业担保贷款贴息按季度结算」 where the document states 创业担保贷款: the interest subsidy is part of the loan.
       into = loan;
+    } else if (fuller.length === 1) {
+      into = fuller[0];
     } else if (subsidy) {
       // 「公益性岗位｜…｜每人每月1700元」 named both 公益性岗位 and 公益性岗位补贴 in one paragraph: the subsidy of that programme.
       into = subsidy;
