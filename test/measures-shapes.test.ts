@@ -49,6 +49,23 @@ describe('document shapes', () => {
     expect(got[0]!.groups).toEqual(expect.arrayContaining(['登记失业人员', '退役军人', '高校毕业生']));
   });
 
+  it('an FAQ’s yes to a question naming one measure offers it, a question that points back (该补贴) gives its amount, a no offers nothing', () => {
+    const got = extract(
+      [
+        '兰州市就业创业政策问答',
+        '问：我是2023年毕业的大学生，开了一家奶茶店，能申请一次性创业补贴吗？',
+        '答：可以申请。该补贴面向在本市首次创办小微企业或从事个体经营的高校毕业生。',
+        '问：该补贴能拿多少钱？',
+        '答：每户一次性给予5000元，同一人员只能享受一次。',
+        '问：我已经退休了，还能领灵活就业社会保险补贴吗？',
+        '答：不能。达到法定退休年龄的人员不再享受。',
+      ],
+      'faq',
+    );
+    expect(got.map((m) => m.name)).toEqual(['一次性创业补贴']);
+    expect(got[0]!.amounts.map((a) => a.value)).toEqual([5000]);
+  });
+
   it('an inline list after the name (…标准为每户5000元：A；B；C。) is the measure’s alternatives', () => {
     const [m] = extract(['通知', '一、创业扶持', '在本市首次创办个体工商户并正常经营满6个月，同时符合以下条件之一的人员，可申请一次性创业补贴，标准为每户5000元：毕业5年内高校毕业生；退役军人；返乡创业农民工。']);
     expect(m!.groups).toEqual(expect.arrayContaining(['高校毕业生', '退役军人', '农民工']));

@@ -474,6 +474,25 @@ function keyedRow(text: string): boolean {
   return parts.filter((x) => KEYED.test(x)).length >= 3 && KEYED.test(parts[0] ?? '');
 }
 
+/** A question that refers to the measure just discussed (该补贴, 此项补贴, 这项政策, 上述贷款). */
+const POINTS_BACK = /(?:该|此|这|上述|本)(?:项|类|笔|个)?(?:补贴|补助|贷款|政策|待遇|资金|资助)/u;
+
+/** The names of the nearest earlier FAQ question that names a measure (questions only, no answer text). */
+function previousQuestionNames(doc: PolicyDocument, index: number): ReturnType<typeof findNames> {
+  const own = doc.paragraphs[index]!.headingPath[doc.paragraphs[index]!.headingPath.length - 1];
+  for (let j = index - 1; j >= 0; j--) {
+    const q = doc.paragraphs[j]!;
+    if (!q.isHeading || q.text === own || !/[？?]$/u.test(q.text)) continue;
+    const names = findNames(q.text);
+    if (names.length) return names;
+    if (!POINTS_BACK.test(q.text)) return [];
+  }
+  return [];
+}
+
+/** An FAQ answer that says yes: 「答：可以申请。」「能。」「符合条件的可以享受」. */
+const AFFIRMATIVE_ANSWER = /^(?:答[:：])?\s*(?:可以|能|是的|有的|符合条件的?[^，,。；;]{0,10}可以)(?:申请|享受|领取|办理)?[。，,！!]/u;
+
 function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, covered: Set<string>, drafts: Draft[]): void {
   if (p.isHeading || covered.has(p.id) || underExample(p)) return;
   const row = rowMeasure(p);
@@ -486,7 +505,13 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
   if (question && /[？?]$/u.test(question) && !sentences.some((x) => findNames(x).length > 0)) {
     // 「问四：哪些人可以申请个人创业担保贷款？」「答：城镇登记失业人员、…可以申请。」: the answer is about the measure the
     // question names, though it does not repeat the name.
-    for (const hit of findNames(question)) {
+    // 「问：该补贴能拿多少钱？」 after 「问：…能申请一次性创业补贴吗？」: a question that points back is about the
+    // measure the question before it named.
+    const asked = findNames(question).length || !POINTS_BACK.test(question) ? findNames(question) : previousQuestionNames(doc, pi);
+    // 「问：…能申请一次性创业补贴吗？」「答：可以申请。该补贴面向…」: an FAQ's yes to a question that names one measure
+    // offers that measure; a no, or a question naming several, only adds to measures stated elsewhere.
+    const offered = asked.length === 1 && AFFIRMATIVE_ANSWER.test(p.text);
+    for (const hit of asked) {
       const name = normaliseName(hit.raw, p.text);
       drafts.push({
         name,
@@ -496,7 +521,7 @@ function sentenceMeasuresOf(doc: PolicyDocument, p: Paragraph, pi: number, cover
         pieces: [{ paragraphId: p.id, text: p.text }],
         amounts: parseAmounts(p.text, name),
         validUntil: null,
-        fromQuestion: true,
+        ...(offered ? {} : { fromQuestion: true }),
       });
     }
     return;
