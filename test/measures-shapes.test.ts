@@ -66,6 +66,17 @@ describe('document shapes', () => {
     expect(got[0]!.amounts.map((a) => a.value)).toEqual([5000]);
   });
 
+  it('an article titled by a name (「第七条 职业技能培训补贴。」) is that measure throughout; 「一是…」 is no part of a name', () => {
+    const got = extract([
+      '若干措施',
+      '第七条 职业技能培训补贴。登记失业人员参加职业技能培训，取得职业技能等级证书的，按初级800元、中级1200元给予培训补贴。',
+      '第九条 税收优惠。一是退役士兵创业税收优惠：自主就业退役士兵从事个体经营的，按每户每年20000元为限额扣减税费。',
+    ]);
+    expect(got.find((m) => m.name === '职业技能培训补贴')!.amounts.map((a) => a.value)).toEqual([800, 1200]);
+    expect(got.map((m) => m.name)).toContain('退役士兵创业税收优惠');
+    expect(got.some((m) => m.name.startsWith('一是'))).toBe(false);
+  });
+
   it('an inline list after the name (…标准为每户5000元：A；B；C。) is the measure’s alternatives', () => {
     const [m] = extract(['通知', '一、创业扶持', '在本市首次创办个体工商户并正常经营满6个月，同时符合以下条件之一的人员，可申请一次性创业补贴，标准为每户5000元：毕业5年内高校毕业生；退役军人；返乡创业农民工。']);
     expect(m!.groups).toEqual(expect.arrayContaining(['高校毕业生', '退役军人', '农民工']));

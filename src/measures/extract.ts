@@ -644,8 +644,8 @@ const CONDITION_WORDS = /创办|创业|取得|登记|注册|满\s*[\d一二三�
 /** A clause that only says measures exclude each other. */
 const NO_DOUBLE = /不(?:得|能|可|予)?(?:就|对|按)?[^，,。；;]{0,10}?重复(?:享受|申领|领取)|不(?:能|可|得)同时(?:享受|申领|领取)|只能(?:选择)?(?:享受|申领)其中|择一享受|就高(?:原则|享受|执行)/u;
 
-/** A numbered item's title that is a name only: 「（二）重点群体创业税收优惠。」. */
-const ITEM_NAME_TITLE = /^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、)\s*[^，,。；;：:]{2,30}[。．.]?\s*$/u;
+/** A numbered item's title that is a name only: 「（二）重点群体创业税收优惠。」「第七条 职业技能培训补贴。」. */
+const ITEM_NAME_TITLE = /^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十百\d]{1,4}条)\s*[^，,。；;：:]{2,30}[。．.]?\s*$/u;
 
 /** 「4.对在长沙市…」: a clause without the number of its item. */
 const unnumbered = (t: string) => t.trim().replace(/^(?:\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)\s*/u, '');

@@ -29,6 +29,8 @@ const LEFT_STOPS = [
   '的', '了', '按', '以', '在', '于', '从', '至', '由', '向', '其', '除', '我市', '本市',
   // An amount before the name (「给予每人1000元一次性求职创业补贴」) ends at its unit.
   '元',
+  // Enumerators of running prose: 「一是退役士兵创业税收优惠」.
+  '[一二三四五六七八九十]是',
 ];
 const LEFT_STOP_RE = new RegExp(`(?:${LEFT_STOPS.join('|')})(?!.*(?:${LEFT_STOPS.join('|')}))`);
 
