@@ -4,7 +4,7 @@ import { evaluateMeasure } from '../src/eligibility/evaluate.ts';
 import { parseProfile } from '../src/eligibility/profile.ts';
 import { placesInQuestion } from '../src/text/gazetteer.ts';
 import type { PolicyDocument } from '../src/types.ts';
-import { BLIND2_DIR, blindDocuments, blindGold, blindScenarios, DEV_DIR, scenarioMeasure, scenarioProfile, scoreBlind } from './helpers/measures-blind.ts';
+import { BLIND2_DIR, BLIND3_DIR, blindDocuments, blindGold, blindScenarios, DEV_DIR, scenarioMeasure, scenarioProfile, scoreBlind } from './helpers/measures-blind.ts';
 import { fmt, pr, type PR } from './helpers/measures-gold.ts';
 
 /**
@@ -106,25 +106,31 @@ describe('measures on the second and third development sets (tuned on)', () => {
 });
 
 /**
- * A second frozen blind set (test/fixtures/measures-blind-2, written 2026-12-02 by a helper that saw no code:
- * 岳阳 第X条 notice, 邯郸 one-measure 告知单, 南充 问答 with pronouns, 清远 tab table, 黄石 一是…二是 解读). Measured
- * once on the code of that session (src/measures/README.md); its errors are not looked at. Floors at those figures.
+ * Later frozen blind sets, each written by a helper that saw no code, measured at the start of the session that
+ * received it (src/measures/README.md) and never looked at one by one. Floors at those first figures.
+ * measures-blind-2 (2026-12-02): 岳阳 第X条 notice, 邯郸 one-measure 告知单, 南充 问答 with pronouns, 清远 tab table,
+ * 黄石 一是…二是 解读. measures-blind-3 (2026-12-03): 湘潭 list of labelled items, 漯河 one-measure 【】 guide, 泸州 问答,
+ * 景德镇 prose notice, 威海 bar table.
  */
-describe('measures on the second blind set', () => {
+const LATER_BLIND_SETS = [
+  { dir: BLIND2_DIR, floors: { measures: [0.8, 0.88], amounts: [0.8, 0.62], groups: [0.97, 0.62] }, scenarios: 3 },
+  { dir: BLIND3_DIR, floors: { measures: [0.76, 1], amounts: [0.97, 0.86], groups: [0.95, 0.91] }, scenarios: 10 },
+] as const;
+
+describe.each(LATER_BLIND_SETS)('measures on a later blind set ($dir)', ({ dir, floors, scenarios }) => {
   it('pooled figures and verdicts stay at the blind figures', async () => {
-    const docs2 = await blindDocuments(BLIND2_DIR);
-    const scores = blindGold(BLIND2_DIR).map((g) => scoreBlind(g, docs2.find((d) => d.file === g.file)!));
+    const docs2 = await blindDocuments(dir);
+    const scores = blindGold(dir).map((g) => scoreBlind(g, docs2.find((d) => d.file === g.file)!));
     expect(scores).toHaveLength(5);
     const all = { measures: pooled(scores.map((s) => s.measures)), amounts: pooled(scores.map((s) => s.amounts)), groups: pooled(scores.map((s) => s.groups)) };
-    console.log(`measures-blind-2 pooled\n  measures ${fmt(all.measures)}\n  amounts  ${fmt(all.amounts)}\n  groups   ${fmt(all.groups)}`);
-    const floors = { measures: [0.8, 0.88], amounts: [0.8, 0.62], groups: [0.97, 0.62] } as const;
+    console.log(`${dir.split('/').pop()} pooled\n  measures ${fmt(all.measures)}\n  amounts  ${fmt(all.amounts)}\n  groups   ${fmt(all.groups)}`);
     for (const k of ['measures', 'amounts', 'groups'] as const) {
       expect(all[k].precision, `${k} precision`).toBeGreaterThanOrEqual(floors[k][0]);
       expect(all[k].recall, `${k} recall`).toBeGreaterThanOrEqual(floors[k][1]);
     }
     const today = '2025-11-22';
     let right = 0;
-    for (const s of blindScenarios(BLIND2_DIR)) {
+    for (const s of blindScenarios(dir)) {
       const doc = docs2.find((d) => d.file === s.doc)!;
       const m = scenarioMeasure(s, extractFromDocument(doc).map((x) => ({ ...x, url: `http://localhost/docs/${doc.docId}#${x.paragraphId}` })));
       if (!m) continue;
@@ -133,7 +139,6 @@ describe('measures on the second blind set', () => {
       const r = evaluateMeasure(m, parseProfile({ ...input, region }, new Date(today)));
       if ((r.status === 'eligible' ? 'eligible' : r.status === 'unknown' ? 'unknown' : 'ineligible') === s.expected) right++;
     }
-    expect(right).toBeGreaterThanOrEqual(3);
+    expect(right).toBeGreaterThanOrEqual(scenarios);
   });
 });
-

@@ -124,6 +124,8 @@ export function blindScenarios(dir = BLIND_DIR): BlindScenario[] {
 
 /** The second frozen blind measures set (test/fixtures/measures-blind-2, 2026-12-02); its profiles are dated in 2025. */
 export const BLIND2_DIR = path.join(import.meta.dirname, '..', 'fixtures', 'measures-blind-2');
+/** The third (test/fixtures/measures-blind-3, 2026-12-03); its profiles are dated in 2025 too. */
+export const BLIND3_DIR = path.join(import.meta.dirname, '..', 'fixtures', 'measures-blind-3');
 
 /**
  * The extracted measure a scenario is about: in its document, the measure of exactly that name, else
