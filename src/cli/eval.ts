@@ -41,6 +41,8 @@ export const DEFAULT_EVAL_FILES = [
   'test/fixtures/blind-7/blind-7-newdocs.jsonl@+test/fixtures/blind-7/newdocs',
   'test/fixtures/blind-9/blind-9.jsonl',
   'test/fixtures/blind-9/blind-9-newdocs.jsonl@+test/fixtures/blind-9/newdocs',
+  'test/fixtures/blind-10/blind-10.jsonl',
+  'test/fixtures/blind-10/blind-10-newdocs.jsonl@+test/fixtures/blind-10/newdocs',
 ];
 
 function readItems(file: string): EvalItem[] {
