@@ -6,6 +6,7 @@ import { loadLexicon } from '../src/text/lexicon.ts';
 import { answerKindOf, stripNoise, understand } from '../src/understand/message.ts';
 import { buildQuery, namedBenefits } from '../src/retrieve/query.ts';
 import { normalizeForMatch } from '../src/text/normalize.ts';
+import { askedPeriod, statesFigure } from '../src/retrieve/figures.ts';
 
 const lexicon = loadLexicon();
 
@@ -286,5 +287,25 @@ describe('benefits a message names', () => {
     expect(names('我想去申请补贴')).toEqual([]);
     expect(names('那个补贴还有吗')).toEqual([]);
     expect(names('社保是自己交的，这个有没有补贴?')).toEqual([]);
+  });
+
+  it('「政府还给补贴不」「能发补贴吗」 ask whether one is given; they name none', () => {
+    const names = (q: string) => namedBenefits(normalizeForMatch(q), lexicon).map((b) => b.name);
+    expect(names('补交的那些年政府还给补贴不？')).toEqual([]);
+    expect(names('这种情况能发补贴吗')).toEqual([]);
+    expect(names('深圳有没有安家补贴')).toContain('安家补贴');
+  });
+});
+
+describe('the figure a question asks for', () => {
+  it('laws state sums in Chinese numerals: 「处三千元以上三万元以下的罚款」 is a sum, 三元里 is a place', () => {
+    expect(statesFigure('由县级以上人民政府人力资源社会保障部门责令改正，处三千元以上三万元以下的罚款。', '罚多少')).toBe(true);
+    expect(statesFigure('不得超过在校学习时间的百分之三十', '实习比例是多少')).toBe(true);
+    expect(statesFigure('地址：三元里大道', '罚多少')).toBe(false);
+  });
+
+  it('a period in the story is not the period asked: 「招聘说月薪8千 … 罚多少」 asks for a fine', () => {
+    expect(askedPeriod(normalizeForMatch('网上招聘说月薪8千包吃住，人去了发现是假的，这种公司会不会被罚 罚多少'))).toBeNull();
+    expect(askedPeriod(normalizeForMatch('刚被裁了，失业金现在一个月到底能领多少？'))).not.toBeNull();
   });
 });

@@ -3,8 +3,9 @@
  * for a sum per period (「一个月能领多少」) — per that period (每月, 元/月, 按月), not a monthly
  * statistic (月平均工资).
  */
-const MONEY = /\d+(?:\.\d+)?\s*(?:元|万元|亿元|块)/u;
-const RATE = /\d+(?:\.\d+)?%|百分之\d+|\d+(?:\.\d+)?倍/u;
+/** Laws write sums in Chinese numerals (「处三千元以上三万元以下的罚款」, 「二百元」); a unit after one lone numeral is a name (三元里). */
+const MONEY = /\d+(?:\.\d+)?\s*(?:元|万元|亿元|块)|[一二两三四五六七八九十][十百千万][一二两三四五六七八九十百千万]*元/u;
+const RATE = /\d+(?:\.\d+)?%|百分之[\d一二三四五六七八九十]+|\d+(?:\.\d+)?倍/u;
 /** 「个人不缴费」「免费」「由失业保险基金代为缴纳」: the sum a person pays is nothing — an answer to 「要交多少钱」. */
 const NOTHING = /免费|不收取|不收费|无需缴费|个人不缴|不缴纳|不需缴纳|代为缴纳|代缴/u;
 /** A question asks for a rate (比例, 利率, 几倍), not only a sum. */
@@ -15,9 +16,23 @@ const PERIODS: Array<{ ask: RegExp; text: RegExp }> = [
   { ask: /一天|1天|每天|日薪|按天/u, text: /每人?每?[日天]|\/人?·?[日天]|按[日天]/u },
 ];
 
+/** Words that ask for a figure: the clause holding the last of them (and the one before it) is where a period is asked. */
+const ASKS_FIGURE = /多少|几[块万千百个]|怎么算|如何计算|标准|额度|金额|比例/u;
+
+/**
+ * The part of a message that asks for the figure: 「网上招聘说月薪8千 … 这种公司会不会被罚 罚多少」 asks
+ * for a fine, not for a monthly sum — the 月薪 belongs to the story.
+ */
+function figureClause(askNorm: string): string {
+  const clauses = askNorm.split(/[，,。；;？?！!\s]+/u).filter(Boolean);
+  for (let i = clauses.length - 1; i >= 0; i--) if (ASKS_FIGURE.test(clauses[i]!)) return (clauses[i - 1] ?? '') + clauses[i]!;
+  return askNorm;
+}
+
 /** The period a question asks a sum for, if any. */
 export function askedPeriod(askNorm: string): RegExp | null {
-  return PERIODS.find((p) => p.ask.test(askNorm))?.text ?? null;
+  const clause = figureClause(askNorm);
+  return PERIODS.find((p) => p.ask.test(clause))?.text ?? null;
 }
 
 /**

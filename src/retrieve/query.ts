@@ -229,10 +229,10 @@ export function namedBenefits(norm: string, lexicon: Lexicon): Array<{ name: str
   return [...out].map(([name, qualifier]) => ({ name, qualifier }));
 }
 
-const GETTING_PREFIX = /^(?:来|去|想|能|要|可以|才能|再|多|冒)/u;
+const GETTING_PREFIX = /^(?:来|去|想|能|要|可以|才能|再|多|冒|还|会|也|都|就|不)/u;
 function isGettingVerb(word: string, lexicon: Lexicon): boolean {
   const bare = word.replace(GETTING_PREFIX, '');
-  return lexicon.phrases.elidedObjectVerbs.includes(bare) || /^骗取?$/u.test(bare);
+  return lexicon.phrases.elidedObjectVerbs.includes(bare) || lexicon.phrases.givingVerbs.includes(bare) || /^骗取?$/u.test(bare);
 }
 
 /** The summed weight of the terms (any of their forms) a normalised text contains. */

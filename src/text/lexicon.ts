@@ -52,6 +52,7 @@ const PhrasesSchema = z.object({
   weak_words: z.array(z.string().min(1)),
   inserted_words: z.array(z.string().min(1)).default([]),
   elided_object_verbs: z.array(z.string().min(1)).default([]),
+  giving_verbs: z.array(z.string().min(1)).default([]),
   received_nouns: z.array(z.string().min(1)).default([]),
   place_relations: z.object({ same_province: z.array(z.string().min(1)).default([]), other_province: z.array(z.string().min(1)).default([]) }).default({ same_province: [], other_province: [] }),
 });
@@ -160,6 +161,8 @@ export interface Phrases {
   insertedWords: string[];
   /** Verbs of getting a benefit (领, 申请 …): an ask that ends with one names no object of its own (「要交够几年社保才能领」). */
   elidedObjectVerbs: string[];
+  /** 给, 发, 有 …: 「还给补贴」 asks whether a benefit is given; it names none. */
+  givingVerbs: string[];
   /** Head nouns of what one receives (补贴, 金, 待遇 …): a concept whose name ends in one is a thing the ask can be about. */
   receivedNouns: string[];
   /** How documents name movement between two places a message names: within one province (省内) or across provinces (跨省). */
@@ -305,6 +308,7 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     weakWords: new Set([...phrasesRaw.weak_words, ...uniqueNorm(phrasesRaw.weak_words)]),
     insertedWords: uniqueNorm(phrasesRaw.inserted_words).sort((a, b) => b.length - a.length),
     elidedObjectVerbs: uniqueNorm(phrasesRaw.elided_object_verbs).sort((a, b) => b.length - a.length),
+    givingVerbs: uniqueNorm(phrasesRaw.giving_verbs),
     receivedNouns: uniqueNorm([...phrasesRaw.benefit_nouns, ...phrasesRaw.received_nouns]),
     placeRelations: { sameProvince: uniqueNorm(phrasesRaw.place_relations.same_province), otherProvince: uniqueNorm(phrasesRaw.place_relations.other_province) },
   };
