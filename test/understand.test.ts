@@ -298,6 +298,13 @@ describe('benefits a message names', () => {
 });
 
 describe('the figure a question asks for', () => {
+  it('a bare 多少 asks for a sum when the clause it is about names money (「那个失地农民的补贴，每个月能有多少」)', () => {
+    const kinds = (q: string) => understand(q, lexicon).asks.map((a) => a.kind);
+    expect(kinds('那个失地农民的补贴，每个月能有多少啊')).toEqual(['amount']);
+    expect(kinds('我们村里的公益岗，一共能有多少')).toEqual(['number']);
+  });
+
+
   it('laws state sums in Chinese numerals: 「处三千元以上三万元以下的罚款」 is a sum, 三元里 is a place', () => {
     expect(statesFigure('由县级以上人民政府人力资源社会保障部门责令改正，处三千元以上三万元以下的罚款。', '罚多少')).toBe(true);
     expect(statesFigure('不得超过在校学习时间的百分之三十', '实习比例是多少')).toBe(true);

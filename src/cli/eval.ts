@@ -112,6 +112,7 @@ export const calibrateCommand = (base: CliContext) =>
       file: { type: 'string', required: true, description: '一个或多个 JSONL 文件，逗号分隔；「文件@+目录」把该目录的文件加入政策库再回答，「文件@目录」只用该目录' },
       folds: { type: 'string', description: '交叉验证折数（默认 5）' },
       write: { type: 'boolean', description: '写入模型文件（默认只报告）' },
+      'abstain-only': { type: 'boolean', description: '只重新拟合拒答模型，学习排序保持现有的 rerank-model.json' },
     },
     async run({ args }) {
       const ctx = withFlags(base, {});
@@ -134,14 +135,18 @@ export const calibrateCommand = (base: CliContext) =>
       const fittedOn = `${specs.map((s) => path.basename(s.file) + (corpusKey(s) ? ` (corpus ${corpusKey(s)})` : '')).join(' + ')}`;
       // First the rerank (its candidates ranked by the hand-set fusion), then the abstention model on
       // what the new ranking puts on top.
-      const groups = (await Promise.all(sets.map((s) => rerankGroups(s.engine, s.items)))).flat();
-      const rcv = crossValidateRerank(groups, folds);
-      const rerank: RerankModel = {
-        ...fitRerank(groups),
-        fittedOn: `${fittedOn} (${rcv.questions} answerable questions, ${groups.length} asks)`,
-        crossValidation: `${folds}-fold, gold in the top 3: fused ${rcv.prior}/${rcv.questions}, learned ${rcv.learned}/${rcv.questions} (training ${rcv.training})`,
-      };
-      for (const s of sets) s.engine.retriever.useRerankModel(rerank);
+      const abstainOnly = Boolean(args['abstain-only']);
+      let rerank: RerankModel | null = null;
+      if (!abstainOnly) {
+        const groups = (await Promise.all(sets.map((s) => rerankGroups(s.engine, s.items)))).flat();
+        const rcv = crossValidateRerank(groups, folds);
+        rerank = {
+          ...fitRerank(groups),
+          fittedOn: `${fittedOn} (${rcv.questions} answerable questions, ${groups.length} asks)`,
+          crossValidation: `${folds}-fold, gold in the top 3: fused ${rcv.prior}/${rcv.questions}, learned ${rcv.learned}/${rcv.questions} (training ${rcv.training})`,
+        };
+        for (const s of sets) s.engine.retriever.useRerankModel(rerank);
+      }
       for (const s of sets) {
         // The gate off: every ask's features, whatever the current model says.
         const rows = await runItems(s.engine, s.items, 3, { pipeline: { abstain: false } });
@@ -153,11 +158,12 @@ export const calibrateCommand = (base: CliContext) =>
         fittedOn: `${fittedOn} (${questions} questions, ${fit.length} asks reach the model)`,
         crossValidation: `${folds}-fold: ${cv.correct}/${cv.total} asks (${cv.falseRefusals} answerable refused, ${cv.falseAnswers} unanswerable answered)`,
       };
-      println(ctx.io.stdout, `rerank: ${rerank.crossValidation}`);
+      println(ctx.io.stdout, rerank ? `rerank: ${rerank.crossValidation}` : 'rerank: kept (src/retrieve/rerank-model.json)');
       println(ctx.io.stdout, JSON.stringify(model, null, 2));
       println(ctx.io.stdout, `cross-validation (${folds} folds) ${cv.correct}/${cv.total}; training ${cv.trainCorrect}/${cv.total}`);
       if (args.write) {
-        for (const [name, value] of [['retrieve/rerank-model.json', rerank], ['retrieve/abstain-model.json', model]] as const) {
+        const files: Array<[string, unknown]> = [...(rerank ? [['retrieve/rerank-model.json', rerank] as [string, unknown]] : []), ['retrieve/abstain-model.json', model]];
+        for (const [name, value] of files) {
           const file = path.join(sourceRoot(), name);
           writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
           println(ctx.io.stdout, `written to ${path.relative(process.cwd(), file)}`);

@@ -145,7 +145,13 @@ function isCuePhrase(word: string, lexicon: Lexicon): boolean {
  * question (A-not-A, 吗) the words 几/哪/什么/谁 are indefinites, not question words; and a 「哪些/什么…」
  * frame gives way to the kind its object names (「要准备哪些材料」 is a materials question).
  */
-export function answerKindOf(norm: string, lexicon: Lexicon): AnswerKind | null {
+const MONEY_SUBJECT = /钱|元|块|补贴|补助|资助|奖励|津贴|补偿|赔偿|报销|工资|薪|金|费|贷|待遇|标准|利息|罚/u;
+
+/**
+ * `subject`: the clause the ask is about when it says it apart (「那个失地农民的补贴，每个月能有多少」): a bare
+ * 多少 asks for a sum when that names money.
+ */
+export function answerKindOf(norm: string, lexicon: Lexicon, subject = ''): AnswerKind | null {
   // 「是哪个部门发的」「文号是多少」 ask about the document itself (its metadata), not for a place, a number or a sum.
   if (metaFieldAsked(norm)) return null;
   const yesNo = YES_NO_FRAME.test(norm.replace(/[？?！!。，,\s]+$/u, ''));
@@ -167,7 +173,7 @@ export function answerKindOf(norm: string, lexicon: Lexicon): AnswerKind | null 
   if (asking) return asking.kind;
   if (matching[0]) return matching[0].kind;
   // A bare 多少/几 asks for a sum when money is the subject, else for a number.
-  if (/多少|几/.test(norm)) return /钱|元|块|补贴|补助|资助|奖励|津贴|补偿|赔偿|报销|工资|薪|金|费|贷|待遇|标准|利息|罚/.test(norm) ? 'amount' : 'number';
+  if (/多少|几/.test(norm)) return MONEY_SUBJECT.test(norm) || MONEY_SUBJECT.test(subject) ? 'amount' : 'number';
   return null;
 }
 
@@ -303,6 +309,7 @@ export function understand(typed: string, lexicon: Lexicon, region: string | nul
       // no story (no 我, no 了) states what the ask is about.
       const topic = backgroundClauses.filter((c) => c.sentence === first && !NARRATIVE.test(c.norm) && topicHits(lexicon.findConcepts(c.norm)).length);
       if (topic.length) a.near = topic.map((c) => c.norm).join('，');
+      if (a.near) a.kind = answerKindOf(a.norm, lexicon, a.near);
       return;
     }
     const near = backgroundClauses.filter((c) => c.sentence === first || c.sentence === first - 1).map((c) => c.norm);
@@ -313,6 +320,7 @@ export function understand(typed: string, lexicon: Lexicon, region: string | nul
     const topic = before ? withoutCues(before.norm, lexicon) : '';
     if (topic) near.push(topic);
     if (near.length) a.near = near.join('，');
+    if (a.near) a.kind = answerKindOf(a.norm, lexicon, a.near);
     // The topics of the asks before it and of the narrative (「参加创业大赛拿了三等奖…能拿多少？」).
     const seen = new Set<string>();
     const pool = [...asks.slice(0, i).flatMap((b) => topicHits(b.concepts)), ...backgroundTopics, ...asks.slice(i + 1).flatMap((b) => topicHits(b.concepts))];
