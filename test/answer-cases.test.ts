@@ -71,6 +71,15 @@ beforeAll(async () => {
           '---\ntitle: 鹤岗市劳动人事争议仲裁网上申请流程\nissuer: 鹤岗市劳动人事争议仲裁院\ndate: 2026-06-01\nregion: 黑龙江省鹤岗市\n---\n' +
           '1.打开“龙江人社”APP，进入调解仲裁专区\n\n2.实名认证后选择“仲裁申请”\n\n3.填写申请人、被申请人信息和仲裁请求\n\n4.上传证据材料后提交申请\n\n' +
           '温馨提示：网上申请仲裁后，请留意短信通知，审核通过后5个工作日内到仲裁院窗口递交纸质材料。\n',
+        // A city's phone written in running text, not under a label (the 银川 notice labels its own).
+        'zz-contact-prose.md':
+          '---\ntitle: 安阳市灵活就业社会保险补贴申领办法\nissuer: 安阳市人力资源和社会保障局\ndate: 2026-05-01\nregion: 河南省安阳市\n---\n' +
+          '第十二条 补贴按季申领，每季度结束后次月1日至20日提出申请。\n\n' +
+          '第十三条 有疑问的，可拨打安阳市人社服务热线0372-12333。\n',
+        // …and another city's labelled contact part, which matches the words of such a question better.
+        'zz-contact-labelled.md':
+          '---\ntitle: 吴忠市稳就业政策清单\nissuer: 吴忠市人力资源和社会保障局\ndate: 2026-05-01\nregion: 宁夏回族自治区吴忠市\n---\n' +
+          '## 一、灵活就业社会保险补贴\n\n政策咨询部门：吴忠市人力资源和社会保障局；政策咨询电话：0953-2012345。\n',
       },
     },
   );
@@ -94,6 +103,16 @@ describe('labelled parts of a notice (补贴标准：… 申请材料：…)', (
     expect(a.citations[0]?.text).toContain('每户一次性给予8000元');
     const where = await t.engine.ask('银川一次性创业补贴去哪办，电话多少');
     expect(where.citations.slice(0, 2).map((c) => c.text).join('')).toContain('0951-6012345');
+  });
+});
+
+describe('where to go, whom to call', () => {
+  it('「安阳人社局的政策咨询电话」 is answered with 安阳\'s number, not another city\'s labelled one', async () => {
+    const a = await t.engine.ask('安阳人社局的政策咨询电话是多少？在线等');
+    expect(a.abstained).toBe(false);
+    expect(firstOf(a.answer)).toContain('0372-12333');
+    expect(a.answer).not.toContain('0953-2012345');
+    expect(a.answer).not.toContain('0532-58659939');
   });
 });
 

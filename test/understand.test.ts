@@ -297,6 +297,15 @@ describe('benefits a message names', () => {
   });
 });
 
+describe('asking where, and whom to call', () => {
+  it('「咨询电话多少」 asks for a phone, not a number; 人社/社保局 put a message in the domain without naming a topic', () => {
+    const u = understand('潍坊人社咨询电话多少？', lexicon);
+    expect(u.asks.map((a) => a.kind)).toEqual(['where']);
+    const office = u.concepts.find((h) => h.concept.name === '人社部门');
+    expect(office?.concept.generic).toBe(true);
+  });
+});
+
 describe('the figure a question asks for', () => {
   it('a bare 多少 asks for a sum when the clause it is about names money (「那个失地农民的补贴，每个月能有多少」)', () => {
     const kinds = (q: string) => understand(q, lexicon).asks.map((a) => a.kind);

@@ -71,6 +71,8 @@ interface Candidate {
   isItem: boolean;
   /** It gives the kind of answer asked for. */
   offers: boolean;
+  /** From another place's document, for a question that names a place. */
+  otherPlace?: boolean;
 }
 
 /** A sentence that introduces a list: ends with a colon or announces 「以下/下列…条件」. */
@@ -141,6 +143,7 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
         passage: passage.score / top,
         rank,
         otherPlace: otherPlace(passage),
+        localKind: kind === 'where',
         offers,
         labelled,
         figureKind: kind !== null && FIGURE_KINDS.has(kind),
@@ -159,7 +162,7 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
         otherSubject: opts.otherSubject?.(query, normalizeForMatch(text)) ?? false,
         quantity: query.quantities.length ? quantityMatch(norm, query.quantities) : 0,
       };
-      candidates.push({ passage, rank, position, text, score: handScore(f), leadIn: isLead, isItem, offers });
+      candidates.push({ passage, rank, position, text, score: handScore(f), leadIn: isLead, isItem, offers, otherPlace: f.otherPlace });
     });
   });
   return candidates;
@@ -204,9 +207,12 @@ export function composeAnswer(
     sources.push(source);
     length += meta.length;
   }
+  // 「安阳人社局电话多少」 answered from 安阳's own document: another city's phone adds nothing.
+  const localOnly = kind === 'where' && candidates[0] !== undefined && !candidates[0].otherPlace;
   for (const c of candidates) {
     if (chosen.length >= maxSentences) break;
     if (c.score < best * 0.45 || c.score <= 0) break;
+    if (localOnly && c.otherPlace) continue;
     const isNewSource = !sources.includes(c.passage);
     if (isNewSource && sources.length >= opts.maxSources) continue;
     // An item is already quoted when its lead-in was chosen.

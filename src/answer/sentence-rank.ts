@@ -14,6 +14,8 @@ export interface SentenceSignals {
   rank: number;
   /** From another place's document, for a question that names a place. */
   otherPlace: boolean;
+  /** The question asks where or whom to call: another place's office or phone is no answer at all. */
+  localKind: boolean;
   /** It gives the kind of answer asked for (answer-kinds.yml offers). */
   offers: boolean;
   /** Its part is labelled with the kind asked (「申请材料：…」). */
@@ -43,6 +45,8 @@ const LABEL_SENTENCE_BOOST = 1.3;
 const FIGURE_SENTENCE_BOOST = 1.25;
 /** A sentence from another place's document, for a question that names a place. */
 const OTHER_PLACE_SENTENCE = 0.6;
+/** …and for a question of where to go or whom to call, whose answer is always some place's own office. */
+const OTHER_PLACE_CONTACT = 0.25;
 /** Retrieval rank counts: a sentence of the n-th passage is worth 1 / (1 + RANK_DECAY·n). */
 const RANK_DECAY = 0.25;
 const CASE_FACTOR = 0.6;
@@ -52,7 +56,7 @@ const QUANTITY_SENTENCE_BOOST = 1;
 
 /** The hand-set score of a sentence. */
 export function handScore(f: SentenceSignals): number {
-  let score = f.covered * (0.3 + 0.7 * f.passage) * (1 / (1 + RANK_DECAY * f.rank)) * (f.otherPlace ? OTHER_PLACE_SENTENCE : 1);
+  let score = f.covered * (0.3 + 0.7 * f.passage) * (1 / (1 + RANK_DECAY * f.rank)) * (f.otherPlace ? (f.localKind ? OTHER_PLACE_CONTACT : OTHER_PLACE_SENTENCE) : 1);
   if (f.offers) score *= KIND_SENTENCE_BOOST;
   // The part labelled with what is asked (「申请材料：…」 for 「要带啥材料」) over one that mentions it in passing.
   if (f.labelled) score *= LABEL_SENTENCE_BOOST;

@@ -81,6 +81,8 @@ const COVERAGE_WEIGHT = 0.35;
 const CONCEPT_WEIGHT = 0.15;
 const SAME_REGION_BOOST = 1.4;
 const OTHER_REGION_PENALTY = 0.6;
+/** Where to go or whom to call (kind where): another place's office or phone is no answer, whatever its words. */
+const OTHER_REGION_CONTACT_PENALTY = 0.3;
 const NEWS_PRIOR = 0.92;
 /** The name of an attachment (附件：1. …申请表) counts this much: it says nothing itself. */
 const ATTACHMENT_NAME_PRIOR = 0.5;
@@ -409,7 +411,7 @@ export class HybridRetriever {
 
   private priors(r: Run): void {
     for (const p of r.passages) {
-      const region = regionFactor(r.query.places, p.region);
+      const region = regionFactor(r.query.places, p.region, r.query.kind === 'where' ? OTHER_REGION_CONTACT_PENALTY : OTHER_REGION_PENALTY);
       p.score *= region;
       p.signals.region = region > 1 ? 1 : region < 1 ? -1 : 0;
       if (p.doc.kind === 'news') {
@@ -635,9 +637,9 @@ export function inAttachmentList(doc: PolicyDocument, paragraph: Paragraph): boo
   return false;
 }
 
-function regionFactor(asked: string[], docRegion: string | null): number {
+function regionFactor(asked: string[], docRegion: string | null, otherPenalty: number): number {
   if (!asked.length || !docRegion || docRegion === '全国') return 1;
-  return asked.some((a) => related(a, docRegion)) ? SAME_REGION_BOOST : OTHER_REGION_PENALTY;
+  return asked.some((a) => related(a, docRegion)) ? SAME_REGION_BOOST : otherPenalty;
 }
 
 function dedupeByParagraph(passages: Passage[]): Passage[] {
