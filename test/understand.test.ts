@@ -297,6 +297,14 @@ describe('benefits a message names', () => {
   });
 });
 
+describe('a space typed where a comma would be', () => {
+  it('splits two long runs of Chinese into clauses (two asks), not a string of keywords', () => {
+    const asks = (q: string) => understand(q, lexicon).asks.map((a) => a.kind);
+    expect(asks('想问下广州的就业见习一般要见习多长时间 见习这段时间单位每个月给的生活补贴最少不能低于多少')).toEqual(['duration', 'amount']);
+    expect(asks('广州 失业金 多少')).toEqual(['amount']);
+  });
+});
+
 describe('asking where, and whom to call', () => {
   it('「咨询电话多少」 asks for a phone, not a number; 人社/社保局 put a message in the domain without naming a topic', () => {
     const u = understand('潍坊人社咨询电话多少？', lexicon);
@@ -318,6 +326,7 @@ describe('the figure a question asks for', () => {
     expect(statesFigure('由县级以上人民政府人力资源社会保障部门责令改正，处三千元以上三万元以下的罚款。', '罚多少')).toBe(true);
     expect(statesFigure('不得超过在校学习时间的百分之三十', '实习比例是多少')).toBe(true);
     expect(statesFigure('地址：三元里大道', '罚多少')).toBe(false);
+    expect(statesFigure('全额补贴用人单位实际缴纳的社会保险费', '补多少')).toBe(true);
   });
 
   it('a period in the story is not the period asked: 「招聘说月薪8千 … 罚多少」 asks for a fine', () => {

@@ -215,7 +215,7 @@ function splitClauses(raw: string, lexicon: Lexicon): Clause[] {
     .map((m) => ({ body: m[1]!.trim(), mark: m[2] ?? '' }))
     .filter((x) => x.body);
   sentences.forEach(({ body, mark }, si) => {
-    const clauses = body.split(CLAUSE_SEP).map((c) => c.trim()).filter(Boolean);
+    const clauses = spacedClauses(body).split(CLAUSE_SEP).map((c) => c.trim()).filter(Boolean);
     const endsWithQuestion = /[？?]/u.test(mark);
     clauses.forEach((c, ci) => {
       const norm = stripNoise(normalizeForMatch(c), lexicon);
@@ -225,6 +225,27 @@ function splitClauses(raw: string, lexicon: Lexicon): Clause[] {
       out.push({ raw: c, norm, asking, sentence: si });
     });
   });
+  return out;
+}
+
+/** Characters on each side of a space for it to end a clause. */
+const SPACED_CLAUSE = 5;
+
+/**
+ * 「广州的就业见习一般要见习多长时间 见习这段时间单位每个月给的生活补贴最少不能低于多少」: typed by voice or
+ * in a hurry, a space is where a comma would be — between two runs of Chinese long enough to be clauses
+ * (「广州 失业金 多少」 is a string of keywords, not three clauses).
+ */
+function spacedClauses(body: string): string {
+  const parts = body.split(/(\s+)/u);
+  let out = parts[0] ?? '';
+  for (let i = 1; i < parts.length; i += 2) {
+    const before = out.split(CLAUSE_SEP).pop() ?? '';
+    const after = (parts[i + 1] ?? '').split(CLAUSE_SEP)[0] ?? '';
+    const cjk = (s: string) => (s.match(/[\u4e00-\u9fff]/gu) ?? []).length;
+    const joinsChinese = /[\u4e00-\u9fff]$/u.test(before) && /^[\u4e00-\u9fff]/u.test(after);
+    out += (joinsChinese && cjk(before) >= SPACED_CLAUSE && cjk(after) >= SPACED_CLAUSE ? '，' : parts[i]!) + (parts[i + 1] ?? '');
+  }
   return out;
 }
 
