@@ -5,8 +5,9 @@
  */
 /** Laws write sums in Chinese numerals (「处三千元以上三万元以下的罚款」, 「二百元」); a unit after one lone numeral is a name (三元里). */
 const MONEY = /\d+(?:\.\d+)?\s*(?:元|万元|亿元|块)|[一二两三四五六七八九十][十百千万][一二两三四五六七八九十百千万]*元/u;
-/** 「全额补贴用人单位实际缴纳的社会保险费」: all of it is a rate too. */
-const RATE = /\d+(?:\.\d+)?%|百分之[\d一二三四五六七八九十]+|\d+(?:\.\d+)?倍|全额(?:补贴|返还|报销|承担|支付|资助)/u;
+const RATE = /\d+(?:\.\d+)?%|百分之[\d一二三四五六七八九十]+|\d+(?:\.\d+)?倍/u;
+/** 「全额补贴用人单位实际缴纳的社会保险费」: all of it answers 「补多少」 as a sum would. */
+const FULL = /全额(?:补贴|返还|报销|承担|支付|资助)/u;
 /** 「个人不缴费」「免费」「由失业保险基金代为缴纳」: the sum a person pays is nothing — an answer to 「要交多少钱」. */
 const NOTHING = /免费|不收取|不收费|无需缴费|个人不缴|不缴纳|不需缴纳|代为缴纳|代缴/u;
 /** A question asks for a rate (比例, 利率, 几倍), not only a sum. */
@@ -44,5 +45,5 @@ export function askedPeriod(askNorm: string): RegExp | null {
 export function statesFigure(textNorm: string, askNorm: string, lenient = false): boolean {
   const rate = lenient || ASKS_RATE.test(askNorm);
   const period = askedPeriod(askNorm);
-  return textNorm.split(/[。；;\n]/u).some((s) => (lenient && NOTHING.test(s)) || ((MONEY.test(s) || (rate && RATE.test(s))) && (!period || period.test(s))));
+  return textNorm.split(/[。；;\n]/u).some((s) => (lenient && NOTHING.test(s)) || ((MONEY.test(s) || FULL.test(s) || (rate && RATE.test(s))) && (!period || period.test(s))));
 }
