@@ -302,6 +302,8 @@ describe('a space typed where a comma would be', () => {
     const asks = (q: string) => understand(q, lexicon).asks.map((a) => a.kind);
     expect(asks('想问下广州的就业见习一般要见习多长时间 见习这段时间单位每个月给的生活补贴最少不能低于多少')).toEqual(['duration', 'amount']);
     expect(asks('广州 失业金 多少')).toEqual(['amount']);
+    // A topic typed before its question is no clause of its own (a follow-up reads 「创业担保贷款 需要什么材料」).
+    expect(understand('创业担保贷款 需要什么材料？', lexicon).asks.map((a) => a.norm)).toEqual(['创业担保贷款 需要什么材料']);
   });
 });
 
@@ -311,6 +313,15 @@ describe('asking where, and whom to call', () => {
     expect(u.asks.map((a) => a.kind)).toEqual(['where']);
     const office = u.concepts.find((h) => h.concept.name === '人社部门');
     expect(office?.concept.generic).toBe(true);
+  });
+
+  it('「有电话可以问吗」 asks for the phone (a clause opening with 有 asks whether it exists), a quantity stated as 0515-88120652', () => {
+    const u = understand('盐城那个企业招人边干边培训给钱的政策，有电话可以问吗', lexicon);
+    expect(u.asks.map((a) => a.kind)).toEqual(['where']);
+    const q = buildQuery(u.asks[0]!, u, lexicon);
+    const phone = q.quantities.find((x) => x.spec.name === '电话号码');
+    expect(phone?.asked).toBe(true);
+    expect(phone && phone.spec.states.test('市就业管理中心（以工代训）：0515-88120652')).toBe(true);
   });
 });
 

@@ -113,7 +113,7 @@ const YES_NO_FRAME = /(.)不\1|(.)没\2|吗$/u;
 /** Kinds that are a question's frame, not its object: 「哪些材料」 asks for materials, 「有什么条件」 for conditions. */
 const FRAME_KINDS: ReadonlySet<AnswerKind> = new Set(['what']);
 /** Asking whether something exists (有没有, 有无 …): the thing named says what kind of answer is wanted. */
-const EXISTENTIAL = /有没有|有无|有没|有吗|有什么|有啥/u;
+const EXISTENTIAL = /有没有|有无|有没|有吗|有什么|有啥|^有(?!没)/u;
 
 /**
  * Whether a cue occurs in a text as words, not inside one: 「发多少」 is not in 「要开发多少个」
@@ -215,7 +215,7 @@ function splitClauses(raw: string, lexicon: Lexicon): Clause[] {
     .map((m) => ({ body: m[1]!.trim(), mark: m[2] ?? '' }))
     .filter((x) => x.body);
   sentences.forEach(({ body, mark }, si) => {
-    const clauses = spacedClauses(body).split(CLAUSE_SEP).map((c) => c.trim()).filter(Boolean);
+    const clauses = spacedClauses(body, (left) => NARRATIVE.test(left) || isAsking(normalizeForMatch(left), lexicon, false)).split(CLAUSE_SEP).map((c) => c.trim()).filter(Boolean);
     const endsWithQuestion = /[？?]/u.test(mark);
     clauses.forEach((c, ci) => {
       const norm = stripNoise(normalizeForMatch(c), lexicon);
@@ -233,10 +233,11 @@ const SPACED_CLAUSE = 5;
 
 /**
  * 「广州的就业见习一般要见习多长时间 见习这段时间单位每个月给的生活补贴最少不能低于多少」: typed by voice or
- * in a hurry, a space is where a comma would be — between two runs of Chinese long enough to be clauses
- * (「广州 失业金 多少」 is a string of keywords, not three clauses).
+ * in a hurry, a space is where a comma would be — between two runs of Chinese long enough to be clauses,
+ * the first of which tells the story or asks (「广州 失业金 多少」 is a string of keywords, and in
+ * 「创业担保贷款 需要什么材料」 the first run is the topic of the second).
  */
-function spacedClauses(body: string): string {
+function spacedClauses(body: string, isClause: (left: string) => boolean): string {
   const parts = body.split(/(\s+)/u);
   let out = parts[0] ?? '';
   for (let i = 1; i < parts.length; i += 2) {
@@ -244,7 +245,7 @@ function spacedClauses(body: string): string {
     const after = (parts[i + 1] ?? '').split(CLAUSE_SEP)[0] ?? '';
     const cjk = (s: string) => (s.match(/[\u4e00-\u9fff]/gu) ?? []).length;
     const joinsChinese = /[\u4e00-\u9fff]$/u.test(before) && /^[\u4e00-\u9fff]/u.test(after);
-    out += (joinsChinese && cjk(before) >= SPACED_CLAUSE && cjk(after) >= SPACED_CLAUSE ? '，' : parts[i]!) + (parts[i + 1] ?? '');
+    out += (joinsChinese && cjk(before) >= SPACED_CLAUSE && cjk(after) >= SPACED_CLAUSE && isClause(before) ? '，' : parts[i]!) + (parts[i + 1] ?? '');
   }
   return out;
 }
