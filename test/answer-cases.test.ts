@@ -106,6 +106,15 @@ describe('labelled parts of a notice (补贴标准：… 申请材料：…)', (
   });
 });
 
+describe('a sum asked for a province', () => {
+  it('is answered by the figure a city of that province states, cited as that city\'s', async () => {
+    const a = await t.engine.ask('我在宁夏读的大学，退役后开了个小店，一次性创业补贴能给多少钱？');
+    expect(a.abstained).toBe(false);
+    expect(a.answer).toContain('8000元');
+    expect(a.citations[0]?.title).toContain('银川');
+  });
+});
+
 describe('where to go, whom to call', () => {
   it('「安阳人社局的政策咨询电话」 is answered with 安阳\'s number, not another city\'s labelled one', async () => {
     const a = await t.engine.ask('安阳人社局的政策咨询电话是多少？在线等');

@@ -154,7 +154,8 @@ export function answerProbability(f: AbstainFeatures, m: AbstainModel = model as
 
 /**
  * 「北京现在失业金每个月发多少钱？」: a sum asked for a place is answered only by a passage of a
- * document for that place (or one containing it) that names the ask's topic and states a figure
+ * document for that place (one containing it, or one inside it: a 常德 figure answers 「湖南文理学院的
+ * 学生能领多少」, cited as 常德's) that names the ask's topic and states a figure
  * (per the period asked, when one is). A document whose region is unknown counts as possibly the place's.
  * Without a place (「个人养老金每年最多能存多少钱？」), any passage on one of the message's topics that states
  * a sum (or that the person pays nothing) answers it.
@@ -169,7 +170,7 @@ function figureMissing(query: Query, passages: Passage[], retriever: Pick<Hybrid
   const topicNamed = topicNamedTest(query, retriever, query.places.length && own.length ? own : messageTopics);
   const ok = passages.some((p, rank) => {
     // A document whose place is unknown may be that place's: it can answer (refusals stay conservative).
-    if (query.places.length && p.region && !query.places.some((a) => covers(p.region!, a))) return false;
+    if (query.places.length && p.region && !query.places.some((a) => related(p.region!, a))) return false;
     if (!topicNamed(p, rank)) return false;
     // Lenient: a refusal needs the figure to be missing in every form.
     return statesFigure(p.textNorm, query.norm, true);
