@@ -98,6 +98,12 @@ describe('labelled parts of a notice (补贴标准：… 申请材料：…)', (
     expect(first).not.toContain('申请材料');
   });
 
+  it('clauses the notice joins with 「；」 stay one sentence, cited once', async () => {
+    const a = await t.engine.ask('银川的一次性创业补贴能给多少钱？');
+    expect(firstOf(a.answer)).toContain('每户一次性给予8000元；带动3人以上就业');
+    expect(a.answer).not.toContain('8000元。[1]');
+  });
+
   it('the part labelled with what is asked is the first source, however short', async () => {
     const a = await t.engine.ask('银川的一次性创业补贴能给多少钱？');
     expect(a.citations[0]?.text).toContain('每户一次性给予8000元');

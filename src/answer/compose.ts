@@ -258,8 +258,17 @@ export function composeAnswer(
   chosen.sort((a, b) => Number(b === lead) - Number(a === lead) || sources.indexOf(a.passage) - sources.indexOf(b.passage) || a.position - b.position);
 
   const cited = sources.map((p, i) => ({ passage: p, citation: toCitation(p, i + 1, opts.baseUrl) }));
+  // Clauses the source joins with 「；」 (「1.…申请表；2.…身份证；3.…」) stay one sentence, cited once at its end.
+  const continues = (c: Candidate, i: number) => {
+    const next = chosen[i + 1];
+    return next !== undefined && next.passage === c.passage && next.position === c.position + 1 && !next.isItem && !c.isItem && /[；;]$/u.test(c.text);
+  };
   const answer = chosen
-    .map((c) => `${c.text.replace(/[。；;，,：:]$/, '')}${/[？?！!]$/.test(c.text) ? '' : '。'}[${sources.indexOf(c.passage) + 1}]`)
+    .map((c, i) =>
+      continues(c, i)
+        ? `${c.text.replace(/[；;]$/u, '')}；`
+        : `${c.text.replace(/[。；;，,：:]$/, '')}${/[？?！!]$/.test(c.text) ? '' : '。'}[${sources.indexOf(c.passage) + 1}]`,
+    )
     .join('');
   return { answer, cited, lead: lead ? leadKey(lead.text) : null };
 }
