@@ -131,6 +131,17 @@ describe('where to go, whom to call', () => {
   });
 });
 
+describe('a phone asked for a place whose documents state none', () => {
+  it('is refused, saying what was looked for, rather than answered with another city\'s number', async () => {
+    // The corpus has a 山东省 law and 青岛 documents, none of 潍坊 with a number.
+    const a = await t.engine.ask('潍坊人社局的咨询电话是多少？');
+    expect(a.abstained).toBe(true);
+    expect(a.answer).toContain('潍坊市');
+    expect(a.answer).toContain('联系电话');
+    expect(a.answer).not.toMatch(/0532-58659939|0372-12333|0953-2012345|0951-6012345/u);
+  });
+});
+
 describe('an FAQ answer in several paragraphs', () => {
   it('is one passage: the paragraph that goes on is cited with the one that opens the answer', async () => {
     const a = await t.engine.ask('在九江厂里上班手被机器压伤了，单位一直拖着不给报工伤，我能自己去申请吗？最晚什么时候之前得去？');

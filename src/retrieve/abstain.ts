@@ -218,6 +218,21 @@ function regionalDocumentMissing(query: Query, passages: Passage[]): AbstainReas
 }
 
 /**
+ * 「潍坊人社咨询电话多少」: a phone number asked for a place, and no retrieved passage of that place (or one
+ * containing or inside it, or a national or unknown one) states one — another city's number is no answer.
+ */
+function regionalPhoneMissing(query: Query, passages: Passage[]): AbstainReason | null {
+  if (query.kind !== 'where' || !query.places.length || query.places.includes('全国')) return null;
+  const phone = query.quantities.find((x) => x.asked && x.spec.name === PHONE_QUANTITY);
+  if (!phone || !passages.length) return null;
+  const applies = (p: Passage) => !p.region || p.region === '全国' || query.places.some((a) => related(p.region!, a));
+  return passages.some((p) => applies(p) && statesQuantity(phone.spec, p.textNorm)) ? null : { code: 'no-regional-topic', place: query.places[0]!, topic: '联系电话' };
+}
+
+/** The quantity of answer-kinds.yml a phone number is. */
+const PHONE_QUANTITY = '电话号码';
+
+/**
  * 「政府有没有宠物补贴？」: the ask names a benefit the lexicon does not know (a word before 补贴/贷款 …)
  * that no document mentions, and the word that qualifies it (宠物) is not one the corpus uses either:
  * the corpus does not cover that benefit. (「额外补贴」 is no such name: 额外 is a common word.)
@@ -271,6 +286,7 @@ export const RULES: Array<{ name: string; rule: Rule }> = [
   },
   { name: 'regional-figure', rule: (q, ps, _f, r) => figureMissing(q, ps, r) },
   { name: 'regional-document', rule: (q, ps) => regionalDocumentMissing(q, ps) },
+  { name: 'regional-phone', rule: (q, ps) => regionalPhoneMissing(q, ps) },
   { name: 'asked-quantity', rule: (q, ps, _f, r) => askedQuantityMissing(q, ps, r) },
   { name: 'unknown-benefit', rule: (q, _ps, _f, r) => unknownBenefit(q, r) },
   { name: 'regional-topic', rule: (q, _ps, _f, r) => regionalTopicMissing(q, r, r.benefitNouns) },
