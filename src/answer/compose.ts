@@ -72,7 +72,7 @@ interface Candidate {
   /** It gives the kind of answer asked for. */
   offers: boolean;
   /** From another place's document, for a question that names a place. */
-  otherPlace?: boolean;
+  otherPlace: boolean;
 }
 
 /** A sentence that introduces a list: ends with a colon or announces 「以下/下列…条件」. */
@@ -203,7 +203,7 @@ export function composeAnswer(
   if (meta) {
     // Cited to the passage that states it (the 发文字号 line) when one was retrieved, else to the best one.
     const source = metaSource(passages, field!) ?? passages[0]!;
-    chosen.push({ passage: source, rank: passages.indexOf(source), position: -1, text: meta, score: best * 2, leadIn: false, isItem: false, offers: true });
+    chosen.push({ passage: source, rank: passages.indexOf(source), position: -1, text: meta, score: best * 2, leadIn: false, isItem: false, offers: true, otherPlace: false });
     sources.push(source);
     length += meta.length;
   }

@@ -162,7 +162,8 @@ export const calibrateCommand = (base: CliContext) =>
       println(ctx.io.stdout, JSON.stringify(model, null, 2));
       println(ctx.io.stdout, `cross-validation (${folds} folds) ${cv.correct}/${cv.total}; training ${cv.trainCorrect}/${cv.total}`);
       if (args.write) {
-        const files: Array<[string, unknown]> = [...(rerank ? [['retrieve/rerank-model.json', rerank] as [string, unknown]] : []), ['retrieve/abstain-model.json', model]];
+        const files: Array<[string, unknown]> = [['retrieve/abstain-model.json', model]];
+        if (rerank) files.unshift(['retrieve/rerank-model.json', rerank]);
         for (const [name, value] of files) {
           const file = path.join(sourceRoot(), name);
           writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);

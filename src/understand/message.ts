@@ -139,15 +139,14 @@ function isCuePhrase(word: string, lexicon: Lexicon): boolean {
   return lexicon.questionPhrases.includes(word);
 }
 
+/** Words that make money the subject of a bare 多少/几. */
+const MONEY_SUBJECT = /钱|元|块|补贴|补助|资助|奖励|津贴|补偿|赔偿|报销|工资|薪|金|费|贷|待遇|标准|利息|罚/u;
+
 /**
  * The answer kind a question asks for: the first kind (by priority) whose ask phrases it contains,
  * a cue with a question word deciding first. Two rules of how questions are built: in a yes/no
  * question (A-not-A, 吗) the words 几/哪/什么/谁 are indefinites, not question words; and a 「哪些/什么…」
  * frame gives way to the kind its object names (「要准备哪些材料」 is a materials question).
- */
-const MONEY_SUBJECT = /钱|元|块|补贴|补助|资助|奖励|津贴|补偿|赔偿|报销|工资|薪|金|费|贷|待遇|标准|利息|罚/u;
-
-/**
  * `subject`: the clause the ask is about when it says it apart (「那个失地农民的补贴，每个月能有多少」): a bare
  * 多少 asks for a sum when that names money.
  */
@@ -228,6 +227,11 @@ function splitClauses(raw: string, lexicon: Lexicon): Clause[] {
   return out;
 }
 
+/** An ask's kind read again with the clause it is about: only a bare 多少 (read as 'number' alone) can change. */
+function withSubject(a: Ask, lexicon: Lexicon): AnswerKind | null {
+  return a.near && a.kind === 'number' ? answerKindOf(a.norm, lexicon, a.near) : a.kind;
+}
+
 /** Characters on each side of a space for it to end a clause. */
 const SPACED_CLAUSE = 5;
 
@@ -240,10 +244,10 @@ const SPACED_CLAUSE = 5;
 function spacedClauses(body: string, isClause: (left: string) => boolean): string {
   const parts = body.split(/(\s+)/u);
   let out = parts[0] ?? '';
+  const cjk = (s: string) => (s.match(/[\u4e00-\u9fff]/gu) ?? []).length;
   for (let i = 1; i < parts.length; i += 2) {
     const before = out.split(CLAUSE_SEP).pop() ?? '';
     const after = (parts[i + 1] ?? '').split(CLAUSE_SEP)[0] ?? '';
-    const cjk = (s: string) => (s.match(/[\u4e00-\u9fff]/gu) ?? []).length;
     const joinsChinese = /[\u4e00-\u9fff]$/u.test(before) && /^[\u4e00-\u9fff]/u.test(after);
     out += (joinsChinese && cjk(before) >= SPACED_CLAUSE && cjk(after) >= SPACED_CLAUSE && isClause(before) ? '，' : parts[i]!) + (parts[i + 1] ?? '');
   }
@@ -331,7 +335,7 @@ export function understand(typed: string, lexicon: Lexicon, region: string | nul
       // no story (no 我, no 了) states what the ask is about.
       const topic = backgroundClauses.filter((c) => c.sentence === first && !NARRATIVE.test(c.norm) && topicHits(lexicon.findConcepts(c.norm)).length);
       if (topic.length) a.near = topic.map((c) => c.norm).join('，');
-      if (a.near) a.kind = answerKindOf(a.norm, lexicon, a.near);
+      a.kind = withSubject(a, lexicon);
       return;
     }
     const near = backgroundClauses.filter((c) => c.sentence === first || c.sentence === first - 1).map((c) => c.norm);
@@ -342,7 +346,7 @@ export function understand(typed: string, lexicon: Lexicon, region: string | nul
     const topic = before ? withoutCues(before.norm, lexicon) : '';
     if (topic) near.push(topic);
     if (near.length) a.near = near.join('，');
-    if (a.near) a.kind = answerKindOf(a.norm, lexicon, a.near);
+    a.kind = withSubject(a, lexicon);
     // The topics of the asks before it and of the narrative (「参加创业大赛拿了三等奖…能拿多少？」).
     const seen = new Set<string>();
     const pool = [...asks.slice(0, i).flatMap((b) => topicHits(b.concepts)), ...backgroundTopics, ...asks.slice(i + 1).flatMap((b) => topicHits(b.concepts))];
