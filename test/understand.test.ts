@@ -297,6 +297,28 @@ describe('benefits a message names', () => {
   });
 });
 
+describe('everyday words of the fifth lexicon pass', () => {
+  it('name the concepts documents write (城乡居民养老, 乙肝, 坐牢, 边干边培训, 请假多了, 假证明, 厂子黄了, 白交了)', () => {
+    const names = (q: string) => understand(q, lexicon).concepts.map((h) => h.concept.name);
+    expect(names('咸阳城乡居民养老每年几号能交')).toEqual(expect.arrayContaining(['城乡居民基本养老保险', '缴费']));
+    expect(names('我是乙肝小三阳，公司不要我')).toContain('乙肝歧视');
+    expect(names('老板故意不发工资会不会坐牢')).toContain('拖欠工资');
+    expect(names('企业边干边培训给钱的政策')).toContain('以工代训');
+    expect(names('公益岗请假多了会扣钱吗')).toContain('缺勤');
+    expect(names('找人弄张假证明去申请')).toContain('退还追回');
+    expect(names('厂子黄了能领失业金吗')).toContain('失业');
+    expect(names('户口迁走了是不是就白交了')).toContain('缴费权益保留');
+    expect(names('去区里办人才绿卡要预约吗')).toContain('人才服务');
+  });
+
+  it('「交几个点」 asks for a rate, 「一年能领几回」 for a number of times; 「这和法吗」 is read as 合法', () => {
+    expect(understand('失业保险个人要交几个点？', lexicon).asks[0]!.kind).toBe('number');
+    const times = understand('技能培训补贴一年最多能领几回', lexicon);
+    expect(buildQuery(times.asks[0]!, times, lexicon).quantities.some((q) => q.asked && q.spec.name === '次数')).toBe(true);
+    expect(understand('公司不要我，这和法吗', lexicon).asks[0]!.norm).toContain('合法');
+  });
+});
+
 describe('a space typed where a comma would be', () => {
   it('splits two long runs of Chinese into clauses (two asks), not a string of keywords', () => {
     const asks = (q: string) => understand(q, lexicon).asks.map((a) => a.kind);
