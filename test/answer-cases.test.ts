@@ -80,6 +80,10 @@ beforeAll(async () => {
         'zz-contact-labelled.md':
           '---\ntitle: 吴忠市稳就业政策清单\nissuer: 吴忠市人力资源和社会保障局\ndate: 2026-05-01\nregion: 宁夏回族自治区吴忠市\n---\n' +
           '## 一、灵活就业社会保险补贴\n\n政策咨询部门：吴忠市人力资源和社会保障局；政策咨询电话：0953-2012345。\n',
+        // A short article whose every sentence reads as a condition; only the last names the measure asked about.
+        'zz-article-preamble.md':
+          '---\ntitle: 鹤岗市就业促进条例\nissuer: 鹤岗市人民代表大会常务委员会\ndate: 2026-03-01\nregion: 黑龙江省鹤岗市\n---\n' +
+          '第九条 县级以上人民政府应当鼓励退役人员创办小微企业。退役人员首次领取营业执照并正常经营一年以上的，按照规定享受一次性创业扶持金。\n',
       },
     },
   );
@@ -258,6 +262,11 @@ describe('answers that give what was asked', () => {
     const a = await t.engine.ask('鹤壁这个稳就业的措施到什么时候截止？');
     expect(a.abstained).toBe(false);
     expect(firstOf(a.answer)).toContain('2027年12月31日');
+  });
+  it('of sentences a short article scores alike, the one naming the measure asked about leads, not the article\'s preamble', async () => {
+    const a = await t.engine.ask('我退伍回来想在鹤岗开个小超市，那个一次性创业扶持金得满足啥条件才能拿？');
+    expect(a.abstained).toBe(false);
+    expect(firstOf(a.answer)).toContain('正常经营一年以上');
   });
   it('「各交多少」 gets the sentence with the figure even when a sentence without one covers more of the words', async () => {
     const a = await t.engine.ask('濮阳失业保险单位和个人各交多少？');

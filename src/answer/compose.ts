@@ -73,6 +73,11 @@ interface Candidate {
   offers: boolean;
   /** From another place's document, for a question that names a place. */
   otherPlace: boolean;
+  /**
+   * The share of the question's words the sentence itself has (before its paragraph's are lent to it):
+   * of sentences scored alike, the one naming what was asked leads.
+   */
+  own: number;
 }
 
 /** A sentence that introduces a list: ends with a colon or announces 「以下/下列…条件」. */
@@ -131,6 +136,7 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
       const isLead = position === lead && (kind === null || LIST_KINDS.has(kind));
       const norm = normalizeForMatch(isLead ? [text, ...passage.items].join('\n') : text);
       let covered = coverage(norm);
+      const own = covered / total;
       const offers = kind !== null && kind !== 'what' && opts.offersKind(norm, kind);
       // 「…按最低工资标准的百分之九十计发。目前发放标准为每月2250元。」: the second sentence names no topic
       // word, but gives what is asked about the paragraph's topic.
@@ -162,7 +168,7 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
         otherSubject: opts.otherSubject?.(query, normalizeForMatch(text)) ?? false,
         quantity: query.quantities.length ? quantityMatch(norm, query.quantities) : 0,
       };
-      candidates.push({ passage, rank, position, text, score: handScore(f), leadIn: isLead, isItem, offers, otherPlace: f.otherPlace });
+      candidates.push({ passage, rank, position, text, score: handScore(f), leadIn: isLead, isItem, offers, otherPlace: f.otherPlace, own });
     });
   });
   return candidates;
@@ -203,7 +209,7 @@ export function composeAnswer(
   if (meta) {
     // Cited to the passage that states it (the 发文字号 line) when one was retrieved, else to the best one.
     const source = metaSource(passages, field!) ?? passages[0]!;
-    chosen.push({ passage: source, rank: passages.indexOf(source), position: -1, text: meta, score: best * 2, leadIn: false, isItem: false, offers: true, otherPlace: false });
+    chosen.push({ passage: source, rank: passages.indexOf(source), position: -1, text: meta, score: best * 2, leadIn: false, isItem: false, offers: true, otherPlace: false, own: 1 });
     sources.push(source);
     length += meta.length;
   }
@@ -313,8 +319,8 @@ function headingLabel(heading: string): string {
   return tail ? `${tail}：` : '';
 }
 
-/** Best first: by score, then by retrieval rank and reading order. */
-const byScore = (a: Candidate, b: Candidate) => b.score - a.score || a.rank - b.rank || a.position - b.position;
+/** Best first: by score, then by the sentence's own share of the question's words, retrieval rank and reading order. */
+const byScore = (a: Candidate, b: Candidate) => b.score - a.score || b.own - a.own || a.rank - b.rank || a.position - b.position;
 
 /**
  * A sentence about a named example person: 李先生…, 张女士…, 小王…, 老赵…, 例如某…, 举个例子：…, 案例1：…, also after
