@@ -319,6 +319,26 @@ describe('everyday words of the fifth lexicon pass', () => {
   });
 });
 
+describe('everyday words of the sixth lexicon pass', () => {
+  it('name the concepts documents write (压了手, 在家养伤, 猝死, 被欠, 农村的养老, 最低那档, 月嫂, 考了个证)', () => {
+    const names = (q: string) => understand(q, lexicon).concepts.map((h) => h.concept.name);
+    expect(names('在厂里被冲床压了手，鉴定是十级伤残')).toContain('工伤保险');
+    expect(names('我受伤在家养着，工资还照发吗')).toContain('停工留薪期');
+    expect(names('我爸值夜班突然脑溢血走了，算不算工伤')).toContain('视同工伤');
+    expect(names('在饭店打工被欠了俩月工资')).toContain('拖欠工资');
+    expect(names('想交那个农村的养老，最低那档交多少')).toEqual(expect.arrayContaining(['城乡居民基本养老保险', '缴费档次']));
+    expect(names('想出来学做月嫂，有补贴吗')).toContain('家政服务');
+    expect(names('学完考了个证能补多少')).toContain('职业技能等级');
+  });
+
+  it('「有一笔补贴」 refers to a benefit, it names none; pinyin left by the input method is read (butie → 补贴), and 合铜 as 合同', () => {
+    expect(namedBenefits('听说退伍的找到工作有一笔补贴', lexicon).map((b) => b.name)).toEqual([]);
+    expect(namedBenefits('听人讲有一笔奖励钱', lexicon).map((b) => b.name)).toEqual([]);
+    expect(understand('现在才去申请培训butie还赶得及吗', lexicon).asks[0]!.norm).toContain('补贴');
+    expect(understand('打工没签合铜能投诉不', lexicon).asks[0]!.norm).toContain('合同');
+  });
+});
+
 describe('a space typed where a comma would be', () => {
   it('splits two long runs of Chinese into clauses (two asks), not a string of keywords', () => {
     const asks = (q: string) => understand(q, lexicon).asks.map((a) => a.kind);
