@@ -219,5 +219,22 @@ describe('tables written in plain text', () => {
     // A line with one tab is text, not a table.
     expect(loadText('标题\n说明\t一段话', 't.txt').blocks.join('\n')).not.toContain('：');
   });
+  it('a Markdown table that breaks lines inside its cells with <br> stays a Markdown table (the file is not read as HTML)', () => {
+    const raw = [
+      '# 鹤岗市培训补贴一览表',
+      '',
+      '| 补贴项目 | 补贴标准 | 申请材料 |',
+      '|---|---|---|',
+      '| 技能培训补贴 | 初级工每人1500元<br>中级工每人2100元 | 身份证<br/>职业技能等级证书 |',
+      '| 稳岗奖励 | 一次性奖励1000元 | 身份证<br>劳动合同 |',
+      '',
+      '注：以虚假材料骗取补贴的，追回全部资金。',
+    ].join('\n');
+    const blocks = loadText(raw, 'hg.md').blocks;
+    expect(blocks).toContain('补贴项目：技能培训补贴；补贴标准：初级工每人1500元 中级工每人2100元；申请材料：身份证 职业技能等级证书');
+    expect(blocks).toContain('补贴项目：稳岗奖励；补贴标准：一次性奖励1000元；申请材料：身份证 劳动合同');
+    // The note after the table is a paragraph of its own.
+    expect(blocks).toContain('注：以虚假材料骗取补贴的，追回全部资金。');
+    expect(blocks.join('\n')).not.toMatch(/<br|\|/u);
+  });
 });
-

@@ -14,7 +14,9 @@ import { barTables } from './table-rows.ts';
  */
 export function loadText(raw: string, file?: string): LoadedSource {
   const { data, body } = splitFrontMatter(raw);
-  const isHtmlBody = /<(p|div|br|h[1-6]|table|section|article)[\s>/]/i.test(body);
+  // A Markdown table may break lines inside its cells with <br>: that does not make the file HTML.
+  const outsideBarTables = body.replace(/^[ \t]*\|.*\|[ \t]*$/gmu, '');
+  const isHtmlBody = /<(p|div|br|h[1-6]|table|section|article)[\s>/]/i.test(outsideBarTables);
   const source: LoadedSource = {
     title: fmString(data, 'title'),
     issuer: fmString(data, 'issuer', 'source', 'publisher'),

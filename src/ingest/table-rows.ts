@@ -107,7 +107,8 @@ function barCells(line: string): string[] | null {
   if (!sep) return null;
   const t = line.trim();
   const edge = sep === '|' ? /^\||\|$/gu : sep === '｜' ? /^｜|｜$/gu : null;
-  const cells = (edge ? t.replace(edge, '') : t).split(sep).map((c) => c.trim());
+  // A line break inside a Markdown cell (<br>) is one within the cell, as in an HTML table's.
+  const cells = (edge ? t.replace(edge, '') : t).split(sep).map((c) => c.replace(/<br\s*\/?>/giu, '\n').trim());
   return cells.length >= 3 ? cells : null;
 }
 const MD_RULE = /^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?$/;
