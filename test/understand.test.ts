@@ -339,6 +339,20 @@ describe('everyday words of the sixth lexicon pass', () => {
   });
 });
 
+describe('everyday words of the seventh lexicon pass', () => {
+  it('name what rules say (两边都交 → 重复参保, 停交 → 停保, 在国外 → 境外), and homophone typos of domain words are put right', () => {
+    const names = (q: string) => understand(q, lexicon).concepts.map((h) => h.concept.name);
+    expect(names('中间有几个月两边都交了社保，钱咋算')).toContain('重复参保');
+    expect(names('退休了社保要去停交吗')).toContain('停保');
+    expect(names('我爸人在国外，养老金认证咋弄')).toEqual(expect.arrayContaining(['境外居住', '资格认证']));
+    const norm = (q: string) => understand(q, lexicon).norm;
+    expect(norm('我在广州领那个是业金，每个月要干啥')).toContain('失业金');
+    expect(norm('想在网上申请劳动中裁，在越省事里搜什么')).toMatch(/劳动仲裁.*粤省事/u);
+    expect(norm('失也保险个人交多少')).toContain('失业保险');
+    expect(norm('养老金每年都要做任证吗')).toContain('认证');
+  });
+});
+
 describe('a space typed where a comma would be', () => {
   it('splits two long runs of Chinese into clauses (two asks), not a string of keywords', () => {
     const asks = (q: string) => understand(q, lexicon).asks.map((a) => a.kind);
