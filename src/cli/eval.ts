@@ -43,6 +43,8 @@ export const DEFAULT_EVAL_FILES = [
   'test/fixtures/blind-9/blind-9-newdocs.jsonl@+test/fixtures/blind-9/newdocs',
   'test/fixtures/blind-10/blind-10.jsonl',
   'test/fixtures/blind-10/blind-10-newdocs.jsonl@+test/fixtures/blind-10/newdocs',
+  'test/fixtures/blind-11/blind-11.jsonl',
+  'test/fixtures/blind-11/blind-11-newdocs.jsonl@+test/fixtures/blind-11/newdocs',
 ];
 
 function readItems(file: string): EvalItem[] {
