@@ -353,6 +353,16 @@ describe('everyday words of the seventh lexicon pass', () => {
   });
 });
 
+describe('a 的 put between the words of a phrase', () => {
+  it('still names the concept (被征地的农民 → 被征地农民, 初级的证 → 初级证), and a form that holds 的 is matched as written', () => {
+    const names = (q: string) => understand(q, lexicon).concepts.map((h) => h.concept.name);
+    expect(names('听说被征地的农民交养老保险有补贴')).toContain('被征地农民养老保障');
+    expect(names('考了个初级的证能补多少')).toContain('职业技能等级');
+    expect(names('我是农村的，想交养老保险')).toContain('农民工');
+    expect(names('我的社保卡丢了')).toContain('社会保障卡');
+  });
+});
+
 describe('a space typed where a comma would be', () => {
   it('splits two long runs of Chinese into clauses (two asks), not a string of keywords', () => {
     const asks = (q: string) => understand(q, lexicon).asks.map((a) => a.kind);

@@ -202,6 +202,19 @@ function withSpokenForms(cues: readonly string[]): string[] {
   return out;
 }
 
+/** A text without the 的 between two Chinese characters, and where each of its characters stands in the original. */
+function withoutLinkingDe(norm: string): { text: string; at: number[] } {
+  const at: number[] = [];
+  let text = '';
+  for (let i = 0; i < norm.length; i++) {
+    if (norm[i] === '的' && i > 0 && i < norm.length - 1 && HAN.test(norm[i - 1]!) && HAN.test(norm[i + 1]!)) continue;
+    at.push(i);
+    text += norm[i];
+  }
+  return { text, at };
+}
+const HAN = /[\u4e00-\u9fff]/u;
+
 export const BUILTIN_LEXICON_DIR = path.join(import.meta.dirname, 'lexicon');
 
 function readYaml(file: string): unknown {
@@ -360,6 +373,21 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
           if (taken.subarray(i, i + f.length).some((x) => x === 1)) continue;
           taken.fill(1, i, i + f.length);
           for (const concept of byForm.get(f)!) hits.push({ concept, form: f, index: i });
+        }
+      }
+      // 「被征地的农民」「农村的养老」「初级的证」: a 的 put between the words of a phrase. The phrase is found in the
+      // text without it too, where no form matched already.
+      if (norm.includes('的')) {
+        const { text, at } = withoutLinkingDe(norm);
+        for (const f of forms) {
+          if (f.includes('的')) continue;
+          for (let j = text.indexOf(f); j >= 0; j = text.indexOf(f, j + 1)) {
+            const i = at[j]!;
+            const end = at[j + f.length - 1]! + 1;
+            if (end - i === f.length || taken.subarray(i, end).some((x) => x === 1)) continue;
+            taken.fill(1, i, end);
+            for (const concept of byForm.get(f)!) hits.push({ concept, form: f, index: i });
+          }
         }
       }
       return hits.sort((a, b) => a.index - b.index);
