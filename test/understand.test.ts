@@ -345,6 +345,10 @@ describe('everyday words of the seventh lexicon pass', () => {
     expect(names('中间有几个月两边都交了社保，钱咋算')).toContain('重复参保');
     expect(names('退休了社保要去停交吗')).toContain('停保');
     expect(names('我爸人在国外，养老金认证咋弄')).toEqual(expect.arrayContaining(['境外居住', '资格认证']));
+    expect(names('我老公还有经营贷没还完，能贷创业担保贷款吗')).toContain('其他贷款');
+    expect(names('邻居说我可以去办个就业困难的证')).toContain('就业困难人员认定');
+    expect(names('人走了养老金还照样打到卡上')).toContain('退还追回');
+    expect(names('法院判了一年半要进去坐牢，失业金还能领吗')).toContain('服刑');
     const norm = (q: string) => understand(q, lexicon).norm;
     expect(norm('我在广州领那个是业金，每个月要干啥')).toContain('失业金');
     expect(norm('想在网上申请劳动中裁，在越省事里搜什么')).toMatch(/劳动仲裁.*粤省事/u);
