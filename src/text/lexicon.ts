@@ -364,17 +364,12 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     findConcepts(norm) {
       const taken = new Uint8Array(norm.length);
       const hits: ConceptHit[] = [];
-      for (const f of forms) {
-        let from = 0;
-        for (;;) {
-          const i = norm.indexOf(f, from);
-          if (i < 0) break;
-          from = i + 1;
-          if (taken.subarray(i, i + f.length).some((x) => x === 1)) continue;
-          taken.fill(1, i, i + f.length);
-          for (const concept of byForm.get(f)!) hits.push({ concept, form: f, index: i });
-        }
-      }
+      const claim = (f: string, i: number, end: number) => {
+        if (taken.subarray(i, end).some((x) => x === 1)) return;
+        taken.fill(1, i, end);
+        for (const concept of byForm.get(f)!) hits.push({ concept, form: f, index: i });
+      };
+      for (const f of forms) for (let i = norm.indexOf(f); i >= 0; i = norm.indexOf(f, i + 1)) claim(f, i, i + f.length);
       // 「被征地的农民」「农村的养老」「初级的证」: a 的 put between the words of a phrase. The phrase is found in the
       // text without it too, where no form matched already.
       if (norm.includes('的')) {
@@ -384,9 +379,7 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
           for (let j = text.indexOf(f); j >= 0; j = text.indexOf(f, j + 1)) {
             const i = at[j]!;
             const end = at[j + f.length - 1]! + 1;
-            if (end - i === f.length || taken.subarray(i, end).some((x) => x === 1)) continue;
-            taken.fill(1, i, end);
-            for (const concept of byForm.get(f)!) hits.push({ concept, form: f, index: i });
+            if (end - i !== f.length) claim(f, i, end);
           }
         }
       }
