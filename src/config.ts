@@ -21,7 +21,7 @@ const EnvSchema = z.object({
   EMBED_QUERY_INSTRUCTION: z.string().optional(),
   EMBED_ALLOW_DOWNLOAD: boolish.default(true),
   /** Dimensions of the built-in offline embedder's vectors (fewer: faster ingest, smaller index). */
-  HASHED_DIM: z.coerce.number().int().min(64).max(4096).default(1024),
+  HASHED_DIM: z.coerce.number().int().min(64).max(4096).default(512),
   HF_ENDPOINT: z.string().url().optional(),
   HF_HUB_OFFLINE: boolish.default(false),
   /** Extra lexicon folders (concept *.yml files, terms.txt), comma-separated; see src/text/lexicon/README.md. */

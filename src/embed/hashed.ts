@@ -57,12 +57,12 @@ export class HashedEmbedder implements Embedder {
   }
 
   /** Learns IDF weights from the corpus texts it will embed. */
-  static fit(texts: string[], dimension = 1024): HashedEmbedder {
+  static fit(texts: string[], dimension = 512): HashedEmbedder {
     return HashedEmbedder.fitAnalyses(texts.map((t) => analyze(t)), dimension);
   }
 
   /** fit() from texts already analysed (the same result as fitting the texts). */
-  static fitAnalyses(analyses: readonly Analysis[], dimension = 1024): HashedEmbedder {
+  static fitAnalyses(analyses: readonly Analysis[], dimension = 512): HashedEmbedder {
     const df = new Map<string, number>();
     for (const a of analyses) for (const f of featuresOf(a).keys()) df.set(f, (df.get(f) ?? 0) + 1);
     const idf: Record<string, number> = {};
