@@ -30,7 +30,7 @@ const QUESTION_SETS = ['../shared/eval/colloquial.jsonl', 'test/fixtures/colloqu
 const { values } = parseArgs({
   options: {
     chunks: { type: 'string', default: '10000' },
-    dims: { type: 'string', default: '1024,256' },
+    dims: { type: 'string', default: '1024,512,256' },
     ef: { type: 'string', default: '200,100,50' },
     runs: { type: 'string', default: '1' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
