@@ -7,7 +7,7 @@ import { normalizeForMatch } from '../text/normalize.ts';
 import { cjkBigrams } from '../text/tokenize.ts';
 import { related } from '../text/gazetteer.ts';
 import { analyzeNormalized } from '../text/tokenize.ts';
-import type { AnswerKind, Lexicon } from '../text/lexicon.ts';
+import type { AnswerKind, Concept, Lexicon } from '../text/lexicon.ts';
 import { coveredWeight, termWeights, type Query } from './query.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from './answer-type.ts';
 import { answerKindOf } from '../understand/message.ts';
@@ -94,6 +94,8 @@ const CANDIDATES = 80;
 const REPEATS_MEMO = 200_000;
 /** offersKind remembers this many texts per kind at most. */
 const OFFERED_MEMO = 20_000;
+/** Candidates remembered per concept as naming it or not. */
+const CONCEPT_NAMED_MEMO = 50_000;
 /** corpusHas remembers this many texts at most. */
 const MAX_CORPUS_HITS = 10_000;
 /** A passage that offers the kind of answer asked for (a sum for 「多少钱」, an address for 「去哪」). */
@@ -369,7 +371,7 @@ export class HybridRetriever {
       p.cosine = Math.max(0, r.cosine.get(p.index) ?? 0);
       p.coverage = coveredWeight(r.weights, norm) / r.totalWeight;
       let named = 0;
-      for (const c of concepts) if (c.concept.forms.some((f) => norm.includes(f) || p.norm.includes(f))) named += c.weight;
+      for (const c of concepts) if (this.namesConcept(c.concept, p, norm)) named += c.weight;
       p.conceptCoverage = conceptTotal ? named / conceptTotal : 0;
       Object.assign(p.signals, { bm25: p.bm25 / maxBm25, cosine: r.opts.vectors ? p.cosine / maxCos : 0, coverage: p.coverage, concepts: conceptTotal ? p.conceptCoverage : p.coverage });
       p.score =
@@ -379,6 +381,17 @@ export class HybridRetriever {
         (conceptTotal ? CONCEPT_WEIGHT * p.conceptCoverage : CONCEPT_WEIGHT * p.coverage);
     }
   }
+
+  /**
+   * Whether a candidate (its chunk or its cited text) names one of a concept's forms. Both texts are fixed
+   * per chunk and the same concepts come back ask after ask, so the answer is remembered per concept.
+   */
+  private namesConcept(concept: Concept, p: Passage, norm: string): boolean {
+    let memo = this.conceptNamed.get(concept);
+    if (!memo) this.conceptNamed.set(concept, (memo = new BoundedMemo(CONCEPT_NAMED_MEMO)));
+    return memo.get(p.index, () => concept.forms.some((f) => norm.includes(f) || p.norm.includes(f)));
+  }
+  private readonly conceptNamed = new WeakMap<Concept, BoundedMemo<number, boolean>>();
 
   /** RM3-style feedback: the salient words of the best passages join the lexical query, and the fusion is redone. */
   private feedback(r: Run): void {
