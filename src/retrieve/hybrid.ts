@@ -94,8 +94,8 @@ const CANDIDATES = 80;
 const REPEATS_MEMO = 200_000;
 /** offersKind remembers this many texts per kind at most. */
 const OFFERED_MEMO = 20_000;
-/** Candidates remembered per concept as naming it or not. */
-const CONCEPT_NAMED_MEMO = 50_000;
+/** Candidates remembered per concept as naming it or not (at most, for each concept: a few hundred concepts make a few hundred thousand entries). */
+const CONCEPT_NAMED_MEMO = 5_000;
 /** corpusHas remembers this many texts at most. */
 const MAX_CORPUS_HITS = 10_000;
 /** A passage that offers the kind of answer asked for (a sum for 「多少钱」, an address for 「去哪」). */
