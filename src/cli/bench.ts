@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../atomic-write.ts';
 
 /** Held-out first (our blind set, once committed), then the realistic set, then the sets fitted on. */
 const DEFAULT_FILES = [
+  'test/fixtures/blind-12/blind-12.jsonl',
   'test/fixtures/blind-11/blind-11.jsonl',
   'test/fixtures/blind-10/blind-10.jsonl',
   'test/fixtures/blind-9/blind-9.jsonl',

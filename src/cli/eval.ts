@@ -45,6 +45,7 @@ export const DEFAULT_EVAL_FILES = [
   'test/fixtures/blind-10/blind-10-newdocs.jsonl@+test/fixtures/blind-10/newdocs',
   'test/fixtures/blind-11/blind-11.jsonl',
   'test/fixtures/blind-11/blind-11-newdocs.jsonl@+test/fixtures/blind-11/newdocs',
+  'test/fixtures/blind-12/blind-12.jsonl',
   'test/fixtures/blind-12/blind-12-newdocs.jsonl@+test/fixtures/blind-12/newdocs',
 ];
 
