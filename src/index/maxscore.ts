@@ -21,12 +21,20 @@ export const DEFAULT_WINDOW = 4096;
  * never depend on rounding.
  */
 const SLACK = 1 + 1e-9;
+/**
+ * A non-essential term is walked instead of probed when its postings in the window are at most
+ * this many times the chunks found (measured at 100k chunks: 0.25–0.5 best, 0 is pure probing).
+ */
+const MERGE_RATIO = 0.5;
 
 /**
- * Exact top-k BM25 by MaxScore. Terms are ranked by their bound; the lowest-bound terms whose
+ * Exact top-k BM25 by MaxScore, a window of chunks at a time. In each window a term counts with
+ * its bound where it has postings and with 0 where it has none; the lowest-bound terms whose
  * bounds together cannot lift a chunk above the current k-th score become "non-essential":
- * chunks are found only through the other terms (a window at a time, into reused typed-array
- * accumulators) and the non-essential lists are merely probed for those chunks, by galloping.
+ * chunks are found only through the other terms (into reused typed-array accumulators). A
+ * non-essential term with few postings in the window, against the chunks found, is walked and
+ * added to those chunks only; the others are merely probed for the chunks still in reach, by
+ * galloping. A window whose bounds all together cannot reach the k-th score is skipped whole.
  * Very common words have small bounds, so they soon stop being walked at all.
  *
  * A chunk that may enter the top k is rescored in the caller's term order, the order the
@@ -56,37 +64,56 @@ export class MaxScoreSearcher {
     const n = terms.length;
     if (n === 0 || k < 1) return [];
     const k1 = this.k1Plus1;
+    const W = this.window;
     const { acc, seen, top } = this;
     top.reset(k);
-    // Rank terms by bound, ascending; cum[r] is the sum of the bounds of ranks 0..r.
-    const byBound = Array.from({ length: n }, (_, i) => i).sort((a, b) => terms[a]!.bound - terms[b]!.bound);
-    const rank = new Int32Array(n);
+    let lastDoc = -1;
+    for (const t of terms) if (t.docs.length) lastDoc = Math.max(lastDoc, t.docs[t.docs.length - 1]!);
+    const windows = lastDoc < 0 ? 0 : Math.floor(lastDoc / W) + 1;
+    // Per window: each term's bound there, the terms ranked by it (ascending) and the running
+    // sums of the ranked bounds (cum[r]: ranks 0..r).
+    const bound = new Float64Array(n);
+    const byBound = new Int32Array(n);
     const cum = new Float64Array(n);
-    byBound.forEach((t, r) => {
-      rank[t] = r;
-      cum[r] = (r > 0 ? cum[r - 1]! : 0) + terms[t]!.bound;
-    });
-    // Walking cursor (essential terms) or probing cursor (non-essential ones), and a second
-    // cursor for rescoring essential terms, whose walking cursor is already past the window.
+    // Walking and probing cursor per term (both only move forward), and a second cursor for
+    // rescoring in the caller's order.
     const pos = new Int32Array(n);
     const scorePos = new Int32Array(n);
-    let nonEssential = 0;
+    // Per window: the non-essential terms that are probed (ascending bound) and their running sums.
+    const probe = new Int32Array(n);
+    const probeCum = new Float64Array(n);
 
-    for (;;) {
-      const theta = top.threshold;
-      while (nonEssential < n && cum[nonEssential]! * SLACK < theta) nonEssential++;
-      if (nonEssential === n) break;
-      let lo = Infinity;
-      for (let r = nonEssential; r < n; r++) {
-        const t = byBound[r]!;
-        const list = terms[t]!.docs;
-        if (pos[t]! < list.length && list[pos[t]!]! < lo) lo = list[pos[t]!]!;
+    for (let w = 0; w < windows; w++) {
+      const lo = w * W;
+      const hi = lo + W;
+      let total = 0;
+      for (let t = 0; t < n; t++) {
+        const term = terms[t]!;
+        const p = gallop(term.docs, pos[t]!, lo);
+        pos[t] = p;
+        const present = p < term.docs.length && term.docs[p]! < hi;
+        const b = present ? term.bound : 0;
+        bound[t] = b;
+        total += b;
       }
-      if (lo === Infinity) break;
-      const hi = lo + this.window;
+      const theta = top.threshold;
+      if (total * SLACK < theta) continue;
+      for (let t = 0; t < n; t++) {
+        // Insertion sort: a few dozen terms.
+        let r = t;
+        while (r > 0 && bound[byBound[r - 1]!]! > bound[t]!) {
+          byBound[r] = byBound[r - 1]!;
+          r--;
+        }
+        byBound[r] = t;
+      }
+      for (let r = 0; r < n; r++) cum[r] = (r > 0 ? cum[r - 1]! : 0) + bound[byBound[r]!]!;
+      let nonEssential = 0;
+      while (nonEssential < n && cum[nonEssential]! * SLACK < theta) nonEssential++;
 
       for (let r = nonEssential; r < n; r++) {
         const t = byBound[r]!;
+        if (bound[t] === 0) continue;
         const { docs, tfs, norm, weight } = terms[t]!;
         let p = pos[t]!;
         for (; p < docs.length; p++) {
@@ -100,23 +127,48 @@ export class MaxScoreSearcher {
         pos[t] = p;
       }
 
-      const restBound = nonEssential > 0 ? cum[nonEssential - 1]! : 0;
-      for (let w = 0; w < seen.length; w++) {
-        let bits = seen[w]!;
+      // Non-essential terms with few postings here against the chunks found are cheaper to walk
+      // (adding only to chunks already found) than to probe chunk by chunk; the others are probed.
+      let found = 0;
+      for (let s = 0; s < seen.length; s++) found += popcount(seen[s]!);
+      let probed = 0;
+      for (let r = 0; r < nonEssential; r++) {
+        const t = byBound[r]!;
+        if (bound[t] === 0) continue;
+        const { docs, tfs, norm, weight } = terms[t]!;
+        const end = gallop(docs, pos[t]!, hi);
+        if ((end - pos[t]!) <= MERGE_RATIO * found) {
+          for (let p = pos[t]!; p < end; p++) {
+            const off = docs[p]! - lo;
+            if ((seen[off >>> 5]! & (1 << (off & 31))) === 0) continue;
+            const tf = tfs[p]!;
+            acc[off]! += (weight * tf * k1) / (tf + norm[docs[p]!]!);
+          }
+          pos[t] = end;
+        } else {
+          probe[probed] = t;
+          probeCum[probed] = (probed > 0 ? probeCum[probed - 1]! : 0) + bound[t]!;
+          probed++;
+        }
+      }
+
+      const restBound = probed > 0 ? probeCum[probed - 1]! : 0;
+      for (let s = 0; s < seen.length; s++) {
+        let bits = seen[s]!;
         if (bits === 0) continue;
-        seen[w] = 0;
+        seen[s] = 0;
         while (bits !== 0) {
           const low = bits & -bits;
           bits ^= low;
-          const off = (w << 5) + 31 - Math.clz32(low);
+          const off = (s << 5) + 31 - Math.clz32(low);
           const d = lo + off;
           let partial = acc[off]!;
           acc[off] = 0;
           const threshold = top.threshold;
           if ((partial + restBound) * SLACK < threshold) continue;
           let alive = true;
-          for (let r = nonEssential - 1; r >= 0; r--) {
-            const t = byBound[r]!;
+          for (let r = probed - 1; r >= 0; r--) {
+            const t = probe[r]!;
             const { docs, tfs, norm, weight } = terms[t]!;
             const p = gallop(docs, pos[t]!, d);
             pos[t] = p;
@@ -124,7 +176,7 @@ export class MaxScoreSearcher {
               const tf = tfs[p]!;
               partial += (weight * tf * k1) / (tf + norm[d]!);
             }
-            if ((partial + (r > 0 ? cum[r - 1]! : 0)) * SLACK < threshold) {
+            if ((partial + (r > 0 ? probeCum[r - 1]! : 0)) * SLACK < threshold) {
               alive = false;
               break;
             }
@@ -134,9 +186,7 @@ export class MaxScoreSearcher {
           let score = 0;
           for (let t = 0; t < n; t++) {
             const { docs, tfs, norm, weight } = terms[t]!;
-            let p: number;
-            if (rank[t]! < nonEssential) p = pos[t]!;
-            else scorePos[t] = p = gallop(docs, scorePos[t]!, d);
+            const p = (scorePos[t] = gallop(docs, scorePos[t]!, d));
             if (p < docs.length && docs[p] === d) {
               const tf = tfs[p]!;
               score += (weight * tf * k1) / (tf + norm[d]!);
@@ -148,6 +198,12 @@ export class MaxScoreSearcher {
     }
     return top.sorted();
   }
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** First position ≥ from whose doc is ≥ target (exponential then binary search). */
