@@ -7,6 +7,7 @@ import type { Bm25Index } from './bm25.ts';
 import { readLexical, writeLexical } from './lexical-file.ts';
 import { ChunkNorms } from './chunk-norms.ts';
 import { sha256File, sha256FilesInWorker } from './hash-file.ts';
+import { restoreChunks, storeChunks, type StoredChunk } from './chunk-file.ts';
 import type { VectorIndex } from './vector-index.ts';
 import { loadShards, loadShardsAsync, shardNames } from './hnsw-shards.ts';
 import type { Measure, MeasuresCatalog } from '../measures/types.ts';
@@ -22,7 +23,7 @@ import type { Measure, MeasuresCatalog } from '../measures/types.ts';
  * without a valid manifest, or whose files do not match it, is detected and rebuilt instead of
  * crashing the reader. (An index of the older layout, a single `<indexDir>/index/`, is still read.)
  */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 export interface EmbedderInfo {
   id: string;
@@ -115,7 +116,7 @@ export function writeIndex(indexDir: string, data: Omit<IndexData, 'manifest'> &
   try {
     const write = (name: string, body: string) => fs.writeFileSync(path.join(tmp, name), body);
     write(ARTIFACTS.documents, JSON.stringify(data.documents));
-    write(ARTIFACTS.chunks, JSON.stringify(data.chunks));
+    write(ARTIFACTS.chunks, JSON.stringify(storeChunks(data.chunks, data.documents)));
     writeLexical(path.join(tmp, ARTIFACTS.lexical), data.lexical);
     data.norms.write(path.join(tmp, ARTIFACTS.norms));
     write(ARTIFACTS.embedder, JSON.stringify(data.embedderState ?? null));
@@ -322,7 +323,7 @@ function readJsonArtifact(dir: string, manifest: Manifest, name: string): unknow
 function loadArtifacts(dir: string, manifest: Manifest, json: JsonArtifacts, loadedVectors?: VectorIndex): IndexData {
   try {
     const documents = json[ARTIFACTS.documents] as PolicyDocument[];
-    const chunks = json[ARTIFACTS.chunks] as Chunk[];
+    const chunks = restoreChunks(json[ARTIFACTS.chunks] as StoredChunk[], documents);
     const lexical = readLexical(path.join(dir, ARTIFACTS.lexical));
     const norms = ChunkNorms.read(path.join(dir, ARTIFACTS.norms));
     const vectors = loadedVectors ?? loadShards(vectorArtifacts(manifest).map((name) => path.join(dir, name)), manifest.embedder.dimension);
