@@ -210,6 +210,15 @@ describe('reading a chat message', () => {
     expect(understand('有没有什么补贴，我是应届生', lexicon).asks).toHaveLength(1);
   });
 
+  it('「有啥事也不跟家里说」 is a statement (啥…也不: whatever), and a lead-in before a colon is not part of the ask', () => {
+    const u = understand('他性子闷，有啥事也不跟家里说。我姨特别担心他受伤，急着让我问问：见习单位是不是必须给见习的人买意外保险？', lexicon);
+    expect(u.asks.map((a) => a.text)).toEqual(['见习单位是不是必须给见习的人买意外保险']);
+    expect(understand('他什么都不懂，失业金怎么领？', lexicon).asks.map((a) => a.text)).toEqual(['失业金怎么领']);
+    // 为什么都不…, 怎么都不… still ask.
+    expect(understand('公司为什么都不给我交社保', lexicon).asks).toHaveLength(1);
+    expect(understand('公司为什么都不给我交社保', lexicon).asks[0]!.text).toContain('为什么');
+  });
+
   it('「…哪办」 asks where, even when jieba cuts 去哪 across words (线下|去|哪办)', () => {
     expect(answerKindOf('太原这个社保补贴线下去哪办啊', lexicon)).toBe('where');
     expect(answerKindOf('就业困难证明哪开', lexicon)).toBe('where');

@@ -226,8 +226,9 @@ export function composeAnswer(
     const allowance = c.leadIn && !oneFact ? LIST_ALLOWANCE : 0;
     const text = c.leadIn ? withItems(c.text, c.passage.items, maxChars + allowance - length - 4 * (chosen.length + 1)) : c.text;
     if (chosen.length && length + text.length > maxChars + allowance - (c.leadIn ? 4 * (chosen.length + 1) : 0)) continue;
-    const norm = normalizeForMatch(text).replace(/[\p{P}\s]+$/u, '');
-    if (chosen.some((x) => normalizeForMatch(x.text).includes(norm))) continue;
+    // The same sentence is not quoted twice, also when two documents number it differently (「（四）能够…」).
+    const norm = sameText(text);
+    if (chosen.some((x) => sameText(x.text).includes(norm))) continue;
     if (c.leadIn) {
       // Items quoted earlier on their own give way to the whole list.
       for (let i = chosen.length - 1; i >= 0; i--) {
@@ -312,6 +313,9 @@ function statesAsked(kind: AnswerKind, text: string): boolean {
   if (kind === 'amount') return HAS_SUM.test(norm);
   return HAS_DIGIT.test(norm);
 }
+
+/** A sentence as compared for repeats: normalised, without its numbering or final punctuation. */
+const sameText = (text: string) => withoutNumbering(normalizeForMatch(text)).replace(/[\p{P}\s]+$/u, '');
 
 /** A heading read as a label: its last words with a colon (「（一）必需材料」 → 「必需材料：」). */
 function headingLabel(heading: string): string {

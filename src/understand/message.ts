@@ -98,9 +98,17 @@ function withoutInserted(s: string, w: string, keep: readonly string[]): string 
 
 /** 「一直没做过什么认证」「没啥钱」: 什么/啥 after 没 (not 有没有) is "any", a statement, not a question. */
 const NEGATED_INDEFINITE = /(?<!有)没有?[\u4e00-\u9fff]{0,3}?(?:什么|啥)/gu;
+/**
+ * 「有啥事也不跟家里说」「什么都不懂」「哪儿都找不到」: 什么/啥/谁/哪儿 before 也/都 and a negation is "any,
+ * whatever", a statement. 为什么/为啥 (…都不给？ asks why) and 怎么 (how come) stay questions.
+ */
+const UNIVERSAL_INDEFINITE = /(?<![为凭])(?:什么|啥|谁|哪儿|哪里)[\u4e00-\u9fff]{0,3}?[也都](?:不|没)/gu;
 
 function isAsking(norm: string, lexicon: Lexicon, lastOfSentence: boolean): boolean {
-  const clauseNorm = lexicon.phrases.notQuestions.reduce((t, p) => t.split(p).join('，'), norm).replace(NEGATED_INDEFINITE, '，');
+  const clauseNorm = lexicon.phrases.notQuestions
+    .reduce((t, p) => t.split(p).join('，'), norm)
+    .replace(NEGATED_INDEFINITE, '，')
+    .replace(UNIVERSAL_INDEFINITE, '，');
   if (lexicon.phrases.questionCues.some((c) => clauseNorm.includes(c))) return true;
   return lastOfSentence && lexicon.phrases.weakCues.some((c) => clauseNorm.includes(c));
 }
@@ -216,15 +224,25 @@ function splitClauses(raw: string, lexicon: Lexicon): Clause[] {
   sentences.forEach(({ body, mark }, si) => {
     const clauses = spacedClauses(body, (left) => NARRATIVE.test(left) || isAsking(normalizeForMatch(left), lexicon, false)).split(CLAUSE_SEP).map((c) => c.trim()).filter(Boolean);
     const endsWithQuestion = /[？?]/u.test(mark);
-    clauses.forEach((c, ci) => {
+    clauses.flatMap((c, ci) => leadIn(c, lexicon).map((x) => [x, ci] as const)).forEach(([c, ci], k, all) => {
       const norm = stripNoise(normalizeForMatch(c), lexicon);
       if (!norm) return;
-      const last = ci === clauses.length - 1;
+      const last = ci === clauses.length - 1 && k === all.length - 1;
       const asking = isAsking(normalizeForMatch(c), lexicon, last) || (endsWithQuestion && last);
       out.push({ raw: c, norm, asking, sentence: si });
     });
   });
   return out;
+}
+
+/**
+ * 「急着让我问问：见习单位是不是必须买意外保险？」: what comes before a colon that asks nothing introduces the
+ * question (我想问一下：, 请教：), and what follows is the ask as written; the lead-in stays as background.
+ */
+function leadIn(clause: string, lexicon: Lexicon): string[] {
+  const m = /^([^：:]{2,20})[：:]\s*(\S.*)$/u.exec(clause);
+  if (!m || isAsking(normalizeForMatch(m[1]!), lexicon, false)) return [clause];
+  return [m[1]!, m[2]!];
 }
 
 /** An ask's kind read again with the clause it is about: only a bare 多少 (read as 'number' alone) can change. */
