@@ -89,6 +89,14 @@ export function cjkBigrams(norm: string): string[] {
   return out;
 }
 
+/**
+ * The words of a text as jieba's dictionary (with the lexicon's terms) has them, without guessing new
+ * words: an unknown run stays single characters. The pieces put together are the text.
+ */
+export function dictionaryWords(text: string): string[] {
+  return getJieba().cut(text, false);
+}
+
 /** Plain jieba segmentation (precise mode) of already-normalised text. */
 export function cut(norm: string): string[] {
   return getJieba().cut(norm, true);

@@ -1,5 +1,6 @@
 import { normalizeForMatch } from '../text/normalize.ts';
-import { cut } from '../text/tokenize.ts';
+import { cut, dictionaryWords } from '../text/tokenize.ts';
+import { homophoneCorrector } from '../text/homophones.ts';
 import { deepestPlaces, findPlaces, mostSpecific, placeRelation, placesInQuestion } from '../text/gazetteer.ts';
 import type { AnswerKind, ConceptHit, KindSpec, Lexicon } from '../text/lexicon.ts';
 import { metaFieldAsked } from './meta-ask.ts';
@@ -57,6 +58,8 @@ interface Compiled {
   singleNoise: ReadonlySet<string>;
   /** Each inserted adverb with the lexicon's phrases that contain it (工资一直拖), which keep it. */
   inserted: Array<[string, string[]]>;
+  /** Homophone typos of the lexicon's terms put right (homophones.ts). */
+  homophones: (text: string) => string;
 }
 const compiledFor = new WeakMap<Lexicon, Compiled>();
 function compiled(lexicon: Lexicon): Compiled {
@@ -67,6 +70,7 @@ function compiled(lexicon: Lexicon): Compiled {
       joiners: lexicon.phrases.askJoiners.map((j) => [new RegExp(`(^|[，,。？?！!；;\\s])${escapeRegExp(j)}`, 'gu'), j]),
       singleNoise: new Set(lexicon.phrases.noise.filter((p) => p.length === 1)),
       inserted: lexicon.phrases.insertedWords.map((w) => [w, phrases.filter((f) => f.includes(w))]),
+      homophones: homophoneCorrector(lexicon.userWords, { words: dictionaryWords }),
     };
     compiledFor.set(lexicon, c);
   }
@@ -302,7 +306,8 @@ function namesReceived(hits: ConceptHit[], lexicon: Lexicon): boolean {
 }
 
 export function understand(typed: string, lexicon: Lexicon, region: string | null = null): Understanding {
-  const raw = lexicon.correct(typed);
+  // The listed typos (misspellings.yml), then runs that sound like a term of the lexicon (担宝贷款).
+  const raw = compiled(lexicon).homophones(lexicon.correct(typed));
   const norm = normalizeForMatch(raw);
   const clauses = splitClauses(raw, lexicon);
   // Asks: the asking clauses of a sentence form one ask, unless they ask for different kinds
