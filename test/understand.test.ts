@@ -219,6 +219,16 @@ describe('reading a chat message', () => {
     expect(understand('公司为什么都不给我交社保', lexicon).asks[0]!.text).toContain('为什么');
   });
 
+  it('dialect question words are read as the Mandarin they mean (dialect.yml)', () => {
+    const kind = (q: string) => understand(q, lexicon).asks.map((a) => a.kind);
+    expect(kind('失业金一个月可以攞几多钱？')).toEqual(['amount']);
+    expect(kind('社保卡补办要等几耐？')).toEqual(['duration']);
+    expect(kind('灵活就业社保补贴喺边度办？')).toEqual(['where']);
+    expect(kind('门诊能报好多嘛？')).toEqual(['amount']);
+    // 「好多」 after 花了 is "a lot": the statement stays a statement, the ask is the last clause.
+    expect(understand('我花了好多钱看病，医保能报销吗？', lexicon).asks.map((a) => a.text)).toEqual(['医保能报销吗']);
+  });
+
   it('「…哪办」 asks where, even when jieba cuts 去哪 across words (线下|去|哪办)', () => {
     expect(answerKindOf('太原这个社保补贴线下去哪办啊', lexicon)).toBe('where');
     expect(answerKindOf('就业困难证明哪开', lexicon)).toBe('where');

@@ -58,6 +58,8 @@ const PhrasesSchema = z.object({
 });
 
 const MisspellingsSchema = z.object({ misspellings: z.record(z.string().min(1), z.string().min(1)).default({}) });
+/** Dialect question words and pronouns and their Mandarin (dialect.yml), put in the same way before a message is read. */
+const DialectSchema = z.object({ dialect: z.record(z.string().min(1), z.string().min(1)).default({}) });
 
 export const ANSWER_KINDS = ['materials', 'where', 'amount', 'duration', 'number', 'consequence', 'procedure', 'who', 'yesno', 'what'] as const;
 export type AnswerKind = (typeof ANSWER_KINDS)[number];
@@ -331,6 +333,12 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     const data = parse(MisspellingsSchema, f);
     hash.update(JSON.stringify(data));
     for (const [wrong, right] of Object.entries(data.misspellings)) if (wrong !== right) misspellings.set(wrong, right);
+  }
+  const dialectFiles = [path.join(BUILTIN_LEXICON_DIR, 'dialect.yml'), ...extraDirs.map((d) => path.join(d, 'dialect.yml'))].filter((f) => fs.existsSync(f));
+  for (const f of dialectFiles) {
+    const data = parse(DialectSchema, f);
+    hash.update(JSON.stringify(data));
+    for (const [said, mandarin] of Object.entries(data.dialect)) if (said !== mandarin && !misspellings.has(said)) misspellings.set(said, mandarin);
   }
   const correct = misspellingCorrector(misspellings);
   const termFiles = [path.join(BUILTIN_LEXICON_DIR, 'terms.txt'), ...extraDirs.map((d) => path.join(d, 'terms.txt'))].filter((f) => fs.existsSync(f));
