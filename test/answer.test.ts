@@ -100,6 +100,15 @@ describe('document particulars', () => {
     expect(a.citations[0]!.docNumber).toBe('穗人社规字〔2019〕6号');
   });
 
+  it('「什么时候发的」 asks for a document’s date, 「失业金每个月什么时候发」 for the pay day', async () => {
+    const a = await engine.ask('广州失业保险常见问题解答是什么时候发布的？');
+    expect(a.answer).toMatch(/的发布日期：/);
+    const b = await engine.ask('广州失业金每个月什么时候发？');
+    expect(b.abstained).toBe(false);
+    expect(b.answer).not.toMatch(/的发布日期：/);
+    expect(b.answer).toContain('次月15日前');
+  });
+
   it('names the issuing body once, without repeating the metadata line', async () => {
     const a = await engine.ask('城阳区稳就业实施意见是哪个部门发的？');
     expectWellFormed(a);

@@ -7,7 +7,8 @@ export type MetaField = 'docNumber' | 'issuer' | 'date';
 const ASKS: Array<[MetaField, RegExp]> = [
   ['docNumber', /文号|发文字号|文件编号|文件号/],
   ['issuer', /哪个部门发|哪个单位发|谁发的|谁发布|发文机关|发文单位|发布单位|哪个部门出台|谁出台/],
-  ['date', /什么时候(?:发|出台|印发|公布)|哪天(?:发|出台|印发|公布)|发布(?:日期|时间)|成文日期|印发(?:日期|时间)/],
+  // 「什么时候发的」 asks when a document came out; 「钱每个月什么时候发」 when a benefit is paid.
+  ['date', /(?:什么时候|哪天)(?:发(?:的|布|文)|出台|印发|公布)|发布(?:日期|时间)|成文日期|印发(?:日期|时间)/],
 ];
 
 export function metaFieldAsked(norm: string): MetaField | null {
