@@ -249,6 +249,7 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     if (/\p{L}/u.test(q)) for (const ask of asks) results.push(await runAsk(ask, u, o, led));
     if (o.variants?.length && results.length) await preferVariants(results, o.variants, o);
     regionalRefusalCovers(results);
+    refusedTopicCovers(asks, results);
     const tRetrieve = performance.now() - t0;
     const latinOnly = !CJK.test(q) && /[A-Za-z]/.test(q);
     const answer = combineParts(question, results.map((r) => r.part), { baseUrl: config.publicBaseUrl, today: config.today(), latinOnly, understood: o.understood ?? understoodText(results.map((r) => r.trace.query), u, lexicon) });
@@ -309,6 +310,23 @@ function regionalRefusalCovers(results: Array<{ trace: AskTrace; part: ComposedP
     });
     if (!same) continue;
     r.part = { ...r.part, abstained: true, answer: '', reason: refused[0]!.part.reason, related: renumber(r.part.cited.map((c) => c.citation)), cited: [] };
+  }
+}
+
+/**
+ * 「公积金能一次性取出来吗？要办什么手续？」: an ask that names no topic of its own is about the ask before it;
+ * when that one was refused because no document covers its topic (住房公积金, 个税 …), so is this one —
+ * anything it would be answered with is about something else.
+ */
+function refusedTopicCovers(asks: readonly Ask[], results: Array<{ trace: AskTrace; part: ComposedPart }>): void {
+  for (let i = 1; i < results.length && i < asks.length; i++) {
+    const before = results[i - 1]!.part;
+    const code = before.reason?.code;
+    if (!before.abstained || (code !== 'unknown-topic' && code !== 'task')) continue;
+    if (asks[i]!.concepts.some((h) => h.concept.topic)) continue;
+    const r = results[i]!;
+    if (r.part.abstained) continue;
+    r.part = { ...r.part, abstained: true, answer: '', reason: before.reason, related: renumber(r.part.cited.map((c) => c.citation)), cited: [] };
   }
 }
 

@@ -157,6 +157,17 @@ describe('abstention', () => {
     expect(a.answer).not.toContain('12333');
   });
 
+  it('an ask with no topic of its own after one refused for its topic is refused too (公积金…要办什么手续)', async () => {
+    const a = await engine.ask('我在广州交了三年住房公积金，现在辞职回老家了，公积金能一次性全取出来吗？要办什么手续');
+    expect(a.abstained).toBe(true);
+    expect(a.citations).toEqual([]);
+    expect(a.answer).toContain('12329');
+    // An ask that names its own topic is still answered: 「…公积金能取吗？失业金怎么领？」
+    const b = await engine.ask('公积金能一次性全取出来吗？广州失业金怎么领？');
+    expect(b.abstained).toBe(false);
+    expect(b.parts?.map((p) => p.abstained)).toEqual([true, false]);
+  });
+
   it.each(['写首诗', '给我讲个笑话', 'How do I apply for a US visa?'])('%s → abstains with the hotline', async (q) => {
     const a = await engine.ask(q);
     expect(() => AnswerSchema.parse(a)).not.toThrow();
