@@ -17,6 +17,7 @@ import { EXTRACTIVE, type Answer } from './answer/contract.ts';
 import { metaFieldAsked, metaSource } from './answer/metadata.ts';
 import { combineParts, relatedProvisions, renumber, understoodText, wholeAsk, type ComposedPart } from './answer/parts.ts';
 import { understand, type Ask, type Understanding } from './understand/message.ts';
+import { related } from './text/gazetteer.ts';
 import type { AnswerKind, Lexicon } from './text/lexicon.ts';
 import { otherSubjectTest } from './answer/subject.ts';
 import { noProgress, type Progress } from './progress.ts';
@@ -186,6 +187,9 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
   logger.info({ embedder: embedder.id, semantic: embedder.semantic }, `embedder: ${embedder.description}`);
   const lexicon = useLexicon(config.lexiconDirs);
   const retriever = new HybridRetriever(data, embedder, lexicon);
+  // A place name several places share (铁西区) is read as the one the corpus has documents for.
+  const regions = [...new Set(data.documents.map((d) => d.region).filter((r): r is string => !!r && r !== '全国'))];
+  const reading = { servedPlace: (name: string) => regions.some((r) => related(r, name)) };
   const idf = (w: string) => retriever.idf(w);
   const composeOpts = {
     ...DEFAULT_COMPOSE,
@@ -217,7 +221,7 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
   const preferVariants = async (results: Array<{ trace: AskTrace; part: ComposedPart }>, variants: string[], o: AskOptions) => {
     const tried = await Promise.all(
       variants.map(async (v) => {
-        const vu = understand(v, lexicon, o.region ?? null);
+        const vu = understand(v, lexicon, o.region ?? null, reading);
         return runAsk(vu.asks[0] ?? wholeAsk(vu), vu, o);
       }),
     );
@@ -242,7 +246,7 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
         userMessage: `问题太长了（${length}字），请精简到${MAX_QUESTION_CHARS}字以内再问。`,
       });
     }
-    const u = understand(q, lexicon, o.region ?? null);
+    const u = understand(q, lexicon, o.region ?? null, reading);
     const asks = o.pipeline?.split === false || !u.asks.length ? [wholeAsk(u)] : u.asks;
     const results: Array<{ trace: AskTrace; part: ComposedPart }> = [];
     const led = new Set<string>();
@@ -283,7 +287,7 @@ export async function openEngine(config: Config, opts: OpenOptions): Promise<Eng
     document: (docId) => byId.get(docId),
     measures: withUrls(data.measures.measures, config.publicBaseUrl),
     lexicon,
-    understand: (question, region) => understand(question, lexicon, region ?? null),
+    understand: (question, region) => understand(question, lexicon, region ?? null, reading),
     ask: async (question, o) => (await tracked(question, o)).answer,
     inspect: tracked,
     answering: () => empty ?? health.problem(),

@@ -208,6 +208,8 @@ describe('reading a chat message', () => {
     const u = understand('我爸在广州领退休金，一直没做过什么资格认证，会有什么后果吗', lexicon);
     expect(u.asks.map((a) => [a.text, a.kind])).toEqual([['会有什么后果吗', 'consequence']]);
     expect(understand('有没有什么补贴，我是应届生', lexicon).asks).toHaveLength(1);
+    // 没 … 什么 with a modal between asks: 「没有工作能领什么补贴」.
+    expect(understand('我没跟平台签过什么合同，没有工作能领什么补贴', lexicon).asks.map((a) => a.text)).toEqual(['没有工作能领什么补贴']);
   });
 
   it('「有啥事也不跟家里说」 is a statement (啥…也不: whatever), and a lead-in before a colon is not part of the ask', () => {
@@ -217,6 +219,19 @@ describe('reading a chat message', () => {
     // 为什么都不…, 怎么都不… still ask.
     expect(understand('公司为什么都不给我交社保', lexicon).asks).toHaveLength(1);
     expect(understand('公司为什么都不给我交社保', lexicon).asks[0]!.text).toContain('为什么');
+  });
+
+  it('a district name several cities share is read as the one the corpus serves', () => {
+    expect(understand('俺们铁西区那个厂黄了，失业金一个月多少？', lexicon).places).toEqual([]);
+    const served = (name: string) => name.startsWith('鞍山市') || name === '辽宁省鞍山市';
+    expect(understand('俺们铁西区那个厂黄了，失业金一个月多少？', lexicon, null, { servedPlace: served }).places).toEqual(['鞍山市铁西区']);
+  });
+
+  it('an ask that names no topic takes the topic of the ask before it, not the story’s other topics', () => {
+    const u = understand('厂子黄了，房贷每月还得还。听说能领失业金？一个月能给多少钱？', lexicon);
+    const second = u.asks[1]!;
+    expect(second.inherited.map((h) => h.concept.name)).toContain('失业保险金');
+    expect(second.inherited.map((h) => h.concept.name).join(',')).not.toMatch(/贷款/);
   });
 
   it('dialect question words are read as the Mandarin they mean (dialect.yml)', () => {

@@ -160,7 +160,7 @@ function patterns(): Map<string, Pattern[]> {
  * (`short: 'major'`). A form several places share (朝阳) is resolved by the other places mentioned
  * (北京朝阳 → 北京市朝阳区), else by the higher level, else it is left out.
  */
-export function findPlaces(text: string, opts: { short?: boolean | 'major' } = {}): Mention[] {
+export function findPlaces(text: string, opts: { short?: boolean | 'major'; prefer?: (name: string) => boolean } = {}): Mention[] {
   const index = patterns();
   const found: Array<{ i: number; p: Pattern; places: Place[] }> = [];
   let bounds: Set<number> | undefined;
@@ -196,7 +196,7 @@ export function findPlaces(text: string, opts: { short?: boolean | 'major' } = {
   const sure = chosen.filter((f) => f.places.length === 1).map((f) => f.places[0]!);
   const out: Mention[] = [];
   for (const f of chosen) {
-    const place = f.places.length === 1 ? f.places[0]! : disambiguate(f.places, sure);
+    const place = f.places.length === 1 ? f.places[0]! : disambiguate(f.places, sure, opts.prefer);
     if (place) out.push({ place, index: f.i, length: f.p.s.length });
   }
   return out.sort((a, b) => a.index - b.index);
@@ -215,13 +215,20 @@ function straddles(bounds: ReadonlySet<number>, start: number, end: number): boo
   return !bounds.has(start) || !bounds.has(end);
 }
 
-function disambiguate(candidates: Place[], context: Place[]): Place | null {
+/**
+ * One of the places a shared name may be: the one the other places mentioned lie in or contain; else the
+ * highest level; else, when `prefer` says which places the corpus has documents for (「铁西区」 is in
+ * 沈阳, 鞍山 and 四平; the corpus has 鞍山's), the only such one; else none.
+ */
+function disambiguate(candidates: Place[], context: Place[], prefer?: (name: string) => boolean): Place | null {
   const inContext = candidates.filter((c) => context.some((x) => x !== c && related(x.name, c.name)));
   if (inContext.length === 1) return inContext[0]!;
   const pool = inContext.length ? inContext : candidates;
   const top = Math.min(...pool.map((c) => c.level));
   const highest = pool.filter((c) => c.level === top);
-  return highest.length === 1 ? highest[0]! : null;
+  if (highest.length === 1) return highest[0]!;
+  const served = prefer ? highest.filter((c) => prefer(c.name)) : [];
+  return served.length === 1 ? served[0]! : null;
 }
 
 /** The most specific places named in a question (ancestors of another mention dropped). */

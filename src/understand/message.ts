@@ -100,8 +100,11 @@ function withoutInserted(s: string, w: string, keep: readonly string[]): string 
   return out;
 }
 
-/** 「一直没做过什么认证」「没啥钱」: 什么/啥 after 没 (not 有没有) is "any", a statement, not a question. */
-const NEGATED_INDEFINITE = /(?<!有)没有?[\u4e00-\u9fff]{0,3}?(?:什么|啥)/gu;
+/**
+ * 「一直没做过什么认证」「没跟平台签过什么合同」「没啥钱」: 什么/啥 after 没 (not 有没有) is "any", a statement, not a
+ * question — unless a modal verb comes between (「没有工作能领什么补贴」 asks).
+ */
+const NEGATED_INDEFINITE = /(?<!有)没有?(?:(?![能可会要该])[\u4e00-\u9fff]){0,6}?(?:什么|啥)/gu;
 /**
  * 「有啥事也不跟家里说」「什么都不懂」「哪儿都找不到」: 什么/啥/谁/哪儿 before 也/都 and a negation is "any,
  * whatever", a statement. 为什么/为啥 (…都不给？ asks why) and 怎么 (how come) stay questions.
@@ -305,7 +308,12 @@ function namesReceived(hits: ConceptHit[], lexicon: Lexicon): boolean {
   return hits.some((h) => h.concept.topic && lexicon.phrases.receivedNouns.some((n) => h.concept.name.endsWith(n)));
 }
 
-export function understand(typed: string, lexicon: Lexicon, region: string | null = null): Understanding {
+export interface ReadOptions {
+  /** Whether the corpus has documents for a place (or one containing it): resolves a name several places share. */
+  servedPlace?: (name: string) => boolean;
+}
+
+export function understand(typed: string, lexicon: Lexicon, region: string | null = null, opts: ReadOptions = {}): Understanding {
   // The listed typos (misspellings.yml), then runs that sound like a term of the lexicon (担宝贷款).
   const raw = compiled(lexicon).homophones(lexicon.correct(typed));
   const norm = normalizeForMatch(raw);
@@ -372,11 +380,14 @@ export function understand(typed: string, lexicon: Lexicon, region: string | nul
     a.kind = withSubject(a, lexicon);
     // The topics of the asks before it and of the narrative (「参加创业大赛拿了三等奖…能拿多少？」).
     const seen = new Set<string>();
-    const pool = [...asks.slice(0, i).flatMap((b) => topicHits(b.concepts)), ...backgroundTopics, ...asks.slice(i + 1).flatMap((b) => topicHits(b.concepts))];
+    // The asks before it first: when one of them names a topic, the story's other topics (「房贷每月还得还」)
+    // are not what this ask is about.
+    const fromAsks = asks.slice(0, i).flatMap((b) => topicHits(b.concepts));
+    const pool = fromAsks.length ? fromAsks : [...backgroundTopics, ...asks.slice(i + 1).flatMap((b) => topicHits(b.concepts))];
     a.inherited = pool.filter((h) => !seen.has(h.concept.name) && seen.add(h.concept.name));
   });
 
-  const mentions = findPlaces(norm, { short: true });
+  const mentions = findPlaces(norm, { short: true, ...(opts.servedPlace ? { prefer: opts.servedPlace } : {}) });
   const placeWords = [...new Set(mentions.map((m) => norm.slice(m.index, m.index + m.length)))];
   // 「从广东打工回来，想在仁怀开个小店」: a place one came back from is not the one asked about (when another
   // is named). 「想从仁怀去浙江打工」 is different: 仁怀 is home, and stays.
