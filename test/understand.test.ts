@@ -91,6 +91,11 @@ describe('the lexicon is data', () => {
     expect(extended.findConcepts('失业救助款').map((h) => h.concept.name)).toContain('失业保险金');
     expect(extended.conceptByName('稳岗红包')).toBeDefined();
     expect(extended.id).not.toBe(lexicon.id);
+    // …and its own dialect words (dialect.yml).
+    const local = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-lex-'));
+    fs.writeFileSync(path.join(local, 'dialect.yml'), 'dialect:\n  几大钱: 多少钱\n');
+    expect(loadLexicon([local]).correct('失业金一个月几大钱')).toBe('失业金一个月多少钱');
+    expect(lexicon.correct('失业金一个月几大钱')).toBe('失业金一个月几大钱');
     const bad = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-lex-bad-'));
     fs.writeFileSync(path.join(bad, 'x.yml'), 'family: x\nconcepts: nope\n');
     expect(() => loadLexicon([bad])).toThrow(expect.objectContaining({ code: 'E_CONFIG' }));
