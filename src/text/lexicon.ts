@@ -237,11 +237,14 @@ function parse<T>(schema: z.ZodType<T>, file: string): T {
   return r.data;
 }
 
+/** Files of an operator's folder that are not concept files (read by their own loaders). */
+const NOT_CONCEPTS = new Set(['misspellings.yml', 'dialect.yml']);
+
 const yamlFiles = (dir: string) =>
   fs.existsSync(dir)
     ? fs
         .readdirSync(dir)
-        .filter((f) => /\.ya?ml$/.test(f))
+        .filter((f) => /\.ya?ml$/.test(f) && !NOT_CONCEPTS.has(f))
         .sort()
         .map((f) => path.join(dir, f))
     : [];
