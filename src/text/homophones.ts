@@ -22,7 +22,7 @@ export interface HomophoneOptions {
 }
 
 const DEFAULTS: HomophoneOptions = { minLength: 3 };
-/** A run whose characters have more readings than this together is not looked up further. */
+/** At most this many readings of a run are followed at once (a run of polyphones). */
 const MAX_COMBINATIONS = 32;
 const HAN = /^[\u3400-\u9fff]$/u;
 /** Question words: a form holding one (罚多少, 怎么罚) is a way of asking, not the name of a thing to correct into. */
@@ -56,68 +56,83 @@ function pinyinOf(): Pinyin {
   return loaded;
 }
 
-/** Every reading of a typed run (each character as any of its readings), as keys; [] when a character has none or there are too many. */
-function keys(chars: readonly string[], py: Pinyin): string[] {
-  let out = [''];
-  for (const ch of chars) {
-    const r = py.readings(ch);
-    if (!r.length || out.length * r.length > MAX_COMBINATIONS) return [];
-    out = out.flatMap((prefix) => r.map((x) => (prefix ? `${prefix} ${x}` : x)));
-  }
-  return out;
-}
-
 export function homophoneCorrector(terms: readonly string[], options: Partial<HomophoneOptions> = {}): (text: string) => string {
   const { minLength, words: segment } = { ...DEFAULTS, ...options };
   const targets = [...new Set(terms.filter((t) => [...t].length >= minLength && [...t].every((c) => HAN.test(c)) && !ASKING.test(t)))];
   if (!targets.length) return (text) => text;
   const known = new Set(targets);
-  const maxLength = Math.max(...targets.map((w) => [...w].length));
-  let bySound: Map<string, string[]> | null = null;
-  // Each term under its own reading (the one it has in that word), built on the first message.
-  const index = (py: Pinyin) => {
-    if (bySound) return bySound;
-    bySound = new Map();
+  // Each term under its own reading (the one it has in that word), and every leading part of those readings,
+  // so that a run of the message is followed only while it still sounds like the start of a term. Built on
+  // the first message.
+  let index: { bySound: Map<string, string[]>; prefixes: Set<string> } | null = null;
+  const build = (py: Pinyin) => {
+    if (index) return index;
+    const bySound = new Map<string, string[]>();
+    const prefixes = new Set<string>();
     for (const w of targets) {
-      const k = py.word(w).join(' ');
+      const syllables = py.word(w);
+      for (let n = 1; n <= syllables.length; n++) prefixes.add(syllables.slice(0, n).join(' '));
+      const k = syllables.join(' ');
       bySound.set(k, [...(bySound.get(k) ?? []), w]);
     }
-    return bySound;
+    index = { bySound, prefixes };
+    return index;
   };
   const allowed = (n: number) => (n >= 5 ? 2 : 1);
 
   return (text) => {
     if (!/[\u3400-\u9fff]/u.test(text)) return text;
     const py = pinyinOf();
-    const sound = index(py);
+    const { bySound, prefixes } = build(py);
     const chars = [...text];
-    // Characters inside a word of the dictionary (by code-point index).
-    const inWord = new Uint8Array(chars.length);
-    if (segment) {
-      let at = 0;
-      for (const w of segment(text)) {
-        const n = [...w].length;
-        if (n > 1) inWord.fill(1, at, at + n);
-        at += n;
+    // Characters inside a word of the dictionary (by code-point index), found when first needed.
+    let inWord: Uint8Array | null = null;
+    const wordAt = (j: number) => {
+      if (!inWord) {
+        inWord = new Uint8Array(chars.length);
+        if (segment) {
+          let at = 0;
+          for (const w of segment(text)) {
+            const n = [...w].length;
+            if (n > 1) inWord.fill(1, at, at + n);
+            at += n;
+          }
+        }
       }
-    }
+      return inWord[j] === 1;
+    };
     let out = '';
     for (let i = 0; i < chars.length; ) {
+      // The terms each run starting here sounds like, by length (readings followed while they start a term).
+      const bySize: Array<[number, string[]]> = [];
+      let partial = [''];
+      for (let n = 1; i + n <= chars.length && partial.length; n++) {
+        const r = py.readings(chars[i + n - 1]!);
+        const next: string[] = [];
+        for (const p of partial) for (const x of r) {
+          const k = p ? `${p} ${x}` : x;
+          if (prefixes.has(k) && next.length < MAX_COMBINATIONS) next.push(k);
+        }
+        partial = next;
+        if (n >= minLength) {
+          const found = [...new Set(next.flatMap((k) => bySound.get(k) ?? []))];
+          if (found.length) bySize.push([n, found]);
+        }
+      }
       let fixed: string | null = null;
       let length = 0;
-      for (let n = Math.min(maxLength, chars.length - i); n >= minLength && !fixed; n--) {
+      for (let b = bySize.length - 1; b >= 0 && !fixed && !length; b--) {
+        const [n, found] = bySize[b]!;
         const run = chars.slice(i, i + n);
         // Already a term: nothing to put right here, and no shorter term inside it is looked for.
         if (known.has(run.join(''))) {
           length = n;
           break;
         }
-        const found = new Set<string>();
-        for (const k of keys(run, py)) for (const w of sound.get(k) ?? []) found.add(w);
-        const near = [...found].filter((w) => {
+        const near = found.filter((w) => {
           const wc = [...w];
           const at = wc.flatMap((c, j) => (c === run[j] ? [] : [j]));
-          return at.length >= 1 && at.length <= allowed(n) && at.every((j) => !inWord[i + j]);
+          return at.length >= 1 && at.length <= allowed(n) && at.every((j) => !wordAt(i + j));
         });
         if (near.length === 1) {
           fixed = near[0]!;
