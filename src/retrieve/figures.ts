@@ -12,10 +12,11 @@ const FULL = /全额(?:补贴|返还|报销|承担|支付|资助)/u;
 const NOTHING = /免费|不收取|不收费|无需缴费|个人不缴|不缴纳|不需缴纳|代为缴纳|代缴/u;
 /** A question asks for a rate (比例, 利率, 几倍), not only a sum. */
 const ASKS_RATE = /比例|百分|利率|利息|倍|费率|几成|%/u;
-const PERIODS: Array<{ ask: RegExp; text: RegExp }> = [
-  { ask: /一个月|1个月|每个月|每月|月薪|按月|月工资/u, text: /每人?每?个?月|\/人?·?月|按月|月标准|人月|元\/月/u },
-  { ask: /一年|1年|每年|年薪|按年/u, text: /每人?每?年|\/人?·?年|按年|全年|每年度|年度[^。；，,]{0,6}?(?:总额|最高|不超过|上限)/u },
-  { ask: /一天|1天|每天|日薪|按天/u, text: /每人?每?[日天]|\/人?·?[日天]|按[日天]/u },
+/** `words`: how documents write the period in a sum (searched, at a low weight, for a question asking per period). */
+const PERIODS: Array<{ ask: RegExp; text: RegExp; words: readonly string[] }> = [
+  { ask: /一个月|1个月|每个月|每月|月薪|按月|月工资/u, text: /每人?每?个?月|\/人?·?月|按月|月标准|人月|元\/月/u, words: ['每月', '每人每月', '按月'] },
+  { ask: /一年|1年|每年|年薪|按年/u, text: /每人?每?年|\/人?·?年|按年|全年|每年度|年度[^。；，,]{0,6}?(?:总额|最高|不超过|上限)/u, words: ['每年', '每人每年'] },
+  { ask: /一天|1天|每天|日薪|按天/u, text: /每人?每?[日天]|\/人?·?[日天]|按[日天]/u, words: ['每天', '每人每天', '每日'] },
 ];
 
 /** Words that ask for a figure: the clause holding the last of them (and the one before it) is where a period is asked. */
@@ -29,6 +30,12 @@ function figureClause(askNorm: string): string {
   const clauses = askNorm.split(/[，,。；;？?！!\s]+/u).filter(Boolean);
   for (let i = clauses.length - 1; i >= 0; i--) if (ASKS_FIGURE.test(clauses[i]!)) return (clauses[i - 1] ?? '') + clauses[i]!;
   return askNorm;
+}
+
+/** How documents write the period a question asks a sum for (「一天给多少」 → 每天, 每人每天), or []. */
+export function periodWords(askNorm: string): readonly string[] {
+  const clause = figureClause(askNorm);
+  return PERIODS.find((p) => p.ask.test(clause))?.words ?? [];
 }
 
 /** The period a question asks a sum for, if any. */

@@ -1,3 +1,4 @@
+import { periodWords } from './figures.ts';
 import { analyzeNormalized, cjkBigrams, cut } from '../text/tokenize.ts';
 import type { AnswerKind, Concept, Lexicon } from '../text/lexicon.ts';
 import type { Ask, Understanding } from '../understand/message.ts';
@@ -157,6 +158,8 @@ export function buildQuery(ask: Ask, u: Understanding, lexicon: Lexicon, opts: Q
   }
   if (ask.kind && expand) {
     for (const f of lexicon.kind(ask.kind).expand) for (const w of analyzeNormalized(f).words) addWeighted(words, w, WEIGHTS.kind);
+    // 「一天给多少」: the sum is written per 每天 / 每人每天.
+    if (ask.kind === 'amount') for (const f of periodWords(ask.norm)) for (const w of analyzeNormalized(f).words) addWeighted(words, w, WEIGHTS.kind);
   }
   // Place words are matched through the region preference, not as content.
   for (const w of [...words.keys()]) if (isPlacey(w)) words.set(w, Math.min(words.get(w)!, WEIGHTS.background));
