@@ -42,6 +42,14 @@ describe('a vector index built in shards on worker threads', () => {
       recall += got.filter((g) => truth.has(g.label)).length / 10;
     }
     expect(recall / 12).toBeGreaterThanOrEqual(0.9);
+    // Asked for 40 of which the best 10 must be exact, each shard is asked for less; the best 10 are the same.
+    for (let q = 0; q < 6; q++) {
+      const query = unitVector(rand, dim);
+      const full = index.search(query, 40);
+      const lean = index.search(query, 40, 10);
+      expect(lean).toHaveLength(40);
+      expect(lean.slice(0, 10).map((h) => h.label)).toEqual(full.slice(0, 10).map((h) => h.label));
+    }
     // Each stored vector is found as itself, whichever shard holds it.
     for (const i of [0, 299, 300, 650, 899]) expect(index.search(vectors[i]!, 1)[0]!.label).toBe(i);
   });

@@ -19,8 +19,11 @@ export class ShardedVectorIndex implements VectorIndex {
     this.size = shards.reduce((n, s) => n + s.size, 0);
   }
 
-  search(query: Float32Array, k: number): Array<{ label: number; similarity: number }> {
-    const all = this.shards.flatMap((s) => s.search(query, k));
+  search(query: Float32Array, k: number, exact = k): Array<{ label: number; similarity: number }> {
+    // The best `exact` overall are among every shard's best `exact`; k in all is reached by asking each
+    // shard for its share (a shard's search costs about its ef, which k raises above the default).
+    const each = Math.max(Math.min(exact, k), Math.ceil(k / this.shards.length));
+    const all = this.shards.flatMap((s) => s.search(query, each));
     all.sort((a, b) => b.similarity - a.similarity || a.label - b.label);
     return all.slice(0, k);
   }

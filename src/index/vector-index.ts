@@ -6,8 +6,12 @@ type HnswType = Hnswlib.HierarchicalNSW;
 export interface VectorIndex {
   readonly dimension: number;
   readonly size: number;
-  /** Top-k labels by cosine similarity, best first. */
-  search(query: Float32Array, k: number): Array<{ label: number; similarity: number }>;
+  /**
+   * Top-k labels by cosine similarity, best first. `exact` (≤ k): only the best `exact` need be the true ones;
+   * the rest may be good neighbours short of the true next ones (a sharded index then asks each shard for
+   * less).
+   */
+  search(query: Float32Array, k: number, exact?: number): Array<{ label: number; similarity: number }>;
   /** Writes the index to `file` (a sharded index also beside it, hnsw-shards.ts); returns the files written. */
   save(file: string): string[];
 }

@@ -325,7 +325,8 @@ export class HybridRetriever {
     for (const h of this.index.lexical.search(r.query.lexical, CANDIDATES)) r.lexical.set(h.index, h.score);
     if (r.opts.vectors) {
       const qv = await this.embedder.embedQuery(r.query.searchText);
-      const hits = this.index.vectors.search(qv, Math.min(this.index.chunks.length, CANDIDATES * 2));
+      // The best CANDIDATES are candidates; the next ones only lend their similarity to lexical candidates.
+      const hits = this.index.vectors.search(qv, Math.min(this.index.chunks.length, CANDIDATES * 2), CANDIDATES);
       for (const h of hits) r.cosine.set(h.label, h.similarity);
     }
     const ids = new Set<number>([...r.lexical.keys(), ...[...r.cosine.keys()].slice(0, CANDIDATES)]);
