@@ -295,6 +295,10 @@ describe('reading a chat message', () => {
     expect(weight('工地')).toBeLessThan(weight('失业金'));
     expect(q.lexical.words.get('失业保险金')).toBeGreaterThan(0);
     expect(q.kind).toBe('procedure');
+    // The story's words are searched, its character bigrams are not (the ask's are).
+    expect(q.lexical.words.get('工地')).toBeGreaterThan(0);
+    expect(q.lexical.bigrams.has('工地')).toBe(false);
+    expect(q.lexical.bigrams.has('失业')).toBe(true);
   });
 
   it('two cities of one province are 省内, of two provinces 跨省; districts of one city, ordinary words and 香港 are neither', () => {

@@ -107,7 +107,9 @@ export function buildQuery(ask: Ask, u: Understanding, lexicon: Lexicon, opts: Q
         else t.weight = Math.max(t.weight, tw);
       }
     }
-    for (const b of a.bigrams) addWeighted(bigrams, b, base);
+    // The story's character bigrams (a long message has hundreds) are left out: its words are searched, and
+    // bigrams are there to rescue the ask's own segmentation.
+    if (base > WEIGHTS.background) for (const b of a.bigrams) addWeighted(bigrams, b, base);
   };
   addText(ask.norm, WEIGHTS.ask, true);
   if (ask.near) addText(ask.near, WEIGHTS.near, true);
