@@ -330,21 +330,23 @@ export function loadLexicon(extraDirs: readonly string[] = []): Lexicon {
     receivedNouns: uniqueNorm([...phrasesRaw.benefit_nouns, ...phrasesRaw.received_nouns]),
     placeRelations: { sameProvince: uniqueNorm(phrasesRaw.place_relations.same_province), otherProvince: uniqueNorm(phrasesRaw.place_relations.other_province) },
   };
-  const misspellingFiles = [path.join(BUILTIN_LEXICON_DIR, 'misspellings.yml'), ...extraDirs.map((d) => path.join(d, 'misspellings.yml'))].filter((f) => fs.existsSync(f));
+  // The built-in file of a name, then each operator folder's.
+  const layered = (name: string) => [path.join(BUILTIN_LEXICON_DIR, name), ...extraDirs.map((d) => path.join(d, name))].filter((f) => fs.existsSync(f));
+  // Typos (misspellings.yml) and dialect words (dialect.yml) are put right the same way; a typo listed wins.
   const misspellings = new Map<string, string>();
-  for (const f of misspellingFiles) {
-    const data = parse(MisspellingsSchema, f);
-    hash.update(JSON.stringify(data));
-    for (const [wrong, right] of Object.entries(data.misspellings)) if (wrong !== right) misspellings.set(wrong, right);
-  }
-  const dialectFiles = [path.join(BUILTIN_LEXICON_DIR, 'dialect.yml'), ...extraDirs.map((d) => path.join(d, 'dialect.yml'))].filter((f) => fs.existsSync(f));
-  for (const f of dialectFiles) {
-    const data = parse(DialectSchema, f);
-    hash.update(JSON.stringify(data));
-    for (const [said, mandarin] of Object.entries(data.dialect)) if (said !== mandarin && !misspellings.has(said)) misspellings.set(said, mandarin);
+  const replacements: Array<[string, (f: string) => Record<string, string>]> = [
+    ['misspellings.yml', (f) => parse(MisspellingsSchema, f).misspellings],
+    ['dialect.yml', (f) => parse(DialectSchema, f).dialect],
+  ];
+  for (const [name, read] of replacements) {
+    for (const f of layered(name)) {
+      const pairs = read(f);
+      hash.update(JSON.stringify(pairs));
+      for (const [from, to] of Object.entries(pairs)) if (from !== to && (name === 'misspellings.yml' || !misspellings.has(from))) misspellings.set(from, to);
+    }
   }
   const correct = misspellingCorrector(misspellings);
-  const termFiles = [path.join(BUILTIN_LEXICON_DIR, 'terms.txt'), ...extraDirs.map((d) => path.join(d, 'terms.txt'))].filter((f) => fs.existsSync(f));
+  const termFiles = layered('terms.txt');
   const extraTerms = termFiles.flatMap((f) => {
     const text = fs.readFileSync(f, 'utf8');
     hash.update(text);
