@@ -84,6 +84,12 @@ beforeAll(async () => {
         'zz-article-preamble.md':
           '---\ntitle: 鹤岗市就业促进条例\nissuer: 鹤岗市人民代表大会常务委员会\ndate: 2026-03-01\nregion: 黑龙江省鹤岗市\n---\n' +
           '第九条 县级以上人民政府应当鼓励退役人员创办小微企业。退役人员首次领取营业执照并正常经营一年以上的，按照规定享受一次性创业扶持金。\n',
+        // An FAQ whose questions open the paragraphs that answer them (no heading of their own); no 购房补贴.
+        'zz-inline-faq.txt':
+          '承德市灵活就业人员社会保险补贴政策问答\n发布单位：承德市人力资源和社会保障局 发布日期：2026-04-01\n\n' +
+          '1.哪些人可以享受灵活就业社会保险补贴？补贴对象为在承德市灵活就业并以个人身份参保的就业困难人员和离校2年内未就业的高校毕业生。\n\n' +
+          '2.补贴能领多长时间？就业困难人员的补贴期限最长不超过3年；离校2年内未就业高校毕业生的补贴期限最长不超过2年。\n\n' +
+          '3.怎么申请？每半年申报一次，申请人可在“承德人社”公众号在线申报。\n',
       },
     },
   );
@@ -280,5 +286,13 @@ describe('a short guide whose body is a list of steps', () => {
     const a = await t.engine.ask('鹤岗劳动仲裁网上怎么申请？');
     expect(firstOf(a.answer)).toContain('打开“龙江人社”APP');
     expect(firstOf(a.answer)).toContain('提交申请');
+  });
+});
+
+describe('a benefit that no document of the place names (购房补贴)', () => {
+  it('「买房有补贴吗」 is refused rather than answered with another subsidy', async () => {
+    const a = await t.engine.ask('研究生毕业去承德工作，买房有补贴吗，能补多少？');
+    expect(a.abstained).toBe(true);
+    expect(a.citations).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { answerKindOf, stripNoise, understand } from '../src/understand/message.
 import { buildQuery, namedBenefits } from '../src/retrieve/query.ts';
 import { normalizeForMatch } from '../src/text/normalize.ts';
 import { askedPeriod, statesFigure } from '../src/retrieve/figures.ts';
+import { openingQuestion } from '../src/retrieve/hybrid.ts';
 
 const lexicon = loadLexicon();
 
@@ -456,5 +457,20 @@ describe('the figure a question asks for', () => {
   it('a period in the story is not the period asked: 「招聘说月薪8千 … 罚多少」 asks for a fine', () => {
     expect(askedPeriod(normalizeForMatch('网上招聘说月薪8千包吃住，人去了发现是假的，这种公司会不会被罚 罚多少'))).toBeNull();
     expect(askedPeriod(normalizeForMatch('刚被裁了，失业金现在一个月到底能领多少？'))).not.toBeNull();
+    // 「一月领多少」 is per month; 「一月份」 is January.
+    expect(askedPeriod(normalizeForMatch('厂里干了5年被辞了，桂林失业金一月领多少？'))).not.toBeNull();
+    expect(askedPeriod(normalizeForMatch('我一月份被辞的，失业金能领多少？'))).toBeNull();
+  });
+});
+
+describe('an FAQ question that opens the paragraph answering it', () => {
+  it('is read as that paragraph\'s question (its kind is the kind the paragraph answers)', () => {
+    expect(openingQuestion('4.补贴能领多长时间？就业困难人员的补贴期限最长不超过3年。')).toBe('补贴能领多长时间？');
+    expect(openingQuestion('问：失业金怎么领？答：登录网上服务平台申领。')).toBe('失业金怎么领？');
+    expect(openingQuestion('（二）哪些人可以报名？离校2年内未就业的高校毕业生。')).toBe('哪些人可以报名？');
+    // A statement, or a question with nothing after it, is not one.
+    expect(openingQuestion('补贴期限最长不超过3年。你知道吗？')).toBeNull();
+    expect(openingQuestion('补贴能领多长时间？')).toBeNull();
+    expect(answerKindOf(normalizeForMatch(openingQuestion('4.补贴能领多长时间？就业困难人员…')!), lexicon)).toBe('duration');
   });
 });

@@ -14,7 +14,8 @@ const NOTHING = /免费|不收取|不收费|无需缴费|个人不缴|不缴纳|
 const ASKS_RATE = /比例|百分|利率|利息|倍|费率|几成|%/u;
 /** `words`: how documents write the period in a sum (searched, at a low weight, for a question asking per period). */
 const PERIODS: Array<{ ask: RegExp; text: RegExp; words: readonly string[] }> = [
-  { ask: /一个月|1个月|每个月|每月|月薪|按月|月工资/u, text: /每人?每?个?月|\/人?·?月|按月|月标准|人月|元\/月/u, words: ['每月', '每人每月', '按月'] },
+  // 「一月领多少」 is per month; 「一月份」 is January.
+  { ask: /一个月|1个月|每个月|每月|月薪|按月|月工资|一月(?=[领拿给发能多挣赚交补])/u, text: /每人?每?个?月|\/人?·?月|按月|月标准|人月|元\/月/u, words: ['每月', '每人每月', '按月'] },
   { ask: /一年|1年|每年|年薪|按年/u, text: /每人?每?年|\/人?·?年|按年|全年|每年度|年度[^。；，,]{0,6}?(?:总额|最高|不超过|上限)/u, words: ['每年', '每人每年'] },
   { ask: /一天|1天|每天|日薪|按天/u, text: /每人?每?[日天]|\/人?·?[日天]|按[日天]/u, words: ['每天', '每人每天', '每日'] },
 ];

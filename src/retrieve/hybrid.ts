@@ -448,19 +448,34 @@ export class HybridRetriever {
     const topics = [...r.weights].sort((a, b) => b.weight - a.weight).slice(0, 2).flatMap((w) => w.forms);
     for (const p of r.passages) {
       const s = p.signals;
-      p.offersKind = this.offersKind(p.textNorm, kind);
+      // A heading's list cited whole (「十三、温馨提示」 1.… 4.…) offers a single fact only in the item that matched:
+      // the other items are about other things. A list answers a question for a list (materials, steps, who) as a whole.
+      const own = p.lead && kind && !WHOLE_LIST_KINDS.has(kind) ? this.chunkNorm(p) : p.textNorm;
+      p.offersKind = this.offersKind(own, kind);
       s.offersKind = p.offersKind && kind !== 'what' ? 1 : 0;
       // 「一个月能领多少」: a sum per month answers it, a monthly statistic does not.
-      s.period = kind === 'amount' && period && statesFigure(p.textNorm, r.query.norm) ? 1 : 0;
+      s.period = kind === 'amount' && period && statesFigure(own, r.query.norm) ? 1 : 0;
       // Under an FAQ question that asks for the same kind of answer (「二、失业保险金能领到多少钱？」).
       s.headingKind = kind && kind !== 'what' && this.headingAsks(p) === kind ? 1 : 0;
       // A part labelled with what is asked (「补贴标准：10000元」 for 「能给多少钱」) is that answer, however short.
       s.labelKind = kind && this.lexicon.labelKinds(p.textNorm).includes(kind) ? 1 : 0;
       s.enumeration = enumeration ? answerTypeFactor(enumerationSize(p.textNorm, enumeration, topics), ENUMERATION_BOOST) : 1;
-      s.quantity = r.query.quantities.length ? quantityMatch(p.textNorm, r.query.quantities) : 0;
+      s.quantity = r.query.quantities.length ? quantityMatch(own, r.query.quantities) : 0;
       p.score *= (1 + KIND_BOOST * s.offersKind) * (1 + PERIOD_BOOST * s.period) * (1 + QUANTITY_BOOST * s.quantity) * (1 + HEADING_KIND_BOOST * s.headingKind) * (1 + LABEL_KIND_BOOST * s.labelKind) * s.enumeration;
     }
   }
+
+  /** The matched chunk's own text, normalised (once per chunk). */
+  private chunkNorm(p: Passage): string {
+    let v = this.chunkNorms.get(p.index);
+    if (v === undefined) {
+      v = normalizeForMatch(p.chunk.text);
+      if (this.chunkNorms.size >= 50_000) this.chunkNorms.clear();
+      this.chunkNorms.set(p.index, v);
+    }
+    return v;
+  }
+  private readonly chunkNorms = new Map<number, string>();
 
   /** Whether a passage is only an attachment's name in the list after 「附件：」 (known per paragraph once read). */
   private isAttachmentName(p: Passage): boolean {
@@ -476,7 +491,9 @@ export class HybridRetriever {
 
   /** The answer kind a passage's nearest heading asks for, when that heading is a question (FAQ). */
   private headingAsks(p: Passage): AnswerKind | null {
-    const h = p.chunk.headingPath[p.chunk.headingPath.length - 1];
+    // An FAQ whose question and answer share a paragraph (「4.补贴能领多长时间？就业困难人员…」): its own question first.
+    const last = p.chunk.headingPath[p.chunk.headingPath.length - 1];
+    const h = openingQuestion(p.paragraph.text) ?? last;
     if (!h || !/[？?]\s*$/u.test(h)) return null;
     let k = this.headingKinds.get(h);
     if (k === undefined) {
@@ -578,6 +595,9 @@ function listItemsAfter(doc: PolicyDocument, paragraph: Paragraph): { all: strin
   return { all: items, top };
 }
 
+/** The kinds of answer a list gives as a whole (its other kinds are read from the item that matched). */
+const WHOLE_LIST_KINDS: ReadonlySet<AnswerKind> = new Set(['materials', 'procedure', 'who', 'what']);
+
 /** A heading's list is cited whole when it is at most this long, and each entry at most this. */
 const MAX_SECTION_CHARS = 700;
 const MAX_SECTION_ITEM_CHARS = 100;
@@ -674,3 +694,13 @@ function overlapsAtLeast(a: Set<string>, b: Set<string>, share: number): boolean
   for (const x of a) if (!b.has(x) && ++missing > allowed) return false;
   return true;
 }
+
+/**
+ * The question a paragraph opens with when its answer follows in the same paragraph (「2.哪些人可以享受…？补贴对象为…」,
+ * 「问：…？答：…」): an item marker, up to 40 characters ending in a question mark, then more text.
+ */
+export function openingQuestion(text: string): string | null {
+  const m = OPENING_QUESTION.exec(text);
+  return m ? m[1]! : null;
+}
+const OPENING_QUESTION = /^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?(?:问[:：]\s*)?([^。；;！!？?\n]{4,40}[？?])\s*(?:答[:：])?\s*[^\s]/u;
