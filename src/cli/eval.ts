@@ -47,6 +47,8 @@ export const DEFAULT_EVAL_FILES = [
   'test/fixtures/blind-11/blind-11-newdocs.jsonl@+test/fixtures/blind-11/newdocs',
   'test/fixtures/blind-12/blind-12.jsonl',
   'test/fixtures/blind-12/blind-12-newdocs.jsonl@+test/fixtures/blind-12/newdocs',
+  'test/fixtures/blind-13/blind-13.jsonl',
+  'test/fixtures/blind-13/blind-13-newdocs.jsonl@+test/fixtures/blind-13/newdocs',
 ];
 
 function readItems(file: string): EvalItem[] {
