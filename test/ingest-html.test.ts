@@ -389,3 +389,14 @@ describe('loadHtml on a two-column 办事指南 page', () => {
     expect(blocks).toContain('附件1：一次性创业补贴申请表.docx');
   });
 });
+
+describe('headings by markup', () => {
+  it('an unnumbered <h3> heads the paragraphs after it', () => {
+    const html = '<html><head><title>测试市就业见习问答</title></head><body><div class="article-content"><h2>就业见习政策</h2><p>为方便高校毕业生了解见习政策，整理如下。</p><h3>报名条件</h3><p>离校2年内未就业的高校毕业生均可报名。</p><h3>补贴标准</h3><p>每人每月2080元。</p></div></body></html>';
+    const doc = buildDocument('t.html', Buffer.from(html), loadHtml(html, 't.html'));
+    const at = (t: string) => doc.paragraphs.find((p) => p.text === t);
+    expect(at('报名条件')?.isHeading).toBe(true);
+    expect(at('离校2年内未就业的高校毕业生均可报名。')?.headingPath.at(-1)).toBe('报名条件');
+    expect(at('每人每月2080元。')?.headingPath.at(-1)).toBe('补贴标准');
+  });
+});

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCorpus } from '../src/ingest/load-corpus.ts';
 import { docIdFor } from '../src/ingest/document.ts';
 import { loadText } from '../src/ingest/load-text.ts';
+import { buildDocument } from '../src/ingest/document.ts';
 import { chunkDocument } from '../src/chunk/chunk.ts';
 import type { PolicyDocument } from '../src/types.ts';
 
@@ -236,5 +237,37 @@ describe('tables written in plain text', () => {
     // The note after the table is a paragraph of its own.
     expect(blocks).toContain('注：以虚假材料骗取补贴的，追回全部资金。');
     expect(blocks.join('\n')).not.toMatch(/<br|\|/u);
+  });
+});
+
+describe('headings and lists by markup, and by the marks notices use', () => {
+  const paths = (raw: string, file: string) => {
+    const doc = buildDocument(file, Buffer.from(raw), loadText(raw, file));
+    return new Map(doc.paragraphs.map((p) => [p.text, { path: p.headingPath, heading: Boolean(p.isHeading) }]));
+  };
+
+  it('Markdown ## / ### headings head what follows, numbered or not', () => {
+    const raw = '# 蚌埠失业保险金办事攻略\n\n## 办理步骤\n\n### 第一步：拿到离职证明\n\n离职时请单位出具解除劳动合同证明书。\n\n## 能领多少\n\n标准：每人每月1863元\n';
+    const p = paths(raw, 'bb.md');
+    expect(p.get('办理步骤')?.heading).toBe(true);
+    expect(p.get('离职时请单位出具解除劳动合同证明书。')?.path).toEqual(['办理步骤', '第一步：拿到离职证明']);
+    expect(p.get('标准：每人每月1863元')?.path).toEqual(['能领多少']);
+  });
+
+  it('a Markdown bullet list stays under the lead-in before it', () => {
+    const raw = '# 攻略\n\n## 第三步：提交申领\n\n需要准备：\n\n- 本人身份证\n- 本人社会保障卡\n\n温馨提示：请在60日内申领。\n';
+    const p = paths(raw, 'bb.md');
+    expect(p.get('• 本人身份证')?.path).toEqual(['第三步：提交申领', '需要准备：']);
+    expect(p.get('• 本人社会保障卡')?.path).toEqual(['第三步：提交申领', '需要准备：']);
+    expect(p.get('温馨提示：请在60日内申领。')?.path).toEqual(['第三步：提交申领']);
+  });
+
+  it('a line that is only 【名称】 or ★ 名称 is a heading; 【补贴标准】 opening a sentence is a labelled part', () => {
+    const raw = '测试告示\n\n【岗位设置】\n\n本次共开发46个岗位。\n\n★ 哪些情况不能领\n\n▲ 已办理退休手续的\n\n▲ 登记为个体工商户业主且雇工3人以上的\n\n【补贴标准】取得初级证书的补贴1000元。\n';
+    const p = paths(raw, 'notice.txt');
+    expect(p.get('【岗位设置】')?.heading).toBe(true);
+    expect(p.get('本次共开发46个岗位。')?.path).toEqual(['【岗位设置】']);
+    expect(p.get('▲ 登记为个体工商户业主且雇工3人以上的')?.path).toEqual(['★ 哪些情况不能领']);
+    expect(p.get('【补贴标准】取得初级证书的补贴1000元。')?.heading).toBe(false);
   });
 });

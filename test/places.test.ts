@@ -180,11 +180,12 @@ describe('new document shapes load cleanly', () => {
     expect(d.date).toBe('2025-04');
     expect(d.region).toBe('荆门市');
     const texts = d.paragraphs.map((p) => p.text);
-    expect(texts).toContain('标准：本科1万元、硕士3万元。');
-    expect(texts.some((t) => t.includes('**'))).toBe(false);
+    // A list bullet is read as 「•」 (it keeps the line a list item); the other markup goes.
+    expect(texts).toContain('• 标准：本科1万元、硕士3万元。');
+    expect(texts.some((t) => t.includes('**') || /^[-*+]\s/u.test(t))).toBe(false);
     expect(texts).not.toContain('↑');
     expect(texts).not.toContain('Top');
-    const item = d.paragraphs.find((p) => p.text.startsWith('标准'))!;
+    const item = d.paragraphs.find((p) => p.text.startsWith('• 标准'))!;
     expect(item.headingPath.join(' ')).toContain('生活补贴');
   });
 

@@ -349,7 +349,8 @@ function withItems(lead: string, items: string[], room: number): string {
   let added = 0;
   for (const item of items) {
     // 「（二）非因本人意愿中断就业的，包括以下情形：」: its own sub-list stays in the cited passage.
-    const piece = headed(item).replace(/[，,][^，,]*(?:以下|下列|如下)[^，,]*[:：]$/, '').replace(/[。；;，,：:]$/, '');
+    // A bullet (「• 本人身份证」) only marks the item: joined with 「；」 it goes.
+    const piece = headed(item).replace(/^[•●▪▲△·]\s*/u, '').replace(/[，,][^，,]*(?:以下|下列|如下)[^，,]*[:：]$/, '').replace(/[。；;，,：:]$/, '');
     if (added && out.length + piece.length + 2 > room) {
       out += '等';
       break;

@@ -15,10 +15,17 @@ const MARKERS: Marker[] = [
   { level: 2, re: new RegExp(`^第${CN_NUM}节`) },
   { level: 3, re: new RegExp(`^第${CN_NUM}条`) },
   { level: 4, re: /^[一二三四五六七八九十]+[、.．]/ },
+  // Notices and 明白卡 head their sections with a bracketed name (「【岗位设置】」) or a star or square (「★ 哪些人可以领」);
+  // the same marks on a run of short lines with nothing under each are list items (the list rule below).
+  // Only a line that is nothing but such a name: 「【补贴标准】取得初级证书的补贴1000元」 is a labelled part, not a heading.
+  { level: 4, re: /^【[^】]{1,20}】$/u },
+  { level: 4, re: /^[★☆■◆◇]\s*[^。；;，,：:]{1,20}$/u },
   { level: 5, re: /^[(（][一二三四五六七八九十]+[)）]/ },
   { level: 6, re: /^\d{1,2}[.．、](?!\d)/ },
   { level: 7, re: /^[(（]\d{1,2}[)）]/ },
   { level: 7, re: /^[①②③④⑤⑥⑦⑧⑨⑩]/ },
+  // A bulleted item (「• 本人身份证」, a Markdown list's 「- 」 read as •; 「●」「▲」「·」 in many notices).
+  { level: 9, re: /^[•●▪▲△·]\s*/u },
 ];
 
 export interface HeadingInfo {

@@ -26,7 +26,9 @@ export function loadHtml(raw: string, file: string): LoadedSource {
   }
   const page = readPageMeta(doc);
   const title = fmString(data, 'title') ?? page.title;
-  const blocks = isFragment(body) ? fragmentBlocks(doc) : pageBlocks(doc, body, title);
+  // Headings by markup (<h2>…</h2>), as a Word 「标题 1」 is: numbered or not, they head what follows.
+  const headings = new Map<string, number>();
+  const blocks = isFragment(body) ? fragmentBlocks(doc, headings) : pageBlocks(doc, body, title, headings);
 
   const docNumber =
     fmString(data, 'doc_number', 'docNumber', '文号') ?? page.docNumber ?? titleDocNumber(title ?? '') ?? leadingDocNumber(blocks);
@@ -43,6 +45,7 @@ export function loadHtml(raw: string, file: string): LoadedSource {
     region: fmString(data, 'region'),
     meta: { ...page.meta, ...frontMatterExtras(data) },
     blocks,
+    ...(headings.size ? { markedHeadings: headings } : {}),
   };
 }
 
@@ -79,15 +82,15 @@ const CONTAINERS = [
   '.article_content', '.article-body', 'article', 'main',
 ];
 
-function pageBlocks(doc: Document, html: string, title: string | null): string[] {
+function pageBlocks(doc: Document, html: string, title: string | null, headings?: Map<string, number>): string[] {
   removeBoilerplate(doc);
   const container = findContainer(doc);
-  const fromContainer = container ? walkBlocks(container) : [];
+  const fromContainer = container ? walkBlocks(container, headings) : [];
 
   let fromReadability: string[] = [];
   try {
     const article = new Readability<Node>(doc, { charThreshold: 100, serializer: (n) => n }).parse();
-    if (article?.content) fromReadability = walkBlocks(article.content);
+    if (article?.content) fromReadability = walkBlocks(article.content, headings);
   } catch {
     fromReadability = [];
   }
@@ -97,7 +100,7 @@ function pageBlocks(doc: Document, html: string, title: string | null): string[]
   // Readability found nothing and no known container: the cleaned body of a fresh parse.
   const fresh = parseDocument(html);
   removeBoilerplate(fresh);
-  const fromBody = walkBlocks(fresh.body);
+  const fromBody = walkBlocks(fresh.body, headings);
   return onlyTitle(fromBody, title) ? [] : fromBody;
 }
 
@@ -134,9 +137,9 @@ function dropPageHeading(blocks: string[], fromContainer: string[], title: strin
   return blocks.slice(1);
 }
 
-function fragmentBlocks(doc: Document): string[] {
+function fragmentBlocks(doc: Document, headings?: Map<string, number>): string[] {
   removeBoilerplate(doc);
-  return walkBlocks(doc.body);
+  return walkBlocks(doc.body, headings);
 }
 
 function findContainer(doc: Document): Element | null {
@@ -210,6 +213,7 @@ const SKIP_TAGS = new Set([
 class BlockWriter {
   readonly blocks: string[] = [];
   private line = '';
+  constructor(readonly headings?: Map<string, number>) {}
 
   text(s: string): void {
     this.line += s;
@@ -228,8 +232,10 @@ class BlockWriter {
   }
 }
 
-function walkBlocks(root: Node): string[] {
-  const out = new BlockWriter();
+const HEADING_TAG = /^H[1-6]$/;
+
+function walkBlocks(root: Node, headings?: Map<string, number>): string[] {
+  const out = new BlockWriter(headings);
   walk(root, out);
   out.end();
   return out.blocks.filter((b) => !isUiLine(b));
@@ -253,6 +259,13 @@ function walk(node: Node, out: BlockWriter): void {
       writeRow(el, out);
     } else if (tag === 'DL') {
       writeDefinitions(el, out);
+    } else if (HEADING_TAG.test(tag) && out.headings) {
+      // <h1> and <h2> are the first level under the title, each further one a level deeper.
+      out.end();
+      const from = out.blocks.length;
+      walk(el, out);
+      out.end();
+      for (const b of out.blocks.slice(from)) out.headings.set(b, Math.max(1, Number(tag.slice(1)) - 1));
     } else if (BLOCK_TAGS.has(tag)) {
       out.end();
       walk(el, out);
@@ -304,12 +317,53 @@ function rowCells(tr: Element): string[][] {
   for (const cell of Array.from(tr.children)) {
     const tag = cell.tagName.toUpperCase();
     if ((tag !== 'TD' && tag !== 'TH') || isHidden(cell)) continue;
-    const inner = new BlockWriter();
-    walk(cell, inner);
-    inner.end();
-    cells.push(inner.blocks);
+    cells.push(cellBlocks(cell));
   }
   return cells;
+}
+
+/**
+ * The rows of a table as a grid: a cell spanning rows (rowspan) stands in each row it spans — the 「个人创业担保贷款」
+ * of the first column belongs to every row beside it — and one spanning columns (colspan) takes their places, empty
+ * after the first, so later cells stay under their own headers.
+ */
+function spannedRows(trs: Element[]): string[][][] {
+  const carried: Array<{ left: number; cell: string[] } | undefined> = [];
+  return trs.map((tr) => {
+    const row: string[][] = [];
+    const fill = () => {
+      for (let c = carried[row.length]; c && c.left > 0; c = carried[row.length]) {
+        c.left--;
+        row.push(c.cell);
+      }
+    };
+    for (const el of Array.from(tr.children)) {
+      const tag = el.tagName.toUpperCase();
+      if ((tag !== 'TD' && tag !== 'TH') || isHidden(el)) continue;
+      fill();
+      const cell = cellBlocks(el);
+      const rows = span(el, 'rowspan');
+      const cols = span(el, 'colspan');
+      for (let k = 0; k < cols; k++) {
+        if (rows > 1) carried[row.length] = { left: rows - 1, cell: k === 0 ? cell : [] };
+        row.push(k === 0 ? cell : []);
+      }
+    }
+    fill();
+    return row;
+  });
+}
+
+function span(el: Element, attr: 'rowspan' | 'colspan'): number {
+  const n = Number.parseInt(el.getAttribute(attr) ?? '1', 10);
+  return Number.isFinite(n) && n > 1 ? Math.min(n, 50) : 1;
+}
+
+function cellBlocks(cell: Element): string[] {
+  const inner = new BlockWriter();
+  walk(cell, inner);
+  inner.end();
+  return inner.blocks;
 }
 
 /** A row outside a table it belongs to → `cell | cell`; a single non-empty cell keeps its paragraphs. */
@@ -338,9 +392,7 @@ function tableRows(table: Element): Element[] {
  */
 function writeTable(table: Element, out: BlockWriter): void {
   out.end();
-  const rows = tableRows(table)
-    .filter((r) => !isHidden(r))
-    .map(rowCells);
+  const rows = spannedRows(tableRows(table).filter((r) => !isHidden(r)));
   if (rows.every((r) => r.filter((c) => c.length).length <= 1)) {
     for (const r of rows) for (const b of r.find((c) => c.length) ?? []) out.push(b);
     return;

@@ -68,7 +68,18 @@ export function loadText(raw: string, file?: string): LoadedSource {
     }
     source.kind ??= 'law';
   }
-  rest = rest.filter((l) => l && !/^<!--.*-->$/.test(l)).map((l) => l.replace(/^(#{1,6})\s+/, ''));
+  rest = rest.filter((l) => l && !/^<!--.*-->$/.test(l));
+  // Markdown headings are headings by markup, as a Word 「标题 2」 is (「## 办理步骤」「### 第一步：拿到离职证明」): `##` is the
+  // first level under the title, each further # one deeper — whether or not the line is numbered too.
+  const markdown = file !== undefined && /\.(?:md|markdown)$/i.test(file);
+  const marked = new Map<string, number>();
+  rest = rest.map((l) => {
+    const m = /^(#{1,6})\s+(.*)$/u.exec(l);
+    if (!m) return l;
+    if (m[1]!.length >= 2) marked.set(markdown ? plainMarkdown(m[2]!) : m[2]!.trim(), m[1]!.length - 1);
+    return m[2]!;
+  });
+  if (marked.size) source.markedHeadings = marked;
   if (!source.title) {
     const h1 = text.split(/\r?\n/).find((l) => /^#\s+\S/.test(l));
     if (h1) {
@@ -82,11 +93,14 @@ export function loadText(raw: string, file?: string): LoadedSource {
   return source;
 }
 
-/** Markdown inline markup is not text: **加粗**, leading list bullets and quote marks go; the words stay. */
+/**
+ * Markdown inline markup is not text: **加粗** and quote marks go, the words stay; a list bullet becomes 「•」, so the
+ * line stays a list item (under the lead-in before it, as numbered items are).
+ */
 function plainMarkdown(line: string): string {
   return line
     .replace(/^\s*>\s?/u, '')
-    .replace(/^\s*[-*+]\s+/u, '')
+    .replace(/^\s*[-*+]\s+/u, '• ')
     .replace(/(\*\*|__)(.+?)\1/gu, '$2')
     .replace(/(^|[^*])\*([^*\s][^*]*?)\*(?!\*)/gu, '$1$2')
     .replace(/`([^`]+)`/gu, '$1')
