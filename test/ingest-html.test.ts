@@ -400,3 +400,19 @@ describe('headings by markup', () => {
     expect(at('每人每月2080元。')?.headingPath.at(-1)).toBe('补贴标准');
   });
 });
+
+describe('a table with cells that span rows and columns', () => {
+  it('a cell spanning rows stands in each row, so every row keeps its policy and its district', () => {
+    const html = '<html><head><title>测试市创业担保贷款政策一览表</title></head><body><div class="article-content"><table>' +
+      '<tr><th>地区</th><th>受理窗口</th><th>咨询电话</th></tr>' +
+      '<tr><td rowspan="2">中心城区</td><td>市中区就业创业服务中心</td><td>0833-2137560</td></tr>' +
+      '<tr><td>高新区社会事业局</td><td>0833-2596143</td></tr>' +
+      '<tr><td colspan="2">各县就业服务中心</td><td>0833-12333</td></tr>' +
+      '</table></div></body></html>';
+    const blocks = loadHtml(html, 't.html').blocks;
+    const row = blocks.find((b) => b.includes('高新区社会事业局'));
+    expect(row).toContain('地区：中心城区');
+    expect(row).toContain('咨询电话：0833-2596143');
+    expect(blocks.find((b) => b.includes('各县就业服务中心'))).toContain('咨询电话：0833-12333');
+  });
+});
