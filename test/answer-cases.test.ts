@@ -289,7 +289,13 @@ describe('a short guide whose body is a list of steps', () => {
   });
 });
 
-describe('a benefit that no document of the place names (购房补贴)', () => {
+describe('a benefit that no document of the place names (购房补贴, 高温补贴)', () => {
+  it('「有没有高温补贴」 is refused, not answered with the job\'s rules', async () => {
+    const a = await t.engine.ask('我在鄂州做公益岗扫大街，夏天这么热，公益岗有没有高温补贴？');
+    expect(a.abstained).toBe(true);
+    expect(a.answer).not.toContain('旷工');
+  });
+
   it('「买房有补贴吗」 is refused rather than answered with another subsidy', async () => {
     const a = await t.engine.ask('研究生毕业去承德工作，买房有补贴吗，能补多少？');
     expect(a.abstained).toBe(true);
