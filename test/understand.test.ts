@@ -45,6 +45,9 @@ describe('the lexicon is data', () => {
     const { namesAttachment } = await import('../src/retrieve/hybrid.ts');
     expect(namesAttachment('1. 宝鸡市灵活就业人员社会保险补贴申请表')).toBe(true);
     expect(namesAttachment('4. 《宝鸡市灵活就业人员社会保险补贴和公益性岗位管理办法》全文')).toBe(true);
+    // An attachment linked as a file keeps its extension in the page text.
+    expect(namesAttachment('2.珠山区城镇公益性岗位报名登记表.docx')).toBe(true);
+    expect(namesAttachment('1.珠山区2025年城镇公益性岗位需求表.xlsx')).toBe(true);
     expect(namesAttachment('附件：《失业保险待遇申请表》')).toBe(true);
     expect(namesAttachment('申请人须填写《灵活就业人员社会保险补贴申请表》，并提交身份证。')).toBe(false);
     expect(namesAttachment('补贴标准：每户5000元')).toBe(false);

@@ -650,8 +650,8 @@ function sectionAround(doc: PolicyDocument, at: number): { start: number; end: n
   return { start, end };
 }
 
-/** A paragraph that only names a form or a document (an 附件 list item). */
-const ATTACHMENT_NAME = /^\s*(?:附件\s*\d*[:：.、．]?\s*)?(?:\d{1,2}\s*[.、．]\s*)?[《“"]?[^。；;，,：:？?！!]{2,40}?(?:申请表|登记表|审批表|花名册|名册|汇总表|明细表|一览表|清单|目录|全文|》)[”"]?\s*$/u;
+/** A paragraph that only names a form or a document (an 附件 list item, with its file's extension when it is a link). */
+const ATTACHMENT_NAME = /^\s*(?:附件\s*\d*[:：.、．]?\s*)?(?:\d{1,2}\s*[.、．]\s*)?[《“"]?[^。；;，,：:？?！!]{2,40}?(?:申请表|登记表|审批表|花名册|名册|汇总表|明细表|一览表|需求表|清单|目录|全文|》)[”"]?(?:\.(?:docx?|xlsx?|pdf|wps|et|zip|rar|ofd))?\s*$/iu;
 
 export function namesAttachment(text: string): boolean {
   return ATTACHMENT_NAME.test(text);
