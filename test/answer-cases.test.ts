@@ -84,6 +84,13 @@ beforeAll(async () => {
         'zz-article-preamble.md':
           '---\ntitle: 鹤岗市就业促进条例\nissuer: 鹤岗市人民代表大会常务委员会\ndate: 2026-03-01\nregion: 黑龙江省鹤岗市\n---\n' +
           '第九条 县级以上人民政府应当鼓励退役人员创办小微企业。退役人员首次领取营业执照并正常经营一年以上的，按照规定享受一次性创业扶持金。\n',
+        // A yes/no decided by the story: the general conditions, and the exclusion the story matches.
+        'zz-story-yesno.md':
+          '---\ntitle: 铜陵市失业保险待遇问答\nissuer: 铜陵市人力资源和社会保障局\ndate: 2026-05-01\nregion: 安徽省铜陵市\n---\n' +
+          '## 失业保险金\n\n失业人员同时符合以下条件的，可以申领失业保险金：失业前所在单位和本人累计缴费满1年；非因本人意愿中断就业；已办理失业登记并有求职要求。\n\n' +
+          '以个人身份参保的个体工商户业主，经营困难自行办理营业执照注销的，不属于非因本人意愿中断就业，不能申领失业保险金。\n\n' +
+          '领取失业保险金期间，由失业保险基金代缴职工基本医疗保险费。\n\n' +
+          '## 还能领失业金吗\n\n失业人员在领取失业保险金期间重新就业的，停止领取失业保险金；再次失业的，可以继续领取上次应领而尚未领取的失业保险金。\n',
         // An FAQ whose questions open the paragraphs that answer them (no heading of their own); no 购房补贴.
         'zz-inline-faq.txt':
           '承德市灵活就业人员社会保险补贴政策问答\n发布单位：承德市人力资源和社会保障局 发布日期：2026-04-01\n\n' +
@@ -300,5 +307,13 @@ describe('a benefit that no document of the place names (购房补贴, 高温补
     const a = await t.engine.ask('研究生毕业去承德工作，买房有补贴吗，能补多少？');
     expect(a.abstained).toBe(true);
     expect(a.citations).toEqual([]);
+  });
+});
+
+describe('a yes/no decided by the story told', () => {
+  it('「自己把执照注销了，这种情况还能领失业金吗」 is answered with the exclusion the story matches', async () => {
+    const a = await t.engine.ask('我在铜陵开了三年小饭馆，一直自己交着社保，今年生意做不下去，就自己跑去把营业执照注销了，这种情况还能领失业金吗？');
+    expect(a.abstained).toBe(false);
+    expect(firstOf(a.answer)).toContain('营业执照注销');
   });
 });
