@@ -477,3 +477,15 @@ describe('an FAQ question that opens the paragraph answering it', () => {
     expect(answerKindOf(normalizeForMatch(openingQuestion('4.补贴能领多长时间？就业困难人员…')!), lexicon)).toBe('duration');
   });
 });
+
+describe('a paragraph that lists its items inline', () => {
+  it('is one list though an item ends with a full stop; a numbered sentence that does not go on the list stays apart', async () => {
+    const { joinInlineList, splitSentences } = await import('../src/text/sentences.ts');
+    const text = '申请材料：1.申请表一式两份；2.身份证原件及复印件；3.就业创业证。4.灵活就业情况承诺书。审核通过后按季发放。';
+    expect(joinInlineList(splitSentences(text))).toEqual([
+      '申请材料：1.申请表一式两份；2.身份证原件及复印件；3.就业创业证；4.灵活就业情况承诺书。',
+      '审核通过后按季发放。',
+    ]);
+    expect(joinInlineList(['补贴期限为3年。', '2.其他事项另行通知。'])).toEqual(['补贴期限为3年。', '2.其他事项另行通知。']);
+  });
+});

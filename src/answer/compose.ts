@@ -1,7 +1,7 @@
 import type { Passage } from '../retrieve/hybrid.ts';
 import type { Query } from '../retrieve/query.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
-import { isFieldRow, splitSentences, withoutNumbering } from '../text/sentences.ts';
+import { isFieldRow, joinInlineList, splitSentences, withoutNumbering } from '../text/sentences.ts';
 import type { Citation } from './contract.ts';
 import { paragraphUrl } from '../links.ts';
 import { coveredWeight, termWeights } from '../retrieve/query.ts';
@@ -54,6 +54,8 @@ export const ONE_FACT_CHARS = 150;
 const LIST_KINDS: ReadonlySet<AnswerKind> = new Set(['who', 'materials', 'what', 'procedure', 'yesno']);
 /** Questions answered by a numbered list in the documents (the steps, the materials). */
 const SEQUENCE_KINDS: ReadonlySet<AnswerKind> = new Set(['procedure', 'materials']);
+/** Kinds answered by a whole list, also one a paragraph numbers inline. */
+const INLINE_LIST_KINDS: ReadonlySet<AnswerKind> = new Set(['procedure', 'materials', 'who']);
 /** A sentence that gives the asked kind shares its paragraph's topic: it is credited with this share of the paragraph's coverage. */
 const PARAGRAPH_CONTEXT = 1;
 /** …in a short paragraph (an FAQ answer), whose sentences are about one thing; a long one mixes measures. */
@@ -109,7 +111,9 @@ function sentenceCandidates(query: Query, passages: Passage[], idf: (w: string) 
     const heading = normalizeForMatch(`${passage.doc.title} ${passage.chunk.headingPath.join(' ')}`);
     const body = passage.lead ? `${passage.lead.replace(/[:：。]$/u, '')}：` : passage.items.length ? passage.paragraph.text : passage.text;
     // Sub-list items stay in the cited passage; the answer quotes the top-level items.
-    const sentences = passage.lead || isFieldRow(body) ? [body] : splitSentences(body);
+    // A list asked for (materials, steps, who) is quoted whole when the paragraph numbers its items inline.
+    const split = (text: string) => (kind !== null && INLINE_LIST_KINDS.has(kind) ? joinInlineList(splitSentences(text)) : splitSentences(text));
+    const sentences = passage.lead || isFieldRow(body) ? [body] : split(body);
     const lead = passage.lead ? 0 : passage.items.length ? findLastIndex(sentences, (x) => LEAD_IN.test(x)) : -1;
     const passageCovered = coveredWeight(weights, passage.textNorm);
     // A labelled part (「补贴标准：每户8000元」) is about the measure its heading names: heading terms count in full.

@@ -33,3 +33,27 @@ const NUMBERING = /^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.、�
 export function withoutNumbering(text: string): string {
   return text.replace(NUMBERING, '');
 }
+
+/** An item number inside a paragraph (「…：1.本人身份证；2.…」): at its start or after a colon, semicolon or full stop. */
+const INLINE_ITEM = /(?:^|[：:；;。\s])(\d{1,2})[.、．](?!\d)/gu;
+
+function lastItemNumber(text: string): number | null {
+  let n: number | null = null;
+  for (const m of text.matchAll(INLINE_ITEM)) n = Number(m[1]);
+  return n;
+}
+
+/**
+ * A paragraph that lists its items inline (「申请材料：1.申请表一式两份；2.身份证；3.就业创业证。4.承诺书。」) is one list,
+ * though an item ends with a full stop: the sentences that go on numbering it are joined to it with 「；」.
+ */
+export function joinInlineList(sentences: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const s of sentences) {
+    const first = /^(\d{1,2})[.、．](?!\d)/u.exec(s);
+    const prev = out[out.length - 1];
+    if (first && prev !== undefined && lastItemNumber(prev) === Number(first[1]) - 1) out[out.length - 1] = `${prev.replace(/[。.]$/u, '；')}${s}`;
+    else out.push(s);
+  }
+  return out;
+}
