@@ -489,3 +489,13 @@ describe('a paragraph that lists its items inline', () => {
     expect(joinInlineList(['补贴期限为3年。', '2.其他事项另行通知。'])).toEqual(['补贴期限为3年。', '2.其他事项另行通知。']);
   });
 });
+
+describe('a domain word typed in pinyin', () => {
+  it('is put in characters when it reads like one lexicon term; app names and ambiguous runs stay', () => {
+    const raw = (q: string) => understand(q, lexicon).raw;
+    expect(raw('那个chuangye贷款要不要找人担保啊？')).toContain('创业贷款');
+    expect(raw('我的shebao断了三个月')).toContain('社保');
+    expect(raw('用什么APP申请，登录wifi后怎么弄')).toContain('APP');
+    expect(raw('用什么APP申请，登录wifi后怎么弄')).toContain('wifi');
+  });
+});

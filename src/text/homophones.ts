@@ -150,3 +150,33 @@ export function homophoneCorrector(terms: readonly string[], options: Partial<Ho
     return out;
   };
 }
+
+/**
+ * A domain word typed in pinyin because its characters would not come (「那个chuangye贷款」, 「shebao断了」): a run of
+ * Latin letters that reads, syllable for syllable, like exactly one lexicon term of two or more characters is that
+ * term. A run that reads like two terms (shiye: 失业 or 事业) or like none (app, LPR, wifi) is left as typed.
+ */
+export function pinyinRunCorrector(terms: readonly string[]): (text: string) => string {
+  let bySound: Map<string, Set<string>> | null = null;
+  const build = () => {
+    if (bySound) return bySound;
+    bySound = new Map();
+    const py = pinyinOf();
+    for (const t of new Set(terms)) {
+      if ([...t].length < 2 || ![...t].every((c) => HAN.test(c)) || ASKING.test(t)) continue;
+      const k = py.word(t).join('');
+      if (!bySound.has(k)) bySound.set(k, new Set());
+      bySound.get(k)!.add(t);
+    }
+    return bySound;
+  };
+  return (text) => {
+    if (!LATIN_RUN.test(text)) return text;
+    return text.replace(LATIN_RUNS, (run) => {
+      const found = build().get(run.toLowerCase());
+      return found && found.size === 1 ? [...found][0]! : run;
+    });
+  };
+}
+const LATIN_RUN = /[a-z]{4,}/iu;
+const LATIN_RUNS = /(?<![a-z])[a-z]{4,}(?![a-z])/giu;

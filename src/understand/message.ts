@@ -1,6 +1,6 @@
 import { normalizeForMatch } from '../text/normalize.ts';
 import { cut, dictionaryWords } from '../text/tokenize.ts';
-import { homophoneCorrector } from '../text/homophones.ts';
+import { homophoneCorrector, pinyinRunCorrector } from '../text/homophones.ts';
 import { deepestPlaces, findPlaces, mostSpecific, placeRelation, placesInQuestion } from '../text/gazetteer.ts';
 import type { AnswerKind, ConceptHit, KindSpec, Lexicon } from '../text/lexicon.ts';
 import { metaFieldAsked } from './meta-ask.ts';
@@ -60,6 +60,8 @@ interface Compiled {
   inserted: Array<[string, string[]]>;
   /** Homophone typos of the lexicon's terms put right (homophones.ts). */
   homophones: (text: string) => string;
+  /** Domain words typed in pinyin put in characters (homophones.ts). */
+  pinyin: (text: string) => string;
 }
 const compiledFor = new WeakMap<Lexicon, Compiled>();
 function compiled(lexicon: Lexicon): Compiled {
@@ -71,6 +73,7 @@ function compiled(lexicon: Lexicon): Compiled {
       singleNoise: new Set(lexicon.phrases.noise.filter((p) => p.length === 1)),
       inserted: lexicon.phrases.insertedWords.map((w) => [w, phrases.filter((f) => f.includes(w))]),
       homophones: homophoneCorrector(lexicon.userWords, { words: dictionaryWords }),
+      pinyin: pinyinRunCorrector(lexicon.userWords),
     };
     compiledFor.set(lexicon, c);
   }
@@ -314,8 +317,10 @@ export interface ReadOptions {
 }
 
 export function understand(typed: string, lexicon: Lexicon, region: string | null = null, opts: ReadOptions = {}): Understanding {
-  // The listed typos (misspellings.yml), then runs that sound like a term of the lexicon (担宝贷款).
-  const raw = compiled(lexicon).homophones(lexicon.correct(typed));
+  // The listed typos (misspellings.yml), words typed in pinyin (chuangye贷款), then runs that sound like a term of the
+  // lexicon (担宝贷款).
+  const c = compiled(lexicon);
+  const raw = c.homophones(c.pinyin(lexicon.correct(typed)));
   const norm = normalizeForMatch(raw);
   const clauses = splitClauses(raw, lexicon);
   // Asks: the asking clauses of a sentence form one ask, unless they ask for different kinds
