@@ -1,7 +1,7 @@
 import type { Passage } from '../retrieve/hybrid.ts';
 import type { Query } from '../retrieve/query.ts';
 import { normalizeForMatch } from '../text/normalize.ts';
-import { isFieldRow, joinInlineList, splitSentences, withoutNumbering } from '../text/sentences.ts';
+import { BULLET, isFieldRow, joinInlineList, splitSentences, withoutNumbering } from '../text/sentences.ts';
 import type { Citation } from './contract.ts';
 import { paragraphUrl } from '../links.ts';
 import { coveredWeight, termWeights } from '../retrieve/query.ts';
@@ -354,7 +354,7 @@ function withItems(lead: string, items: string[], room: number): string {
   for (const item of items) {
     // 「（二）非因本人意愿中断就业的，包括以下情形：」: its own sub-list stays in the cited passage.
     // A bullet (「• 本人身份证」) only marks the item: joined with 「；」 it goes.
-    const piece = headed(item).replace(/^[•●▪▲△·]\s*/u, '').replace(/[，,][^，,]*(?:以下|下列|如下)[^，,]*[:：]$/, '').replace(/[。；;，,：:]$/, '');
+    const piece = headed(item).replace(BULLET, '').replace(/[，,][^，,]*(?:以下|下列|如下)[^，,]*[:：]$/, '').replace(/[。；;，,：:]$/, '');
     if (added && out.length + piece.length + 2 > room) {
       out += '等';
       break;

@@ -2,6 +2,8 @@
  * Recognises the numbering of Chinese official documents and laws and assigns each
  * paragraph the path of headings above it: 第X编/章/节/条, 一、 / (一) / 1. / (1).
  */
+import { BULLET } from '../text/sentences.ts';
+
 const CN_NUM = '[一二三四五六七八九十百千零〇两\\d]+';
 
 interface Marker {
@@ -24,8 +26,7 @@ const MARKERS: Marker[] = [
   { level: 6, re: /^\d{1,2}[.．、](?!\d)/ },
   { level: 7, re: /^[(（]\d{1,2}[)）]/ },
   { level: 7, re: /^[①②③④⑤⑥⑦⑧⑨⑩]/ },
-  // A bulleted item (「• 本人身份证」, a Markdown list's 「- 」 read as •; 「●」「▲」「·」 in many notices).
-  { level: 9, re: /^[•●▪▲△·]\s*/u },
+  { level: 9, re: BULLET },
 ];
 
 export interface HeadingInfo {

@@ -311,19 +311,8 @@ function writeDefinitions(dl: Element, out: BlockWriter): void {
   if (term || pending.length) flush(pending);
 }
 
-/** The cells of a row, each as its text blocks (an empty cell as none, so columns stay aligned). */
-function rowCells(tr: Element): string[][] {
-  const cells: string[][] = [];
-  for (const cell of Array.from(tr.children)) {
-    const tag = cell.tagName.toUpperCase();
-    if ((tag !== 'TD' && tag !== 'TH') || isHidden(cell)) continue;
-    cells.push(cellBlocks(cell));
-  }
-  return cells;
-}
-
 /**
- * The rows of a table as a grid: a cell spanning rows (rowspan) stands in each row it spans — the 「个人创业担保贷款」
+ * The rows of a table as a grid, each cell as its text blocks (an empty cell as none, so columns stay aligned): a cell spanning rows (rowspan) stands in each row it spans — the 「个人创业担保贷款」
  * of the first column belongs to every row beside it — and one spanning columns (colspan) takes their places, empty
  * after the first, so later cells stay under their own headers.
  */
@@ -369,7 +358,7 @@ function cellBlocks(cell: Element): string[] {
 /** A row outside a table it belongs to → `cell | cell`; a single non-empty cell keeps its paragraphs. */
 function writeRow(tr: Element, out: BlockWriter): void {
   out.end();
-  const cells = rowCells(tr).filter((c) => c.length);
+  const cells = spannedRows([tr])[0]!.filter((c) => c.length);
   if (cells.length === 1) for (const b of cells[0]!) out.push(b);
   else if (cells.length > 1) out.push(cells.map((c) => c.join(' ')).join(' | '));
 }

@@ -8,6 +8,7 @@ import { cjkBigrams } from '../text/tokenize.ts';
 import { related } from '../text/gazetteer.ts';
 import { analyzeNormalized } from '../text/tokenize.ts';
 import type { AnswerKind, Concept, Lexicon } from '../text/lexicon.ts';
+import { BULLET } from '../text/sentences.ts';
 import { coveredWeight, termWeights, type Query } from './query.ts';
 import { answerTypeFactor, answerTypeOf, enumerationSize } from './answer-type.ts';
 import { answerKindOf } from '../understand/message.ts';
@@ -557,7 +558,7 @@ export class HybridRetriever {
 }
 
 /** List item markers by style: （一） (1) 1. ① … at the start of a paragraph. */
-const ITEM_STYLES: RegExp[] = [/^\s*[（(][一二三四五六七八九十]{1,3}[）)]/, /^\s*[（(]\d{1,2}[）)]/, /^\s*\d{1,2}[.．、](?!\d)/, /^\s*[①-⑳]/, /^\s*[•●▪▲△·]/u];
+const ITEM_STYLES: RegExp[] = [/^\s*[（(][一二三四五六七八九十]{1,3}[）)]/, /^\s*[（(]\d{1,2}[）)]/, /^\s*\d{1,2}[.．、](?!\d)/, /^\s*[①-⑳]/, BULLET];
 /** A sentence announcing the list that follows (「符合以下3个条件之一」「有下列情形的」). */
 const ANNOUNCES_LIST = /(?:以下|下列)[^。；]{0,12}(?:条件|情形|情况|材料|要求|规定|之一|方式|对象|人员)/;
 

@@ -30,6 +30,9 @@ export function isFieldRow(text: string): boolean {
 const NUMBERING = /^(?:[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百\d]+条)?\s*/u;
 
 /** The sentence without the numbering it opens with. */
+/** A bullet opening a list item (「• 本人身份证」, a Markdown list's 「- 」 read as •; 「●」「▲」「·」 in many notices). */
+export const BULLET = /^\s*[•●▪▲△·]\s*/u;
+
 export function withoutNumbering(text: string): string {
   return text.replace(NUMBERING, '');
 }
