@@ -91,6 +91,12 @@ beforeAll(async () => {
           '以个人身份参保的个体工商户业主，经营困难自行办理营业执照注销的，不属于非因本人意愿中断就业，不能申领失业保险金。\n\n' +
           '领取失业保险金期间，由失业保险基金代缴职工基本医疗保险费。\n\n' +
           '## 还能领失业金吗\n\n失业人员在领取失业保险金期间重新就业的，停止领取失业保险金；再次失业的，可以继续领取上次应领而尚未领取的失业保险金。\n',
+        // A guide whose reminders are one heading's list, one of them stating a period about something else.
+        'zz-guide-reminders.txt':
+          '眉山市工伤认定申请办事指南\n发布单位：眉山市人力资源和社会保障局 更新日期：2026-03-01\n\n' +
+          '一、办理时限\n\n承诺时限：受理之日起35个工作日内作出认定决定。\n\n' +
+          '二、温馨提示\n\n1. 单位不及时申请的，职工本人可在1年内自行申请工伤认定。\n\n2. 请妥善保存第一次就医的病历和票据。\n\n' +
+          '3. 工伤认定结论作出后需要评定伤残等级的，另行申请劳动能力鉴定。\n\n4. 工伤认定不处理工伤待遇纠纷，待遇争议可申请仲裁。\n',
         // An FAQ whose questions open the paragraphs that answer them (no heading of their own); no 购房补贴.
         'zz-inline-faq.txt':
           '承德市灵活就业人员社会保险补贴政策问答\n发布单位：承德市人力资源和社会保障局 发布日期：2026-04-01\n\n' +
@@ -315,5 +321,13 @@ describe('a yes/no decided by the story told', () => {
     const a = await t.engine.ask('我在铜陵开了三年小饭馆，一直自己交着社保，今年生意做不下去，就自己跑去把营业执照注销了，这种情况还能领失业金吗？');
     expect(a.abstained).toBe(false);
     expect(firstOf(a.answer)).toContain('营业执照注销');
+  });
+});
+
+describe('a guide with a list of reminders', () => {
+  it('「多久出结论」 is answered by the time limit, not by a reminder that states a period about something else', async () => {
+    const a = await t.engine.ask('眉山工伤认定交上去以后，一般多久能出结论？');
+    expect(a.abstained).toBe(false);
+    expect(firstOf(a.answer)).toContain('35个工作日');
   });
 });

@@ -499,3 +499,34 @@ describe('a domain word typed in pinyin', () => {
     expect(raw('用什么APP申请，登录wifi后怎么弄')).toContain('wifi');
   });
 });
+
+describe('everyday names of the session-23 lexicon entries', () => {
+  const names = (q: string) => understand(q, lexicon).concepts.map((h) => h.concept.name);
+  it('name the concept documents write formally', () => {
+    expect(names('领失业金期间物价涨了，有物价补贴吗')).toContain('价格临时补贴');
+    expect(names('我爸被电动车撞了，司机撞完就走了，医药费谁出')).toContain('第三人责任');
+    expect(names('找到工作了没跟社保说，失业金还在领')).toContain('退还追回');
+    expect(names('夏天在工地干活有没有高温补贴')).toContain('高温津贴');
+    expect(names('研究生来这边工作，买房有补贴吗')).toContain('购房补贴');
+  });
+
+  it('a who-ask also searches the words documents define coverage with (是指, 所称, as the tokenizer cuts them)', async () => {
+    const { analyzeNormalized } = await import('../src/text/tokenize.ts');
+    const u = understand('就业见习人员是哪些人？', lexicon);
+    const q = buildQuery(u.asks[0]!, u, lexicon);
+    const expected = ['是指', '所称'].flatMap((w) => analyzeNormalized(w).words);
+    expect(expected.length).toBeGreaterThan(0);
+    expect([...q.lexical.words.keys()]).toEqual(expect.arrayContaining(expected));
+  });
+});
+
+describe('the story told before a yes/no ask', () => {
+  it('weighs more than before an ask for a figure: whether one can is decided by what one did', () => {
+    const story = '我在广州开了三年小饭馆，自己去把营业执照注销了';
+    const weight = (ask: string) => {
+      const u = understand(`${story}。${ask}`, lexicon);
+      return buildQuery(u.asks[0]!, u, lexicon).lexical.words.get('注销') ?? 0;
+    };
+    expect(weight('这种情况还能领失业金吗？')).toBeGreaterThan(weight('失业金一个月能领多少钱？'));
+  });
+});
